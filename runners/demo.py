@@ -1,0 +1,25 @@
+"""`make demo`: the history job on the bundled samplewiki, then where the datasets are."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from runners import cli
+
+SAMPLE_DUMPS = Path(__file__).resolve().parent.parent / "sample_dumps"
+HISTORY_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run wikidumps on the bundled samplewiki.")
+    parser.add_argument("--output", default="demo-output", help="output folder (default %(default)s)")
+    args = parser.parse_args(argv)
+    code = cli.main(["run", "history", "--input", str(HISTORY_DUMP), "--output", args.output])
+    if code == 0:
+        print(f"\nDatasets, data cards (README.md) and manifests (_manifest.json) are in {Path(args.output).resolve()}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

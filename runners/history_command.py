@@ -1,0 +1,46 @@
+"""`wikidumps run history`: pages, revisions and errors from XML dumps."""
+from __future__ import annotations
+
+import sys
+
+from pipelines import history
+from runners.job import JobSpec, run_job, skip_complete_inputs
+from runners.profiles import build_profile
+from runners.xml_jobs import add_xml_input_arguments, plan_inputs
+
+HELP = "XML dumps -> pages, revisions (with identity reverts) and errors"
+DESCRIPTION = (
+    "Stream pages-articles, pages-meta-current, pages-meta-history or stub dumps (xml, bz2 incl. "
+    "multistream, gz, xz, lzma, 7z) into the pages, revisions and errors datasets."
+)
+
+
+def add_arguments(parser) -> None:
+    add_xml_input_arguments(parser)
+
+
+def run(args, beam_args: list[str]) -> int:
+    inputs = plan_inputs(args)
+    if args.resume:
+        remaining = skip_complete_inputs(inputs, args.output, history.DATASETS)
+        for source in inputs:
+            if source not in remaining:
+                print(f"skipping {source.path}: its partition is complete (--resume)", file=sys.stderr)
+        inputs = remaining
+        if not inputs:
+            print("nothing to do: every partition is complete", file=sys.stderr)
+            return 0
+    split_bytes = int(args.split_size_mb * 2**20)
+    spec = JobSpec(
+        pipeline=history.NAME,
+        build=history.build,
+        make_config=lambda progress_dir: history.HistoryConfig(tuple(inputs), split_bytes, progress_dir),
+        datasets=history.DATASETS,
+        inputs=inputs,
+        output=args.output,
+        options={key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args},
+        max_error_rate=args.max_error_rate,
+        records=(("pages-read", "pages-dropped", "pages"), ("revisions-read", "revisions-dropped", None)),
+    )
+    outcome = run_job(spec, build_profile(args.runner, beam_args, workers=args.workers))
+    return outcome.exit_code

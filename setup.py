@@ -1,0 +1,31 @@
+"""wikidumps: Wikimedia dumps into research-ready Parquet datasets with Apache Beam."""
+from setuptools import setup
+
+setup(
+    name="wikidumps",
+    version="0.1.0",
+    description="Turn Wikimedia XML and event dumps into research-ready Parquet datasets and indices",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.10",
+    packages=["pipelines", "transforms", "schemas", "runners"],
+    install_requires=[
+        "apache-beam>=2.60",
+        "mwxml>=0.3.3",
+        "mwtypes>=0.3.2",
+        "pyarrow>=14",
+        "fastavro>=1.9",
+        "py7zr>=0.20",
+    ],
+    extras_require={
+        "gcp": ["google-cloud-storage>=2.10"],
+        "test": ["pytest>=7.4", "hypothesis>=6.80"],
+        "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9"],
+    },
+    entry_points={"console_scripts": ["wikidumps=runners.cli:main"]},
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "Topic :: Scientific/Engineering :: Information Analysis",
+    ],
+)

@@ -1,0 +1,115 @@
+"""Compression sniffing and streaming decompression, truncation, multistream indexes."""
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+
+import pytest
+
+from transforms.dumpfiles import (
+    DamagedInputError,
+    TruncatedInputError,
+    align_to_streams,
+    iter_decompressed,
+    multistream_index_candidates,
+    plan_stream_ranges,
+    read_stream_offsets,
+    sniff_compression,
+)
+
+PAYLOAD = b"".join(b"<page>%d</page>\n" % i for i in range(20_000))
+
+
+def decompress_all(data: bytes, compression: str) -> bytes:
+    return b"".join(iter_decompressed(io.BytesIO(data), compression))
+
+
+@pytest.mark.parametrize("compression,packed", [
+    ("bz2", bz2.compress(PAYLOAD)),
+    ("gzip", gzip.compress(PAYLOAD, mtime=0)),
+    ("xz", lzma.compress(PAYLOAD)),
+    ("lzma", lzma.compress(PAYLOAD, format=lzma.FORMAT_ALONE)),
+    ("none", PAYLOAD),
+])
+def test_each_compression_round_trips_and_is_recognised(compression, packed):
+    name = {"gzip": "f.gz", "lzma": "f.lzma", "none": "f.xml"}.get(compression, f"f.{compression}")
+    assert sniff_compression(name, packed[:8]) == compression
+    assert decompress_all(packed, compression) == PAYLOAD
+
+
+def test_magic_beats_a_misleading_extension():
+    assert sniff_compression("dump.xml", bz2.compress(b"x")[:8]) == "bz2"
+    assert sniff_compression("dump.xml.bz2", b"<mediawiki") == "none"
+
+
+def test_concatenated_streams_and_members_are_all_read():
+    halves = (PAYLOAD[:1000], PAYLOAD[1000:])
+    assert decompress_all(b"".join(bz2.compress(h) for h in halves), "bz2") == PAYLOAD
+    assert decompress_all(b"".join(gzip.compress(h, mtime=0) for h in halves), "gzip") == PAYLOAD
+    assert decompress_all(b"".join(lzma.compress(h) for h in halves), "xz") == PAYLOAD
+
+
+@pytest.mark.parametrize("compression,packed", [
+    ("bz2", bz2.compress(PAYLOAD, 1)),  # 100 kB blocks: only whole blocks can be decoded
+    ("xz", lzma.compress(PAYLOAD)),
+    ("gzip", gzip.compress(PAYLOAD, mtime=0)),
+])
+def test_truncation_is_reported_after_the_data_before_it(compression, packed):
+    received = []
+    with pytest.raises(TruncatedInputError):
+        for chunk in iter_decompressed(io.BytesIO(packed[: len(packed) * 2 // 3]), compression):
+            received.append(chunk)
+    data = b"".join(received)
+    assert len(data) > len(PAYLOAD) // 3
+    assert PAYLOAD.startswith(data)
+
+
+def test_corrupt_data_is_damage_not_a_crash():
+    packed = bytearray(bz2.compress(PAYLOAD))
+    packed[len(packed) // 2 : len(packed) // 2 + 50] = b"\x00" * 50
+    with pytest.raises(DamagedInputError):
+        decompress_all(bytes(packed), "bz2")
+
+
+def test_decompression_output_is_bounded_per_chunk():
+    bomb = bz2.compress(b"\0" * 50_000_000)
+    sizes = [len(chunk) for chunk in iter_decompressed(io.BytesIO(bomb), "bz2")]
+    assert sum(sizes) == 50_000_000
+    assert max(sizes) <= 1 << 20
+
+
+def test_index_names_for_wikimedia_and_mwbzutils_files():
+    assert multistream_index_candidates("d/enwiki-20240101-pages-articles-multistream.xml.bz2") == [
+        "d/enwiki-20240101-pages-articles-multistream-index.txt.bz2",
+        "d/enwiki-20240101-pages-articles-multistream-index.xml.bz2",
+    ]
+    assert multistream_index_candidates("enwiki-20240101-pages-articles-multistream3.xml-p1p41242.bz2")[0] == (
+        "enwiki-20240101-pages-articles-multistream-index3.txt-p1p41242.bz2")
+    assert multistream_index_candidates("p2566p2583.multistream.xml.bz2")[1] == "p2566p2583.multistream-index.xml.bz2"
+    assert multistream_index_candidates("enwiki-pages-articles.xml.bz2") == []
+
+
+def test_stream_ranges_cover_every_stream_once():
+    offsets = [100, 250, 400, 900, 1000]
+    ranges = plan_stream_ranges(offsets, 1200, 300)
+    assert ranges == [(100, 400), (400, 900), (900, 1200)]
+    assert plan_stream_ranges(offsets, 1200, 10**9) == [(100, 1200)]
+
+
+def test_any_byte_range_maps_to_the_streams_starting_in_it():
+    offsets = [100, 250, 400]
+    assert align_to_streams(offsets, 600, 0, 101) == (100, 250)
+    assert align_to_streams(offsets, 600, 101, 250) is None
+    assert align_to_streams(offsets, 600, 101, 401) == (250, 600)
+
+
+def test_real_multistream_index_offsets(real_data):
+    offsets = read_stream_offsets(str(real_data / "multistream/DERIVED__ltgwiki-2017-pages-articles-multistream-index.txt.bz2"))
+    # PROVENANCE.md: 100 pages per stream, 2004 pages -> 21 streams of pages.
+    assert len(offsets) == 21
+    with open(real_data / "multistream/DERIVED__ltgwiki-2017-pages-articles-multistream.xml.bz2", "rb") as handle:
+        data = handle.read()
+    for offset in offsets:
+        assert data[offset : offset + 3] == b"BZh"

@@ -1,0 +1,378 @@
+"""Datasets on disk: staged Parquet files, atomic publication, manifests and data cards.
+
+A job writes Parquet only under `<output>/_staging/<run_id>/`. When it has finished, `publish` moves
+each partition into `<output>/<dataset>/wiki_db=<db>/snapshot=<YYYYMMDD>/part-<n>-of-<N>.parquet`
+and rewrites the dataset's `_manifest.json` and `README.md`. A failed run therefore leaves nothing that
+looks finished, and hive-partitioned readers skip `_staging` (names starting with `_` are ignored).
+
+Paths go through Beam's FileSystems so that gs:// outputs work like local ones. Local partitions are
+swapped in with a directory rename; object stores have no such thing, so there the manifest, written
+last, is what says a partition is complete.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from schemas import DATASETS
+from schemas.dataset import DatasetSchema
+from transforms.rows import Partition
+
+# Row groups of this size let readers skip and parallelise without thousands of tiny groups.
+ROW_GROUP_BYTES = 96 * 1024 * 1024
+ROW_GROUP_ROWS = 1_000_000
+MANIFEST = "_manifest.json"
+DATA_CARD = "README.md"
+STAGING = "_staging"
+
+
+def join(base: str, *parts: str) -> str:
+    return FileSystems.join(base, *parts) if parts else base
+
+
+def is_local(path: str) -> bool:
+    return "://" not in path
+
+
+# ---------------------------------------------------------------------------------------------------
+# Staged files
+
+
+@dataclass
+class StagedFile:
+    """A finished Parquet file in the staging area, as the writer step reports it."""
+
+    dataset: str
+    wiki_db: str
+    snapshot: str
+    split_key: str
+    path: str
+    rows: int
+    bytes: int
+    sha256: str
+
+    @property
+    def partition(self) -> Partition:
+        return Partition(self.wiki_db, self.snapshot)
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_json(cls, data: dict) -> StagedFile:
+        return cls(**data)
+
+
+class _HashingSink:
+    """A write-only file wrapper that computes the sha256 and size of what passes through it."""
+
+    def __init__(self, raw):
+        self._raw = raw
+        self._sha = hashlib.sha256()
+        self.size = 0
+        self.closed = False
+
+    def write(self, data) -> int:
+        self._sha.update(data)
+        self.size += len(data)
+        self._raw.write(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        self._raw.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+            self.closed = True
+
+    @property
+    def sha256(self) -> str:
+        return self._sha.hexdigest()
+
+
+class StagedFileWriter:
+    """Writes one staged Parquet file from record batches, buffering them into large row groups."""
+
+    def __init__(self, staging: str, schema: DatasetSchema, partition: Partition, split_key: str):
+        self.schema = schema
+        self.partition = partition
+        self.split_key = split_key
+        self.path = join(staging, schema.name, partition.path, f"{split_key}-{uuid.uuid4().hex[:12]}.parquet")
+        self._sink = _HashingSink(FileSystems.create(self.path))
+        self._writer = pq.ParquetWriter(self._sink, schema.file_schema, compression="zstd")
+        self._pending: list[pa.RecordBatch] = []
+        self._pending_bytes = 0
+        self._pending_rows = 0
+        self.rows = 0
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._pending.append(batch)
+        self._pending_bytes += batch.nbytes
+        self._pending_rows += batch.num_rows
+        if self._pending_bytes >= ROW_GROUP_BYTES or self._pending_rows >= ROW_GROUP_ROWS:
+            self._write_row_group()
+
+    def _write_row_group(self) -> None:
+        if self._pending:
+            table = pa.Table.from_batches(self._pending, schema=self.schema.file_schema)
+            self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
+            self.rows += table.num_rows
+        self._pending, self._pending_bytes, self._pending_rows = [], 0, 0
+
+    def close(self) -> StagedFile:
+        self._write_row_group()
+        self._writer.close()
+        self._sink.close()
+        return StagedFile(self.schema.name, self.partition.wiki_db, self.partition.snapshot, self.split_key,
+                          self.path, self.rows, self._sink.size, self._sink.sha256)
+
+
+def write_staged_file(staging: str, schema: DatasetSchema, partition: Partition, split_key: str,
+                      batches: Iterable[pa.RecordBatch]) -> StagedFile:
+    writer = StagedFileWriter(staging, schema, partition, split_key)
+    for batch in batches:
+        writer.write(batch)
+    return writer.close()
+
+
+def filter_staged_file(staged: StagedFile, staging: str, drop_page_ids: set[int]) -> StagedFile:
+    """A copy of a staged file without the rows of the given pages (duplicates resolved after reading)."""
+    schema = DATASETS[staged.dataset]
+    with FileSystems.open(staged.path) as handle:
+        # Parquet has no seconds unit: timestamps come back as milliseconds unless cast back.
+        table = pq.read_table(handle).cast(schema.file_schema)
+    keep = pc.invert(pc.is_in(table["page_id"], pa.array(sorted(drop_page_ids), pa.int64())))
+    kept = table.filter(keep)
+    result = write_staged_file(staging, schema, staged.partition, staged.split_key, kept.to_batches())
+    FileSystems.delete([staged.path])
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# Run records and manifests
+
+
+@dataclass
+class RunRecord:
+    """What a manifest says about the run that wrote a partition."""
+
+    run_id: str
+    pipeline: str
+    code_version: str
+    options: dict
+    inputs: list[dict]
+    started: str
+    finished: str | None = None
+    counters: dict = field(default_factory=dict)
+    accounting: dict = field(default_factory=dict)
+
+
+def read_manifest(output: str, dataset: str) -> dict | None:
+    path = join(output, dataset, MANIFEST)
+    if not FileSystems.exists(path):
+        return None
+    with FileSystems.open(path) as handle:
+        return json.loads(handle.read().decode("utf-8"))
+
+
+def complete_partitions(output: str, dataset: str) -> set[Partition]:
+    manifest = read_manifest(output, dataset) or {}
+    return {
+        Partition(p["wiki_db"], p["snapshot"]) for p in manifest.get("partitions", []) if p.get("complete")
+    }
+
+
+def _write_text_atomically(path: str, text: str) -> None:
+    temporary = f"{path}.tmp-{uuid.uuid4().hex[:8]}"
+    with FileSystems.create(temporary) as handle:
+        handle.write(text.encode("utf-8"))
+    if is_local(path):
+        os.replace(temporary, path)
+    else:
+        if FileSystems.exists(path):
+            FileSystems.delete([path])
+        FileSystems.rename([temporary], [path])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Publication
+
+
+def publish_dataset(output: str, staging: str, schema: DatasetSchema, staged: list[StagedFile],
+                    partitions: Iterable[Partition], run: RunRecord) -> dict:
+    """Moves a dataset's staged files into place, partition by partition, and rewrites its manifest.
+
+    Every partition in `partitions` is published, with an empty file when the run produced no rows for
+    it, so that a dataset always has a readable schema (an empty `errors` dataset is good news).
+    Returns the new manifest.
+    """
+    by_partition: dict[Partition, list[StagedFile]] = {p: [] for p in partitions}
+    for item in staged:
+        by_partition.setdefault(item.partition, []).append(item)
+    manifest = read_manifest(output, schema.name) or {}
+    entries = {(p["wiki_db"], p["snapshot"]): p for p in manifest.get("partitions", [])}
+    for partition, files in sorted(by_partition.items(), key=lambda kv: kv[0].path):
+        if not files:
+            files = [write_staged_file(staging, schema, partition, "empty", [])]
+        entries[(partition.wiki_db, partition.snapshot)] = _publish_partition(output, staging, schema, partition, files, run)
+    runs = manifest.get("runs", {})
+    runs[run.run_id] = dict(run.__dict__)
+    live_runs = {entry["run_id"] for entry in entries.values()}
+    new_manifest = {
+        "dataset": schema.name,
+        "schema_version": schema.version,
+        "description": schema.description,
+        "licence": schema.licence,
+        "partitioning": list(schema.partitioning),
+        "columns": [{"name": c.name, "type": str(c.type), "doc": c.doc} for c in schema.columns],
+        "partitions": [entries[key] for key in sorted(entries)],
+        "runs": {run_id: info for run_id, info in runs.items() if run_id in live_runs},
+    }
+    _write_text_atomically(join(output, schema.name, DATA_CARD), data_card(schema, new_manifest))
+    _write_text_atomically(join(output, schema.name, MANIFEST), json.dumps(new_manifest, indent=2, sort_keys=False) + "\n")
+    return new_manifest
+
+
+def _publish_partition(output: str, staging: str, schema: DatasetSchema, partition: Partition,
+                       files: list[StagedFile], run: RunRecord) -> dict:
+    files = sorted(files, key=lambda f: (f.split_key, f.path))
+    count = len(files)
+    names = [f"part-{i:05d}-of-{count:05d}.parquet" for i in range(count)]
+    final_dir = join(output, schema.name, partition.path)
+    if is_local(output):
+        # Build the complete partition beside the staging files, then swap it in with one rename.
+        ready_dir = join(staging, "_ready", schema.name, partition.path)
+        os.makedirs(ready_dir, exist_ok=True)
+        for staged, name in zip(files, names):
+            os.replace(staged.path, os.path.join(ready_dir, name))
+        os.makedirs(os.path.dirname(final_dir), exist_ok=True)
+        if os.path.exists(final_dir):
+            retired = join(staging, "_replaced", schema.name, partition.path)
+            os.makedirs(os.path.dirname(retired), exist_ok=True)
+            os.replace(final_dir, retired)
+        os.replace(ready_dir, final_dir)
+    else:
+        old = FileSystems.match([join(final_dir, "*")])[0].metadata_list
+        if old:
+            FileSystems.delete([m.path for m in old])
+        FileSystems.rename([f.path for f in files], [join(final_dir, n) for n in names])
+    return {
+        "wiki_db": partition.wiki_db,
+        "snapshot": partition.snapshot,
+        "path": partition.path,
+        "rows": sum(f.rows for f in files),
+        "complete": True,
+        "run_id": run.run_id,
+        "files": [
+            {"path": f"{partition.path}/{name}", "rows": f.rows, "bytes": f.bytes, "sha256": f.sha256}
+            for f, name in zip(files, names)
+        ],
+    }
+
+
+def remove_staging(staging: str) -> None:
+    if is_local(staging):
+        import shutil
+
+        shutil.rmtree(staging, ignore_errors=True)
+    else:
+        leftovers = FileSystems.match([join(staging, "**")])[0].metadata_list
+        if leftovers:
+            FileSystems.delete([m.path for m in leftovers])
+
+
+def remove_staging_root(output: str) -> None:
+    """Removes `<output>/_staging` once no run uses it any more (local folders only)."""
+    if is_local(output):
+        try:
+            os.rmdir(os.path.join(output, STAGING))
+        except OSError:
+            pass  # another run's staging is still there, or it was never created
+
+
+# ---------------------------------------------------------------------------------------------------
+# Data cards
+
+
+def data_card(schema: DatasetSchema, manifest: dict) -> str:
+    """The dataset's README.md: what it is, its columns, where it came from, its licence and caveats."""
+    lines = [
+        f"# {schema.name}",
+        "",
+        schema.description,
+        "",
+        f"Schema version {schema.version}. Licence: {schema.licence}.",
+        "",
+        "## Partitions",
+        "",
+        "| wiki_db | snapshot | rows | files | bytes | written by run |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for p in manifest["partitions"]:
+        size = sum(f["bytes"] for f in p["files"])
+        lines.append(f"| {p['wiki_db']} | {p['snapshot']} | {p['rows']:,} | {len(p['files'])} | {size:,} | {p['run_id']} |")
+    lines += [
+        "",
+        "## Columns",
+        "",
+        f"`{'`, `'.join(schema.partitioning)}` are partition columns: they are in the directory names "
+        "(`wiki_db=<db>/snapshot=<YYYYMMDD>`), not inside the Parquet files.",
+        "",
+        "| column | type | description |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{c.name}` | {c.type} | {c.doc} |" for c in schema.columns]
+    lines += ["", "## Source dumps", ""]
+    seen = set()
+    for run_id, run in manifest["runs"].items():
+        for item in run.get("inputs", []):
+            if item["path"] in seen:
+                continue
+            seen.add(item["path"])
+            status = f", dump status {item['dumpstatus']}" if item.get("dumpstatus") else ""
+            checksum = f", sha256 `{item['sha256']}`" if item.get("sha256") else ""
+            lines.append(f"- `{item['path']}` ({item.get('size', 0):,} bytes{checksum}{status}), run {run_id} "
+                         f"({run['pipeline']}, wikidumps {run['code_version']})")
+    if schema.caveats:
+        lines += ["", "## Caveats", ""]
+        lines += [f"- {caveat}" for caveat in schema.caveats]
+    lines += [
+        "",
+        "## Reading it",
+        "",
+        "This README and `_manifest.json` sit beside the partitions, so tell Parquet readers to skip them:",
+        "",
+        "```python",
+        "import pandas as pd",
+        f"df = pd.read_parquet('{schema.name}', ignore_prefixes=['.', '_', 'README'])",
+        "",
+        "import pyarrow as pa, pyarrow.dataset as ds",
+        "keys = ds.partitioning(pa.schema([('wiki_db', pa.string()), ('snapshot', pa.string())]), flavor='hive')",
+        f"table = ds.dataset('{schema.name}', format='parquet', partitioning=keys,",
+        "                   ignore_prefixes=['.', '_', 'README']).to_table()",
+        "```",
+        "",
+        "```sql",
+        f"SELECT * FROM read_parquet('{schema.name}/*/*/*.parquet', hive_partitioning = true, hive_types_autocast = false);",
+        "```",
+        "",
+        "`_manifest.json` lists every file with its row count and sha256.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,203 @@
+"""What a job needs to know about each input file before it starts: kind, wiki, date, compression.
+
+`describe_input` reads only the first megabyte or so of a file (its header and first pages), so the
+command line can refuse unusable inputs with a one-line reason before any worker starts.
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+from apache_beam.io.filesystems import FileSystems
+
+from transforms.dumpfiles import (
+    DamagedInputError,
+    UnusableInputError,
+    file_size,
+    find_multistream_index,
+    iter_decompressed,
+    open_raw,
+    sniff_compression,
+)
+from transforms.xml_dump import DumpReader, MalformedDumpError, SiteInfo
+
+# Dump kinds by the names Wikimedia gives its files; `is_history` when every revision is present.
+KINDS = (
+    ("stub-meta-history", "stub-meta-history", True),
+    ("pages-meta-history", "pages-meta-history", True),
+    ("stub-meta-current", "stub-meta-current", False),
+    ("stub-articles", "stub-articles", False),
+    ("pages-meta-current", "pages-meta-current", False),
+    ("pages-articles-multistream", "pages-articles-multistream", False),
+    ("pages-articles", "pages-articles", False),
+)
+HISTORY_KINDS = {name for _, name, history in KINDS if history}
+SNAPSHOT_IN_NAME = re.compile(r"(?:^|[-_.])((?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?:$|[-_.])")
+SNAPSHOT = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")
+# Enough of a file to see its <siteinfo> and a few pages.
+SNIFF_CHUNKS = 4
+WIKIMEDIA_FAMILIES = ("wikipedia", "wiktionary", "wikibooks", "wikinews", "wikiquote", "wikisource",
+                      "wikiversity", "wikivoyage")
+WIKIMEDIA_SPECIAL = {"commons.wikimedia.org": "commonswiki", "meta.wikimedia.org": "metawiki",
+                     "species.wikimedia.org": "specieswiki", "www.wikidata.org": "wikidatawiki",
+                     "test.wikidata.org": "testwikidatawiki", "www.mediawiki.org": "mediawikiwiki",
+                     "incubator.wikimedia.org": "incubatorwiki", "test.wikipedia.org": "testwiki"}
+
+
+@dataclass(frozen=True)
+class DumpInput:
+    """One input file of a job, as planned by the driver. Plain values only: it travels to workers."""
+
+    path: str
+    input_order: int
+    size: int
+    compression: str
+    kind: str
+    kind_guessed: bool
+    is_history: bool
+    wiki_db: str
+    snapshot: str
+    export_version: str | None
+    multistream_index: str | None
+    siteinfo: SiteInfo | None
+    dumpstatus: dict | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path, "size": self.size, "compression": self.compression, "kind": self.kind,
+            "wiki_db": self.wiki_db, "snapshot": self.snapshot, "export_version": self.export_version,
+            "multistream_index": self.multistream_index,
+            "dumpstatus": (self.dumpstatus or {}).get("status"),
+        }
+
+
+def kind_from_name(path: str) -> tuple[str, bool] | None:
+    name = posixpath.basename(path)
+    for marker, kind, history in KINDS:
+        if marker in name:
+            return kind, history
+    return None
+
+
+def snapshot_from_name(path: str) -> str | None:
+    match = SNAPSHOT_IN_NAME.search(posixpath.basename(path))
+    return match.group(1) if match else None
+
+
+def wiki_db_from_base(base: str | None) -> str | None:
+    """enwiki from https://en.wikipedia.org/wiki/Main_Page, as Wikimedia names its databases."""
+    if not base:
+        return None
+    match = re.match(r"^(?:https?:)?//([^/]+)", base)
+    if not match:
+        return None
+    host = match.group(1).lower()
+    if host in WIKIMEDIA_SPECIAL:
+        return WIKIMEDIA_SPECIAL[host]
+    parts = host.split(".")
+    if len(parts) == 3 and parts[2] == "org" and parts[1] in WIKIMEDIA_FAMILIES:
+        suffix = "wiki" if parts[1] == "wikipedia" else parts[1]
+        return parts[0].replace("-", "_") + suffix
+    return None
+
+
+def read_dumpstatus(path: str) -> dict | None:
+    """The file's entry in a dumpstatus.json beside it (as Wikimedia publishes per run), if any."""
+    status_path = posixpath.join(posixpath.dirname(path), "dumpstatus.json") if "/" in path else "dumpstatus.json"
+    try:
+        if not FileSystems.exists(status_path):
+            return None
+        with FileSystems.open(status_path) as handle:
+            status = json.loads(handle.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = posixpath.basename(path)
+    for job_name, job in (status.get("jobs") or {}).items():
+        entry = (job.get("files") or {}).get(name)
+        if entry is not None:
+            return {"job": job_name, "status": job.get("status"), "md5": entry.get("md5"), "sha1": entry.get("sha1"),
+                    "size": entry.get("size")}
+    return None
+
+
+def sniff_dump(path: str) -> tuple[str, DumpReader, list[int]]:
+    """Reads the beginning of a file: compression, and a reader that has parsed its first pages.
+
+    Returns the compression, the reader (header and siteinfo filled in) and the revision counts of the
+    pages it saw.
+
+    Raises:
+        UnusableInputError: when the file cannot be opened or is not a MediaWiki XML dump.
+    """
+    revision_counts: list[int] = []
+
+    def count_revisions(page, _source=None):
+        revision_counts.append(sum(1 for _ in page.revisions))
+        return iter(())
+
+    with open_raw(path) as raw:
+        head = raw.read(8)
+        raw.seek(0)
+        compression = sniff_compression(path, head)
+        try:
+            chunks = islice(iter_decompressed(raw, compression), SNIFF_CHUNKS)
+            reader = DumpReader(chunks, count_revisions)
+            for _ in reader:
+                pass
+        except MalformedDumpError as exc:
+            raise UnusableInputError(path, str(exc)) from None
+        except (DamagedInputError, OSError, EOFError) as exc:
+            raise UnusableInputError(path, f"cannot decompress as {compression}: {exc}") from None
+    if reader.header.export_version is None:
+        raise UnusableInputError(path, "no <mediawiki> root element found")
+    return compression, reader, revision_counts
+
+
+def describe_input(path: str, input_order: int = 0, *, wiki_db: str | None = None, snapshot: str | None = None,
+                   kind: str | None = None, strict: bool = True) -> DumpInput:
+    """Plans one input: everything a split reader needs, decided once in the driver.
+
+    Args:
+        path: local path or URL of the dump file.
+        input_order: position among the job's inputs.
+        wiki_db: used when the dump's <siteinfo> has no <dbname>.
+        snapshot: the dump date; overrides the date in the file name.
+        kind: overrides the dump kind read from the file name.
+        strict: require a wiki and a date (jobs do; `inspect` reports them as unknown instead).
+
+    Raises:
+        UnusableInputError: with a one-line reason naming the file.
+    """
+    size = file_size(path)
+    compression, reader, revision_counts = sniff_dump(path)
+    siteinfo = reader.header.siteinfo
+    resolved_wiki = (siteinfo and siteinfo.wiki_db) or wiki_db or wiki_db_from_base(siteinfo and siteinfo.base)
+    if not resolved_wiki and strict:
+        raise UnusableInputError(path, "the dump names no wiki (<siteinfo><dbname>); pass --wiki-db NAME")
+    resolved_snapshot = snapshot or snapshot_from_name(path)
+    if not resolved_snapshot and strict:
+        raise UnusableInputError(path, "cannot tell the dump date from the file name; pass --snapshot YYYYMMDD")
+    if resolved_snapshot and not SNAPSHOT.match(resolved_snapshot):
+        raise UnusableInputError(path, f"snapshot {resolved_snapshot!r} is not a date YYYYMMDD")
+    guessed = False
+    if kind:
+        if kind not in {k for _, k, _ in KINDS}:
+            raise UnusableInputError(path, f"unknown dump kind {kind!r}")
+        is_history = kind in HISTORY_KINDS
+    elif named := kind_from_name(path):
+        kind, is_history = named
+    else:
+        # Special:Export files and renamed dumps: a page with several revisions means a history export.
+        guessed = True
+        is_history = any(count > 1 for count in revision_counts)
+        kind = "pages-meta-history" if is_history else "pages-meta-current"
+    index = find_multistream_index(path) if compression == "bz2" else None
+    return DumpInput(
+        path=path, input_order=input_order, size=size, compression=compression, kind=kind, kind_guessed=guessed,
+        is_history=is_history, wiki_db=resolved_wiki, snapshot=resolved_snapshot,
+        export_version=reader.header.export_version, multistream_index=index, siteinfo=siteinfo,
+        dumpstatus=read_dumpstatus(path),
+    )

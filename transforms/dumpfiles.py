@@ -1,0 +1,336 @@
+"""Dump files as byte streams: compression sniffing, decompression, multistream indexes, splits.
+
+Everything here is plain functions over paths and bytes; Beam's FileSystems does the opening so that
+local paths and gs:// URLs behave the same.
+"""
+from __future__ import annotations
+
+import bisect
+import bz2
+import io
+import lzma
+import queue
+import re
+import threading
+import zlib
+from typing import BinaryIO, Callable, Iterator
+
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+READ_SIZE = 1 << 20  # compressed bytes per read: large reads keep gs:// round trips rare
+CHUNK_SIZE = 1 << 16  # decompressed bytes handed to the XML parser at a time
+
+MAGIC = (
+    (b"BZh", "bz2"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+)
+EXTENSIONS = {".bz2": "bz2", ".gz": "gzip", ".xz": "xz", ".lzma": "lzma", ".7z": "7z"}
+
+
+class UnusableInputError(Exception):
+    """The input cannot be read as a dump at all (not a dump, unreadable, refused)."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class DamagedInputError(Exception):
+    """The bytes of an input stop being decodable part-way (corrupt compressed data)."""
+
+
+class TruncatedInputError(DamagedInputError):
+    """The compressed stream ended before its end-of-stream marker: the file was cut short."""
+
+
+def open_raw(path: str) -> BinaryIO:
+    """Opens a local path or URL for reading bytes exactly as stored."""
+    try:
+        return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+    except Exception as exc:  # FileSystems raises BeamIOError, IOError, or the GCS client's errors
+        raise UnusableInputError(path, f"cannot open: {exc}") from exc
+
+
+def file_size(path: str) -> int:
+    try:
+        return FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+    except Exception as exc:
+        raise UnusableInputError(path, f"cannot stat: {exc}") from exc
+
+
+def sniff_compression(path: str, head: bytes) -> str:
+    """Names the compression of a file from its first bytes, falling back to its extension.
+
+    Legacy .lzma ("alone") files have no reliable magic number, so they are the one case decided by
+    the extension alone.
+    """
+    for magic, name in MAGIC:
+        if head.startswith(magic):
+            return name
+    for ext, name in EXTENSIONS.items():
+        if path.endswith(ext) and name == "lzma":
+            return name
+    return "none"
+
+
+def iter_decompressed(
+    raw: BinaryIO, compression: str, *, end: int | None = None, on_read: Callable[[int], None] | None = None
+) -> Iterator[bytes]:
+    """Yields the decompressed bytes of `raw` from its current position, in chunks.
+
+    Args:
+        raw: an open binary file positioned where decoding starts (a bz2 stream start for splits).
+        compression: one of "none", "bz2", "gzip", "xz", "lzma", "7z".
+        end: stop reading compressed bytes at this absolute offset (multistream splits).
+        on_read: called with the number of compressed bytes read, for progress reports.
+
+    Raises:
+        TruncatedInputError: after the last complete chunk, when the data ends mid-stream.
+    """
+    if compression == "7z":
+        yield from _iter_7z(raw, on_read)
+        return
+    blocks = _iter_blocks(raw, end, on_read)
+    if compression == "none":
+        yield from blocks
+    elif compression == "bz2":
+        yield from _iter_concatenated(blocks, bz2.BZ2Decompressor)
+    elif compression == "gzip":
+        # wbits=47 accepts gzip members; each member of a concatenated .gz needs a fresh decompressor.
+        yield from _iter_concatenated(blocks, lambda: zlib.decompressobj(47))
+    elif compression in ("xz", "lzma"):
+        fmt = lzma.FORMAT_XZ if compression == "xz" else lzma.FORMAT_ALONE
+        yield from _iter_concatenated(blocks, lambda: lzma.LZMADecompressor(fmt))
+    else:
+        raise ValueError(f"unknown compression {compression!r}")
+
+
+def _iter_blocks(raw: BinaryIO, end: int | None, on_read) -> Iterator[bytes]:
+    position = raw.tell() if end is not None else 0
+    while True:
+        size = READ_SIZE if end is None else min(READ_SIZE, end - position)
+        if size <= 0:
+            return
+        block = raw.read(size)
+        if not block:
+            return
+        position += len(block)
+        if on_read:
+            on_read(len(block))
+        yield block
+
+
+def _iter_concatenated(blocks: Iterator[bytes], new_decompressor) -> Iterator[bytes]:
+    """Decompresses a sequence of concatenated streams (bz2 multistream, multi-member gzip, xz)."""
+    decompressor = new_decompressor()
+    inside_stream = False
+    try:
+        for block in blocks:
+            data = block
+            while data:
+                inside_stream = True
+                yield from _drain(decompressor, data)
+                data = b""
+                if decompressor.eof:
+                    inside_stream = False
+                    # Zero padding after the last stream is harmless (some tools pad to a block size).
+                    data = decompressor.unused_data.lstrip(b"\0")
+                    decompressor = new_decompressor()
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        raise DamagedInputError(f"compressed data is damaged: {exc}") from exc
+    if inside_stream:
+        raise TruncatedInputError("compressed data ends before the end-of-stream marker")
+
+
+def _drain(decompressor, data: bytes) -> Iterator[bytes]:
+    """Decompresses `data` completely, in bounded pieces so that a decompression bomb cannot blow
+    memory up in one call."""
+    limit = CHUNK_SIZE * 16
+    if isinstance(decompressor, (bz2.BZ2Decompressor, lzma.LZMADecompressor)):
+        out = decompressor.decompress(data, max_length=limit)
+        while True:
+            if out:
+                yield out
+            if decompressor.eof or decompressor.needs_input:
+                return
+            out = decompressor.decompress(b"", max_length=limit)
+    else:  # zlib keeps input it could not use yet in unconsumed_tail
+        out = decompressor.decompress(data, limit)
+        while True:
+            if out:
+                yield out
+            if decompressor.eof or not decompressor.unconsumed_tail:
+                return
+            out = decompressor.decompress(decompressor.unconsumed_tail, limit)
+
+
+def _rechunk(data: bytes) -> Iterator[bytes]:
+    if len(data) <= CHUNK_SIZE * 2:
+        yield data
+        return
+    view = memoryview(data)
+    for i in range(0, len(data), CHUNK_SIZE):
+        yield bytes(view[i : i + CHUNK_SIZE])
+
+
+def _iter_7z(raw: BinaryIO, on_read) -> Iterator[bytes]:
+    """Streams the first member of a .7z archive through a bounded queue.
+
+    py7zr only pushes decompressed data into writer objects, so a thread runs the extraction and this
+    generator pulls from the queue: memory stays at a few chunks whatever the archive size.
+    """
+    import py7zr
+    from py7zr.io import Py7zIO, WriterFactory
+
+    chunks: queue.Queue = queue.Queue(maxsize=16)
+    cancelled = threading.Event()
+    done = object()
+
+    class QueueWriter(Py7zIO):
+        def __init__(self):
+            self.written = 0
+
+        def write(self, s):
+            if cancelled.is_set():
+                raise RuntimeError("reader stopped")
+            chunks.put(bytes(s))
+            self.written += len(s)
+            return len(s)
+
+        def read(self, size=None):
+            return b""
+
+        def seek(self, offset, whence=0):
+            return 0
+
+        def flush(self):
+            return None
+
+        def size(self):
+            return self.written
+
+    class FirstMemberOnly(WriterFactory):
+        def __init__(self):
+            self.created = 0
+
+        def create(self, filename):
+            self.created += 1
+            return QueueWriter()
+
+    data = raw.read()
+    if on_read:
+        on_read(len(data))
+
+    def extract():
+        try:
+            with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
+                names = [n for n in archive.getnames()]
+                archive.extract(targets=names[:1], factory=FirstMemberOnly())
+            chunks.put(done)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            chunks.put(exc)
+
+    worker = threading.Thread(target=extract, name="7z-extract", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = chunks.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                if isinstance(item, (EOFError, py7zr.exceptions.Bad7zFile)) or "truncated" in str(item).lower():
+                    raise TruncatedInputError(f"7z archive is damaged or cut short: {item}") from item
+                raise item
+            yield from _rechunk(item)
+    finally:
+        cancelled.set()
+        while worker.is_alive():
+            try:
+                chunks.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Multistream dumps
+
+
+INDEX_NAME = re.compile(r"multistream(\d*)\.xml")
+
+
+def multistream_index_candidates(path: str) -> list[str]:
+    """Index file names Wikimedia and mwbzutils use for a multistream dump file."""
+    if "multistream" not in path:
+        return []
+    head, sep, tail = path.rpartition("/")
+    candidates = []
+    for index_ext in ("txt", "xml"):
+        name = INDEX_NAME.sub(lambda m: f"multistream-index{m.group(1)}.{index_ext}", tail, count=1)
+        if name != tail:
+            candidates.append(head + sep + name)
+    return candidates
+
+
+def find_multistream_index(path: str) -> str | None:
+    for candidate in multistream_index_candidates(path):
+        if FileSystems.exists(candidate):
+            return candidate
+    return None
+
+
+def read_stream_offsets(index_path: str) -> list[int]:
+    """Sorted distinct stream offsets from a multistream index (`offset:page_id:title` lines)."""
+    offsets = set()
+    with open_raw(index_path) as raw:
+        head = raw.read(8)
+        raw.seek(0)
+        compression = sniff_compression(index_path, head)
+        pending = b""
+        for chunk in iter_decompressed(raw, compression):
+            lines = (pending + chunk).split(b"\n")
+            pending = lines.pop()
+            for line in lines:
+                if line:
+                    offsets.add(_index_offset(index_path, line))
+        if pending.strip():
+            offsets.add(_index_offset(index_path, pending))
+    return sorted(offsets)
+
+
+def _index_offset(index_path: str, line: bytes) -> int:
+    field, _, _ = line.partition(b":")
+    try:
+        return int(field)
+    except ValueError:
+        raise UnusableInputError(index_path, f"not a multistream index line: {line[:80]!r}") from None
+
+
+def plan_stream_ranges(offsets: list[int], size: int, split_bytes: int) -> list[tuple[int, int]]:
+    """Groups consecutive streams into compressed byte ranges of about `split_bytes` each."""
+    if not offsets:
+        return []
+    ranges = []
+    start = offsets[0]
+    for offset in offsets[1:]:
+        if offset - start >= split_bytes:
+            ranges.append((start, offset))
+            start = offset
+    ranges.append((start, size))
+    return ranges
+
+
+def align_to_streams(offsets: list[int], size: int, start: int, end: int) -> tuple[int, int] | None:
+    """The compressed range holding exactly the streams that start in [start, end), or None.
+
+    Any byte range maps to whole streams this way, so arbitrary cuts of a file partition its pages.
+    """
+    first = bisect.bisect_left(offsets, start)
+    last = bisect.bisect_left(offsets, end)
+    if first >= last:
+        return None
+    stream_end = offsets[last] if last < len(offsets) else size
+    return offsets[first], stream_end

@@ -1,0 +1,130 @@
+"""Rows of the `pages` and `revisions` datasets for one page, computed while its revisions stream by.
+
+Only each revision's metadata is kept until the page ends (byte diffs and reverts need the whole page);
+texts are dropped as soon as they have been measured.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from transforms.reverts import identity_reverts
+from transforms.problems import Problem
+from transforms.xml_dump import Page
+
+
+@dataclass
+class PageHistory:
+    """What one page contributes: its `pages` row, its `revisions` rows, and revisions it had to drop."""
+
+    page_row: dict
+    revision_rows: list[dict]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def title_for_output(title: str) -> str:
+    """mediawiki_history writes titles with underscores for spaces."""
+    return title.replace(" ", "_")
+
+
+def page_history(page: Page, *, is_history: bool) -> PageHistory:
+    """Consumes `page.revisions` and returns the page's rows.
+
+    Args:
+        page: a page from `DumpReader`, revisions not yet read.
+        is_history: whether the dump holds every revision (pages-meta-history, stub-meta-history);
+            revision counts and first-revision timestamps are only meaningful then.
+    """
+    page_title = title_for_output(page.title)
+    rows: list[dict] = []
+    problems: list[Problem] = []
+    seen_ids: set[int] = set()
+    for revision in page.revisions:
+        if revision.id in seen_ids:
+            problems.append(Problem(
+                "duplicate-revision", f"revision {revision.id} appears twice in page {page.page_id}; later copy dropped",
+                "revision", True, page.offset, page.page_id, revision.id,
+            ))
+            continue
+        seen_ids.add(revision.id)
+        rows.append({
+            "page_id": page.page_id,
+            "page_namespace": page.namespace,
+            "page_title": page_title,
+            "revision_id": revision.id,
+            "revision_parent_id": revision.parent_id,
+            "revision_timestamp": revision.timestamp,
+            "user_id": revision.user_id,
+            "user_text": revision.user_text,
+            "user_is_anonymous": revision.user_is_anonymous,
+            "user_is_temporary": revision.user_is_temporary,
+            "user_is_deleted": revision.user_is_deleted,
+            "revision_minor_edit": revision.minor,
+            "revision_comment": revision.comment,
+            "revision_comment_is_deleted": revision.comment_is_deleted,
+            "revision_text_bytes": revision.text_bytes,
+            "revision_text_sha1": revision.sha1,
+            "revision_text_is_deleted": revision.text_is_deleted,
+            "revision_content_model": revision.model,
+            "revision_content_format": revision.format,
+        })
+    _add_byte_diffs(rows)
+    _add_reverts(rows)
+    return PageHistory(_page_row(page, page_title, rows, is_history), rows, problems)
+
+
+def history_rows(page: Page, *, is_history: bool):
+    """`DumpReader` processor: yields the page's rows only once the whole page has been read."""
+    history = page_history(page, is_history=is_history)
+    yield from history.problems
+    yield "pages", history.page_row
+    for row in history.revision_rows:
+        yield "revisions", row
+
+
+def _add_byte_diffs(rows: list[dict]) -> None:
+    # As mediawiki_history: no parent -> the diff is the size; a parent missing from the data -> null.
+    sizes = {row["revision_id"]: row["revision_text_bytes"] for row in rows}
+    for row in rows:
+        size = row["revision_text_bytes"]
+        parent = row["revision_parent_id"]
+        if size is None:
+            diff = None
+        elif parent is None or parent <= 0:
+            diff = size
+        else:
+            parent_size = sizes.get(parent)
+            diff = None if parent_size is None else size - parent_size
+        row["revision_text_bytes_diff"] = diff
+
+
+def _add_reverts(rows: list[dict]) -> None:
+    infos = identity_reverts(
+        [row["revision_id"] for row in rows],
+        [row["revision_timestamp"] for row in rows],
+        [row["revision_parent_id"] for row in rows],
+        [row["revision_text_sha1"] for row in rows],
+    )
+    for row, info in zip(rows, infos):
+        row["revision_is_identity_revert"] = info.is_revert
+        row["revision_is_identity_reverted"] = info.is_reverted
+        row["revision_first_identity_reverting_revision_id"] = info.first_reverting_revision_id
+        row["revision_seconds_to_identity_revert"] = info.seconds_to_revert
+
+
+def _page_row(page: Page, page_title: str, rows: list[dict], is_history: bool) -> dict:
+    latest = max(rows, key=lambda r: (r["revision_timestamp"], r["revision_id"]), default=None)
+    return {
+        "page_id": page.page_id,
+        "page_namespace": page.namespace,
+        "page_title": page_title,
+        "page_is_redirect": page.is_redirect,
+        "page_redirect_title": None if page.redirect_title is None else title_for_output(page.redirect_title),
+        "page_latest_revision_id": latest and latest["revision_id"],
+        "page_latest_revision_timestamp": latest and latest["revision_timestamp"],
+        "page_revision_count": len(rows) if is_history else None,
+        "page_first_revision_timestamp": (
+            min(r["revision_timestamp"] for r in rows) if is_history and rows else None
+        ),
+        "page_text_bytes": latest and latest["revision_text_bytes"],
+        "page_content_model": latest and latest["revision_content_model"],
+    }

@@ -1,0 +1,29 @@
+"""Problems: what a reader could not use (or had to repair), before it becomes an `errors` row."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXCERPT_CHARS = 200
+
+
+@dataclass
+class Problem:
+    """A bad record or stretch of input, with where it was and whether it was dropped."""
+
+    error_type: str
+    message: str
+    record_kind: str  # page, revision, file, event or line
+    record_dropped: bool = True
+    offset: int | None = None
+    page_id: int | None = None
+    revision_id: int | None = None
+    excerpt: str | None = None
+
+
+def excerpt_of(data: bytes | str | None) -> str | None:
+    """The first characters of some input, for a human to recognise it."""
+    if data is None:
+        return None
+    if isinstance(data, bytes):
+        data = data[: EXCERPT_CHARS * 4].decode("utf-8", "replace")
+    return data[:EXCERPT_CHARS]

@@ -1,0 +1,89 @@
+"""Rows into Arrow record batches, and reader problems into `errors` rows.
+
+Beam costs microseconds per element, so rows never travel alone: a batcher collects them per dataset
+and cuts a RecordBatch every few thousand rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import pyarrow as pa
+
+from schemas import DATASETS
+from schemas.dataset import DatasetSchema
+from transforms.problems import Problem
+
+DEFAULT_BATCH_ROWS = 5_000
+# Text-bearing rows are large: cut their batches by size as well so a batch stays a few MB.
+DEFAULT_BATCH_CHARS = 8_000_000
+
+
+@dataclass(frozen=True)
+class Partition:
+    """The directory a row lands in: `wiki_db=<db>/snapshot=<YYYYMMDD>`."""
+
+    wiki_db: str
+    snapshot: str
+
+    @property
+    def path(self) -> str:
+        return f"wiki_db={self.wiki_db}/snapshot={self.snapshot}"
+
+
+def to_record_batch(schema: DatasetSchema, rows: list[dict]) -> pa.RecordBatch:
+    """Rows (dicts keyed by file column names) as a batch of the dataset's declared file schema."""
+    return pa.RecordBatch.from_pylist(rows, schema=schema.file_schema)
+
+
+class RowBatcher:
+    """Collects rows per dataset and hands back a RecordBatch whenever one is full."""
+
+    def __init__(self, schemas: dict[str, DatasetSchema] = DATASETS, *, max_rows: int = DEFAULT_BATCH_ROWS,
+                 max_chars: int = DEFAULT_BATCH_CHARS, text_column: dict[str, str] | None = None):
+        self._schemas = schemas
+        self._max_rows = max_rows
+        self._max_chars = max_chars
+        self._text_column = text_column or {}
+        self._rows: dict[str, list[dict]] = {}
+        self._chars: dict[str, int] = {}
+
+    def add(self, dataset: str, row: dict) -> pa.RecordBatch | None:
+        rows = self._rows.setdefault(dataset, [])
+        rows.append(row)
+        text_column = self._text_column.get(dataset)
+        if text_column:
+            self._chars[dataset] = self._chars.get(dataset, 0) + len(row.get(text_column) or "")
+        if len(rows) >= self._max_rows or self._chars.get(dataset, 0) >= self._max_chars:
+            return self._cut(dataset)
+        return None
+
+    def flush(self) -> Iterator[tuple[str, pa.RecordBatch]]:
+        for dataset in list(self._rows):
+            if self._rows[dataset]:
+                yield dataset, self._cut(dataset)
+
+    def _cut(self, dataset: str) -> pa.RecordBatch:
+        rows = self._rows.pop(dataset)
+        self._chars.pop(dataset, None)
+        return to_record_batch(self._schemas[dataset], rows)
+
+
+def error_row(problem: Problem, *, pipeline: str, stage: str, source_file: str,
+              stream_offset: int | None, line: int | None = None) -> dict:
+    """An `errors` row (file columns only; wiki_db and snapshot come from the partition)."""
+    return {
+        "pipeline": pipeline,
+        "stage": stage,
+        "source_file": source_file,
+        "source_stream_offset": stream_offset,
+        "source_offset": problem.offset,
+        "source_line": line,
+        "page_id": problem.page_id,
+        "revision_id": problem.revision_id,
+        "record_kind": problem.record_kind,
+        "record_dropped": problem.record_dropped,
+        "error_type": problem.error_type,
+        "message": problem.message,
+        "excerpt": problem.excerpt,
+    }
