@@ -4,9 +4,10 @@ from __future__ import annotations
 import sys
 
 from pipelines import history
-from runners.job import JobSpec, run_job, skip_complete_inputs
+from runners.job import JobSpec, run_job
 from runners.profiles import build_profile
-from runners.xml_jobs import add_xml_input_arguments, plan_inputs
+from runners.xml_jobs import add_xml_input_arguments, plan_inputs, skip_complete_inputs
+from transforms.rows import Partition
 
 HELP = "XML dumps -> pages, revisions (with identity reverts) and errors"
 DESCRIPTION = (
@@ -37,6 +38,7 @@ def run(args, beam_args: list[str]) -> int:
         make_config=lambda progress_dir: history.HistoryConfig(tuple(inputs), split_bytes, progress_dir),
         datasets=history.DATASETS,
         inputs=inputs,
+        partitions=[Partition(source.wiki_db, source.snapshot) for source in inputs],
         output=args.output,
         options={key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args},
         max_error_rate=args.max_error_rate,

@@ -29,13 +29,11 @@ from transforms.datasets import (
     STAGING,
     RunRecord,
     StagedFile,
-    complete_partitions,
     join,
     publish_dataset,
     remove_staging,
     remove_staging_root,
 )
-from transforms.dump_inputs import DumpInput
 from transforms.progress import read_totals
 from transforms.read_dump import DROPPED_PAGES, NAMESPACE
 from transforms.rows import Partition
@@ -54,7 +52,9 @@ class JobSpec:
         build: the pipeline module's `build(root, config)`.
         make_config: builds the pipeline config given the run's progress folder.
         datasets: datasets the job publishes (the `errors` dataset included).
-        inputs: planned inputs, for the manifest and checksums.
+        inputs: input files, each with a `path` and a `to_json()` description, for the manifest and checksums.
+        partitions: partitions published even when the run writes no rows to them (those that the
+            run does write are published anyway).
         output: output root.
         options: the command-line options, recorded in manifests.
         max_error_rate: largest tolerated share of dropped records.
@@ -65,7 +65,8 @@ class JobSpec:
     build: Callable
     make_config: Callable[[str], object]
     datasets: tuple[str, ...]
-    inputs: list[DumpInput]
+    inputs: list
+    partitions: list[Partition]
     output: str
     options: dict
     max_error_rate: float = 0.01
@@ -105,7 +106,7 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def hash_input(source: DumpInput) -> dict:
+def hash_input(source) -> dict:
     """Size and sha256 of an input, computed on a worker while the job reads it."""
     digest = hashlib.sha256()
     size = 0
@@ -116,15 +117,6 @@ def hash_input(source: DumpInput) -> dict:
     record = source.to_json()
     record.update(size=size, sha256=digest.hexdigest())
     return record
-
-
-def skip_complete_inputs(inputs: list[DumpInput], output: str, datasets: tuple[str, ...]) -> list[DumpInput]:
-    """`--resume`: inputs whose partitions every dataset already has, complete, are not read again."""
-    done = None
-    for dataset in datasets:
-        partitions = complete_partitions(output, dataset)
-        done = partitions if done is None else done & partitions
-    return [source for source in inputs if Partition(source.wiki_db, source.snapshot) not in (done or set())]
 
 
 class ProgressPrinter(threading.Thread):
@@ -230,7 +222,7 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         print(line, file=err)
     run = RunRecord(run_id, spec.pipeline, code_version(), spec.options, inputs, started, now_iso(), counters,
                     accounting)
-    partitions = sorted({Partition(s.wiki_db, s.snapshot) for s in spec.inputs}, key=lambda p: p.path)
+    partitions = set(spec.partitions) | {f.partition for files in staged.values() for f in files}
     publish = spec.datasets
     if rate_messages:
         # Publish only the errors, so that the user can see why, and fail.
@@ -240,7 +232,8 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         for message in rate_messages:
             print(f"error: {message}", file=err)
     for name in publish:
-        outcome.manifests[name] = publish_dataset(spec.output, staging, DATASETS[name], staged[name], partitions, run)
+        outcome.manifests[name] = publish_dataset(spec.output, staging, DATASETS[name], staged[name],
+                                                  sorted(partitions, key=lambda p: p.path), run)
     remove_staging(staging)
     remove_staging_root(spec.output)
     if not accounting.get("balanced", True):

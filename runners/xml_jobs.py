@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 
+from transforms.datasets import complete_partitions
 from transforms.dump_inputs import DumpInput, describe_input
 from transforms.dumpfiles import UnusableInputError
+from transforms.rows import Partition
 from transforms.splits import DEFAULT_SPLIT_BYTES
 
 
@@ -30,3 +32,12 @@ def plan_inputs(args: argparse.Namespace) -> list[DumpInput]:
         seen.add(path)
         inputs.append(describe_input(path, order, wiki_db=args.wiki_db, snapshot=args.snapshot, kind=args.dump_kind))
     return inputs
+
+
+def skip_complete_inputs(inputs: list[DumpInput], output: str, datasets: tuple[str, ...]) -> list[DumpInput]:
+    """`--resume`: inputs whose partitions every dataset already has, complete, are not read again."""
+    done = None
+    for dataset in datasets:
+        partitions = complete_partitions(output, dataset)
+        done = partitions if done is None else done & partitions
+    return [source for source in inputs if Partition(source.wiki_db, source.snapshot) not in (done or set())]

@@ -12,8 +12,8 @@ SCHEMA = DatasetSchema(
     caveats=(
         "Deleted and suppressed revisions are absent from public dumps; a revision reverted only by a "
         "deleted one is therefore not flagged.",
-        "Identity reverts need a text sha1: a revision whose text is deleted (no sha1) is never a revert "
-        "or a revert base, but it can be reverted.",
+        "Identity reverts need a text sha1: a revision the dump gives none for (deleted text before export "
+        "0.11) is never a revert or a revert base, but it can be reverted.",
         "For export versions without <sha1> (0.3) the sha1 is computed from the text as MediaWiki does.",
         "Edit summaries (revision_comment) are CC BY-SA like the page text.",
     ),
@@ -32,11 +32,11 @@ SCHEMA = DatasetSchema(
         Column("user_is_temporary", pa.bool_(), "Whether the editor is a temporary account (name like ~2025-12345-67).", False),
         Column("user_is_deleted", pa.bool_(), "Whether the contributor was deleted or suppressed (deleted=\"deleted\").", False),
         Column("revision_minor_edit", pa.bool_(), "Whether the edit was flagged minor.", False),
-        Column("revision_comment", pa.string(), "Edit summary; null when deleted or absent."),
+        Column("revision_comment", pa.string(), "Edit summary, empty when none was given; null when deleted."),
         Column("revision_comment_is_deleted", pa.bool_(), "Whether the edit summary was deleted or suppressed.", False),
         Column("revision_text_bytes", pa.int64(), "Text size in bytes (<text bytes=..>, else UTF-8 length of the text); null when unknown."),
         Column("revision_text_bytes_diff", pa.int64(), "revision_text_bytes minus the parent revision's; equals revision_text_bytes without parent; null when the parent is not in the dump."),
-        Column("revision_text_sha1", pa.string(), "Base-36 SHA-1 of the text, as MediaWiki stores it; null when the text is deleted."),
+        Column("revision_text_sha1", pa.string(), "Base-36 SHA-1 of the text, as MediaWiki stores it (<sha1>, else the sha1 attribute of <text>); null when the dump hides it."),
         Column("revision_text_is_deleted", pa.bool_(), "Whether the text was deleted or suppressed.", False),
         Column("revision_content_model", pa.string(), "Content model (wikitext, Scribunto, css, ...)."),
         Column("revision_content_format", pa.string(), "Serialisation format (text/x-wiki, text/css, ...)."),

@@ -586,8 +586,10 @@ class DumpReader:
                 if revision.sha1 is None and attributes.get("sha1"):
                     revision.sha1 = attributes["sha1"]
             elif tag == "sha1":
+                # Deleted text has an empty <sha1/> while export 0.11 keeps the slot's sha1 on <text>.
                 sha1_seen = True
-                revision.sha1 = child.text or None
+                if child.text:
+                    revision.sha1 = child.text
             elif tag == "parentid":
                 revision.parent_id = int(child.text)
             elif tag == "comment":
@@ -604,6 +606,8 @@ class DumpReader:
             elif tag != "origin" and tag != "content":  # origin repeats the id; <content> holds other slots
                 unknown[tag] += 1
         whole.clear()
+        if revision.comment is None and not revision.comment_is_deleted:
+            revision.comment = ""  # dumps leave <comment> out when the summary was empty
         if revision.id is None:
             raise ValueError("revision has no <id>")
         if revision.timestamp is None:

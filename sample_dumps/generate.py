@@ -1,0 +1,72 @@
+"""Deterministic generator of "samplewiki", the synthetic wiki the project's demo and tests run on.
+
+Two layers:
+1. build_wiki(seed) -> SampleWiki: a pure in-memory model (siteinfo, users, pages, revisions), made
+   from one random.Random(seed) and fixed dates only, so every run gives the same model.
+2. Writers that serialise the model: write_xml_dumps(wiki, out_dir) writes the XML dumps and
+   dumpstatus.json. Later formats (EventStreams JSON, Avro, MediaWiki history TSV, Wikidata entities,
+   pageviews) are meant to be added as further writers over the same model.
+
+Run `python sample_dumps/generate.py [--out DIR]` to (re)write the committed files; the default DIR
+is this folder. Golden tests import the model from here:
+
+    from sample_dumps.generate import build_wiki, mediawiki_sha1
+    wiki = build_wiki()
+    wiki.pages[0].revisions[-1].sha1
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    # Run as a script: make the repository root importable so the package imports below work.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sample_dumps.history import SITEINFO, TEMP_ACCOUNTS_FROM, WIKI_END, WIKI_START, build_wiki  # noqa: E402
+from sample_dumps.model import (  # noqa: E402
+    DUMP_DATE,
+    Contributor,
+    IdentityRevert,
+    Namespace,
+    Page,
+    Revision,
+    SampleWiki,
+    SiteInfo,
+    User,
+    find_identity_reverts,
+    in_pages_articles,
+    isbn_is_valid,
+    mediawiki_sha1,
+)
+from sample_dumps.xmldump import PAGES_PER_STREAM, dump_file_names, write_xml_dumps  # noqa: E402
+
+DEFAULT_SEED = 20260101
+SAMPLE_DIR = Path(__file__).resolve().parent
+
+__all__ = [
+    "DEFAULT_SEED", "DUMP_DATE", "PAGES_PER_STREAM", "SAMPLE_DIR", "SITEINFO", "TEMP_ACCOUNTS_FROM",
+    "WIKI_END", "WIKI_START", "Contributor", "IdentityRevert", "Namespace", "Page", "Revision", "SampleWiki",
+    "SiteInfo", "User", "build_wiki", "dump_file_names", "find_identity_reverts", "in_pages_articles",
+    "isbn_is_valid", "main", "mediawiki_sha1", "write_xml_dumps",
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: build the model and write every output into --out."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=SAMPLE_DIR, help="output folder (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help="random seed; the committed files use the default")
+    args = parser.parse_args(argv)
+    wiki = build_wiki(args.seed)
+    paths = write_xml_dumps(wiki, args.out)
+    for path in paths.values():
+        print(f"{path.stat().st_size:>9}  {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
