@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,10 @@ from transforms.datasets import (
     StagedFile,
     join,
     publish_dataset,
+    read_json,
     remove_staging,
     remove_staging_root,
+    write_json,
 )
 from transforms.progress import read_totals
 from transforms.read_dump import DROPPED_PAGES, NAMESPACE
@@ -155,11 +158,6 @@ def query_counters(result) -> dict[str, int]:
     return dict(sorted(counters.items()))
 
 
-def read_json(path: str):
-    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        return json.loads(handle.read().decode("utf-8"))
-
-
 def truncation_warnings(staged_errors: list[StagedFile]) -> list[str]:
     """One line per input that ended early, from the staged `errors` files."""
     warnings = []
@@ -195,7 +193,7 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         | "ListInputsToHash" >> beam.Create(list(spec.inputs))
         | "HashInputs" >> beam.Map(hash_input)
         | "CollectInputs" >> beam.combiners.ToList()
-        | "SaveInputs" >> beam.Map(_save_json, join(staging, "inputs.json"))
+        | "SaveInputs" >> beam.Map(lambda items, path: write_json(path, items), join(staging, "inputs.json"))
     )
 
     printer = ProgressPrinter(spec.pipeline, progress_dir, err)
@@ -203,13 +201,16 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
     try:
         result = pipeline.run()
         result.wait_until_finish()
+        state = str(result.state)
+    except Exception as exc:  # the runner re-raises a failed step's error here; the user gets one line
+        state = f"FAILED ({type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''})"
+        write_json(join(staging, "failure.json"), {"error": traceback.format_exc()})
     finally:
         printer.stop()
     printer.print_line()
-    state = str(result.state)
     if "DONE" not in state:
         print(f"error: the {spec.pipeline} job ended in state {state}; nothing was published "
-              f"(staging kept in {staging})", file=err)
+              f"(staging and the traceback kept in {staging})", file=err)
         return JobOutcome(1, run_id)
 
     counters = query_counters(result)
@@ -240,11 +241,6 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         print(f"warning: counts do not add up: {json.dumps(accounting)}", file=err)
     _print_summary(spec, outcome, time.monotonic() - clock, out)
     return outcome
-
-
-def _save_json(items, path: str) -> None:
-    with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        handle.write(json.dumps(items, indent=1).encode("utf-8"))
 
 
 def _account(spec: JobSpec, counters: dict, staged: dict) -> tuple[dict, list[str]]:

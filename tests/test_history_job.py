@@ -279,3 +279,21 @@ def test_multistream_with_two_workers_equals_one_sequential_read(real_data, tmp_
         assert split_rows == one_rows and len(one_rows) == 2004
     files = manifest(tmp_path / "split", "pages")["partitions"][0]["files"]
     assert len(files) > 5  # one file per split
+
+
+def test_a_failing_step_ends_with_one_line_and_publishes_nothing(tmp_path, capsys, monkeypatch):
+    import runners.job
+
+    def unreadable(source):
+        raise OSError(f"{source.path}: gone while the job ran")
+
+    monkeypatch.setattr(runners.job, "hash_input", unreadable)
+    path = tmp_path / "testwiki-20260101-pages-articles.xml"
+    path.write_bytes(dump(page(1, "A", revision(1))))
+    code, out, err = run(["--input", path, "--output", tmp_path / "out"], capsys)
+    assert code == 1
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
+    assert "the history job ended in state FAILED" in line and "gone while the job ran" in line
+    assert not (tmp_path / "out" / "pages").exists()
+    (staging,) = (tmp_path / "out" / "_staging").iterdir()
+    assert "gone while the job ran" in json.loads((staging / "failure.json").read_text())["error"]

@@ -194,7 +194,7 @@ def test_bad_revision_is_dropped_alone():
     xml = dump(page(1, "A", revision(1) + revision(2, timestamp="yesterday") + revision(3)))
     _, pages, problems = collect(xml)
     assert [r["id"] for r in pages[0]["revisions"]] == [1, 3]
-    assert [(p.error_type, p.record_kind, p.page_id) for p in problems] == [("bad-revision", "revision", 1)]
+    assert [(p.error_type, p.record_kind, p.page_id, p.revision_id) for p in problems] == [("bad-revision", "revision", 1, 2)]
 
 
 def test_not_a_dump_is_refused():

@@ -21,6 +21,7 @@ from typing import Iterable
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from schemas import DATASETS
@@ -114,7 +115,7 @@ class StagedFileWriter:
         self.partition = partition
         self.split_key = split_key
         self.path = join(staging, schema.name, partition.path, f"{split_key}-{uuid.uuid4().hex[:12]}.parquet")
-        self._sink = _HashingSink(FileSystems.create(self.path))
+        self._sink = _HashingSink(FileSystems.create(self.path, compression_type=CompressionTypes.UNCOMPRESSED))
         self._writer = pq.ParquetWriter(self._sink, schema.file_schema, compression="zstd")
         self._pending: list[pa.RecordBatch] = []
         self._pending_bytes = 0
@@ -154,7 +155,7 @@ def write_staged_file(staging: str, schema: DatasetSchema, partition: Partition,
 def filter_staged_file(staged: StagedFile, staging: str, drop_page_ids: set[int]) -> StagedFile:
     """A copy of a staged file without the rows of the given pages (duplicates resolved after reading)."""
     schema = DATASETS[staged.dataset]
-    with FileSystems.open(staged.path) as handle:
+    with FileSystems.open(staged.path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         # Parquet has no seconds unit: timestamps come back as milliseconds unless cast back.
         table = pq.read_table(handle).cast(schema.file_schema)
     keep = pc.invert(pc.is_in(table["page_id"], pa.array(sorted(drop_page_ids), pa.int64())))
@@ -185,10 +186,7 @@ class RunRecord:
 
 def read_manifest(output: str, dataset: str) -> dict | None:
     path = join(output, dataset, MANIFEST)
-    if not FileSystems.exists(path):
-        return None
-    with FileSystems.open(path) as handle:
-        return json.loads(handle.read().decode("utf-8"))
+    return read_json(path) if FileSystems.exists(path) else None
 
 
 def complete_partitions(output: str, dataset: str) -> set[Partition]:
@@ -198,9 +196,20 @@ def complete_partitions(output: str, dataset: str) -> set[Partition]:
     }
 
 
+def write_json(path: str, data) -> None:
+    """A small JSON record (staged-file lists, input checksums) in the staging area."""
+    with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        handle.write(json.dumps(data, indent=1).encode("utf-8"))
+
+
+def read_json(path: str):
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        return json.loads(handle.read().decode("utf-8"))
+
+
 def _write_text_atomically(path: str, text: str) -> None:
     temporary = f"{path}.tmp-{uuid.uuid4().hex[:8]}"
-    with FileSystems.create(temporary) as handle:
+    with FileSystems.create(temporary, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         handle.write(text.encode("utf-8"))
     if is_local(path):
         os.replace(temporary, path)
