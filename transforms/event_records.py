@@ -399,11 +399,11 @@ _LAYOUT_78 = _insert(_insert(_LAYOUT_76, "wiki_db", "event_log_id"), "event_user
 HISTORY_LAYOUTS = {len(layout): {name: i for i, name in enumerate(layout)} for layout in (_BASE, _LAYOUT_76, _LAYOUT_78)}
 HISTORY_COLUMNS_LATEST = tuple(_LAYOUT_78)
 
-_UNESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
+_UNESCAPES = {"t": "\t", "n": "\n", "r": "\r"}
 
 
 def unescape_field(value: str) -> str:
-    """Undoes the dump's escaping of tabs, newlines and carriage returns (and of the backslash)."""
+    """Undoes the dump's escaping of tabs, newlines and carriage returns (`\\t`, `\\n`, `\\r`)."""
     if "\\" not in value:
         return value
     out = []

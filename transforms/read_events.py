@@ -32,8 +32,10 @@ COMPUTED = ("revision_text_bytes_diff", "revision_is_identity_revert", "revision
             "revision_first_identity_reverting_revision_id", "revision_seconds_to_identity_revert")
 # What travels to the grouping step: a revision's metadata, the parent size the event stated, and where
 # it came from (earlier input, then earlier record, wins when a revision appears twice).
+# Timestamps stay epoch seconds (int64) there, as the revert and diff functions take them.
 METADATA_SCHEMA = pa.schema(
-    [f for f in DATASETS[REVISIONS].file_schema if f.name not in COMPUTED]
+    [f.with_type(pa.int64()) if f.name == "revision_timestamp" else f
+     for f in DATASETS[REVISIONS].file_schema if f.name not in COMPUTED]
     + [pa.field("parent_text_bytes", pa.int64()), pa.field("source_order", pa.int64())]
 )
 
