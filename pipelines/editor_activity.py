@@ -73,14 +73,28 @@ class SummariseRevisionsFn(beam.DoFn):
 
 
 def user_events(element):
-    """((wiki_db, user_id), (event fields, snapshot end)) for each user create or group change."""
+    """((wiki_db, user name), (event fields, snapshot end, user_id)) for each user create or group change."""
     partition, batch = element
     end = ea.snapshot_end(partition.snapshot)
     timestamps = batch.column("event_timestamp").cast(pa.int64()).to_pylist()
     for row, timestamp in zip(batch.to_pylist(), timestamps):
-        if row["event_entity"] == "user" and row["user_id"] is not None and row["event_type"] in ("create", "altergroups"):
-            yield (partition.wiki_db, row["user_id"]), ({"event_type": row["event_type"], "event_timestamp": timestamp,
-                                                         "user_groups": row["user_groups"]}, end)
+        if row["event_entity"] == "user" and row["event_type"] in ("create", "altergroups") and row["user_text"]:
+            event = {"event_type": row["event_type"], "event_timestamp": timestamp, "user_groups": row["user_groups"]}
+            yield (partition.wiki_db, row["user_text"]), (event, end, row["user_id"])
+
+
+def resolve_account_ids(element):
+    """Events of one user name -> ((wiki_db, user_id), (event, end)). Some sources (recentchange rights
+    logs) name the account only; its id is then the one the name's create event gives."""
+    (wiki_db, _), items = element
+    items = list(items)
+    ids = {user_id for _, _, user_id in items if user_id is not None}
+    if len(ids) != 1:
+        Metrics.counter(NAMESPACE, "user-events-unmatched").inc(len(items))
+        return
+    (user_id,) = ids
+    for event, end, _ in items:
+        yield (wiki_db, user_id), (event, end)
 
 
 def account_info(element):
@@ -178,8 +192,10 @@ def build(root, config: EditorActivityConfig) -> dict:
             root
             | "ReadEvents" >> ReadFromDataset(config.events_root, "events",
                                               columns=("event_entity", "event_type", "event_timestamp", "user_id",
-                                                       "user_groups"))
+                                                       "user_text", "user_groups"))
             | "PickUserEvents" >> beam.FlatMap(user_events)
+            | "GroupPerUserName" >> beam.GroupByKey()
+            | "ResolveAccountIds" >> beam.FlatMap(resolve_account_ids)
             | "GroupPerAccount" >> beam.GroupByKey()
             | "DescribeAccounts" >> beam.Map(account_info)
         )
