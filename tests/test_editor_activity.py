@@ -281,3 +281,24 @@ def test_public_privacy_rounds_drops_and_says_so(samplewiki, tmp_path):
     assert months and not any(r["user_is_anonymous"] for r in months) and all(r["edits"] % 10 == 0 for r in months)
     card = (tmp_path / "editor_activity" / "README.md").read_text()
     assert "--privacy public" in card and "rounded up to the nearest 10" in card
+
+
+def test_dataset_reader_gives_partitions_and_reads_files_older_than_the_schema(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from schemas import DATASETS
+    from transforms.read_dataset import list_dataset_files, read_dataset_file
+
+    folder = tmp_path / "revisions" / "wiki_db=xwiki" / "snapshot=20240101"
+    folder.mkdir(parents=True)
+    schema = DATASETS["revisions"].file_schema
+    before_groups = pa.schema([f for f in schema if f.name != "user_groups"])  # revisions 1.0.0 files
+    row = {name: False for name in before_groups.names if before_groups.field(name).type == pa.bool_()}
+    row.update(page_id=1, page_namespace=0, page_title="A", revision_id=5, revision_timestamp=1_700_000_000)
+    pq.write_table(pa.Table.from_pylist([row], schema=before_groups), folder / "part-00000-of-00001.parquet")
+    (file,) = list_dataset_files(str(tmp_path), "revisions")
+    assert (file.partition.wiki_db, file.partition.snapshot) == ("xwiki", "20240101")
+    (batch,) = read_dataset_file(file, DATASETS["revisions"], ["revision_id", "revision_timestamp", "user_groups"])
+    assert batch.schema.field("revision_timestamp").type == pa.timestamp("s", tz="UTC")
+    assert batch.to_pylist()[0]["revision_id"] == 5 and batch.to_pylist()[0]["user_groups"] is None

@@ -2,7 +2,7 @@
 
 `list_dataset_files` finds `<root>/<dataset>/wiki_db=<db>/snapshot=<YYYYMMDD>/*.parquet` (local or gs://);
 `read_dataset_file` yields a file's row groups as record batches of the declared schema (Parquet keeps
-timestamp[s] as milliseconds; they are cast back). `ReadFromDataset` wires both into Beam, one element
+timestamp[s] as milliseconds; they are cast back; columns a file predates read as nulls). `ReadFromDataset` wires both into Beam, one element
 per row group, so that a later job reads a dataset the way the job that wrote it laid it out.
 """
 from __future__ import annotations
@@ -57,9 +57,14 @@ def read_dataset_file(file: DatasetFile, schema: DatasetSchema, columns: Sequenc
     target = pa.schema([schema.file_schema.field(name) for name in wanted])
     with FileSystems.open(file.path) as handle:
         parquet = pq.ParquetFile(handle)
+        present = [name for name in wanted if name in parquet.schema_arrow.names]
         for group in range(parquet.num_row_groups):
-            table = parquet.read_row_group(group, columns=wanted)
-            for batch in table.cast(target).to_batches():
+            table = parquet.read_row_group(group, columns=present)
+            # Columns added to a schema since the file was written (nullable by rule) read as nulls.
+            for name in wanted:
+                if name not in present:
+                    table = table.append_column(target.field(name), pa.nulls(table.num_rows, target.field(name).type))
+            for batch in table.select(wanted).cast(target).to_batches():
                 yield batch
 
 
