@@ -37,13 +37,26 @@ from transforms.datasets import (
     remove_staging_root,
     write_json,
 )
-from transforms.progress import read_totals
+from transforms.progress import Totals, read_totals
 from transforms.read_dump import DROPPED_PAGES, NAMESPACE
 from transforms.rows import Partition
 from transforms.write_dataset import WriteToDataset
 
 PROGRESS_EVERY_SECONDS = 10.0
 HASH_BLOCK = 1 << 20
+
+
+def xml_progress(totals: Totals, elapsed: float) -> str:
+    """Progress of a job reading XML dumps."""
+    return (f"{totals.pages:,} pages, {totals.revisions:,} revisions, "
+            f"{totals.xml_bytes / 1e6:,.1f} MB of XML ({totals.xml_bytes / 1e6 / elapsed:,.1f} MB/s), "
+            f"{totals.input_bytes / 1e6:,.1f} MB read from disk")
+
+
+def records_progress(totals: Totals, elapsed: float) -> str:
+    """Progress of a job reading records (event dumps, datasets)."""
+    return (f"{totals.records:,} records ({totals.records / elapsed:,.0f}/s), {totals.revisions:,} revisions, "
+            f"{totals.input_bytes / 1e6:,.1f} MB read from disk")
 
 
 @dataclass
@@ -61,7 +74,10 @@ class JobSpec:
         output: output root.
         options: the command-line options, recorded in manifests.
         max_error_rate: largest tolerated share of dropped records.
-        records: (read counter, dropped counter, dataset whose rows count as written) per record kind.
+        records: per record kind, (read counter, dropped counter, dataset whose rows count as written),
+            optionally followed by a counter of records left out by a documented rule (they balance the
+            accounting but are not errors).
+        progress: how the command line words the workers' running totals.
     """
 
     pipeline: str
@@ -73,7 +89,8 @@ class JobSpec:
     output: str
     options: dict
     max_error_rate: float = 0.01
-    records: tuple[tuple[str, str, str | None], ...] = (("pages-read", "pages-dropped", "pages"),)
+    records: tuple[tuple, ...] = (("pages-read", "pages-dropped", "pages"),)
+    progress: Callable[[Totals, float], str] = xml_progress
 
 
 @dataclass
@@ -123,11 +140,12 @@ def hash_input(source) -> dict:
 
 
 class ProgressPrinter(threading.Thread):
-    """Prints pages, revisions and MB/s from the workers' progress files every few seconds."""
+    """Prints the workers' running totals (summed from their progress files) every few seconds."""
 
-    def __init__(self, pipeline: str, folder: str, out):
+    def __init__(self, pipeline: str, folder: str, out, describe: Callable[[Totals, float], str] = xml_progress):
         super().__init__(daemon=True, name="progress")
         self._pipeline = pipeline
+        self._describe = describe
         self._folder = folder
         self._out = out
         self._halt = threading.Event()
@@ -140,9 +158,7 @@ class ProgressPrinter(threading.Thread):
     def print_line(self):
         totals = read_totals(self._folder)
         elapsed = max(time.monotonic() - self._began, 1e-6)
-        print(f"[{self._pipeline}] {elapsed:6.0f} s  {totals.pages:,} pages, {totals.revisions:,} revisions, "
-              f"{totals.xml_bytes / 1e6:,.1f} MB of XML ({totals.xml_bytes / 1e6 / elapsed:,.1f} MB/s), "
-              f"{totals.input_bytes / 1e6:,.1f} MB read from disk", file=self._out, flush=True)
+        print(f"[{self._pipeline}] {elapsed:6.0f} s  {self._describe(totals, elapsed)}", file=self._out, flush=True)
 
     def stop(self):
         self._halt.set()
@@ -196,7 +212,7 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         | "SaveInputs" >> beam.Map(lambda items, path: write_json(path, items), join(staging, "inputs.json"))
     )
 
-    printer = ProgressPrinter(spec.pipeline, progress_dir, err)
+    printer = ProgressPrinter(spec.pipeline, progress_dir, err, spec.progress)
     printer.start()
     try:
         result = pipeline.run()
@@ -247,14 +263,17 @@ def _account(spec: JobSpec, counters: dict, staged: dict) -> tuple[dict, list[st
     """Records read = written + dropped, per record kind; and the error-rate check."""
     accounting = {"balanced": True}
     messages = []
-    for read_name, dropped_name, dataset in spec.records:
+    for read_name, dropped_name, dataset, *filtered_name in spec.records:
         read = counters.get(read_name, 0)
         dropped = counters.get(dropped_name, 0)
         entry = {"read": read, "dropped": dropped}
+        filtered = 0
+        if filtered_name:
+            filtered = entry["filtered"] = counters.get(filtered_name[0], 0)
         if dataset is not None:
             written = sum(f.rows for f in staged.get(dataset, []))
             entry["written"] = written
-            entry["balanced"] = read == written + dropped
+            entry["balanced"] = read == written + dropped + filtered
             accounting["balanced"] &= entry["balanced"]
         accounting[read_name.removesuffix("-read")] = entry
         if read and dropped / read > spec.max_error_rate:

@@ -1,7 +1,7 @@
 """Declared schemas of every dataset. `DATASETS` maps a dataset name to its schema."""
-from schemas import errors, pages, revisions
+from schemas import editor_activity, editor_months, errors, events, pages, revisions
 from schemas.dataset import Column, DatasetSchema
 
-DATASETS: dict[str, DatasetSchema] = {m.SCHEMA.name: m.SCHEMA for m in (pages, revisions, errors)}
+DATASETS: dict[str, DatasetSchema] = {m.SCHEMA.name: m.SCHEMA for m in (pages, revisions, events, editor_months, editor_activity, errors)}
 
 __all__ = ["DATASETS", "Column", "DatasetSchema"]

@@ -25,10 +25,12 @@ from sample_dumps.generate import (
     TEMP_ACCOUNTS_FROM,
     build_wiki,
     dump_file_names,
+    event_file_names,
     find_identity_reverts,
     in_pages_articles,
     isbn_is_valid,
     mediawiki_sha1,
+    write_event_dumps,
     write_xml_dumps,
 )
 
@@ -98,6 +100,13 @@ def test_committed_files_equal_a_fresh_generation(tmp_path, names, committed):
             pytest.fail(f"{name}: same content, different compressed bytes: this zlib/libbzip2 differs from "
                         f"the one that wrote the committed files")
         assert fresh == committed[key], f"{name} is stale: run `python sample_dumps/generate.py`"
+
+
+def test_committed_event_dumps_equal_a_fresh_generation(tmp_path, wiki):
+    write_event_dumps(wiki, tmp_path)
+    for name in event_file_names(wiki).values():
+        assert (tmp_path / name).read_bytes() == (SAMPLE_DIR / name).read_bytes(), \
+            f"{name} is stale: run `python sample_dumps/generate.py`"
 
 
 def test_model_is_deterministic_and_depends_on_the_seed(wiki):

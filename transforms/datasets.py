@@ -358,6 +358,13 @@ def data_card(schema: DatasetSchema, manifest: dict) -> str:
             checksum = f", sha256 `{item['sha256']}`" if item.get("sha256") else ""
             lines.append(f"- `{item['path']}` ({item.get('size', 0):,} bytes{checksum}{status}), run {run_id} "
                          f"({run['pipeline']}, wikidumps {run['code_version']})")
+    public_runs = [run_id for run_id, run in manifest["runs"].items() if run.get("options", {}).get("privacy") == "public"]
+    if public_runs:
+        lines += ["", "## Privacy", "",
+                  f"Run{'s' if len(public_runs) > 1 else ''} {', '.join(public_runs)} applied Wikimedia's public "
+                  "thresholds (--privacy public): counts are rounded up to the nearest 10 and cells with fewer than "
+                  "3 active editors (3 editors for breakdown rows) are dropped; per-editor rows of IP editors are "
+                  "left out."]
     if schema.caveats:
         lines += ["", "## Caveats", ""]
         lines += [f"- {caveat}" for caveat in schema.caveats]
