@@ -119,5 +119,7 @@ def bar_chart(key: str, caption: str, labels: list[str], values: list[float], *,
     axes.set_xlabel(x_label)
     if log:
         axes.set_xscale("log")
+    elif all(isinstance(v, int) for v in values):
+        axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     axes.grid(axis="y", visible=False)
     return Chart(key, caption, _svg(figure), ["", x_label], [[label, value] for label, value in zip(labels, values)])

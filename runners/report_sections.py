@@ -8,6 +8,7 @@ columns they need. A dataset lacking a column a section needs gives a visible no
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,8 +218,14 @@ def _by_month(table: pa.Table, value: str, series: str | None) -> tuple[list[str
         if row[value] is not None:
             cells[(row["time_bucket"], str(row[series]) if series else value)] += row[value]
     months = sorted({m for m, _ in cells})
-    names = sorted({s for _, s in cells})
+    names = sorted({s for _, s in cells}, key=_natural)
     return months, {s: [cells.get((m, s), 0) for m in months] for s in names}
+
+
+def _natural(label: str) -> tuple:
+    """Activity levels in their numeric order ("5-24" before "100+"), other labels alphabetically."""
+    match = re.match(r"\d+", label)
+    return (0, int(match.group()), label) if match else (1, 0, label)
 
 
 def editor_activity(data: ReportData) -> str:
@@ -318,7 +325,7 @@ def top_citations(data: ReportData) -> str:
     """The most cited DOIs and web domains (a `<ref name=x/>` reuse is not counted again)."""
     dataset = data.dataset("citations", ["doi", "url"])
     reuse = "is_reuse" in dataset.schema.names
-    filter_ = ~pc.fill_null(ds.field("is_reuse"), False) if reuse else None
+    filter_ = (~ds.field("is_reuse") | ds.field("is_reuse").is_null()) if reuse else None
 
     def shaped(table: pa.Table) -> pa.Table:
         hosts = pc.struct_field(pc.extract_regex(table["url"], HOST), "host")
