@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runners.gcs import client, split_gs_url
-from runners.sources import CATALOG, LocalSource, SourceError, local_files_match, read_manifest
+from runners.sources import CATALOG, DATA_CARD, MANIFEST, LocalSource, SourceError, local_files_match, read_manifest
 from runners.transfer import Progress, TransferError
-from transforms.datasets import DATA_CARD, MANIFEST
 
 # Files larger than this go up as resumable uploads in chunks of this size (a multiple of 256 KiB, as
 # the API requires); a dropped connection then costs one chunk, not the file.

@@ -30,8 +30,11 @@ from runners.transfer import (
     http_get,
     http_stream,
 )
-from transforms.datasets import DATA_CARD, MANIFEST
 
+# The names transforms/datasets.py gives a dataset's manifest and data card. Repeated here so that
+# reading datasets (wikidumps.open_dataset) does not import Apache Beam; a test keeps them equal.
+MANIFEST = "_manifest.json"
+DATA_CARD = "README.md"
 # Written at the root of a published prefix: https:// has no listing, so `datasets list` reads this.
 CATALOG = "_catalog.json"
 DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

@@ -9,6 +9,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,7 +21,7 @@ from runners import cli
 from runners.publish import publish
 from runners.sources import LocalSource, SourceError, UnsafeManifestError, download_dataset
 from runners.transfer import format_bytes
-from tests.conftest import read_dataset, write_dataset
+from tests.conftest import ROOT, read_dataset, write_dataset
 from tests.gcs import gcs_emulator  # noqa: F401  (a fixture)
 from tests.httpserver import FileServer
 
@@ -180,3 +182,13 @@ def test_symlinks_in_a_source_or_a_destination_are_refused(shared_output, tmp_pa
     with pytest.raises(UnsafeManifestError, match="is a symlink"):
         download_dataset(LocalSource(shared_output), "revisions", target)
     assert not (tmp_path / "trap").exists()
+
+
+def test_reading_datasets_does_not_import_beam():
+    from runners import sources
+    from transforms import datasets
+
+    assert (sources.MANIFEST, sources.DATA_CARD) == (datasets.MANIFEST, datasets.DATA_CARD)
+    probe = "import sys, wikidumps; print('apache_beam' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "False"
