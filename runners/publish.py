@@ -108,7 +108,7 @@ def publish(output: str | Path, target: str, datasets: list[str] | None = None, 
         catalog = json.loads(catalog_blob.download_as_bytes()) if catalog_blob.exists() else {"datasets": []}
         catalog["datasets"] = sorted(set(catalog.get("datasets", [])) | set(names))
         catalog_blob.upload_from_string(json.dumps(catalog, indent=2) + "\n", content_type="application/json")
-    except exceptions.GoogleAPIError as exc:
+    except (exceptions.GoogleAPIError, OSError) as exc:  # OSError: requests' connection errors
         raise TransferError(f"{target}: {exc}") from None
     return result
 

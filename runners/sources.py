@@ -139,7 +139,7 @@ class GcsSource:
                     yield block
         except exceptions.NotFound:
             raise NotFoundError(f"{self.location}/{relpath}: not found") from None
-        except (exceptions.ServerError, ConnectionError) as exc:
+        except (exceptions.ServerError, OSError) as exc:  # requests' connection errors are OSErrors
             raise Interrupted(str(exc)) from None
         except exceptions.GoogleAPIError as exc:
             raise TransferError(f"{self.location}/{relpath}: {exc}") from None
@@ -306,7 +306,7 @@ def download_dataset(source, dataset: str, to: str | Path, *, wiki_db: str | Non
     known = _sha256_known(local_manifest)
     result = DownloadResult(folder, partitions)
     failures = []
-    done_partitions = []
+    done_partitions, failed_partitions = [], []
     for partition in partitions:
         partition_ok = True
         for item in partition["files"]:
@@ -314,8 +314,6 @@ def download_dataset(source, dataset: str, to: str | Path, *, wiki_db: str | Non
             if dest.is_file() and dest.stat().st_size == item["bytes"] and known.get(item["path"]) == item["sha256"]:
                 result.present.append(item["path"])
                 continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            contained_path(folder, item["path"])  # the folders just made must not be symlinks either
             try:
                 outcome = download_verified(lambda start, path=f"{dataset}/{item['path']}": source.stream(path, start),
                                             dest, Expected(item["bytes"], {"sha256": item["sha256"]}),
@@ -328,7 +326,9 @@ def download_dataset(source, dataset: str, to: str | Path, *, wiki_db: str | Non
         if partition_ok:
             _remove_unlisted_files(folder, partition)
             done_partitions.append(partition)
-    _write_local_manifest(folder, manifest, local_manifest, done_partitions, source.location)
+        else:
+            failed_partitions.append(partition)
+    _write_local_manifest(folder, manifest, local_manifest, done_partitions, failed_partitions, source.location)
     try:
         _write_atomically(folder / DATA_CARD, source.read_bytes(f"{dataset}/{DATA_CARD}"))
     except NotFoundError:
@@ -348,9 +348,12 @@ def _remove_unlisted_files(folder: Path, partition: dict) -> None:
 
 
 def _write_local_manifest(folder: Path, manifest: dict, local_manifest: dict | None, partitions: list[dict],
-                          location: str) -> None:
+                          failed: list[dict], location: str) -> None:
+    """Lists the partitions downloaded so far; one that failed now is dropped (its files may be mixed)."""
     entries = {(p["wiki_db"], p["snapshot"]): p for p in (local_manifest or {}).get("partitions", [])}
     entries.update({(p["wiki_db"], p["snapshot"]): p for p in partitions})
+    for p in failed:
+        entries.pop((p["wiki_db"], p["snapshot"]), None)
     live_runs = {p.get("run_id") for p in entries.values()}
     runs = {**(local_manifest or {}).get("runs", {}), **manifest.get("runs", {})}
     merged = dict(manifest)

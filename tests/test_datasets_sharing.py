@@ -22,7 +22,6 @@ from runners.publish import publish
 from runners.sources import LocalSource, SourceError, UnsafeManifestError, download_dataset
 from runners.transfer import format_bytes
 from tests.conftest import ROOT, read_dataset, write_dataset
-from tests.gcs import gcs_emulator  # noqa: F401  (a fixture)
 from tests.httpserver import FileServer
 
 PARTITION = "wiki_db=samplewiki/snapshot=20260101"
@@ -48,7 +47,7 @@ def shared_output(samplewiki_output, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def published(shared_output, gcs_emulator):  # noqa: F811
+def published(shared_output, gcs_emulator):
     """The output published to gs://<bucket>/wd/v1 in 256 kB chunks (resumable uploads)."""
     target = gcs_emulator.url("wd/v1")
     result = publish(shared_output, target, chunk_bytes=256 * 1024)
