@@ -235,8 +235,11 @@ def editor_activity(data: ReportData) -> str:
                           "very_active_editors", "new_active_editors", "new_editor_retention") if c in dataset.schema.names]
     # The index has one row per wiki, month and (where it applies) type and level: small enough to read whole.
     table = dataset.to_table(columns=wanted)
-    totals = _rollup(table, {"editor_type": False, "activity_level": False})
-    if not totals.num_rows:
+    dimensions = [c for c in ("editor_type", "activity_level") if c in table.column_names]
+    totals = _rollup(table, {c: False for c in dimensions})
+    # Without total rows, counts of editors add up over the type and level rows; a retention rate does not.
+    summed = bool(dimensions) and not totals.num_rows
+    if summed:
         totals = table
     wikis = data.wikis("editor_activity")
     charts = []
@@ -251,7 +254,7 @@ def editor_activity(data: ReportData) -> str:
                 series[metric.replace("_", " ")] = values[metric]
     charts.append(line_chart("active-editors", "Active editors per month: registered, non-bot, at least 5 content edits "
                              "(very active: 100)." + _wiki_note(wikis), months, series, y_label="editors"))
-    if "new_editor_retention" in totals.column_names:
+    if "new_editor_retention" in totals.column_names and not summed:
         cohorts = totals.filter(pc.is_valid(totals["new_editor_retention"]))
         months, series = _by_month(cohorts, "new_editor_retention", "wiki_db")
         charts.append(line_chart("new-editor-retention", "New editor retention by cohort (registration month): share of "

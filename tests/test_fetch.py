@@ -5,7 +5,6 @@ import bz2
 import hashlib
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
