@@ -10,6 +10,7 @@ setup(
     license="Apache-2.0",
     python_requires=">=3.10",
     packages=["pipelines", "transforms", "schemas", "runners"],
+    py_modules=["wikidumps"],  # the one-line loader: wikidumps.open_dataset(...)
     install_requires=[
         "apache-beam>=2.60",
         "mwxml>=0.3.3",
@@ -17,10 +18,13 @@ setup(
         "pyarrow>=14",
         "fastavro>=1.9",
         "py7zr>=0.20",
+        "matplotlib>=3.7",  # the report's charts
     ],
     extras_require={
         "gcp": ["google-cloud-storage>=2.10"],
-        "test": ["pytest>=7.4", "hypothesis>=6.80"],
+        # The emulator and Selenium serve the gs:// and report tests (a real GCS API and Debian's Chromium).
+        "test": ["pytest>=7.4", "hypothesis>=6.80", "google-cloud-storage>=2.10", "gcp-storage-emulator>=2026.7.19",
+                 "selenium>=4.11"],
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9"],
     },
     entry_points={"console_scripts": ["wikidumps=runners.cli:main"]},
