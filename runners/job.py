@@ -239,7 +239,6 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         print(line, file=err)
     run = RunRecord(run_id, spec.pipeline, code_version(), spec.options, inputs, started, now_iso(), counters,
                     accounting)
-    partitions = set(spec.partitions) | {f.partition for files in staged.values() for f in files}
     publish = spec.datasets
     if rate_messages:
         # Publish only the errors, so that the user can see why, and fail.
@@ -249,6 +248,9 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         for message in rate_messages:
             print(f"error: {message}", file=err)
     for name in publish:
+        # A dataset's partitions are those its job declared plus those this run wrote rows to: another
+        # job's partitions in the same output folder are never touched.
+        partitions = set(spec.partitions) | {f.partition for f in staged[name]}
         outcome.manifests[name] = publish_dataset(spec.output, staging, DATASETS[name], staged[name],
                                                   sorted(partitions, key=lambda p: p.path), run)
     remove_staging(staging)
@@ -287,5 +289,5 @@ def _account(spec: JobSpec, counters: dict, staged: dict) -> tuple[dict, list[st
 def _print_summary(spec: JobSpec, outcome: JobOutcome, seconds: float, out) -> None:
     print(f"wikidumps {spec.pipeline}: finished in {seconds:.1f} s (run {outcome.run_id})", file=out)
     for name, manifest in outcome.manifests.items():
-        rows = sum(p["rows"] for p in manifest["partitions"] if p["run_id"] == outcome.run_id)
+        rows = sum(f["rows"] for p in manifest["partitions"] for f in p["files"] if f.get("run_id") == outcome.run_id)
         print(f"  {name:<12} {rows:>12,} rows  {join(spec.output, name)}", file=out)

@@ -354,7 +354,7 @@ def _write_local_manifest(folder: Path, manifest: dict, local_manifest: dict | N
     entries.update({(p["wiki_db"], p["snapshot"]): p for p in partitions})
     for p in failed:
         entries.pop((p["wiki_db"], p["snapshot"]), None)
-    live_runs = {p.get("run_id") for p in entries.values()}
+    live_runs = {f.get("run_id", p.get("run_id")) for p in entries.values() for f in p["files"]}
     runs = {**(local_manifest or {}).get("runs", {}), **manifest.get("runs", {})}
     merged = dict(manifest)
     merged["partitions"] = [entries[key] for key in sorted(entries)]

@@ -9,7 +9,12 @@ SCHEMA = DatasetSchema(
     description="One row per bad record (page, revision, event, line) or bad stretch of an input file "
     "that a job met, whether the record was dropped or kept after a repair.",
     licence=CC0,
-    caveats=("The excerpt may hold CC BY-SA text from the wiki.",),
+    caveats=(
+        "The excerpt may hold CC BY-SA text from the wiki.",
+        "Every job writes its errors here; a partition holds one set of files per job "
+        "(part-<job>-<n>-of-<N>.parquet), and re-running a job replaces only its own.",
+    ),
+    shared_by_jobs=True,
     columns=(
         Column("wiki_db", pa.string(), "Wiki database name of the input.", False),
         Column("snapshot", pa.string(), "Dump date, YYYYMMDD.", False),

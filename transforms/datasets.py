@@ -228,8 +228,9 @@ def publish_dataset(output: str, staging: str, schema: DatasetSchema, staged: li
     """Moves a dataset's staged files into place, partition by partition, and rewrites its manifest.
 
     Every partition in `partitions` is published, with an empty file when the run produced no rows for
-    it, so that a dataset always has a readable schema (an empty `errors` dataset is good news).
-    Returns the new manifest.
+    it, so that a dataset always has a readable schema (an empty `errors` dataset is good news). A run
+    replaces what earlier runs wrote to a partition, except in datasets several jobs write to (`errors`):
+    there it replaces only the files of its own job. Returns the new manifest.
     """
     by_partition: dict[Partition, list[StagedFile]] = {p: [] for p in partitions}
     for item in staged:
@@ -239,10 +240,14 @@ def publish_dataset(output: str, staging: str, schema: DatasetSchema, staged: li
     for partition, files in sorted(by_partition.items(), key=lambda kv: kv[0].path):
         if not files:
             files = [write_staged_file(staging, schema, partition, "empty", [])]
-        entries[(partition.wiki_db, partition.snapshot)] = _publish_partition(output, staging, schema, partition, files, run)
+        key = (partition.wiki_db, partition.snapshot)
+        kept = []
+        if schema.shared_by_jobs and key in entries:
+            kept = [f for f in entries[key]["files"] if f.get("pipeline") != run.pipeline]
+        entries[key] = _publish_partition(output, staging, schema, partition, files, kept, run)
     runs = manifest.get("runs", {})
     runs[run.run_id] = dict(run.__dict__)
-    live_runs = {entry["run_id"] for entry in entries.values()}
+    live_runs = {f.get("run_id", entry["run_id"]) for entry in entries.values() for f in entry["files"]}
     new_manifest = {
         "dataset": schema.name,
         "schema_version": schema.version,
@@ -259,17 +264,23 @@ def publish_dataset(output: str, staging: str, schema: DatasetSchema, staged: li
 
 
 def _publish_partition(output: str, staging: str, schema: DatasetSchema, partition: Partition,
-                       files: list[StagedFile], run: RunRecord) -> dict:
+                       files: list[StagedFile], kept: list[dict], run: RunRecord) -> dict:
+    """Puts a partition's new files in place next to the `kept` entries of other jobs' files."""
     files = sorted(files, key=lambda f: (f.split_key, f.path))
     count = len(files)
-    names = [f"part-{i:05d}-of-{count:05d}.parquet" for i in range(count)]
+    # Where several jobs share a partition their files carry the job's name, so none overwrites another's.
+    prefix = f"part-{run.pipeline}-" if schema.shared_by_jobs else "part-"
+    names = [f"{prefix}{i:05d}-of-{count:05d}.parquet" for i in range(count)]
     final_dir = join(output, schema.name, partition.path)
+    kept_names = [item["path"].rsplit("/", 1)[-1] for item in kept]
     if is_local(output):
         # Build the complete partition beside the staging files, then swap it in with one rename.
         ready_dir = join(staging, "_ready", schema.name, partition.path)
         os.makedirs(ready_dir, exist_ok=True)
         for staged, name in zip(files, names):
             os.replace(staged.path, os.path.join(ready_dir, name))
+        for name in kept_names:
+            os.link(os.path.join(final_dir, name), os.path.join(ready_dir, name))
         os.makedirs(os.path.dirname(final_dir), exist_ok=True)
         if os.path.exists(final_dir):
             retired = join(staging, "_replaced", schema.name, partition.path)
@@ -277,21 +288,25 @@ def _publish_partition(output: str, staging: str, schema: DatasetSchema, partiti
             os.replace(final_dir, retired)
         os.replace(ready_dir, final_dir)
     else:
-        old = FileSystems.match([join(final_dir, "*")])[0].metadata_list
+        old = [m.path for m in FileSystems.match([join(final_dir, "*")])[0].metadata_list
+               if m.path.rsplit("/", 1)[-1] not in kept_names]
         if old:
-            FileSystems.delete([m.path for m in old])
+            FileSystems.delete(old)
         FileSystems.rename([f.path for f in files], [join(final_dir, n) for n in names])
+    new_entries = [
+        {"path": f"{partition.path}/{name}", "rows": f.rows, "bytes": f.bytes, "sha256": f.sha256,
+         "pipeline": run.pipeline, "run_id": run.run_id}
+        for f, name in zip(files, names)
+    ]
+    all_files = sorted(kept + new_entries, key=lambda item: item["path"])
     return {
         "wiki_db": partition.wiki_db,
         "snapshot": partition.snapshot,
         "path": partition.path,
-        "rows": sum(f.rows for f in files),
+        "rows": sum(item["rows"] for item in all_files),
         "complete": True,
         "run_id": run.run_id,
-        "files": [
-            {"path": f"{partition.path}/{name}", "rows": f.rows, "bytes": f.bytes, "sha256": f.sha256}
-            for f, name in zip(files, names)
-        ],
+        "files": all_files,
     }
 
 
