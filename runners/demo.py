@@ -1,4 +1,4 @@
-"""`make demo`: the history job on the bundled samplewiki, then the report about what it wrote."""
+"""`make demo`: the jobs on the bundled samplewiki, one after the other into one folder, then the report."""
 from __future__ import annotations
 
 import argparse
@@ -16,9 +16,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run wikidumps on the bundled samplewiki.")
     parser.add_argument("--output", default="demo-output", help="output folder (default %(default)s)")
     args = parser.parse_args(argv)
-    code = cli.main(["run", "history", "--input", str(HISTORY_DUMP), "--output", args.output])
-    if code != 0:
-        return code
+    steps = [
+        ["run", "history", "--input", str(HISTORY_DUMP), "--output", args.output],
+        ["run", "editor-activity", "--revisions", args.output, "--output", args.output],
+    ]
+    for step in steps:
+        print(f"\n$ wikidumps {' '.join(step)}", flush=True)
+        code = cli.main(step)
+        if code != 0:
+            return code
     print(f"\nDatasets, data cards (README.md) and manifests (_manifest.json) are in {Path(args.output).resolve()}")
     print(f"Report (open it in a browser): {write_report(args.output).resolve()}")
     return 0
