@@ -62,6 +62,7 @@ class JobSpec:
         options: the command-line options, recorded in manifests.
         max_error_rate: largest tolerated share of dropped records.
         records: (read counter, dropped counter, dataset whose rows count as written) per record kind.
+        show_progress: print the workers' page and revision totals while the job runs (XML jobs).
     """
 
     pipeline: str
@@ -74,6 +75,7 @@ class JobSpec:
     options: dict
     max_error_rate: float = 0.01
     records: tuple[tuple[str, str, str | None], ...] = (("pages-read", "pages-dropped", "pages"),)
+    show_progress: bool = True
 
 
 @dataclass
@@ -197,7 +199,8 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
     )
 
     printer = ProgressPrinter(spec.pipeline, progress_dir, err)
-    printer.start()
+    if spec.show_progress:
+        printer.start()
     try:
         result = pipeline.run()
         result.wait_until_finish()
@@ -207,7 +210,8 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         write_json(join(staging, "failure.json"), {"error": traceback.format_exc()})
     finally:
         printer.stop()
-    printer.print_line()
+    if spec.show_progress:
+        printer.print_line()
     if "DONE" not in state:
         print(f"error: the {spec.pipeline} job ended in state {state}; nothing was published "
               f"(staging and the traceback kept in {staging})", file=err)
@@ -223,7 +227,6 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         print(line, file=err)
     run = RunRecord(run_id, spec.pipeline, code_version(), spec.options, inputs, started, now_iso(), counters,
                     accounting)
-    partitions = set(spec.partitions) | {f.partition for files in staged.values() for f in files}
     publish = spec.datasets
     if rate_messages:
         # Publish only the errors, so that the user can see why, and fail.
@@ -233,6 +236,8 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         for message in rate_messages:
             print(f"error: {message}", file=err)
     for name in publish:
+        # The inputs' partitions, and any other partition this dataset wrote rows to.
+        partitions = set(spec.partitions) | {f.partition for f in staged[name]}
         outcome.manifests[name] = publish_dataset(spec.output, staging, DATASETS[name], staged[name],
                                                   sorted(partitions, key=lambda p: p.path), run)
     remove_staging(staging)

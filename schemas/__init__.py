@@ -1,7 +1,7 @@
 """Declared schemas of every dataset. `DATASETS` maps a dataset name to its schema."""
-from schemas import errors, pages, revisions
+from schemas import errors, pages, pageviews, revisions, wikidata_entities
 from schemas.dataset import Column, DatasetSchema
 
-DATASETS: dict[str, DatasetSchema] = {m.SCHEMA.name: m.SCHEMA for m in (pages, revisions, errors)}
+DATASETS: dict[str, DatasetSchema] = {m.SCHEMA.name: m.SCHEMA for m in (pages, revisions, wikidata_entities, pageviews, errors)}
 
 __all__ = ["DATASETS", "Column", "DatasetSchema"]

@@ -200,3 +200,18 @@ def iter_lines(raw: BinaryIO, *, compression: str = "none", start: int = 0, end:
     if length and not skipping:
         yield Line(line_start, number, b"".join(parts), False, length > max_line_bytes)
 
+
+
+def read_head(source: TextInput, size: int = 1 << 16) -> bytes:
+    """The first decompressed bytes of an input, to tell what it is before any worker starts.
+
+    Raises:
+        DamagedInputError: when the beginning cannot be decompressed.
+    """
+    head = b""
+    with open_raw(source.path) as raw:
+        for chunk in iter_decompressed(raw, source.compression):
+            head += chunk
+            if len(head) >= size:
+                break
+    return head[:size]
