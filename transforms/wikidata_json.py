@@ -185,6 +185,7 @@ def read_entities(split: LineSplit, wiki_dbs: frozenset[str] | None, counters: C
     partition = Partition(WIKIDATA_WIKI, source.snapshot)
     batcher = RowBatcher()
     last_line = b""
+    ended_cut = False  # the last line was an entity cut short, already reported
 
     def problem(error_type: str, message: str, line: Line | None, dropped: bool, kind: str, excerpt=None):
         counters[f"error:{error_type}"] += 1
@@ -216,6 +217,7 @@ def read_entities(split: LineSplit, wiki_dbs: frozenset[str] | None, counters: C
                 if line.complete:
                     yield from emit(ERRORS, problem("malformed-entity", f"not a JSON entity: {exc}", line, True, "line"))
                 else:
+                    ended_cut = True
                     yield from emit(ERRORS, problem("truncated-input", "the file ends in the middle of this entity "
                                                     "(cut short?); the entities before it were kept", line, True, "line"))
                 continue
@@ -234,7 +236,7 @@ def read_entities(split: LineSplit, wiki_dbs: frozenset[str] | None, counters: C
                 counters["large-entities"] += 1
             counters["entities-written"] += 1
             yield from emit(ENTITY_DATASET, row)
-        if split.is_last and last_line and last_line != b"]":
+        if split.is_last and last_line and last_line != b"]" and not ended_cut:
             yield from emit(ERRORS, problem("truncated-input", "the file ends without the closing ']' of the "
                                             "JSON array (cut short?); every complete entity was kept",
                                             None, False, "file", excerpt=last_line))
