@@ -143,12 +143,12 @@ def _count(text: str, what: str) -> int:
 def parse_hourly(text: str) -> tuple[str, str, None, str, int]:
     """(wiki_db, page_title, page_id, access_method, views) of an hourly line."""
     fields = text.split(" ")
-    if len(fields) != 4:
-        raise BadLine("malformed-line", f"expected 4 space-separated fields, found {len(fields)}")
-    code, title, views, _size = fields
-    host, access = parse_domain_code(code)
-    wiki_db = _wiki_db(host, code)
+    host, access = parse_domain_code(fields[0])
+    wiki_db = _wiki_db(host, fields[0])
     try:
+        if len(fields) != 4:
+            raise BadLine("malformed-line", f"expected 4 space-separated fields, found {len(fields)}")
+        _code, title, views, _size = fields
         return wiki_db, _title(title), None, access, _count(views, "count_views")
     except BadLine as exc:
         exc.wiki_db = wiki_db
@@ -176,11 +176,11 @@ def decode_hourly_counts(text: str) -> dict[int, int]:
 def parse_complete(text: str) -> tuple[tuple[str, str, int | None, str, int], str | None]:
     """A pageviews-complete line: the row key and views, and a warning when its hourly counts disagree."""
     fields = text.split(" ")
-    if len(fields) != 6:
-        raise BadLine("malformed-line", f"expected 6 space-separated fields, found {len(fields)}")
-    code, title, page_id, access, total, hourly = fields
-    wiki_db = _wiki_db(f"{code}.org", code)
+    wiki_db = _wiki_db(f"{fields[0]}.org", fields[0])
     try:
+        if len(fields) != 6:
+            raise BadLine("malformed-line", f"expected 6 space-separated fields, found {len(fields)}")
+        _code, title, page_id, access, total, hourly = fields
         if access not in ACCESS_METHODS:
             raise BadLine("malformed-line", f"unknown access method {access!r}")
         views = _count(total, "daily_total")
