@@ -97,18 +97,20 @@ def test_bad_lines_become_errors_and_splits_add_up(tmp_path):
 def test_command_sums_months_and_refuses_mixed_kinds(tmp_path, capsys):
     hourly = [tmp_path / f"pageviews-20250301-{h:02d}0000.gz" for h in (0, 1)]
     for h, path in enumerate(hourly):
-        path.write_bytes(gzip.compress(f"en Foo {h + 1} 0\nen.m Foo 5 0\nde Bar 1 0\n".encode(), mtime=0))
+        lines = f"de Bar 1 0\nen \"\\\"Quoted\\\"_title\" 1 0\nen Foo {h + 1} 0\nen.m Foo 5 0\n"
+        path.write_bytes(gzip.compress(lines.encode(), mtime=0))
     out = tmp_path / "out"
     assert cli.main(["run", "pageviews", "--input", *map(str, hourly), "--output", str(out), "--workers", "1"]) == 0
     rows = read_dataset(out, "pageviews")
     assert sorted((r["wiki_db"], r["snapshot"], r["page_title"], r["access_method"], r["month"], r["views"]) for r in rows) == [
-        ("dewiki", "20250301", "Bar", "desktop", "2025-03", 2), ("enwiki", "20250301", "Foo", "desktop", "2025-03", 3),
+        ("dewiki", "20250301", "Bar", "desktop", "2025-03", 2),
+        ("enwiki", "20250301", '"Quoted"_title', "desktop", "2025-03", 2), ("enwiki", "20250301", "Foo", "desktop", "2025-03", 3),
         ("enwiki", "20250301", "Foo", "mobile", "2025-03", 10)]
     manifest = json.loads((out / "pageviews" / "_manifest.json").read_text())
     assert [(p["path"], len(p["files"])) for p in manifest["partitions"]] == [
         ("wiki_db=dewiki/snapshot=20250301", 1), ("wiki_db=enwiki/snapshot=20250301", 1)]
     counters = next(iter(manifest["runs"].values()))["counters"]
-    assert counters["views-read"] == counters["views-written"] == 15
+    assert counters["views-read"] == counters["views-written"] == 17
     complete = tmp_path / "pageviews-20250302-user"
     complete.write_text("en.wikipedia Foo 1 desktop 1 A1\n")
     assert cli.main(["run", "pageviews", "--input", str(hourly[0]), str(complete), "--output", str(out)]) == 2
