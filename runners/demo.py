@@ -1,4 +1,4 @@
-"""`make demo`: the history job on the bundled samplewiki, then where the datasets are."""
+"""`make demo`: the jobs on the bundled samplewiki (history, wikidata, pageviews), then where the datasets are."""
 from __future__ import annotations
 
 import argparse
@@ -9,13 +9,24 @@ from runners import cli
 
 SAMPLE_DUMPS = Path(__file__).resolve().parent.parent / "sample_dumps"
 HISTORY_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2"
+WIKIDATA_DUMP = SAMPLE_DUMPS / "wikidata-20260101-all.json.gz"
+PAGEVIEW_DUMPS = SAMPLE_DUMPS / "pageviews"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run wikidumps on the bundled samplewiki.")
     parser.add_argument("--output", default="demo-output", help="output folder (default %(default)s)")
     args = parser.parse_args(argv)
-    code = cli.main(["run", "history", "--input", str(HISTORY_DUMP), "--output", args.output])
+    jobs = [
+        ["run", "history", "--input", str(HISTORY_DUMP), "--output", args.output],
+        ["run", "wikidata", "--input", str(WIKIDATA_DUMP), "--wiki-db", "samplewiki", "--output", args.output],
+        ["run", "pageviews", "--input", *sorted(str(p) for p in PAGEVIEW_DUMPS.iterdir()), "--output", args.output],
+    ]
+    code = 0
+    for job in jobs:
+        code = cli.main(job)
+        if code != 0:
+            break
     if code == 0:
         print(f"\nDatasets, data cards (README.md) and manifests (_manifest.json) are in {Path(args.output).resolve()}")
     return code
