@@ -184,7 +184,7 @@ def read_entities(split: LineSplit, wiki_dbs: frozenset[str] | None, counters: C
     source = split.source
     partition = Partition(WIKIDATA_WIKI, source.snapshot)
     batcher = RowBatcher()
-    last_line = b""
+    last_line: Line | None = None
     ended_cut = False  # the last line was an entity cut short, already reported
 
     def problem(error_type: str, message: str, line: Line | None, dropped: bool, kind: str, excerpt=None):
@@ -204,10 +204,10 @@ def read_entities(split: LineSplit, wiki_dbs: frozenset[str] | None, counters: C
     try:
         for line in read_split_lines(split):
             if line.data.strip():
-                last_line = line.data.strip()
+                last_line = line
             if line.oversized:
                 counters["entities-read"] += 1
-                yield from emit(ERRORS, problem("entity-too-large", f"line longer than the reader's limit; the entity is dropped",
+                yield from emit(ERRORS, problem("entity-too-large", "line longer than the reader's limit; the entity is dropped",
                                                 line, True, "line"))
                 continue
             try:
@@ -236,10 +236,10 @@ def read_entities(split: LineSplit, wiki_dbs: frozenset[str] | None, counters: C
                 counters["large-entities"] += 1
             counters["entities-written"] += 1
             yield from emit(ENTITY_DATASET, row)
-        if split.is_last and last_line and last_line != b"]" and not ended_cut:
+        if split.is_last and last_line and last_line.data.strip() != b"]" and not ended_cut:
             yield from emit(ERRORS, problem("truncated-input", "the file ends without the closing ']' of the "
                                             "JSON array (cut short?); every complete entity was kept",
-                                            None, False, "file", excerpt=last_line))
+                                            None, False, "file", excerpt=last_line.data[-200:]))
     except DamagedLinesError as exc:
         kind = "truncated-input" if exc.truncated else "damaged-input"
         counters[f"error:{kind}"] += 1
