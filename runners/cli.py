@@ -16,13 +16,19 @@ from runners import (  # noqa: E402
     fetch_command,
     history_command,
     inspect_command,
+    pageviews_command,
     report_command,
+    wikidata_command,
 )
 from runners.profiles import RUNNERS  # noqa: E402
 from transforms.dumpfiles import UnusableInputError  # noqa: E402
 
 RUN_COMMANDS = {
-    "history": history_command, "events": events_command, "editor-activity": editor_activity_command,
+    "history": history_command,
+    "events": events_command,
+    "editor-activity": editor_activity_command,
+    "wikidata": wikidata_command,
+    "pageviews": pageviews_command,
 }
 # Commands other than `run`: each module has HELP, DESCRIPTION, add_arguments(parser), run(args, beam_args).
 OTHER_COMMANDS = {

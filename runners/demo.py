@@ -10,6 +10,8 @@ from runners.report import write_report
 
 SAMPLE_DUMPS = Path(__file__).resolve().parent.parent / "sample_dumps"
 HISTORY_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2"
+WIKIDATA_DUMP = SAMPLE_DUMPS / "wikidata-20260101-all.json.gz"
+PAGEVIEW_DUMPS = SAMPLE_DUMPS / "pageviews"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     steps = [
         ["run", "history", "--input", str(HISTORY_DUMP), "--output", args.output],
+        ["run", "wikidata", "--input", str(WIKIDATA_DUMP), "--wiki-db", "samplewiki", "--output", args.output],
+        ["run", "pageviews", "--input", *sorted(str(p) for p in PAGEVIEW_DUMPS.iterdir()), "--output", args.output],
         ["run", "editor-activity", "--revisions", args.output, "--output", args.output],
     ]
     for step in steps:
