@@ -54,9 +54,13 @@ def xml_progress(totals: Totals, elapsed: float) -> str:
 
 
 def records_progress(totals: Totals, elapsed: float) -> str:
-    """Progress of a job reading records (event dumps, datasets)."""
-    return (f"{totals.records:,} records ({totals.records / elapsed:,.0f}/s), {totals.revisions:,} revisions, "
-            f"{totals.input_bytes / 1e6:,.1f} MB read from disk")
+    """Progress of a job reading records (event dumps, entity dumps, pageview files, datasets)."""
+    parts = [f"{totals.records:,} records ({totals.records / elapsed:,.0f}/s)"]
+    if totals.revisions:
+        parts.append(f"{totals.revisions:,} revisions")
+    if totals.input_bytes:
+        parts.append(f"{totals.input_bytes / 1e6:,.1f} MB read from disk")
+    return ", ".join(parts)
 
 
 @dataclass
