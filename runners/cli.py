@@ -9,11 +9,11 @@ logging.basicConfig(level=logging.ERROR)
 import argparse  # noqa: E402
 import sys  # noqa: E402
 
-from runners import history_command, inspect_command  # noqa: E402
+from runners import content_command, history_command, inspect_command  # noqa: E402
 from runners.profiles import RUNNERS  # noqa: E402
 from transforms.dumpfiles import UnusableInputError  # noqa: E402
 
-RUN_COMMANDS = {"history": history_command}
+RUN_COMMANDS = {"history": history_command, "content": content_command}
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import apache_beam as beam
 import pyarrow.parquet as pq
@@ -43,6 +43,22 @@ PROGRESS_EVERY_SECONDS = 10.0
 HASH_BLOCK = 1 << 20
 
 
+class RecordCount(NamedTuple):
+    """How one kind of record is accounted for: read = written + dropped (+ filtered).
+
+    Attributes:
+        read: counter of records read.
+        dropped: counter of records dropped (dead letters).
+        dataset: dataset whose rows count as written, or None when rows are not one per record.
+        filtered: counter of records left out by a documented rule (namespace, redirect, ...), if any.
+    """
+
+    read: str
+    dropped: str
+    dataset: str | None = None
+    filtered: str | None = None
+
+
 @dataclass
 class JobSpec:
     """Everything the driver needs to run one pipeline and publish what it wrote.
@@ -57,8 +73,8 @@ class JobSpec:
             run does write are published anyway).
         output: output root.
         options: the command-line options, recorded in manifests.
-        max_error_rate: largest tolerated share of dropped records.
-        records: (read counter, dropped counter, dataset whose rows count as written) per record kind.
+        max_error_rate: largest tolerated share of dropped records among those not filtered.
+        records: how each record kind is accounted for (`RecordCount`, or a tuple of its fields).
     """
 
     pipeline: str
@@ -70,7 +86,7 @@ class JobSpec:
     output: str
     options: dict
     max_error_rate: float = 0.01
-    records: tuple[tuple[str, str, str | None], ...] = (("pages-read", "pages-dropped", "pages"),)
+    records: tuple[RecordCount | tuple, ...] = (RecordCount("pages-read", "pages-dropped", "pages"),)
 
 
 @dataclass
@@ -248,22 +264,28 @@ def _save_json(items, path: str) -> None:
 
 
 def _account(spec: JobSpec, counters: dict, staged: dict) -> tuple[dict, list[str]]:
-    """Records read = written + dropped, per record kind; and the error-rate check."""
+    """Records read = written + dropped (+ filtered), per record kind; and the error-rate check."""
     accounting = {"balanced": True}
     messages = []
-    for read_name, dropped_name, dataset in spec.records:
+    for record in spec.records:
+        read_name, dropped_name, dataset, filtered_name = RecordCount(*record)
+        kind = read_name.removesuffix("-read")
         read = counters.get(read_name, 0)
         dropped = counters.get(dropped_name, 0)
+        filtered = counters.get(filtered_name, 0) if filtered_name else 0
         entry = {"read": read, "dropped": dropped}
+        if filtered_name:
+            entry["filtered"] = filtered
         if dataset is not None:
             written = sum(f.rows for f in staged.get(dataset, []))
             entry["written"] = written
-            entry["balanced"] = read == written + dropped
+            entry["balanced"] = read == written + dropped + filtered
             accounting["balanced"] &= entry["balanced"]
-        accounting[read_name.removesuffix("-read")] = entry
-        if read and dropped / read > spec.max_error_rate:
+        accounting[kind] = entry
+        considered = read - filtered
+        if considered > 0 and dropped / considered > spec.max_error_rate:
             messages.append(
-                f"{dropped:,} of {read:,} {read_name.removesuffix('-read')} ({dropped / read:.2%}) could not be used, "
+                f"{dropped:,} of {considered:,} {kind} ({dropped / considered:.2%}) could not be used, "
                 f"more than --max-error-rate {spec.max_error_rate:g}; only the errors dataset was published"
             )
     return accounting, messages
