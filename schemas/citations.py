@@ -31,7 +31,7 @@ SCHEMA = DatasetSchema(
         Column("archive_url", pa.string(), "archive-url parameter."),
         Column("doi", pa.string(), "DOI as written (without doi: or resolver prefix), the first of the citation."),
         Column("isbn", pa.string(), "ISBN-10 or ISBN-13 with a valid check digit, digits only (X last for ISBN-10); invalid ISBNs are left out."),
-        Column("pmid", pa.string(), "PubMed id."),
+        Column("pmid", pa.string(), "PubMed id (PMID), digits only."),
         Column("pmcid", pa.string(), "PubMed Central id, as PMC followed by digits."),
         Column("arxiv", pa.string(), "arXiv identifier (arxiv or eprint parameter, arXiv: text, arxiv.org URL)."),
         Column("issn", pa.string(), "ISSN with a valid check digit, as NNNN-NNNC."),

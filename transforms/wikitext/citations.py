@@ -74,7 +74,8 @@ YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
 # Identifiers in running text (also catches `|isbn=...` inside templates the parser did not keep). DOIs
 # start with a literal the regex engine finds fast; the others are found with str.find on their usual
 # spellings and read with an anchored pattern, which is many times faster than a case-insensitive search.
-DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>|\[\]{}]+")
+# SICI-style DOIs hold <...> or [...] around digits: 10.1175/1520-0493(1971)099<0818:TACOZM>2.3.CO;2
+DOI = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>|\[\]{}]|[<>\[\]](?=\d))+")
 ISBN_AFTER = re.compile(r"(?:-1[03])?\s*[:=]?\s*(97[89](?:[ -]?\d){10}|\d(?:[ -]?\d){8}[ -]?[\dXx])(?![\dXx])")
 NUMBER_AFTER = re.compile(r"\s*[:=]?\s*(\d{1,9})(?!\d)")
 PMCID_AFTER = re.compile(r"(?:ID|id)?\s*[:=]?\s*(?:PMC)?(\d{3,9})(?!\d)")
@@ -256,11 +257,9 @@ def _source_type(key: str, fields: dict) -> str:
 
 
 def _type_from_identifiers(identifiers: list[tuple[str, str]], url: str | None) -> str:
-    kinds = {kind for kind, _ in identifiers}
-    if kinds & {"doi", "pmid", "pmcid", "arxiv", "issn"}:
-        return "journal"
-    if "isbn" in kinds:
-        return "book"
+    """The type of a citation without a template, from the first identifier it carries."""
+    if identifiers:
+        return "book" if identifiers[0][0] == "isbn" else "journal"
     return "web" if url else "other"
 
 

@@ -93,7 +93,8 @@ class TitleResolver:
         self._default_case = siteinfo.case or "first-letter"
         self._cases = dict(siteinfo.namespace_cases)
         names: dict[str, int] = {}
-        known = set(siteinfo.namespaces) or set(CANONICAL_NAMESPACES) | {0}
+        # Media: and Special: exist on every wiki, whether the siteinfo lists them or not.
+        known = (set(siteinfo.namespaces) or set(CANONICAL_NAMESPACES)) | {-2, -1}
         for number in known:
             canonical = CANONICAL_NAMESPACES.get(number)
             if canonical:
