@@ -73,12 +73,15 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
     keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
             "revision_id": revision.id}
     plain = found.text
-    sections = [
-        {**keys, "section_index": s.index, "section_level": s.level, "section_title": s.title if s.index else None,
-         "section_anchor": s.anchor if s.index else None, "text": s.text, "text_chars": len(s.text),
-         "parent_section_index": s.parent}
-        for s in found.sections
-    ]
+    sections = _with_keys({
+        "section_index": [s.index for s in found.sections],
+        "section_level": [s.level for s in found.sections],
+        "section_title": [s.title if s.index else None for s in found.sections],
+        "section_anchor": [s.anchor if s.index else None for s in found.sections],
+        "text": [s.text for s in found.sections],
+        "text_chars": [len(s.text) for s in found.sections],
+        "parent_section_index": [s.parent for s in found.sections],
+    }, keys, "section_index")
     columns = link_columns(found, resolver, page.namespace, page.title)
     links = _with_keys(columns, keys)
     _check(deadline)
@@ -96,8 +99,8 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
     }
 
 
-def _with_keys(columns: dict[str, list], keys: dict) -> Rows:
-    count = len(columns["position"])
+def _with_keys(columns: dict[str, list], keys: dict, counted: str = "position") -> Rows:
+    count = len(columns[counted])
     return Rows({**{name: [value] * count for name, value in keys.items()}, **columns}, count)
 
 

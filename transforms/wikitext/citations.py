@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from operator import itemgetter
 
 from transforms.wikitext.scanner import Scan, Template
 
@@ -306,37 +307,30 @@ def _identifier_template(template: Template) -> tuple[str, str] | None:
 
 def _row(section: int, start: int, raw: str, *, ref_name=None, ref_group=None, is_reuse=False,
          template: Template | None = None, fields: dict | None = None,
-         identifiers: list[tuple[str, str]] = (), url: str | None = None, title: str | None = None) -> dict:
+         identifiers: list[tuple[str, str]] = (), url: str | None = None, title: str | None = None) -> tuple:
+    """A citation as (start offset, then the values of COLUMNS with position None)."""
+    if is_reuse:
+        return (start, section, None, ref_name, ref_group, True, None, None, None, None, None, None, None, None,
+                None, None, None, None, None, None, None, [], None, [], raw[:RAW_LIMIT])
     fields = fields or {}
-    key = template.key if template is not None else ""
+    key = template.key if template is not None else None
     first = {}
     for kind, value in identifiers:
         first.setdefault(kind, value)
-    url = fields.get("url") or url
-    date = fields.get("date") or fields.get("year")
+    get = fields.get
+    url = get("url") or url
+    date = get("date") or get("year")
     year = YEAR.search(date) if date else None
-    return {
-        "_start": start,
-        "section_index": section,
-        "ref_name": ref_name,
-        "ref_group": ref_group,
-        "is_reuse": is_reuse,
-        "template_name": key or None,
-        "source_type": None if is_reuse else (_source_type(key, fields) if template is not None
-                                              else _type_from_identifiers(identifiers, url)),
-        "title": fields.get("title") or title,
-        "url": url,
-        "archive_url": fields.get("archive_url"),
-        **{kind: fields.get(kind) or first.get(kind) for kind in IDENTIFIER_KINDS},
-        "journal_or_work": fields.get("journal_or_work"),
-        "publisher": fields.get("publisher"),
-        "publication_date": date,
-        "publication_year": int(year.group(1)) if year else None,
-        "authors": fields.get("authors") or [],
-        "access_date": fields.get("access_date"),
-        "identifiers": [f"{kind}:{value}" for kind, value in identifiers],
-        "raw_wikitext": raw[:RAW_LIMIT],
-    }
+    return (
+        start, section, None, ref_name, ref_group, False, key,
+        _source_type(key, fields) if template is not None else _type_from_identifiers(identifiers, url),
+        get("title") or title, url, get("archive_url"),
+        get("doi") or first.get("doi"), get("isbn") or first.get("isbn"), get("pmid") or first.get("pmid"),
+        get("pmcid") or first.get("pmcid"), get("arxiv") or first.get("arxiv"), get("issn") or first.get("issn"),
+        get("journal_or_work"), get("publisher"), date, int(year.group(1)) if year else None,
+        get("authors") or [], get("access_date"), [f"{kind}:{value}" for kind, value in identifiers],
+        raw[:RAW_LIMIT],
+    )
 
 
 def _unique(pairs) -> list[tuple[str, str]]:
@@ -368,13 +362,23 @@ COLUMNS = ("section_index", "position", "ref_name", "ref_group", "is_reuse", "te
 
 
 def citation_columns(scan: Scan) -> dict[str, list]:
-    """`citation_rows` as columns (`COLUMNS`)."""
-    rows = citation_rows(scan)
-    return {name: [row[name] for row in rows] for name in COLUMNS}
+    """The page's citations in page order as columns (`COLUMNS`; `position` numbers them from 0)."""
+    found = _citations(scan)
+    if not found:
+        return {name: [] for name in COLUMNS}
+    columns = dict(zip(COLUMNS, map(list, zip(*found))))
+    columns["position"] = list(range(len(found)))
+    return columns
 
 
 def citation_rows(scan: Scan) -> list[dict]:
-    """The page's citations in page order, without page keys; `position` numbers them from 0."""
+    """`citation_columns` as one dict per citation."""
+    columns = citation_columns(scan)
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+def _citations(scan: Scan) -> list[tuple]:
+    """The values of COLUMNS for each citation of the page, in page order."""
     source = scan.source
     hits = _Hits(source)
     by_ref: dict[int, list[Template]] = {}
@@ -426,15 +430,12 @@ def citation_rows(scan: Scan) -> list[dict]:
             rows.append(_row(template.section, template.start, source[template.start:template.end],
                              template=template, fields=fields, identifiers=_unique(pairs)))
     rows += _loose_lines(scan, hits, covered, loose_templates)
-    rows.sort(key=lambda row: row["_start"])
-    for position, row in enumerate(rows):
-        del row["_start"]
-        row["position"] = position
-    return rows
+    rows.sort(key=itemgetter(0))
+    return [row[1:] for row in rows]
 
 
 def _loose_lines(scan: Scan, hits: _Hits, covered: list[tuple[int, int]],
-                 loose_templates: list[Template]) -> list[dict]:
+                 loose_templates: list[Template]) -> list[tuple]:
     """Identifiers outside references and citation templates, one citation per line that has any."""
     spans = _merge(covered)
     starts = [start for start, _ in spans]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from operator import itemgetter
 
 from transforms.wikitext.scanner import Scan
 from transforms.wikitext.titles import TitleResolver
@@ -55,33 +56,35 @@ def link_columns(scan: Scan, resolver: TitleResolver, page_namespace: int, page_
         page_title: title of the page with spaces (target of `[[#fragment]]` links).
     """
     found = []
+    append = found.append
     for link in scan.links:
         if link.kind == "external":
-            found.append((link.start, link.section, "external", None, None, None, _anchor(link.label), link.target,
-                          None, None))
+            append((link.start, link.section, "external", None, None, None, _anchor(link.label), link.target, None,
+                    None))
             continue
         target = link.resolved
         kind = target.link_type
-        title, namespace = target.title, target.namespace
-        if kind == "wikilink" and not title:
-            title, namespace = page_title, page_namespace  # [[#Section]] links within the page
         if kind == "wikilink" or kind == "interwiki":
-            shown = link.label if link.label is not None and link.label.strip() else link.target.strip().lstrip(":")
-            anchor = _anchor(shown)
+            title, namespace = target.title, target.namespace
+            if not title and kind == "wikilink":
+                title, namespace = page_title, page_namespace  # [[#Section]] links within the page
+            label = link.label
+            anchor = _anchor(label if label is not None and label.strip() else link.target.strip().lstrip(":"))
+            prefix = target.prefix if kind == "interwiki" else None
+            append((link.start, link.section, kind, title, namespace, target.fragment, anchor, None, None, prefix))
         elif kind == "media":
-            anchor = _caption(link.caption)
-        else:
-            anchor = None
-        found.append((link.start, link.section, kind, title, namespace, target.fragment, anchor, None,
-                      target.prefix if kind == "interlanguage" else None,
-                      target.prefix if kind == "interwiki" else None))
+            append((link.start, link.section, kind, target.title, target.namespace, target.fragment,
+                    _caption(link.caption), None, None, None))
+        else:  # category, interlanguage
+            language = target.prefix if kind == "interlanguage" else None
+            append((link.start, link.section, kind, target.title, target.namespace, target.fragment, None, None,
+                    language, None))
     for template in scan.templates:
         resolved = resolver.template(template.name)
         if resolved is not None:
-            namespace, title = resolved
-            found.append((template.start, template.section, "template", title, namespace, None, None, None,
-                          None, None))
-    found.sort(key=lambda item: item[0])
+            append((template.start, template.section, "template", resolved[1], resolved[0], None, None, None, None,
+                    None))
+    found.sort(key=itemgetter(0))
     if not found:
         return {name: [] for name in COLUMNS}
     _, sections, kinds, titles, namespaces, fragments, anchors, urls, languages, prefixes = map(list, zip(*found))

@@ -23,15 +23,17 @@ import time
 from typing import Callable, Protocol
 
 # The tokens. Plain newlines are not tokens: only those that start a heading, a list or a table line.
-# A link or a template with nothing to parse inside (`[[target|plain label]]`, `{{cite web|url=...}}`, most
-# of them) is one token.
+# A heading, a link, a template or a reference with nothing to parse inside (`== History ==`,
+# `[[target|plain label]]`, `{{cite web|url=...}}`, `<ref>{{cite book|...}}</ref>`: most of them) is one token.
 # No capturing groups: they would keep the regex engine from skipping quickly to the next candidate
 # character (a tenfold difference); the loop tells tokens apart by their first character instead.
 # Bold and italic quotes are not tokens either: they are removed from the finished text (`strip_quotes`).
 TOKEN = re.compile(
-    r"\n(?:[ \t]*(?:\{\||\|\})|[*#:;]+(?:[ \t]*\{\|)?|=)"
+    r"\n(?:==[^=\n<>\[\]{}'&]+==|===[^=\n<>\[\]{}'&]+===|====[^=\n<>\[\]{}'&]+====)[ \t]*(?=\n|$)"
+    r"|\n(?:[ \t]*(?:\{\||\|\})|[*#:;]+(?:[ \t]*\{\|)?|=)"
     r"|\[\[[^\[\]{}|<>\n]+(?:\|[^\[\]{}|<>\n]*)?\]\]"
     r"|\{\{[^{}\[\]<>]*\}\}"
+    r"|<ref(?:\s[^<>/]*)?>(?:[^<>\[\]{}]|\{\{[^{}\[\]<>]*\}\})*</ref>"
     r"|\{\{+|\}\}+|\[\[|\]\]|\[(?=(?i:https?://|ftp://|mailto:|//))|\]|\|"
     r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
 )
@@ -45,7 +47,9 @@ QUOTES = re.compile(r"'{2,}")
 EMPTY_PARENS = re.compile(r"\(\s*(?:[,;]\s*)*\)")
 OPEN_PAREN_PUNCT = re.compile(r"\(\s*[,;]\s*")
 SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+(?=[,.](?:\s|$))")
-SPACES = re.compile(r"[ \t\u00a0]{2,}")
+SPACES = re.compile(r"[ \t]{2,}")
+RULE_LINES = re.compile(r"^[ \t]*-{4,}[ \t]*$", re.MULTILINE)
+BLANK_LINES = re.compile(r"\n{3,}")
 NAMED_ARG = re.compile(r"^\s*[^=|\[\]{}]+?\s*=")
 
 MAX_DEPTH = 100  # deeper nesting is treated as text: real pages stay far below
@@ -181,12 +185,19 @@ class _Frame:
         self.templates_at = 0
 
 
+_TEMPLATE_KEYS: dict[str, str] = {}
+
+
 def template_key(name: str) -> str:
     """A template name compared the way the scanner and its callers compare them: lower case, spaces."""
-    key = " ".join(name.replace("_", " ").split()).lower()
-    for prefix in ("subst:", "safesubst:", "template:", "msgnw:"):
-        if key.startswith(prefix):
-            key = key[len(prefix):].strip()
+    key = _TEMPLATE_KEYS.get(name)
+    if key is None:
+        key = " ".join(name.replace("_", " ").split()).lower()
+        for prefix in ("subst:", "safesubst:", "template:", "msgnw:"):
+            if key.startswith(prefix):
+                key = key[len(prefix):].strip()
+        if len(_TEMPLATE_KEYS) < 100_000:  # names repeat across pages: cache them
+            _TEMPLATE_KEYS[name] = key
     return key
 
 
@@ -232,22 +243,18 @@ def tidy_text(text: str) -> str:
         text = MAGIC_WORD.sub("", text)
     if "(" in text:
         text = EMPTY_PARENS.sub("", OPEN_PAREN_PUNCT.sub("(", text))
-    text = SPACE_BEFORE_PUNCT.sub("", text)
-    text = SPACES.sub(" ", text.replace("\u00a0", " "))
-    lines = []
-    blank = True
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line or line.strip("-") == "":
-            if not blank:
-                lines.append("")
-            blank = True
-            continue
-        lines.append(line)
-        blank = False
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines)
+    if " ," in text or " ." in text:
+        text = SPACE_BEFORE_PUNCT.sub("", text)
+    if "\u00a0" in text:
+        text = text.replace("\u00a0", " ")
+    if "  " in text or "\t" in text:
+        text = SPACES.sub(" ", text)
+    if "----" in text:
+        text = RULE_LINES.sub("", text)
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    if "\n\n\n" in text:
+        text = BLANK_LINES.sub("\n\n", text)
+    return text.strip("\n")
 
 
 def _flatten(parts: list) -> str:
@@ -364,7 +371,15 @@ class Scanner:
 
                 elif first == "\n":
                     top.parts.append("\n")
-                    if token[-1] == "=":
+                    if len(token) > 4 and token[2] == "=":  # a heading without markup inside
+                        top = self._abort_inline(stack, record) if mode == PAGE else top
+                        if mode != PAGE or top.kind != ROOT:
+                            top.parts.append(token[1:])
+                            continue
+                        line = token.strip()
+                        level = len(line) - len(line.lstrip("="))
+                        self._start_section(level, " ".join(line[level:-level].split()), start + 1, root)
+                    elif token[-1] == "=":
                         if mode != PAGE:
                             top.parts.append("=")
                             continue
@@ -382,6 +397,9 @@ class Scanner:
                         top = self._open_table(stack, start)
                     elif token.endswith("|}"):
                         top = self._close_table(stack, record)
+
+                elif token[-6:] == "</ref>" and token[1] == "r":
+                    self._simple_ref(token, start, stop, record)
 
                 else:  # a tag
                     jump = self._tag(match, token, stack, top, end, record)
@@ -521,7 +539,8 @@ class Scanner:
     def _simple_link(self, token: str, start: int, top: _Frame, record: bool) -> None:
         """A link token without markup inside: `[[target]]` or `[[target|label]]`."""
         raw_target, pipe, label = token[2:-2].partition("|")
-        label = strip_quotes(label)
+        if "''" in label:
+            label = strip_quotes(label)
         resolved = self._resolver.resolve(raw_target)
         kind = resolved.link_type
         if kind == "invalid":
@@ -614,10 +633,16 @@ class Scanner:
         content_end = match.end(3) - level
         if content_end <= content_start or not source[content_start:content_end].strip(" \t="):
             return None
+        title = tidy_text(_flatten(self._run(content_start, content_end, INLINE, record))).replace("\n", " ")
+        self._start_section(level, title, position, root)
+        line_end = source.find("\n", match.end())
+        return end if line_end < 0 or line_end > end else line_end
+
+    def _start_section(self, level: int, title: str, position: int, root: _Frame) -> None:
+        """Closes the current section (its text is what the page root holds) and opens a new one."""
         scan = self._scan
         scan.sections[-1].text = tidy_text(_flatten(root.parts))
         root.parts.clear()
-        title = tidy_text(_flatten(self._run(content_start, content_end, INLINE, record))).replace("\n", " ")
         index = len(scan.sections)
         while self._heading_levels and self._heading_levels[-1][0] >= level:
             self._heading_levels.pop()
@@ -625,8 +650,6 @@ class Scanner:
         self._heading_levels.append((level, index))
         scan.sections.append(Section(index, level, title, self._anchor(title), parent, position))
         self._section = index
-        line_end = source.find("\n", match.end())
-        return end if line_end < 0 or line_end > end else line_end
 
     def _anchor(self, title: str) -> str:
         """The id MediaWiki gives a heading: spaces as underscores, repeats numbered _2, _3 ..."""
@@ -724,6 +747,34 @@ class Scanner:
         finally:
             self._ref = outer_ref
         return resume
+
+    def _simple_ref(self, token: str, start: int, stop: int, record: bool) -> None:
+        """A reference token whose content is text and simple templates only."""
+        head = token.index(">") + 1
+        attributes = _attributes(token[:head]) if head > 5 else {}
+        content = token[head:-6]
+        scan = self._scan
+        index = len(scan.refs)
+        if record:
+            scan.refs.append(Ref(attributes.get("name") or None, attributes.get("group") or None,
+                                 not content.strip(), start, stop, self._section, content, content))
+        if "{{" not in content and "://" not in content:
+            return
+        offset = start + head
+        sink = _Frame(ROOT, offset)  # the text of a reference is not prose of the page
+        outer_ref, self._ref = self._ref, index
+        position = 0
+        while True:
+            opening = content.find("{{", position)
+            piece = content[position:] if opening < 0 else content[position:opening]
+            if record and "://" in piece:
+                self._bare_urls(piece, offset + position)
+            if opening < 0:
+                break
+            closing = content.index("}}", opening) + 2
+            self._simple_template(content[opening:closing], offset + opening, offset + closing, sink, record)
+            position = closing
+        self._ref = outer_ref
 
     def _gallery(self, start: int, end: int) -> None:
         """Each gallery line names a file (the File: prefix may be left out), then a caption."""
