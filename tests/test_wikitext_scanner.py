@@ -140,6 +140,8 @@ def test_nowiki_pre_math_and_code_blocks():
                 "<source>x</source> <code>inline</code> end.")
     assert found.text == "Write [[link]] & {{x}} literally. inline end."
     assert found.templates == [] and found.links == []
+    # An unclosed <math> inside a reference does not hide a closed one later on the page.
+    assert run("a<ref>b <math>x</ref> c <math>y^2</math> d").text == "a c d"
 
 
 def test_links_files_categories_and_external_links():

@@ -2,11 +2,12 @@
 
 MediaWiki's own parser runs a preprocessor (comments, extension tags, template braces) and then a dozen
 regex passes. Here a single regular expression finds the tokens that matter (`{{`, `}}`, `[[`, `]]`,
-`[http`, `]`, `|`, `''`, tags, and line starts for headings, lists and tables) and a stack of frames
-pairs them, the way MediaWiki's preprocessor does: a closing token only closes the frame on top, an
-unclosed frame is broken back into plain text at the end of its span, and extension tags (`<ref>`,
-`<nowiki>`, `<math>` ...) are matched first, so braces inside them cannot escape. Everything between
-tokens is copied in slices, so the cost grows with the number of tokens, not of characters.
+`[http`, `]`, `|`, tags, and line starts for headings, lists and tables; a link, template, reference or
+heading with no markup inside is a single token) and a stack of frames pairs them, the way MediaWiki's
+preprocessor does: a closing token only closes the frame on top, an unclosed frame is broken back into
+plain text at the end of its span, and extension tags (`<ref>`, `<nowiki>`, `<math>` ...) are matched
+first, so braces inside them cannot escape. Everything between tokens is copied in slices, so the cost
+grows with the number of tokens, not of characters.
 
 Nothing here backtracks: every regular expression is linear (no nested quantifiers over overlapping
 classes), a missing closing tag is searched for once per tag name, the frame stack is bounded, and a
@@ -276,7 +277,7 @@ class Scanner:
         self._wants_args = wants_args or (lambda key: False)
         self._deadline = deadline
         self._calls = 0
-        self._missing_close: dict[str, int] = {}  # tag name -> offset after which it has no closing tag
+        self._missing_close: dict[tuple[str, int], int] = {}  # (tag, span end) -> offset with no closing tag after
         self._section = 0
         self._ref = -1
         self._scan: Scan | None = None
@@ -337,7 +338,7 @@ class Scanner:
 
                 elif first == "]":
                     if len(token) == 2:
-                        top = self._close_link(stack, start, last, record)
+                        top = self._close_link(stack, start, record)
                     elif top.kind == EXTLINK:
                         stack.pop()
                         parent = stack[-1]
@@ -437,7 +438,7 @@ class Scanner:
             run -= matched
             top.count -= matched
             if matched == 2:
-                text = self._finish_template(top, position - run, stack, record)
+                text = self._finish_template(top, position - run, record)
             else:
                 text = None  # {{{argument}}}: nothing on an article page
             if top.count >= 2:
@@ -451,7 +452,7 @@ class Scanner:
             top = parent
         return top
 
-    def _finish_template(self, frame: _Frame, end: int, stack: list, record: bool) -> str | None:
+    def _finish_template(self, frame: _Frame, end: int, record: bool) -> str | None:
         segments = (frame.segments or []) + [frame.parts]
         name = "" if frame.dynamic else _flatten(segments[0]).strip()
         return self._template(name, lambda: [strip_quotes(_flatten(s)) for s in segments[1:]], frame.start, end,
@@ -507,7 +508,7 @@ class Scanner:
 
     # -- links -----------------------------------------------------------------------------------------
 
-    def _close_link(self, stack: list, start: int, end: int, record: bool) -> _Frame:
+    def _close_link(self, stack: list, start: int, record: bool) -> _Frame:
         top = stack[-1]
         while top.kind == EXTLINK:
             self._break(stack, record)
@@ -713,13 +714,14 @@ class Scanner:
         return None
 
     def _find_close(self, name: str, position: int, end: int) -> tuple[int, int] | None:
-        """(start, end) of the first `</name>` after position, searched once per tag name when absent."""
-        if self._missing_close.get(name, end + 1) <= position:
+        """(start, end) of the first `</name>` in [position, end), searched once per tag name and span end
+        when absent (a page with a thousand unclosed tags must not be read a thousand times)."""
+        if self._missing_close.get((name, end), end + 1) <= position:
             return None
         pattern = _closing_tag(name)
         match = pattern.search(self._scan.source, position, end)
         if match is None:
-            self._missing_close[name] = position
+            self._missing_close[(name, end)] = position
             return None
         return match.start(), match.end()
 
