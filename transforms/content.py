@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from transforms.dump_inputs import DumpInput
@@ -58,8 +58,8 @@ class ContentOptions:
 
 def extract_content(text: str, page: Page, revision: Revision, resolver: TitleResolver,
                     deadline: float | None = None) -> dict[str, list[dict] | Rows]:
-    """Rows of the five content datasets for one revision's wikitext, from a single scan (links as a
-    `Rows` block, the other datasets as lists of dicts).
+    """Rows of the five content datasets for one revision's wikitext, from a single scan (sections,
+    citations and links as `Rows` blocks, plain_text and article_quality as one dict each).
 
     Raises:
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes.
@@ -114,7 +114,7 @@ class ContentPages:
     """`process_page` for ReadFromXmlDump: a page in, content rows (or Problems, or Filtered) out."""
 
     options: ContentOptions = ContentOptions()
-    _resolvers: dict = field(default_factory=dict, repr=False)
+    _resolvers: dict = field(default_factory=dict, init=False, repr=False)  # per input file
 
     def __call__(self, page: Page, source: DumpInput) -> Iterator[Item]:
         options = self.options
@@ -130,10 +130,8 @@ class ContentPages:
     def _resolver(self, source: DumpInput) -> TitleResolver:
         resolver = self._resolvers.get(source.path)
         if resolver is None:
-            siteinfo = source.siteinfo or SiteInfo(wiki_db=source.wiki_db)
-            if not siteinfo.wiki_db:
-                siteinfo = SiteInfo(source.wiki_db, siteinfo.sitename, siteinfo.base, siteinfo.generator,
-                                    siteinfo.case, siteinfo.namespaces, siteinfo.namespace_cases)
+            # The wiki's language (namespace aliases) comes from its name, which --wiki-db may have given.
+            siteinfo = replace(source.siteinfo or SiteInfo(), wiki_db=source.wiki_db)
             resolver = self._resolvers[source.path] = TitleResolver(siteinfo)
         return resolver
 

@@ -156,13 +156,13 @@ def _trim(value: str) -> str:
     return value
 
 
-def text_identifiers(text: str, offset: int = 0) -> list[tuple[int, str, str]]:
+def text_identifiers(text: str) -> list[tuple[int, str, str]]:
     """(position, kind, normalised value) of every identifier written in a text, in order."""
     found = []
     for match in DOI.finditer(text):
         before = text[match.start() - 1] if match.start() else " "
         if not before.isalnum() and before != "." and (value := normalise_identifier("doi", match.group(0))):
-            found.append((offset + match.start(), "doi", value))
+            found.append((match.start(), "doi", value))
     for kind, spellings, after in KEYWORDS:
         for spelling in spellings:
             position = text.find(spelling)
@@ -172,7 +172,7 @@ def text_identifiers(text: str, offset: int = 0) -> list[tuple[int, str, str]]:
                 if not before.isalpha() or (kind == "issn" and before in "eE"):
                     match = after.match(text, position + len(spelling))
                     if match and (value := normalise_identifier(kind, match.group(1))):
-                        found.append((offset + position, kind, value))
+                        found.append((position, kind, value))
                 position = text.find(spelling, position + len(spelling))
     found.sort()
     return found
