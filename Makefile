@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_OUT ?= demo-output
 
-.PHONY: demo test venv clean samplewiki docs
+.PHONY: demo test venv clean samplewiki docs bench-tools
 
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+
+# The baselines the benchmarks compare with (wikiextractor, mwparserfromhell): the dev extra, not needed by tests.
+bench-tools: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
 
 # Rewrites the committed sample dumps from the deterministic generator.
 samplewiki: $(VENV)/.installed

@@ -14,6 +14,7 @@ import py7zr
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real"
 AAWIKI_HISTORY = REAL / "pages-meta-history" / "dkpro-jwpl__aawiki-20260101-pages-meta-history.xml.7z"
+ENWIKI_ARTICLES = REAL / "pages-articles" / "gensim__enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 
 PAGE_ID = re.compile(rb"(<page>\s*<title>)(.*?)(</title>\s*<ns>\d+</ns>\s*<id>)(\d+)(</id>)", re.S)
 REVISION_ID = re.compile(rb"(<revision>\s*<id>)(\d+)(</id>)")
@@ -32,6 +33,12 @@ def aawiki_history_xml() -> bytes:
             archive.extractall(folder)
         (xml_file,) = Path(folder).glob("*.xml")
         return xml_file.read_bytes()
+
+
+def enwiki_articles_xml() -> bytes:
+    """206 real English Wikipedia pages of May 2016 (106 articles, 100 redirects), pages-articles XML."""
+    require_real_data()
+    return bz2.decompress(ENWIKI_ARTICLES.read_bytes())
 
 
 def replicate(xml: bytes, target_bytes: int, out: Path, wiki: str = "benchwiki") -> Path:
@@ -67,3 +74,32 @@ def compress_bz2(path: Path) -> Path:
             sink.write(compressor.compress(block))
         sink.write(compressor.flush())
     return target
+
+
+INDEX_ENTRY = re.compile(rb"<page>\s*<title>(.*?)</title>\s*<ns>\d+</ns>\s*<id>(\d+)</id>", re.S)
+
+
+def write_multistream(xml_path: Path, out: Path, pages_per_stream: int = 100) -> tuple[Path, Path]:
+    """Re-packs an XML dump the way Wikimedia publishes pages-articles-multistream: the header in stream 0,
+    then `pages_per_stream` pages per bz2 stream, then `</mediawiki>`; and the index, `offset:id:title`.
+
+    Returns the dump path (`out`) and its index path (named as Wikimedia names it, beside it).
+    """
+    xml = xml_path.read_bytes()
+    starts = [match.start() for match in re.finditer(rb"<page>", xml)]
+    end = xml.rindex(b"</mediawiki>")
+    index_path = out.with_name(out.name.replace("multistream.xml.bz2", "multistream-index.txt.bz2"))
+    index_lines = []
+    with open(out, "wb") as dump:
+        dump.write(bz2.compress(xml[: starts[0]], 9))
+        for first in range(0, len(starts), pages_per_stream):
+            stream_start = starts[first]
+            stream_end = starts[first + pages_per_stream] if first + pages_per_stream < len(starts) else end
+            offset = dump.tell()
+            chunk = xml[stream_start:stream_end]
+            for match in INDEX_ENTRY.finditer(chunk):
+                index_lines.append(b"%d:%s:%s" % (offset, match.group(2), match.group(1)))
+            dump.write(bz2.compress(chunk, 9))
+        dump.write(bz2.compress(xml[end:], 9))
+    index_path.write_bytes(bz2.compress(b"\n".join(index_lines) + b"\n", 9))
+    return out, index_path

@@ -10,6 +10,7 @@ import argparse  # noqa: E402
 import sys  # noqa: E402
 
 from runners import (  # noqa: E402
+    content_command,
     datasets_command,
     editor_activity_command,
     events_command,
@@ -25,6 +26,7 @@ from transforms.dumpfiles import UnusableInputError  # noqa: E402
 
 RUN_COMMANDS = {
     "history": history_command,
+    "content": content_command,
     "events": events_command,
     "editor-activity": editor_activity_command,
     "wikidata": wikidata_command,

@@ -1,12 +1,10 @@
 """`wikidumps run history`: pages, revisions and errors from XML dumps."""
 from __future__ import annotations
 
-import sys
-
 from pipelines import history
 from runners.job import JobSpec, run_job
 from runners.profiles import build_profile
-from runners.xml_jobs import add_xml_input_arguments, plan_inputs, skip_complete_inputs
+from runners.xml_jobs import add_xml_input_arguments, job_options, plan_inputs, resume_inputs
 from transforms.rows import Partition
 
 HELP = "XML dumps -> pages, revisions (with identity reverts) and errors"
@@ -23,13 +21,8 @@ def add_arguments(parser) -> None:
 def run(args, beam_args: list[str]) -> int:
     inputs = plan_inputs(args)
     if args.resume:
-        remaining = skip_complete_inputs(inputs, args.output, history.DATASETS)
-        for source in inputs:
-            if source not in remaining:
-                print(f"skipping {source.path}: its partition is complete (--resume)", file=sys.stderr)
-        inputs = remaining
+        inputs = resume_inputs(inputs, args.output, history.DATASETS)
         if not inputs:
-            print("nothing to do: every partition is complete", file=sys.stderr)
             return 0
     split_bytes = int(args.split_size_mb * 2**20)
     spec = JobSpec(
@@ -40,7 +33,7 @@ def run(args, beam_args: list[str]) -> int:
         inputs=inputs,
         partitions=[Partition(source.wiki_db, source.snapshot) for source in inputs],
         output=args.output,
-        options={key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args},
+        options=job_options(args, beam_args),
         max_error_rate=args.max_error_rate,
         records=(("pages-read", "pages-dropped", "pages"), ("revisions-read", "revisions-dropped", None)),
     )

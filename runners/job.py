@@ -17,7 +17,7 @@ import traceback
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import apache_beam as beam
 import pyarrow.parquet as pq
@@ -63,6 +63,22 @@ def records_progress(totals: Totals, elapsed: float) -> str:
     return ", ".join(parts)
 
 
+class RecordCount(NamedTuple):
+    """How one kind of record is accounted for: read = written + dropped (+ filtered).
+
+    Attributes:
+        read: counter of records read.
+        dropped: counter of records dropped (dead letters).
+        dataset: dataset whose rows count as written, or None when rows are not one per record.
+        filtered: counter of records left out by a documented rule (namespace, redirect, ...), if any.
+    """
+
+    read: str
+    dropped: str
+    dataset: str | None = None
+    filtered: str | None = None
+
+
 @dataclass
 class JobSpec:
     """Everything the driver needs to run one pipeline and publish what it wrote.
@@ -77,10 +93,8 @@ class JobSpec:
             run does write are published anyway).
         output: output root.
         options: the command-line options, recorded in manifests.
-        max_error_rate: largest tolerated share of dropped records.
-        records: per record kind, (read counter, dropped counter, dataset whose rows count as written),
-            optionally followed by a counter of records left out by a documented rule (they balance the
-            accounting but are not errors).
+        max_error_rate: largest tolerated share of dropped records among those not filtered.
+        records: how each record kind is accounted for (`RecordCount`, or a tuple of its fields).
         progress: how the command line words the workers' running totals.
     """
 
@@ -93,7 +107,7 @@ class JobSpec:
     output: str
     options: dict
     max_error_rate: float = 0.01
-    records: tuple[tuple, ...] = (("pages-read", "pages-dropped", "pages"),)
+    records: tuple[RecordCount | tuple, ...] = (RecordCount("pages-read", "pages-dropped", "pages"),)
     progress: Callable[[Totals, float], str] = xml_progress
 
 
@@ -266,25 +280,28 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
 
 
 def _account(spec: JobSpec, counters: dict, staged: dict) -> tuple[dict, list[str]]:
-    """Records read = written + dropped, per record kind; and the error-rate check."""
+    """Records read = written + dropped (+ filtered), per record kind; and the error-rate check."""
     accounting = {"balanced": True}
     messages = []
-    for read_name, dropped_name, dataset, *filtered_name in spec.records:
+    for record in spec.records:
+        read_name, dropped_name, dataset, filtered_name = RecordCount(*record)
+        kind = read_name.removesuffix("-read")
         read = counters.get(read_name, 0)
         dropped = counters.get(dropped_name, 0)
+        filtered = counters.get(filtered_name, 0) if filtered_name else 0
         entry = {"read": read, "dropped": dropped}
-        filtered = 0
         if filtered_name:
-            filtered = entry["filtered"] = counters.get(filtered_name[0], 0)
+            entry["filtered"] = filtered
         if dataset is not None:
             written = sum(f.rows for f in staged.get(dataset, []))
             entry["written"] = written
             entry["balanced"] = read == written + dropped + filtered
             accounting["balanced"] &= entry["balanced"]
-        accounting[read_name.removesuffix("-read")] = entry
-        if read and dropped / read > spec.max_error_rate:
+        accounting[kind] = entry
+        considered = read - filtered
+        if considered > 0 and dropped / considered > spec.max_error_rate:
             messages.append(
-                f"{dropped:,} of {read:,} {read_name.removesuffix('-read')} ({dropped / read:.2%}) could not be used, "
+                f"{dropped:,} of {considered:,} {kind} ({dropped / considered:.2%}) could not be used, "
                 f"more than --max-error-rate {spec.max_error_rate:g}; only the errors dataset was published"
             )
     return accounting, messages

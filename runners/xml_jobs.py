@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from transforms.datasets import complete_partitions
 from transforms.dump_inputs import DumpInput, describe_input
@@ -41,3 +42,20 @@ def skip_complete_inputs(inputs: list[DumpInput], output: str, datasets: tuple[s
         partitions = complete_partitions(output, dataset)
         done = partitions if done is None else done & partitions
     return [source for source in inputs if Partition(source.wiki_db, source.snapshot) not in (done or set())]
+
+
+def resume_inputs(inputs: list[DumpInput], output: str, datasets: tuple[str, ...], err=None) -> list[DumpInput]:
+    """`--resume`: the inputs still to read, saying which ones are skipped (on stderr)."""
+    err = err or sys.stderr
+    remaining = skip_complete_inputs(inputs, output, datasets)
+    for source in inputs:
+        if source not in remaining:
+            print(f"skipping {source.path}: its partition is complete (--resume)", file=err)
+    if not remaining:
+        print("nothing to do: every partition is complete", file=err)
+    return remaining
+
+
+def job_options(args: argparse.Namespace, beam_args: list[str]) -> dict:
+    """The command line as the manifests record it."""
+    return {key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args}

@@ -62,6 +62,7 @@ class Writer:
         self.features = features
         self.doc = Doc()
         self.cites = Citations(rng, spaced=rng.random() < 0.5, capital=rng.random() < 0.4)
+        self.ledger = self.cites.ledger = self.doc.ledger
         self.dmy = rng.random() < 0.6
         self.notes_used = False
         self.cn_count = 0
@@ -104,6 +105,7 @@ class Writer:
     def media(self, filename: str, caption: str, *, upright: bool = False) -> str:
         """A thumbnail image; some articles use the old Image: prefix."""
         prefix = "Image" if "image_alias" in self.features else "File"
+        self.ledger.media.append(filename)
         opts = "thumb|upright=1.15" if upright else "thumb"
         if self.rng.random() < 0.3:
             opts += "|left"
@@ -114,6 +116,7 @@ class Writer:
         if "note_group" not in self.features:
             return ""
         self.notes_used = True
+        self.ledger.citations.append({"in_ref": True, "ref_name": None, "ref_group": "note", "template": None})
         return ref(text, group="note")
 
     def web_ref(self, url: str, title: str, website: str, *, name: str | None = None,
@@ -129,7 +132,7 @@ class Writer:
             archive = (f"https://web.archive.org/web/{stamp}/{url}",
                        f"2024-{self.rng.randint(3, 12):02d}-{self.rng.randint(1, 28):02d}")
         body = self.cites.web(url, title, website, self.access_date(), self.doc, archive, parent=parent)
-        return ref(body, name=name)
+        return self._in_ref(body, name)
 
     def journal_ref(self, topic: str, *, name: str | None = None, biomedical: bool = False,
                     taxon: bool = False) -> str:
@@ -150,7 +153,7 @@ class Writer:
         # PubMed Central ids exist for open-access papers only: give one to every other paper.
         body = self.cites.journal(authors, year, title, journal, doi, pmid=biomedical,
                                   pmc=biomedical and self.cites.journal_count % 2 == 1)
-        return ref(body, name=name)
+        return self._in_ref(body, name)
 
     def book_ref(self, title: str, *, name: str | None = None, pages: str | None = None) -> str:
         """A <ref> holding {{cite book}} with an ISBN-13, or an ISBN-10 for older books."""
@@ -165,7 +168,7 @@ class Writer:
         publisher, place = rng.choice(PUBLISHERS)
         body = self.cites.book(person["surname"], first, year, title, publisher, place, isbn,
                                pages or str(rng.randint(3, 420)))
-        return ref(body, name=name)
+        return self._in_ref(body, name)
 
     def news_ref(self, title: str, *, name: str | None = None, year: int | None = None) -> str:
         """A <ref> holding {{cite news}} (from `year` when the story has a date)."""
@@ -176,11 +179,23 @@ class Writer:
         slug = "-".join(title.lower().replace(",", "").replace("'", "").split()[:6])
         author = (rng.choice(REPORTER_SURNAMES), rng.choice(REPORTER_FIRSTNAMES)) if rng.random() < 0.6 else None
         url = f"https://{domain}/{year}/{month:02d}/{slug}" if rng.random() < 0.8 else None
-        return ref(self.cites.news(title, paper, self.date(year, month, day), url, author), name=name)
+        return self._in_ref(self.cites.news(title, paper, self.date(year, month, day), url, author), name)
 
     def bare_doi_ref(self, suffix: str) -> str:
         """A bare reference that is only a DOI resolver URL."""
+        self.ledger.citations.append({"in_ref": True, "ref_name": None, "ref_group": None, "template": None,
+                                      "doi": f"10.1000/{suffix}", "url": f"https://doi.org/10.1000/{suffix}"})
         return ref(f"https://doi.org/10.1000/{suffix}")
+
+    def _in_ref(self, body: str, name: str | None) -> str:
+        """Wraps the citation template just written in a <ref>, and says so in the ledger."""
+        self.ledger.citations[-1].update(in_ref=True, ref_name=name)
+        return ref(body, name=name)
+
+    def reuse(self, name: str) -> str:
+        """A reuse of a named reference."""
+        self.ledger.reuses.append(name)
+        return ref_reuse(name)
 
     def references_section(self) -> str:
         """Notes (when used) and References sections, with {{Reflist}} or <references />."""
@@ -189,6 +204,8 @@ class Writer:
             notes = "<references group=\"note\" />" if "references_tag" in self.features \
                 else tpl("Reflist", [("group", "note")])
             out += f"\n== Notes ==\n{notes}\n"
+            self.ledger.sections.append((2, "Notes"))
+        self.ledger.sections.append((2, "References"))
         body = "<references />" if "references_tag" in self.features else \
             self.rng.choice([tpl("Reflist"), tpl("Reflist"), tpl("Reflist", [("", "30em")])])
         return out + f"\n== References ==\n{body}\n"
@@ -196,6 +213,7 @@ class Writer:
     def categories(self, cats: list[str | tuple[str, str]]) -> str:
         """Category links, each added by its own edit; a tuple carries a sort key."""
         lines = []
+        self.ledger.categories += [cat[0] if isinstance(cat, tuple) else cat for cat in cats]
         for i, cat in enumerate(cats):
             text = f"[[Category:{cat[0]}|{cat[1]}]]" if isinstance(cat, tuple) else f"[[Category:{cat}]]"
             lines.append(self.doc.opt(f"cat{i}", "category", text + "\n"))
@@ -205,12 +223,14 @@ class Writer:
         """Interlanguage links at the very bottom, added in one edit."""
         if "interlang" not in self.features:
             return ""
+        self.ledger.interlanguage += list(names.items())
         body = "".join(f"[[{lang}:{title}]]\n" for lang, title in names.items())
         return self.doc.opt("interlang", "interlang", "\n" + body)
 
     def draft(self, text: str, facts: dict) -> Draft:
         """Wrap the finished text."""
-        return Draft(0, self.title, text.strip() + "\n", list(self.doc.flags.values()), facts=facts)
+        return Draft(0, self.title, text.strip() + "\n", list(self.doc.flags.values()), facts=facts,
+                     ledger=self.ledger)
 
 
 JOURNALS = ["Journal of Eastmarch Natural History", "Marchland Hydrology", "Annals of the Hollin Society",
@@ -318,6 +338,8 @@ def write_town(w: Writer, t: dict) -> Draft:
         author = rng.choice(w.world.people)
         line = (f"* {author['surname']}, {author['name'].split()[0]} ({rng.randint(1975, 2020)}). "
                 f"''A History of {name}''. {rng.choice(PUBLISHERS)[0]}. ISBN {book_isbn}.")
+        w.ledger.citations.append({"in_ref": False, "ref_name": None, "ref_group": None, "template": None,
+                                   "isbn": book_isbn})
         further.append(line)
     if further:
         body += doc.section("s:further", "Further reading", "\n".join(further))
@@ -326,6 +348,7 @@ def write_town(w: Writer, t: dict) -> Draft:
         ext.append(f"* {tpl('Commons category', [('', name)])}")
         ext.append(f"* [[commons:Category:{name}|Media about {name}]] on Wikimedia Commons")
         ext.append(f"* The word ''[[wikt:{_town_suffix(name)}|{_town_suffix(name)}]]'' in Wiktionary")
+        w.ledger.interwiki += [("commons", f"Category:{name}"), ("wikt", _town_suffix(name))]
     body += doc.section("s:ext", "External links", "\n".join(ext))
     cats = [(f"Towns in {prov}", name), f"Populated places on the {river}"]
     if prov_capital(name):
@@ -428,7 +451,7 @@ def _town_demography(w: Writer, t: dict) -> str:
     rows = "".join(f"|-\n| {y} || {p:,}\n" for y, p in zip(years, pops))
     table = ("{| class=\"wikitable\"\n|+ Population\n! Census !! Population\n" + rows + "|}")
     text = (f"According to the 2021 census, {name} had {t['population_2021']:,} inhabitants"
-            f"{ref_reuse('census2021')}, of whom {rng.randint(14, 24)}% were aged over 65. "
+            f"{w.reuse('census2021')}, of whom {rng.randint(14, 24)}% were aged over 65. "
             f"Apart from English, about {rng.randint(2, 19)}% of residents speak the {w.wl('Lowmere dialect')}. "
             f"Detailed tables are published at https://stats.eastmarch.example/census/2021/{name.lower()}/tables.\n\n"
             + table)
@@ -460,6 +483,7 @@ def _town_culture(w: Writer, t: dict) -> str:
     if "gallery" in w.features:
         text += (f"\n<gallery>\nFile:{name} market.jpg|The market square\n"
                  f"File:{name} church.jpg|St Aubin's Church\n</gallery>")
+        w.ledger.media += [f"{name} market.jpg", f"{name} church.jpg"]
     return w.doc.section("s:culture", "Culture", text)
 
 
@@ -496,7 +520,7 @@ def write_river(w: Writer, r: dict) -> Draft:
     towns = r["towns"]
     hill = rng.choice(["Cairn Dubh", "Fell Aske", "High Brant", "Moor of Hale"])
     course_upper = (f"The {short} rises on the slopes of [[{hill}]] at about {rng.randint(250, 700)}&nbsp;m."
-                    f"{ref_reuse(f'{short.lower()}survey')}")
+                    f"{w.reuse(f'{short.lower()}survey')}")
     springs = doc.section("s:springs", "Springs",
                           f"Several springs feed the headwaters; the largest, {short}head Well, has a "
                           f"mean yield of {rng.randint(4, 40)}&nbsp;L/s.{w.cn()}", level=4, parent="s:upper")
@@ -581,11 +605,11 @@ def write_person(w: Writer, p: dict) -> Draft:
              + (w.wl(p["birthplace"]) if p["birthplace"] else p["nationality"])
              + f" in {by}. {she} studied at {w.wl(p['university'])}, graduating in {by + rng.randint(21, 25)}"
              f"{w.note(f'Some sources give {by + rng.randint(26, 28)}.')}, and {doc.typo('received')} "
-             f"{her} doctorate in {by + rng.randint(26, 31)}.{ref_reuse(first_ref)}")
+             f"{her} doctorate in {by + rng.randint(26, 31)}.{w.reuse(first_ref)}")
     early_sec = doc.section("s:early", "Early life and education", early, tidy=True)
     research = (f"{she} {doc.typo('published')} {rng.randint(40, 220)} papers. "
                 f"{her.capitalize()} best-known study, on {rng.choice(TOPICS[p['occupation']])}, "
-                f"has been cited over {rng.randint(3, 40) * 100} times.{ref_reuse(first_ref)}")
+                f"has been cited over {rng.randint(3, 40) * 100} times.{w.reuse(first_ref)}")
     year = rng.randint(1985, 2015)
     body = w.wl(rng.choice(["Calderon Observatory", "Hollin University", "Eastmarch Rivers Trust"]))
     later = f"After {year} {she.lower()} led the {body} survey programme{w.cn()}."
@@ -708,7 +732,7 @@ def write_species(w: Writer, s: dict) -> Draft:
             + w.journal_ref(f"the {name.lower()}", name=f"{genus.lower()}{s['year']}",
                             biomedical=s["group"] in ("mammal", "fish"), taxon=True))
     tax = (f"The {name.lower()} was described by {w.wl(describer['name'], s['describer'])} in {s['year']} "
-           f"from specimens collected on the {w.wl(s['rivers'][0])}.{ref_reuse(genus.lower() + str(s['year']))}"
+           f"from specimens collected on the {w.wl(s['rivers'][0])}.{w.reuse(genus.lower() + str(s['year']))}"
            f" The specific name refers to the type locality.")
     if rng.random() < 0.4:
         tax += f" A {doc.typo('separate')} population on the {w.wl(s['rivers'][1])} may be a distinct subspecies.{w.cn()}"
@@ -757,6 +781,7 @@ def write_species(w: Writer, s: dict) -> Draft:
                             f"* {tpl('Commons category', [('', s['binomial'])])}\n"
                             f"* {tpl('Wikispecies', [('', s['binomial'])])}\n"
                             f"* [[wikt:{epithet.split()[-1]}]] in Wiktionary")
+        w.ledger.interwiki.append(("wikt", epithet.split()[-1]))
     body += w.categories([f"{s['group'].capitalize()}s of {COUNTRY}", (s["family"], epithet),
                           f"Animals described in {s['year']}" if s["group"] not in ("plant", "moss", "lichen")
                           else f"Plants described in {s['year']}"])
@@ -795,7 +820,7 @@ def write_album(w: Writer, a: dict) -> Draft:
             + w.news_ref(f"{band} announce {title.replace(chr(34), '')}", name=f"announce{a['year']}", year=a["year"]))
     bg = (f"Recording began in {rng.choice(MONTHS)} {a['year'] - 1} at Millside Studio. The band "
           f"described the sound as &quot;{rng.choice(['warmer', 'darker', 'stranger', 'quieter'])} than anything "
-          f"before&quot;{ref_reuse('announce' + str(a['year']))}.")
+          f"before&quot;{w.reuse('announce' + str(a['year']))}.")
     tracks = []
     for n in range(1, a["tracks"] + 1):
         minutes, seconds = rng.randint(2, 7), rng.randint(0, 59)
@@ -885,7 +910,7 @@ def write_tamlin(w: Writer) -> Draft:
             + doc.section("s:types", "Type system",
                           "Types are inferred with the [[Hindley–Milner type system|Hindley–Milner]] algorithm. "
                           "The type of <code>area</code> is written <math>\\mathrm{Float} \\to \\mathrm{Float}</math>."
-                          + ref_reuse("chen2006"), tidy=True)
+                          + w.reuse("chen2006"), tidy=True)
             + doc.section("s:impl", "Implementations",
                           "* <code>tamc</code>, the reference compiler, written in Tamlin itself\n"
                           "* ''Tam.js'', a browser interpreter\n"
@@ -913,7 +938,7 @@ def write_dialect(w: Writer) -> Draft:
             + doc.section("s:phon", "Phonology",
                           "Lowmere speech keeps the older vowel in words like ''wend'' (&quot;water&quot;), "
                           "written <nowiki>''wend''</nowiki> in dialect literature."
-                          + ref_reuse("fenwick1988"), tidy=True)
+                          + w.reuse("fenwick1988"), tidy=True)
             + doc.section("s:vocab", "Vocabulary",
                           "Some dialect words with their equivalents in other languages:\n\n"
                           "{| class=\"wikitable\"\n! English !! Lowmere !! Russian !! Greek !! Arabic !! Hebrew !! Chinese\n"
@@ -946,7 +971,7 @@ def write_country(w: Writer) -> Draft:
             + w.web_ref("https://stats.eastmarch.example/population", "Population estimates",
                         "Eastmarch Statistics Office", name="stats", archived=True)
             + doc.opt("lead2", "content", " The country is divided into three provinces and had an estimated "
-                      f"{doc.typo('population')} of 412,300 in 2025." + ref_reuse("stats")) + "\n"
+                      f"{doc.typo('population')} of 412,300 in 2025." + w.reuse("stats")) + "\n"
             + doc.section("s:etym", "Etymology",
                           "The name is first found in a charter of 1124 as ''Estmerc''. It has been written "
                           "Ἐστμάρκη in a Greek portolan, Истмарк in Russian sources and イーストマーチ in "
@@ -956,7 +981,7 @@ def write_country(w: Writer) -> Draft:
                           + w.book_ref("A History of Eastmarch", name="fenwick1979")
                           + doc.section("s:hist-mid", "Middle Ages",
                                         "Norse settlers arrived in the ninth century; the kingdom of Eastmarch "
-                                        f"is recorded from 1124.{ref_reuse('fenwick1979')}", level=3, parent="s:history")
+                                        f"is recorded from 1124.{w.reuse('fenwick1979')}", level=3, parent="s:history")
                           + doc.section("s:hist-mod", "Modern period",
                                         f"Eastmarch became an {doc.typo('independent')} republic in 1921, after a short "
                                         "civil war."
@@ -985,6 +1010,9 @@ def write_country(w: Writer) -> Draft:
             + w.categories(["Eastmarch", "Island countries", ("Countries in Europe", "Eastmarch")])
             + doc.opt("interlang", "interlang", "\n[[de:Ostmark (Inselstaat)]]\n[[fr:Marche-de-l'Est]]\n"
                       "[[ru:Истмарк]]\n[[ja:イーストマーチ]]\n[[ar:إيستمارش]]\n[[he:איסטמארץ']]\n"))
+    w.ledger.interlanguage += [("de", "Ostmark (Inselstaat)"), ("fr", "Marche-de-l'Est"), ("ru", "Истмарк"),
+                               ("ja", "イーストマーチ"), ("ar", "إيستمارش"), ("he", "איסטמארץ'")]
+    w.ledger.interwiki += [("commons", "Category:Eastmarch"), ("wikt", "march")]
     return w.draft(text, {"kind": "country", "instance_of": "country", "capital": "Brackenford",
                           "coordinates": (57.2, -16.1), "population": 412300})
 
@@ -1034,7 +1062,7 @@ def write_misc(w: Writer, key: str) -> Draft:
         return write_generic(
             w, key, "band", lead,
             [("History", f"{'She' if is_solo else 'The band'} played {'her' if is_solo else 'their'} first concerts "
-              f"at the [[{band['town']}]] Corn Exchange.{ref_reuse('meet')}"),
+              f"at the [[{band['town']}]] Corn Exchange.{w.reuse('meet')}"),
              ("Members" if not is_solo else "Collaborators", members if not is_solo else "* [[Jonah Reeve]] (producer)"),
              ("Discography", disc)],
             [f"Musical groups from {band['town']}" if not is_solo else "Eastmarch singer-songwriters",
@@ -1051,7 +1079,7 @@ def _university(w: Writer):
     return ("'''Hollin University''' is a public university in [[Kingsholm]], [[Hollin Province]], founded in 1868."
             + w.web_ref("https://www.hollin.example/about", "About the university", "Hollin University", name="about"),
             [("History", "It began as the Hollin Mechanics' Institute and received its charter in 1911."
-              + ref_reuse("about") + " Notable staff have included [[Zofia Wiśniewska]] and [[Chen Mei]]."),
+              + w.reuse("about") + " Notable staff have included [[Zofia Wiśniewska]] and [[Chen Mei]]."),
              ("Faculties", "* Faculty of Science\n* Faculty of Arts &amp; Humanities\n* School of Engineering"),
              ("Rankings", "{| class=\"wikitable\"\n! Year !! National rank\n|-\n| 2023 || 2\n|-\n| 2024 || 1\n|}")],
             ["Universities in Eastmarch", "Educational institutions established in 1868"],
@@ -1064,7 +1092,7 @@ def _railway(w: Writer):
     return ("The '''Wend Valley Railway''' is a railway line in [[Calderon Province]], following the "
             "[[River Wend]]. It was engineered by [[Owain Pryce]]'s grandfather and opened in stages from 1850."
             + w.book_ref("Railways of the Western Sound", name="rail"),
-            [("History", "The line was built by the Wend Valley Railway Company." + ref_reuse("rail")
+            [("History", "The line was built by the Wend Valley Railway Company." + w.reuse("rail")
               + " Passenger numbers peaked in 1923."),
              ("Stations", "{| class=\"wikitable\"\n! Station !! Distance (km) !! Opened\n" + rows + "|}"),
              ("Rolling stock", "Class 2 tank engines worked the line until 1962.")],
@@ -1076,7 +1104,7 @@ def _observatory(w: Writer):
     return ("The '''Calderon Observatory''' is an astronomical observatory on Cairn Dubh, [[Calderon Province]]."
             + w.journal_ref("photometry at Cairn Dubh", name="obs"),
             [("Instruments", "The main telescope is a 1.2&nbsp;m reflector. Its limiting magnitude follows "
-              "<math>m_\\text{lim} \\approx 2.5 \\log_{10}\\left(D^2 t\\right) + C</math>." + ref_reuse("obs")),
+              "<math>m_\\text{lim} \\approx 2.5 \\log_{10}\\left(D^2 t\\right) + C</math>." + w.reuse("obs")),
              ("Research", "[[Leila Haddad]] (ليلى حداد) and [[Kwame Mensah]] led the variable-star programme."),
              ("Data", "Nightly photometry is published as CSV; a light curve can be read with:\n\n"
               "<syntaxhighlight lang=\"python\">\nimport csv\n\nwith open(\"cairn-dubh-2024.csv\") as f:\n"
@@ -1090,7 +1118,7 @@ def _cuisine(w: Writer):
             + w.book_ref("The Eastmarch Kitchen", name="kitchen"),
             [("Dishes", "* ''Wend pie'' &ndash; trout and leek pie\n* ''Slatecake'' &ndash; a dark oat cake"
               "\n* ''Lantern broth'', eaten at the [[Festival of Lanterns]]"),
-             ("Drinks", "Heather ale &amp; blackcurrant wine are traditional." + ref_reuse("kitchen"))],
+             ("Drinks", "Heather ale &amp; blackcurrant wine are traditional." + w.reuse("kitchen"))],
             ["Eastmarch culture", "European cuisine"], {"kind": "cuisine"})
 
 
@@ -1098,14 +1126,14 @@ def _festival(w: Writer):
     return ("The '''Festival of Lanterns''' is a national holiday in [[Eastmarch]], held on the last Saturday of "
             "October." + w.news_ref("Thousands light lanterns along the Wend", name="news"),
             [("Origins", "It commemorates the drowned bells of Old Redmere.{{Citation needed|date=October 2024}}"),
-             ("Celebrations", "Lanterns are floated on the [[River Wend]]; see [[The Lantern Keepers]]." + ref_reuse("news"))],
+             ("Celebrations", "Lanterns are floated on the [[River Wend]]; see [[The Lantern Keepers]]." + w.reuse("news"))],
             ["Festivals in Eastmarch", "October observances"], {"kind": "festival"})
 
 
 def _bridge(w: Writer):
     return ("'''Saint Aubin's Bridge''' is a medieval stone bridge over the [[River Aske]] in [[Kingsholm]]."
             + w.book_ref("Bridges of Hollin", name="bridges"),
-            [("History", "It was built about 1340 and widened in 1787." + ref_reuse("bridges")),
+            [("History", "It was built about 1340 and widened in 1787." + w.reuse("bridges")),
              ("Structure", "The bridge has five arches with a total span of {{Convert|64|m|ft}}.")],
             ["Bridges in Eastmarch", "Bridges completed in the 14th century"],
             {"kind": "bridge", "instance_of": "bridge", "inception": 1340, "country": COUNTRY})
@@ -1114,7 +1142,7 @@ def _bridge(w: Writer):
 def _canal(w: Writer):
     return ("The '''Calder–Wend Canal''' links the [[River Skell]] with the [[River Wend]]. It is "
             "{{Convert|14|km|mi}} long with 9 locks." + w.book_ref("Canals of Eastmarch", name="canal"),
-            [("History", "[[Owain Pryce]] surveyed the restoration in 1961." + ref_reuse("canal")),
+            [("History", "[[Owain Pryce]] surveyed the restoration in 1961." + w.reuse("canal")),
              ("Locks", "{| class=\"wikitable\"\n! Lock !! Rise (m)\n|-\n| Skell Lock || 2.1\n|-\n| Millside Locks (3) || 6.0\n|}")],
             ["Canals in Eastmarch"], {"kind": "canal", "instance_of": "canal", "country": COUNTRY})
 
@@ -1122,8 +1150,8 @@ def _canal(w: Writer):
 def _floods(w: Writer):
     return ("The '''1987 Wend floods''' struck [[Calderon Province]] in February 1987 after three days of rain."
             + w.news_ref("Wend floods: the worst in a century", name="flood") + w.journal_ref("the 1987 flood", name="hydro"),
-            [("Meteorology", "Rainfall exceeded 180&nbsp;mm in 72 hours." + ref_reuse("hydro")),
-             ("Impact", "Some 1,200 homes were flooded in [[Brackenford]] and nearby towns." + ref_reuse("flood")),
+            [("Meteorology", "Rainfall exceeded 180&nbsp;mm in 72 hours." + w.reuse("hydro")),
+             ("Impact", "Some 1,200 homes were flooded in [[Brackenford]] and nearby towns." + w.reuse("flood")),
              ("Aftermath", "The flood walls that followed were designed with [[Ilse Marchetti]]'s frequency estimates.")],
             ["Floods in Eastmarch", "1987 natural disasters"],
             {"kind": "event", "instance_of": "flood", "point_in_time": "1987-02"})

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 
 from . import articles, pages
 from .markup import Draft
-from .model import Contributor, Namespace, Page, Revision, SampleWiki, SiteInfo, User
+from .model import Contributor, Ledger, Namespace, Page, Revision, SampleWiki, SiteInfo, User
 from .world import build_world
 
 UTC = timezone.utc
@@ -641,6 +641,7 @@ class PlannedPage:
     edits: list[Edit]
     facts: dict = field(default_factory=dict)
     role: str = "article"
+    ledger: Ledger | None = None
 
 
 def _full_title(ns: int, title: str) -> str:
@@ -684,7 +685,8 @@ def _plan_articles(text_rng: random.Random, rng: random.Random, world, cast: Cas
         else:
             start = _rand_time(rng, datetime(2024, 3, 6, tzinfo=UTC), datetime(2025, 9, 30, tzinfo=UTC), 1.6)
             assign_times(edits, start, rng)
-        planned.append(PlannedPage(0, draft.title, draft.model, draft.format, None, edits, draft.facts, draft.role))
+        planned.append(PlannedPage(0, draft.title, draft.model, draft.format, None, edits, draft.facts, draft.role,
+                                   draft.ledger))
     return planned
 
 
@@ -1072,7 +1074,7 @@ def _finish(planned: list[PlannedPage], cast: Cast, rng: random.Random) -> Sampl
                 reverts_to=rev_ids[id(page.edits[e.restore])] if e.restore is not None else None))
         full = _full_title(page.namespace, page.title)
         pages_out.append(Page(page_ids[id(page)], page.namespace, page.title, full, page.model, page.format,
-                              page.redirect, revs, dict(page.facts)))
+                              page.redirect, revs, dict(page.facts), ledger=page.ledger))
     # Text-table rows in revision order. Null revisions (protection, move) add no row: they point at
     # their parent's row and keep its origin, as MediaWiki's null revisions inherit their slots.
     next_text = 1

@@ -12,6 +12,8 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from .model import Ledger
+
 # Private-use characters never occur in the content, so they can delimit optional parts.
 _OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
 _PLAIN = f"[^{_OPEN}{_SEP}{_CLOSE}]*"
@@ -49,6 +51,7 @@ class Draft:
     role: str = "article"
     facts: dict = field(default_factory=dict)
     redirect: str | None = None
+    ledger: Ledger | None = None
 
     def render(self, present: frozenset[str] | set[str]) -> str:
         """The text with exactly the flags in `present` switched on, as MediaWiki would store it:
@@ -79,6 +82,7 @@ class Doc:
     def __init__(self) -> None:
         self.flags: dict[str, Flag] = {}
         self._typos = 0
+        self.ledger = Ledger()
 
     def opt(self, name: str, kind: str, present: str, absent: str = "", parent: str | None = None,
             label: str | None = None) -> str:
@@ -92,6 +96,7 @@ class Doc:
                 tidy: bool = False) -> str:
         """A section added by one edit; with tidy, its heading starts as `==X==` until a tidy-up bot."""
         marks = "=" * level
+        self.ledger.sections.append((level, heading))
         if tidy:
             head = marks + self.opt("tidy", "tidy", f" {heading} ", heading) + marks
         else:
@@ -184,6 +189,11 @@ class Citations:
     spaced: bool = False
     capital: bool = False
     journal_count: int = 0
+    ledger: Ledger = field(default_factory=Ledger)
+
+    def _record(self, template: str, **found) -> None:
+        self.ledger.citations.append({"in_ref": False, "ref_name": None, "ref_group": None, "template": template,
+                                      **found})
 
     def _name(self, kind: str) -> str:
         return f"Cite {kind}" if self.capital else f"cite {kind}"
@@ -202,10 +212,14 @@ class Citations:
             params.append(("issue", str(self.rng.randint(1, 12))))
         params.append(("pages", f"{start}–{start + self.rng.randint(4, 30)}"))
         params.append(("doi", doi))
+        found = {"doi": doi}
         if pmid:
             params.append(("pmid", str(self.rng.randint(10_000_000, 39_999_999))))
+            found["pmid"] = params[-1][1]
         if pmc:
             params.append(("pmc", str(self.rng.randint(1_000_000, 9_999_999))))
+            found["pmcid"] = "PMC" + params[-1][1]
+        self._record(self._name("journal"), **found)
         return tpl(self._name("journal"), params, spaced=self.spaced)
 
     def book(self, last: str, first: str, year: int, title: str, publisher: str, location: str,
@@ -216,6 +230,7 @@ class Citations:
         if pages:
             params.append(("page" if "–" not in pages else "pages", pages))
         params.append(("isbn", isbn))
+        self._record(self._name("book"), isbn=isbn)
         return tpl(self._name("book"), params, spaced=self.spaced)
 
     def web(self, url: str, title: str, website: str, access_date: str, doc: Doc,
@@ -231,6 +246,7 @@ class Citations:
             text += doc.opt("bot:archive", "bot-archive",
                             f"{sep}archive-url={archive_url}{sep}archive-date={archive_date}{sep}url-status=live",
                             parent=parent)
+        self._record(self._name("web"), url=url, archive_url=archive[0] if archive else None)
         return text + "}}"
 
     def news(self, title: str, newspaper: str, date: str, url: str | None = None,
@@ -242,6 +258,7 @@ class Citations:
         params += [("title", title), ("newspaper", newspaper), ("date", date)]
         if url:
             params.append(("url", url))
+        self._record(self._name("news"), url=url)
         return tpl(self._name("news"), params, spaced=self.spaced)
 
 

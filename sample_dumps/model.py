@@ -168,13 +168,34 @@ class Revision:
 
 
 @dataclass
+class Ledger:
+    """What an article's final text holds, recorded by its writer while writing it, for golden tests of
+    the content datasets. Every field lists items in the order they were written (not page order).
+
+    `citations` has one dict per reference or citation template: `in_ref` (inside a <ref>), `ref_name`,
+    `ref_group`, `template` (as written, e.g. "Cite journal"; None for a bare reference or a plain ISBN
+    line) and the identifiers and URLs it carries (`doi`, `isbn` as written, `pmid`, `pmcid` as "PMC...",
+    `url`, `archive_url`). `reuses` names the <ref name=x /> reuses. `sections` are (level, heading) and
+    `media` the file names of file links and gallery lines.
+    """
+
+    citations: list[dict] = field(default_factory=list)
+    reuses: list[str] = field(default_factory=list)
+    sections: list[tuple[int, str]] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    interlanguage: list[tuple[str, str]] = field(default_factory=list)
+    interwiki: list[tuple[str, str]] = field(default_factory=list)
+    media: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Page:
     """A page with all its revisions, oldest first.
 
     `redirect` is the full target title as `<redirect title=...>` carries it (no fragment). `facts`
     holds the structured data its text was written from (kind, coordinates, dates, ...), for later
     writers (Wikidata entities, pageviews) that must agree with the text. `wikidata_id` is set for
-    content articles only.
+    content articles only. `ledger` (articles only) is what the latest text holds; see `Ledger`.
     """
 
     page_id: int
@@ -187,6 +208,7 @@ class Page:
     revisions: list[Revision] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
     wikidata_id: str | None = None
+    ledger: Ledger | None = None
 
     @property
     def latest(self) -> Revision:

@@ -1,7 +1,6 @@
 """`wikidumps fetch` against a dumps mirror on 127.0.0.1 serving the samplewiki run, faults included."""
 from __future__ import annotations
 
-import bz2
 import hashlib
 import json
 import shutil
@@ -9,6 +8,7 @@ import shutil
 import pytest
 
 from runners import cli
+from sample_dumps.generate import build_wiki
 from tests.conftest import SAMPLE_DUMPS
 from tests.httpserver import FileServer
 
@@ -50,14 +50,14 @@ def test_fetch_verifies_files_and_its_next_command_runs(mirror, tmp_path, capsys
     assert f"{MULTISTREAM}  100% |" in err and f"{size / 1000:,.1f} kB / {size / 1000:,.1f} kB" in err
     # The suggested command reads the dump (its index is found beside it) and records the dump status.
     command = out.split("next:\n")[1].strip()
-    assert command.startswith("wikidumps run history --input ") and INDEX not in command
+    assert command.startswith("wikidumps run content --input ") and INDEX not in command
     output = tmp_path / "out"
     args = command.split()[1:]
     args[args.index("OUTPUT_DIR")] = str(output)
     assert cli.main(args[:2] + ["--workers", "1"] + args[2:]) == 0
-    manifest = json.loads((output / "pages" / "_manifest.json").read_text())
-    index_lines = bz2.decompress((SAMPLE_DUMPS / INDEX).read_bytes()).decode().splitlines()
-    assert manifest["partitions"][0]["rows"] == len(index_lines) == 198  # one index line per page
+    manifest = json.loads((output / "plain_text" / "_manifest.json").read_text())
+    articles = [p for p in build_wiki().pages if p.namespace == 0 and p.redirect is None]
+    assert manifest["partitions"][0]["rows"] == len(articles) == 117  # one row per article of the dump
     (run_info,) = manifest["runs"].values()
     assert run_info["inputs"][0]["dumpstatus"] == "done"
     capsys.readouterr()

@@ -27,3 +27,17 @@ def excerpt_of(data: bytes | str | None) -> str | None:
     if isinstance(data, bytes):
         data = data[: EXCERPT_CHARS * 4].decode("utf-8", "replace")
     return data[:EXCERPT_CHARS]
+
+
+@dataclass
+class Filtered:
+    """Records a processor left out on purpose, by a documented rule (namespace, redirect, ...).
+
+    Not an error: the reading step counts them (`pages-filtered`, `filtered:<reason>`) so that the
+    accounting can say read = written + dropped + filtered.
+    """
+
+    reason: str
+    record_kind: str  # page or revision
+    page_id: int | None = None
+    count: int = 1

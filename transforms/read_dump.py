@@ -5,6 +5,7 @@ Outputs are keyed by dataset name; each element is `(Partition, split_key, pyarr
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import KW_ONLY, dataclass
 from typing import Callable, Iterator, Sequence
 
@@ -17,7 +18,7 @@ from transforms.dump_inputs import DumpInput
 from transforms.progress import ProgressReporter
 from transforms.rows import Partition, RowBatcher, error_row
 from transforms.splits import DEFAULT_SPLIT_BYTES, DumpSplit, plan_splits, read_split
-from transforms.problems import Problem
+from transforms.problems import Filtered, Problem
 from transforms.xml_dump import Item, Page
 
 NAMESPACE = "wikidumps"
@@ -45,9 +46,17 @@ class ReadSplitFn(beam.DoFn):
         partition = Partition(source.wiki_db, source.snapshot)
         batcher = RowBatcher(text_column=self._text_columns)
         counts = {"pages-dropped": 0, "revisions-dropped": 0}
+        filtered = Counter()
+        filtered_pages: set[int] = set()
         reported = {"pages": 0, "revisions": 0, "bytes": 0}
         with read_split(split, self._process_page, on_read=self._progress.add_input_bytes) as reader:
             for item in reader:
+                if isinstance(item, Filtered):
+                    filtered[f"{item.record_kind}s-filtered"] += item.count
+                    filtered[f"{item.record_kind}s-filtered:{item.reason}"] += item.count
+                    if item.record_kind == "page":
+                        filtered_pages.add(item.page_id)
+                    continue
                 if isinstance(item, Problem):
                     dataset, row = ERRORS, self._error_row(item, split)
                     counter = f"{item.record_kind}s-dropped"
@@ -63,8 +72,9 @@ class ReadSplitFn(beam.DoFn):
             for dataset, batch in batcher.flush():
                 yield TaggedOutput(dataset, (partition, split.key, batch))
             self._report(reader, reported, force=True)
-            self._count(reader, counts)
-            yield TaggedOutput(PAGE_IDS, (partition, split.key, source.path, sorted(reader.page_ids)))
+            self._count(reader, counts, filtered)
+            # A filtered page has no rows to remove, so it is no candidate in the duplicate check.
+            yield TaggedOutput(PAGE_IDS, (partition, split.key, source.path, sorted(reader.page_ids - filtered_pages)))
 
     def _error_row(self, problem: Problem, split: DumpSplit) -> dict:
         return error_row(problem, pipeline=self._pipeline, stage="read", source_file=split.source.path,
@@ -77,7 +87,7 @@ class ReadSplitFn(beam.DoFn):
                                stats.decompressed_bytes - reported["bytes"], force=force)
             reported.update(pages=stats.pages, revisions=stats.revisions, bytes=stats.decompressed_bytes)
 
-    def _count(self, reader, counts: dict) -> None:
+    def _count(self, reader, counts: dict, filtered: Counter) -> None:
         stats = reader.stats
         for name, value in (
             ("splits-read", 1),
@@ -89,6 +99,7 @@ class ReadSplitFn(beam.DoFn):
             ("sha1-computed", stats.sha1_computed),
             ("unknown-tags", sum(stats.unknown_tags.values())),
             *counts.items(),
+            *filtered.items(),
         ):
             if value:
                 Metrics.counter(NAMESPACE, name).inc(value)
@@ -102,7 +113,9 @@ class ReadAllFromXmlDump(beam.PTransform):
     """Reads a PCollection of `DumpInput`s into dataset batches, splitting files where they allow it.
 
     Attributes:
-        process_page: `(page, source) -> iterator of (dataset, row) or Problem`, run while a page streams.
+        process_page: `(page, source) -> iterator of (dataset, row), Problem or Filtered`, run while a page
+            streams; Filtered items are counted (`pages-filtered`, `pages-filtered:<reason>`, and the same for
+            revisions), and filtered pages are left out of the duplicate-page check.
         job: job name recorded in the `pipeline` column of `errors` rows.
         datasets: names of the datasets `process_page` yields rows for.
         split_bytes: compressed bytes per split of a multistream file.

@@ -36,6 +36,31 @@ def to_record_batch(schema: DatasetSchema, rows: list[dict]) -> pa.RecordBatch:
     return pa.RecordBatch.from_pylist(rows, schema=schema.file_schema)
 
 
+class Rows:
+    """Several rows of one dataset given as columns (file column name -> values, all of length `count`).
+
+    A processor yields `(dataset, Rows(...))` instead of one `(dataset, row)` per row when a page has many
+    rows (links, citations): extending a column list is far cheaper than building a dict per row.
+    """
+
+    __slots__ = ("columns", "count")
+
+    def __init__(self, columns: dict[str, list], count: int):
+        self.columns = columns
+        self.count = count
+
+
+class _Columns:
+    """The rows of one dataset waiting for their batch, column by column."""
+
+    __slots__ = ("values", "rows", "chars")
+
+    def __init__(self, schema: DatasetSchema):
+        self.values: dict[str, list] = {name: [] for name in schema.file_columns}
+        self.rows = 0
+        self.chars = 0
+
+
 class RowBatcher:
     """Collects rows per dataset and hands back a RecordBatch whenever one is full."""
 
@@ -45,28 +70,40 @@ class RowBatcher:
         self._max_rows = max_rows
         self._max_chars = max_chars
         self._text_column = text_column or {}
-        self._rows: dict[str, list[dict]] = {}
-        self._chars: dict[str, int] = {}
+        self._pending: dict[str, _Columns] = {}
 
-    def add(self, dataset: str, row: dict) -> pa.RecordBatch | None:
-        rows = self._rows.setdefault(dataset, [])
-        rows.append(row)
+    def add(self, dataset: str, row: dict | Rows) -> pa.RecordBatch | None:
+        """Adds a row (a dict keyed by file column names; other keys are ignored) or a `Rows` block."""
+        pending = self._pending.get(dataset)
+        if pending is None:
+            pending = self._pending[dataset] = _Columns(self._schemas[dataset])
         text_column = self._text_column.get(dataset)
-        if text_column:
-            self._chars[dataset] = self._chars.get(dataset, 0) + len(row.get(text_column) or "")
-        if len(rows) >= self._max_rows or self._chars.get(dataset, 0) >= self._max_chars:
+        if isinstance(row, Rows):
+            for name, values in pending.values.items():
+                values.extend(row.columns[name])
+            pending.rows += row.count
+            if text_column:
+                pending.chars += sum(len(text) for text in row.columns[text_column] if text)
+        else:
+            for name, values in pending.values.items():
+                values.append(row.get(name))
+            pending.rows += 1
+            if text_column:
+                pending.chars += len(row.get(text_column) or "")
+        if pending.rows >= self._max_rows or pending.chars >= self._max_chars:
             return self._cut(dataset)
         return None
 
     def flush(self) -> Iterator[tuple[str, pa.RecordBatch]]:
-        for dataset in list(self._rows):
-            if self._rows[dataset]:
+        for dataset in list(self._pending):
+            if self._pending[dataset].rows:
                 yield dataset, self._cut(dataset)
 
     def _cut(self, dataset: str) -> pa.RecordBatch:
-        rows = self._rows.pop(dataset)
-        self._chars.pop(dataset, None)
-        return to_record_batch(self._schemas[dataset], rows)
+        pending = self._pending.pop(dataset)
+        schema = self._schemas[dataset].file_schema
+        arrays = [pa.array(pending.values[field.name], type=field.type) for field in schema]
+        return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def error_row(problem: Problem, *, pipeline: str, stage: str, source_file: str,

@@ -23,7 +23,7 @@ import mwxml
 from mwxml.element_iterator import ElementIterator, EventPointer
 
 from transforms.dumpfiles import DamagedInputError, TruncatedInputError
-from transforms.problems import Problem, excerpt_of
+from transforms.problems import Filtered, Problem, excerpt_of
 
 PAGE_TAG = b"<page>"
 # A <page> tag or a UTF-8 sequence may straddle two chunks: this many bytes wait for the next one.
@@ -382,16 +382,17 @@ class DumpHeader:
     siteinfo: SiteInfo | None
 
 
-Item = tuple[str, dict] | Problem  # (dataset, row) from process_page, or a problem
+Item = tuple[str, dict] | Problem | Filtered  # (dataset, row) from process_page, a problem, a filtered record
 
 
 class DumpReader:
     """Reads pages from decompressed dump bytes and runs `process_page` on each while it streams.
 
     `process_page(page)` is a generator: it consumes `page.revisions` (read lazily from the XML) and
-    yields `(dataset, row)` pairs or `Problem`s, which the reader passes on. When the XML breaks inside a
-    page the reader yields a Problem for the page and resumes at the next one; rows the processor yielded
-    before the break stay yielded, so processors that must not leave partial pages yield at the end.
+    yields `(dataset, row)` pairs, `Problem`s or `Filtered` records, which the reader passes on. When the
+    XML breaks inside a page the reader yields a Problem for the page and resumes at the next one; rows
+    the processor yielded before the break stay yielded, so processors that must not leave partial pages
+    yield at the end.
 
     Args:
         chunks: decompressed bytes of the dump (or of a split).

@@ -1,0 +1,34 @@
+"""`content`: XML dumps into plain_text, sections, citations, links, article_quality and errors, with
+one scan of each page's wikitext."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from transforms.article_quality import ScoreArticleQuality
+from transforms.content import CONTENT_DATASETS, TEXT_COLUMNS, ContentOptions, ContentPages
+from transforms.dump_inputs import DumpInput
+from transforms.read_dump import ReadFromXmlDump
+from transforms.splits import DEFAULT_SPLIT_BYTES
+
+NAME = "content"
+DATASETS = CONTENT_DATASETS + ("errors",)
+
+
+@dataclass(frozen=True)
+class ContentConfig:
+    """Inputs planned by the driver, what to read of them, and how finely to split them."""
+
+    inputs: tuple[DumpInput, ...]
+    options: ContentOptions = ContentOptions()
+    split_bytes: int = DEFAULT_SPLIT_BYTES
+    progress_dir: str | None = None
+
+
+def build(root, config: ContentConfig) -> dict:
+    """Dataset name -> PCollection of (Partition, split_key, RecordBatch), plus `dropped_pages`."""
+    outputs = root | "ReadDumps" >> ReadFromXmlDump(
+        config.inputs, ContentPages(config.options), NAME, CONTENT_DATASETS,
+        split_bytes=config.split_bytes, progress_dir=config.progress_dir, text_columns=TEXT_COLUMNS,
+    )
+    outputs["article_quality"] = outputs["article_quality"] | "ScoreArticleQuality" >> ScoreArticleQuality()
+    return outputs

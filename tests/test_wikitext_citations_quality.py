@@ -1,0 +1,131 @@
+"""Citations (templates, bare references, identifiers) and the quality model's features and score."""
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from transforms.wikitext import citations
+from transforms.wikitext.citations import citation_rows, isbn_is_valid, normalise_identifier
+from transforms.wikitext.quality import MINIMUM_THRESHOLDS, WEIGHTS, ThresholdAccumulator, score, transformed
+from transforms.wikitext.scanner import scan
+from transforms.wikitext.titles import TitleResolver
+
+
+def rows_of(wikitext: str) -> list[dict]:
+    return citation_rows(scan(wikitext, TitleResolver(None), wants_args=citations.wants_args))
+
+
+def test_isbn_check_digits_and_identifier_forms():
+    assert isbn_is_valid("9780306406157") and isbn_is_valid("0306406152") and isbn_is_valid("080442957X")
+    assert not isbn_is_valid("9780306406158") and not isbn_is_valid("0306406153") and not isbn_is_valid("12345")
+    assert normalise_identifier("isbn", "978-0-306-40615-7") == "9780306406157"
+    assert normalise_identifier("isbn", "0-8044-2957-x") == "080442957X"
+    assert normalise_identifier("isbn", "978-0-306-40615-8") is None
+    assert normalise_identifier("doi", "https://doi.org/10.1000/xyz123.") == "10.1000/xyz123"
+    assert normalise_identifier("doi", "doi:10.1002/(SICI)1097-0258(19980815)17:15") == "10.1002/(SICI)1097-0258(19980815)17:15"
+    assert normalise_identifier("pmcid", "1234567") == "PMC1234567" == normalise_identifier("pmcid", "PMC1234567")
+    assert normalise_identifier("issn", "0028-0836") == "0028-0836" and normalise_identifier("issn", "0028-0837") is None
+    assert normalise_identifier("arxiv", "arXiv:1706.03762v5") == "1706.03762v5"
+
+
+def test_citation_template_in_a_named_reference():
+    [row] = rows_of("Claim.<ref name=\"smith\">{{Cite journal |last1=Smith |first1=J. |last2=Jones |first2=K. "
+                    "|author3=Ann Lee |title=The [[Nature]] of ''things'' |journal=[[Nature (journal)|Nature]] "
+                    "|date=March 2001 |volume=5 |doi=10.1038/35057062 |pmid=11237011 |pmc=2000001 "
+                    "|url=https://www.nature.com/x |archive-url=https://web.archive.org/web/1/x "
+                    "|access-date=2024-01-02 |publisher=Macmillan &amp; Co}}</ref>")
+    assert {k: row[k] for k in row if k != "raw_wikitext"} == {
+        "section_index": 0, "position": 0, "ref_name": "smith", "ref_group": None, "is_reuse": False,
+        "template_name": "cite journal", "source_type": "journal", "title": "The Nature of things",
+        "url": "https://www.nature.com/x", "archive_url": "https://web.archive.org/web/1/x",
+        "doi": "10.1038/35057062", "isbn": None, "pmid": "11237011", "pmcid": "PMC2000001", "arxiv": None,
+        "issn": None, "journal_or_work": "Nature", "publisher": "Macmillan & Co", "publication_date": "March 2001",
+        "publication_year": 2001, "authors": ["Smith, J.", "Jones, K.", "Ann Lee"], "access_date": "2024-01-02",
+        "identifiers": ["doi:10.1038/35057062", "pmid:11237011", "pmcid:PMC2000001"],
+    }
+    assert row["raw_wikitext"].startswith("<ref name=\"smith\">{{Cite journal") and row["raw_wikitext"].endswith("</ref>")
+
+
+def test_bare_references_and_identifiers_in_text():
+    rows = rows_of("A.<ref>https://doi.org/10.1000/abc.123</ref> B.<ref>[https://news.example/story A story], "
+                   "''The Paper'', 3 May 2001.</ref> C.<ref>Smith, J. (1999). ''A Book''. Publisher. "
+                   "ISBN 0-306-40615-2. See also PMID: 12345678 and arXiv:1706.03762.</ref> "
+                   "D.<ref>Two papers: doi:10.1000/one and doi:10.1000/two.</ref> E.<ref name=\"x\" />")
+    assert [(r["source_type"], r["url"], r["title"], r["doi"], r["isbn"], r["pmid"], r["arxiv"], r["is_reuse"])
+            for r in rows] == [
+        ("journal", "https://doi.org/10.1000/abc.123", None, "10.1000/abc.123", None, None, None, False),
+        ("web", "https://news.example/story", "A story", None, None, None, None, False),
+        ("book", None, None, None, "0306406152", "12345678", "1706.03762", False),
+        ("journal", None, None, "10.1000/one", None, None, None, False),
+        (None, None, None, None, None, None, None, True),
+    ]
+    assert rows[3]["identifiers"] == ["doi:10.1000/one", "doi:10.1000/two"]
+    assert rows[4]["ref_name"] == "x" and rows[4]["identifiers"] == [] and rows[4]["template_name"] is None
+
+
+def test_citations_outside_references_and_loose_identifier_lines():
+    rows = rows_of("Lead.\n== Further reading ==\n"
+                   "* {{cite book |last=Roe |first=R. |title=Rivers |publisher=Hollin |year=1999 "
+                   "|isbn=978-0-306-40615-7}}\n"
+                   "* Doe, J. (2004). ''History''. ISBN 978-0-306-40615-7 and {{ISBN|0-8044-2957-X}}.\n"
+                   "* Not valid: ISBN 978-0-306-40615-8. <!-- ISBN 0-306-40615-2 --> <nowiki>doi:10.1000/no</nowiki>\n"
+                   "* {{cita libro |título=Ríos |editorial=Calderon |isbn=0-306-40615-2}}")
+    assert [(r["section_index"], r["template_name"], r["source_type"], r["title"], r["isbn"], r["identifiers"],
+             r["authors"]) for r in rows] == [
+        (1, "cite book", "book", "Rivers", "9780306406157", ["isbn:9780306406157"], ["Roe, R."]),
+        (1, None, "book", None, "9780306406157", ["isbn:9780306406157", "isbn:080442957X"], []),
+        (1, "cita libro", "book", "Ríos", "0306406152", ["isbn:0306406152"], []),
+    ]
+    assert rows[1]["raw_wikitext"] == "* Doe, J. (2004). ''History''. ISBN 978-0-306-40615-7 and {{ISBN|0-8044-2957-X}}."
+    assert all(r["ref_name"] is None and not r["is_reuse"] for r in rows)
+
+
+def test_tag_ref_and_grouped_notes():
+    rows = rows_of("A{{#tag:ref|{{cite web |url=https://a.example |title=T}}|name=w|group=note}} "
+                   "B<ref group=\"note\">Plain note.</ref>")
+    assert [(r["ref_name"], r["ref_group"], r["template_name"], r["url"], r["source_type"]) for r in rows] == [
+        ("w", "note", "cite web", "https://a.example", "web"), (None, "note", None, None, "other")]
+
+
+def test_raw_wikitext_is_cut_at_two_thousand_characters():
+    [row] = rows_of("<ref>" + "x" * 5000 + "</ref>")
+    assert len(row["raw_wikitext"]) == 2000
+
+
+def feature_row(length, refs=0, headings=0, links=0, categories=0, media=0) -> dict:
+    return {"page_length": length, "num_refs": refs, "num_headings": headings, "num_wikilinks": links,
+            "num_categories": categories, "num_media": media}
+
+
+def test_thresholds_are_the_95th_percentile_with_the_models_minimums():
+    generator = random.Random(7)
+    rows = [feature_row(generator.randint(1, 200_000), generator.randint(0, 300), generator.randint(0, 40),
+                        generator.randint(0, 900), generator.randint(0, 30), generator.randint(0, 25))
+            for _ in range(2_000)]
+    whole = ThresholdAccumulator()
+    halves = [ThresholdAccumulator(), ThresholdAccumulator()]
+    for index, row in enumerate(rows):
+        whole.add(row)
+        halves[index % 2].add(row)
+    merged = halves[0].merge(halves[1]).thresholds()
+    assert merged == whole.thresholds()
+    values = [transformed(row) for row in rows]
+    for name in WEIGHTS:
+        expected = max(MINIMUM_THRESHOLDS[name], float(np.percentile([v[name] for v in values], 95)))
+        assert merged[name] == pytest.approx(expected, rel=1e-3, abs=2e-4), name
+    small = ThresholdAccumulator()
+    small.add(feature_row(400, refs=1))
+    assert small.thresholds() == MINIMUM_THRESHOLDS  # a tiny wiki falls back to the minimums
+
+
+def test_score_is_the_weighted_sum_of_capped_normalised_features():
+    thresholds = dict(MINIMUM_THRESHOLDS)
+    assert score(transformed(feature_row(0)), thresholds) == 0
+    rich = feature_row(1_000_000, refs=2_000, headings=500, links=10_000, categories=50, media=50)
+    assert score(transformed(rich), thresholds) == pytest.approx(sum(WEIGHTS.values()))
+    stub = feature_row(2_500, refs=1, headings=0, links=4, categories=1, media=0)
+    expected = (0.395 * math.sqrt(2500) / 100 + 0.181 * (1 / 50) / 0.15 + 0.115 * (2 / 50) / 0.1 + 0.070 * 1 / 5)
+    assert score(transformed(stub), thresholds) == pytest.approx(expected, abs=1e-6)

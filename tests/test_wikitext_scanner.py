@@ -1,0 +1,189 @@
+"""The one-pass wikitext scanner and link target resolution, one edge case at a time (no Beam)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from transforms.wikitext import citations
+from transforms.wikitext.links import link_columns
+from transforms.wikitext.scanner import ScanTimeout, scan
+from transforms.wikitext.titles import LinkTarget, TitleResolver
+from transforms.xml_dump import SiteInfo
+
+ENWIKI = SiteInfo(wiki_db="enwiki", case="first-letter", namespaces={
+    -2: "Media", -1: "Special", 0: "", 1: "Talk", 4: "Wikipedia", 6: "File", 10: "Template", 14: "Category"})
+DEWIKI = SiteInfo(wiki_db="dewiki", case="first-letter", namespaces={
+    -2: "Medium", -1: "Spezial", 0: "", 2: "Benutzer", 4: "Wikipedia", 6: "Datei", 10: "Vorlage", 14: "Kategorie"})
+ARWIKI = SiteInfo(wiki_db="arwiki", case="first-letter", namespaces={0: "", 6: "ملف", 14: "تصنيف"})
+WIKTIONARY = SiteInfo(wiki_db="enwiktionary", case="case-sensitive", namespaces={0: "", 14: "Category"},
+                      namespace_cases={0: "case-sensitive", 14: "first-letter"})
+
+
+def run(wikitext: str, siteinfo: SiteInfo = ENWIKI):
+    return scan(wikitext, TitleResolver(siteinfo), wants_args=citations.wants_args)
+
+
+def links_of(wikitext: str, siteinfo: SiteInfo = ENWIKI) -> list[tuple]:
+    found = run(wikitext, siteinfo)
+    columns = link_columns(found, TitleResolver(siteinfo), 0, "Page")
+    return list(zip(columns["link_type"], columns["target"], columns["target_namespace"], columns["anchor_text"]))
+
+
+def test_nested_templates_count_once_per_occurrence_and_leave_no_text():
+    found = run("Before {{Infobox|name={{lang|fr|Nom}}|map={{Location map|{{coord|1|2}}}}}} after.")
+    assert found.text == "Before after."
+    assert [t.name for t in found.templates] == ["lang", "coord", "Location map", "Infobox"]
+    assert [row[:3] for row in links_of("{{a|{{b|{{c}}}}}}")] == [
+        ("template", "A", 10), ("template", "B", 10), ("template", "C", 10)]
+
+
+def test_refs_inside_templates_and_links_inside_refs_inside_tables():
+    found = run("Claim.{{efn|A note<ref name=\"n\">{{cite book|isbn=978-0-306-40615-7}}</ref>}} Next.\n"
+                "{|\n| cell <ref>[[Foo|{{lang|fr|bar}}]] text</ref>\n|}\nAfter.")
+    assert found.text == "Claim. Next.\n\nAfter."
+    assert [(r.name, r.is_reuse) for r in found.refs] == [("n", False), (None, False)]
+    book = next(t for t in found.templates if t.key == "cite book")
+    assert book.ref == 0 and book.args == ["isbn=978-0-306-40615-7"]
+    assert links_of("{|\n| <ref>[[Foo|{{lang|fr|bar}}]]</ref>\n|}") == [
+        ("wikilink", "Foo", 0, "bar"), ("template", "Lang", 10, None)]
+
+
+def test_tables_inside_lists_are_dropped_and_the_list_stays_lines():
+    found = run("* first item\n:{| class=\"wikitable\"\n! Head\n|-\n| cell [[In table]]\n|}\n* second item\n# third")
+    assert found.text == "first item\n\nsecond item\nthird"
+    assert [link.target for link in found.links] == ["In table"]  # links in tables still count
+
+
+def test_unclosed_markup_becomes_text_without_markers():
+    found = run("a <ref>never closed. {{unclosed template [[unclosed link <nowiki>unclosed\n\nB '''bold")
+    assert found.text == "a never closed. unclosed template unclosed link unclosed\n\nB bold"
+    assert found.refs == [] and found.templates == [] and found.links == []
+    assert run("Text <!-- a comment that never ends\n== Heading ==").text == "Text"
+    assert run("stray ]] and }} and </ref> here\n|}\nend").text == "stray and and here\n\nend"
+
+
+def test_named_reference_reuse():
+    found = run('A<ref name="src">Source, 2001.</ref> B<ref name="src" /> C<ref name=src></ref> '
+                "D<ref name='x' group=note>note</ref>")
+    assert [(r.name, r.group, r.is_reuse) for r in found.refs] == [
+        ("src", None, False), ("src", None, True), ("src", None, True), ("x", "note", False)]
+    assert found.text == "A B C D"
+
+
+def test_interwiki_and_interlanguage_links():
+    assert links_of("[[fr:Paris]] [[:fr:Paris]] [[wikt:word|a word]] [[en:Local page]] [[Star Wars: Episode IV]]") == [
+        ("interlanguage", "Paris", None, None), ("interwiki", "Paris", None, "fr:Paris"),
+        ("interwiki", "word", None, "a word"), ("wikilink", "Local page", 0, "en:Local page"),
+        ("wikilink", "Star Wars: Episode IV", 0, "Star Wars: Episode IV")]
+    found = run("[[fr:Paris]] [[:fr:Paris]]")
+    assert found.text == "fr:Paris"  # an interlanguage link shows nothing, an inline one its target
+
+
+def test_namespace_aliases_and_localised_names_resolve_to_numbers():
+    resolver = TitleResolver(DEWIKI)
+    for written in ("Datei:Karte.png", "File:Karte.png", "Bild:Karte.png", "Image:Karte.png", "datei:karte.png"):
+        assert resolver.resolve(written) == LinkTarget("media", 6, "Karte.png"), written
+    for written in ("Kategorie:Berlin", "Category:Berlin", "kategorie:berlin"):
+        assert resolver.resolve(written) == LinkTarget("category", 14, "Berlin"), written
+    assert resolver.resolve(":Kategorie:Berlin") == LinkTarget("wikilink", 14, "Berlin")
+    assert resolver.resolve("Benutzerin:Anna") == LinkTarget("wikilink", 2, "Anna")
+    assert resolver.resolve("Medium:Ton.ogg") == LinkTarget("media", 6, "Ton.ogg")
+    assert resolver.template("Vorlage:Infobox Ort") == (10, "Infobox Ort")
+    assert resolver.template("Infobox Ort") == (10, "Infobox Ort")
+    assert resolver.template("DEFAULTSORT:Berlin") is None and resolver.template("#if:x") is None
+    arabic = TitleResolver(ARWIKI)
+    assert arabic.resolve("ملف:خريطة.png").link_type == "media"
+    assert arabic.resolve("صورة:خريطة.png").link_type == "media"  # the Arabic alias of File
+
+
+def test_titles_are_normalised_by_the_case_rule():
+    resolver = TitleResolver(ENWIKI)
+    assert resolver.resolve("river_wend#Course") == LinkTarget("wikilink", 0, "River wend", "Course")
+    assert resolver.resolve("  Foo%20bar  &amp;  baz ") == LinkTarget("wikilink", 0, "Foo bar & baz")
+    assert resolver.resolve("wikipedia:manual of style") == LinkTarget("wikilink", 4, "Manual of style")
+    assert resolver.resolve("ßeta").title == "ßeta"  # no one-letter upper case exists
+    assert resolver.resolve("#History") == LinkTarget("wikilink", 0, "", "History")
+    assert resolver.resolve("{{PAGENAME}}").link_type == "invalid"
+    wiktionary = TitleResolver(WIKTIONARY)
+    assert wiktionary.resolve("word").title == "word"  # main namespace case-sensitive there
+    assert wiktionary.resolve("category:english nouns").title == "English nouns"
+
+
+def test_right_to_left_text_and_direction_marks():
+    found = run("'''القاهرة''' هي عاصمة [[مصر|جمهورية مصر العربية]] وأكبر مدنها.\u200f [[تصنيف:عواصم]]\n"
+                "[[\u200fالنيل]] נהר <span dir=\"rtl\">הנילוס</span>.", ARWIKI)
+    assert found.text == "القاهرة هي عاصمة جمهورية مصر العربية وأكبر مدنها.\u200f\n\u200fالنيل נהר הנילוס."
+    assert [(l.resolved.link_type, l.resolved.title) for l in found.links] == [
+        ("wikilink", "مصر"), ("category", "عواصم"), ("wikilink", "النيل")]
+
+
+def test_sections_levels_anchors_and_parents():
+    found = run("Lead [[link]].\n== History ==\nA.\n=== Early ===\nB.\n==== Detail ====\nC.\n== History ==\nD.\n"
+                "=== [[Linked]] ''heading'' <!-- x --> ===\nE.\n== Unbalanced ===\nF.")
+    rows = [(s.index, s.level, s.title, s.anchor, s.parent, s.text) for s in found.sections]
+    assert rows == [
+        (0, 0, "", "", None, "Lead link."),
+        (1, 2, "History", "History", 0, "A."),
+        (2, 3, "Early", "Early", 1, "B."),
+        (3, 4, "Detail", "Detail", 2, "C."),
+        (4, 2, "History", "History_2", 0, "D."),
+        (5, 3, "Linked heading", "Linked_heading", 4, "E."),
+        (6, 2, "Unbalanced =", "Unbalanced_=", 0, "F."),
+    ]
+    assert found.text.split("\n\n")[1] == "History\nA."
+
+
+def test_nowiki_pre_math_and_code_blocks():
+    found = run("Write <nowiki>[[link]] &amp; {{x}}</nowiki> literally. <math>\\frac{a}{b}</math> "
+                "<syntaxhighlight lang=\"python\">print('[[x]]')</syntaxhighlight><pre>{{pre}}</pre>"
+                "<source>x</source> <code>inline</code> end.")
+    assert found.text == "Write [[link]] & {{x}} literally. inline end."
+    assert found.templates == [] and found.links == []
+    # An unclosed <math> inside a reference does not hide a closed one later on the page.
+    assert run("a<ref>b <math>x</ref> c <math>y^2</math> d").text == "a c d"
+
+
+def test_links_files_categories_and_external_links():
+    rows = links_of("[[Foo (band)|]] [[File:Photo_one.jpg|thumb|upright=1.2|A [[caption]] here]] "
+                    "[[Category:Bands|Foo]] [[:Category:Bands]] [[#Members]] [[Media:Song.ogg]] "
+                    "[https://example.org/a Example] https://bare.example/path_(x). "
+                    "<gallery>\nFile:A.jpg|Caption\nB.png\n</gallery>")
+    assert rows == [
+        ("wikilink", "Foo (band)", 0, "Foo (band)"),
+        ("media", "Photo one.jpg", 6, "A caption here"),
+        ("wikilink", "Caption", 0, "caption"),
+        ("category", "Bands", 14, None),
+        ("wikilink", "Bands", 14, "Category:Bands"),
+        ("wikilink", "Page", 0, "#Members"),
+        ("media", "Song.ogg", 6, None),
+        ("external", None, None, "Example"),
+        ("external", None, None, None),
+        ("media", "A.jpg", 6, "Caption"),
+        ("media", "B.png", 6, None),
+    ]
+    found = run("[[Foo (band)|]] [https://example.org/a Example] https://bare.example/path_(x).")
+    assert found.text == "Foo Example https://bare.example/path_(x)."
+    assert [l.target for l in found.links if l.kind == "external"] == ["https://example.org/a",
+                                                                        "https://bare.example/path_(x)"]
+
+
+def test_formatting_entities_magic_words_and_inline_templates():
+    found = run("'''Bold''' ''it'' ''''four'''' &amp; &eacute;&#160;x __NOTOC__ {{DEFAULTSORT:X}} "
+                "{{convert|87|km|mi}} long, {{lang|fr|''bonjour''}} and {{nowrap|no wrap}} {{citation needed}}.")
+    assert found.text == "Bold it 'four' & é x 87 km long, bonjour and no wrap."
+
+
+def test_pathological_input_stays_linear():
+    # Inputs that make backtracking parsers explode; the scanner must finish well inside the time guard.
+    deadline = time.perf_counter() + 20
+    for text in ("{{" * 50_000, "[[" * 50_000 + "]]" * 10, "<ref>" * 30_000, "''" * 100_000,
+                 "{{a|" * 20_000 + "}}" * 20_000, "[http://x " * 20_000, "<!--" * 50_000,
+                 "\n==" * 30_000, "{|\n" * 20_000, "<nowiki>" * 30_000 + "<math>" * 30_000):
+        found = scan(text, TitleResolver(ENWIKI), deadline=deadline)
+        assert isinstance(found.text, str)
+
+
+def test_deadline_raises_scan_timeout():
+    with pytest.raises(ScanTimeout):
+        scan("[[a]] {{b}} " * 5_000, TitleResolver(ENWIKI), deadline=time.perf_counter() - 1)

@@ -1,0 +1,476 @@
+"""`citations` rows: one per `<ref>`, one per citation template outside refs, one per line that carries
+bibliographic identifiers outside both (a "Further reading" entry with an ISBN, say).
+
+A reference's fields come from its first citation template (`{{cite journal}}`, `{{citation}}`, and
+localised ones such as `{{cita libro}}` or `{{Literatur}}`). Identifiers (DOI, ISBN, PMID, PMCID, arXiv,
+ISSN) come from the templates' parameters, from identifier templates (`{{ISBN|...}}`), and from the text
+itself (a DOI in a doi.org URL, "ISBN 978-...", "PMID 123", a PubMed URL), as mwcites and the Wikipedia
+Citations dataset find them. ISBNs are kept only when their check digit is right, without hyphens.
+"""
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from operator import itemgetter
+
+from transforms.wikitext.scanner import Scan, Template
+
+RAW_LIMIT = 2000
+
+# Citation templates by normalised name -> source type; None: decided from the parameters.
+SOURCE_TYPES: dict[str, str | None] = {
+    "citation": None, "cite": None, "vcite": None, "literatur": None, "ouvrage": "book", "article": "journal",
+    "lien web": "web", "chapitre": "book", "cite journal": "journal", "cite book": "book", "cite news": "news",
+    "cite newspaper": "news", "cite magazine": "news", "cite press release": "news", "cite web": "web",
+    "cite conference": "conference", "cite thesis": "thesis", "cite encyclopedia": "book", "cite dictionary": "book",
+    "cite arxiv": "journal", "cite biorxiv": "journal", "cite medrxiv": "journal", "cite ssrn": "journal",
+    "cite report": "other", "cite tech report": "other", "cite av media": "other", "cite episode": "other",
+    "cite map": "other", "cite podcast": "other", "cite speech": "other", "cite interview": "other",
+    "cite court": "other", "cite patent": "other", "cite tweet": "web", "cite mailing list": "web",
+    "cite newsgroup": "web", "cite sign": "other", "vcite journal": "journal", "vcite book": "book",
+    "vcite news": "news", "vcite web": "web", "internetquelle": "web", "cita libro": "book",
+    "cita publicación": "journal", "cita web": "web", "cita noticia": "news", "cita conferencia": "conference",
+    "cita tesis": "thesis", "cita pubblicazione": "journal", "cita news": "news", "cita conferenza": "conference",
+    "citar livro": "book", "citar web": "web", "citar periódico": "journal", "citar jornal": "news",
+    "citeer web": "web", "citeer boek": "book", "citeer journal": "journal", "citeer nieuws": "news",
+    "cytuj książkę": "book", "cytuj stronę": "web", "cytuj pismo": "journal", "webbref": "web", "bokref": "book",
+    "tidskriftsref": "journal", "книга": "book", "статья": "journal", "публикация": None,
+    "استشهاد بكتاب": "book", "استشهاد ويب": "web", "استشهاد بدورية محكمة": "journal", "استشهاد بخبر": "news",
+    "یادکرد وب": "web", "یادکرد کتاب": "book", "یادکرد ژورنال": "journal", "یادکرد خبر": "news",
+    "צ-ספר": "book", "צ-מאמר": "journal", "קישור כללי": "web",
+}
+CITATION_PREFIXES = ("cite ", "vcite ", "cita ", "citar ", "citeer ", "cytuj ")
+IDENTIFIER_TEMPLATES = {"doi": "doi", "isbn": "isbn", "pmid": "pmid", "pmc": "pmcid", "pmcid": "pmcid",
+                        "arxiv": "arxiv", "issn": "issn"}
+IDENTIFIER_KINDS = ("doi", "isbn", "pmid", "pmcid", "arxiv", "issn")
+
+FIELDS = {
+    "title": ("title", "titel", "titre", "título", "titulo", "titolo", "заглавие", "название"),
+    "url": ("url",),
+    "archive_url": ("archive-url", "archiveurl", "archivurl", "archiv-url", "urlarchivio", "urlarchivo",
+                    "archive-url1", "arquivourl"),
+    "doi": ("doi",),
+    "isbn": ("isbn", "isbn13", "isbn-13", "isbn10"),
+    "pmid": ("pmid",),
+    "pmcid": ("pmc", "pmcid"),
+    "arxiv": ("arxiv", "eprint"),
+    "issn": ("issn", "eissn"),
+    "journal_or_work": ("journal", "work", "website", "newspaper", "magazine", "periodical", "encyclopedia",
+                        "encyclopaedia", "sammelwerk", "périodique", "revue", "publicación", "periódico",
+                        "opera", "pubblicazione", "издание", "журнал", "site", "jornal", "obra"),
+    "publisher": ("publisher", "verlag", "éditeur", "editorial", "editore", "издательство", "editora"),
+    "date": ("date", "datum", "fecha", "data", "дата"),
+    "year": ("year", "jahr", "année", "año", "anno", "год", "ano"),
+    "access_date": ("access-date", "accessdate", "zugriff", "consulté-le", "fechaacceso", "accesso",
+                    "acessodata", "dataacesso"),
+}
+PARAMETER_FIELD = {name: field for field, names in FIELDS.items() for name in names}
+
+LAST_NAME = re.compile(r"^(?:last|surname|author-last|nom|apellidos?|cognome|nachname)(\d*)$")
+FIRST_NAME = re.compile(r"^(?:first|given|author-first|prénom|nombre|nome|vorname)(\d*)$")
+FULL_NAME = re.compile(r"^(?:author|autor|auteur|autore|автор)(\d*)$")
+YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
+
+# Identifiers in running text (also catches `|isbn=...` inside templates the parser did not keep). DOIs
+# start with a literal the regex engine finds fast; the others are found with str.find on their usual
+# spellings and read with an anchored pattern, which is many times faster than a case-insensitive search.
+# SICI-style DOIs hold <...> or [...] around digits: 10.1175/1520-0493(1971)099<0818:TACOZM>2.3.CO;2
+DOI = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>|\[\]{}]|[<>\[\]](?=\d))+")
+ISBN_AFTER = re.compile(r"(?:-1[03])?\s*[:=]?\s*(97[89](?:[ -]?\d){10}|\d(?:[ -]?\d){8}[ -]?[\dXx])(?![\dXx])")
+NUMBER_AFTER = re.compile(r"\s*[:=]?\s*(\d{1,9})(?!\d)")
+PMCID_AFTER = re.compile(r"(?:ID|id)?\s*[:=]?\s*(?:PMC)?(\d{3,9})(?!\d)")
+ARXIV_AFTER = re.compile(r"(?:\s*[:=]\s*|\.org/(?:abs|pdf)/)((?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?)")
+ISSN_AFTER = re.compile(r"\s*[:=]?\s*(\d{4}-?\d{3}[\dXx])(?![\dXx])")
+KEYWORDS = (
+    ("isbn", ("ISBN", "isbn", "Isbn"), ISBN_AFTER),
+    ("pmid", ("PMID", "pmid", "Pmid", "pubmed.ncbi.nlm.nih.gov/", "nih.gov/pubmed/"), NUMBER_AFTER),
+    ("pmcid", ("PMC", "pmc", "Pmc"), PMCID_AFTER),
+    ("arxiv", ("arXiv", "arxiv", "ARXIV", "ArXiv"), ARXIV_AFTER),
+    ("issn", ("ISSN", "issn", "Issn"), ISSN_AFTER),
+)
+URL_IN_TEXT = re.compile(r"(?i:https?|ftp)://[^\s<>\[\]{}|\"]+")
+
+
+def is_citation_template(key: str) -> bool:
+    """Whether a template (by `template_key`) is a citation template."""
+    return key in SOURCE_TYPES or key.startswith(CITATION_PREFIXES)
+
+
+def wants_args(key: str) -> bool:
+    """Templates whose arguments the scanner must keep for this module."""
+    return key in IDENTIFIER_TEMPLATES or is_citation_template(key)
+
+
+# -- identifiers -----------------------------------------------------------------------------------------
+
+
+def isbn_is_valid(digits: str) -> bool:
+    """Check digit of an ISBN-10 or ISBN-13 given without separators (X allowed last in ISBN-10)."""
+    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
+        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+        return total % 11 == 0
+    if len(digits) == 13 and digits.isdigit():
+        return sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits)) % 10 == 0
+    return False
+
+
+def issn_is_valid(digits: str) -> bool:
+    if len(digits) != 8 or not digits[:7].isdigit():
+        return False
+    check = (11 - sum((8 - i) * int(d) for i, d in enumerate(digits[:7])) % 11) % 11
+    return digits[7] == ("X" if check == 10 else str(check))
+
+
+def normalise_identifier(kind: str, value: str | None) -> str | None:
+    """The identifier in its normal form, or None when it is not a valid one of its kind."""
+    if not value:
+        return None
+    value = value.strip()
+    if kind == "doi":
+        value = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", value, flags=re.IGNORECASE)
+        value = _trim(value)
+        return value if re.match(r"^10\.\d{4,9}/\S+$", value) else None
+    if kind == "isbn":
+        digits = re.sub(r"[\s-]", "", value).upper()
+        return digits if isbn_is_valid(digits) else None
+    if kind == "pmid":
+        return value if value.isdigit() and int(value) > 0 else None
+    if kind == "pmcid":
+        digits = value.upper().removeprefix("PMC")
+        return f"PMC{digits}" if digits.isdigit() else None
+    if kind == "arxiv":
+        value = re.sub(r"^arxiv\s*:\s*", "", value, flags=re.IGNORECASE)
+        return value if re.match(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?$", value) else None
+    if kind == "issn":
+        digits = value.replace("-", "").upper()
+        return f"{digits[:4]}-{digits[4:]}" if issn_is_valid(digits) else None
+    raise ValueError(kind)
+
+
+def _trim(value: str) -> str:
+    """Trailing punctuation is not part of an identifier or URL (nor a parenthesis it did not open)."""
+    value = value.rstrip(".,;:'\"")
+    while value.endswith(")") and value.count("(") < value.count(")"):
+        value = value[:-1].rstrip(".,;:'\"")
+    return value
+
+
+def text_identifiers(text: str) -> list[tuple[int, str, str]]:
+    """(position, kind, normalised value) of every identifier written in a text, in order."""
+    found = []
+    for match in DOI.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        if not before.isalnum() and before != "." and (value := normalise_identifier("doi", match.group(0))):
+            found.append((match.start(), "doi", value))
+    for kind, spellings, after in KEYWORDS:
+        for spelling in spellings:
+            position = text.find(spelling)
+            while position >= 0:
+                # A keyword inside a longer word is none (but eISSN is an ISSN).
+                before = text[position - 1] if position else " "
+                if not before.isalpha() or (kind == "issn" and before in "eE"):
+                    match = after.match(text, position + len(spelling))
+                    if match and (value := normalise_identifier(kind, match.group(1))):
+                        found.append((position, kind, value))
+                position = text.find(spelling, position + len(spelling))
+    found.sort()
+    return found
+
+
+# -- rows ------------------------------------------------------------------------------------------------
+
+
+_PARAMETER_NAMES: dict[str, str] = {}
+
+
+def _parameter_name(name: str) -> str:
+    """`Access_date ` -> `access-date`: lower case, words joined by hyphens (names repeat: cached)."""
+    key = _PARAMETER_NAMES.get(name)
+    if key is None:
+        key = "-".join(name.lower().replace("_", " ").split())
+        if len(_PARAMETER_NAMES) < 100_000:
+            _PARAMETER_NAMES[name] = key
+    return key
+
+
+def _clean(value: str | None) -> str | None:
+    """A parameter's text (already without markup) with entities decoded and whitespace collapsed."""
+    if value is None:
+        return None
+    if "&" in value:
+        value = html.unescape(value)
+    return " ".join(value.split()) or None
+
+
+_AUTHOR_PARAMETERS: dict[str, tuple[str, int] | None] = {}
+
+
+def _author_parameter(name: str) -> tuple[str, int] | None:
+    """("last" | "first" | "full" | "list", number) for parameters that name authors."""
+    if name not in _AUTHOR_PARAMETERS:
+        found = None
+        if name in ("authors", "vauthors", "autori"):
+            found = ("list", 0)
+        else:
+            for part, pattern in (("last", LAST_NAME), ("first", FIRST_NAME), ("full", FULL_NAME)):
+                if match := pattern.match(name):
+                    found = (part, int(match.group(1) or 1))
+                    break
+        if len(_AUTHOR_PARAMETERS) < 10_000:
+            _AUTHOR_PARAMETERS[name] = found
+        return found
+    return _AUTHOR_PARAMETERS[name]
+
+
+def _author_names(parts: dict[str, dict[int, str]], listed: list[str]) -> list[str]:
+    """Authors in order: "Last, First" (or Last alone) from numbered last/first parameters, else the
+    full name from authorN, then the names of authors/vauthors lists."""
+    last, first, full = parts["last"], parts["first"], parts["full"]
+    names = []
+    for number in sorted(set(last) | set(full)):
+        if number in last:
+            names.append(f"{last[number]}, {first[number]}" if number in first else last[number])
+        else:
+            names.append(full[number])
+    return names + listed
+
+
+def _source_type(key: str, fields: dict) -> str:
+    declared = SOURCE_TYPES.get(key, "other" if key else None)
+    if declared is not None:
+        return declared
+    if fields.get("journal_or_work") and any(fields.get(k) for k in ("doi", "pmid", "pmcid", "issn")):
+        return "journal"
+    if "journal" in fields.get("_names", ()):
+        return "journal"
+    if "newspaper" in fields.get("_names", ()) or "magazine" in fields.get("_names", ()):
+        return "news"
+    if "conference" in fields.get("_names", ()):
+        return "conference"
+    if "degree" in fields.get("_names", ()):
+        return "thesis"
+    if fields.get("isbn") or fields.get("publisher"):
+        return "book"
+    if fields.get("url") or "website" in fields.get("_names", ()):
+        return "web"
+    return "other"
+
+
+def _type_from_identifiers(identifiers: list[tuple[str, str]], url: str | None) -> str:
+    """The type of a citation without a template, from the first identifier it carries."""
+    if identifiers:
+        return "book" if identifiers[0][0] == "isbn" else "journal"
+    return "web" if url else "other"
+
+
+def template_fields(template: Template) -> dict:
+    """The citation fields a citation template gives (identifiers normalised, invalid ones dropped), the
+    names of its parameters (`_names`) and its authors."""
+    fields: dict = {}
+    names = set()
+    parts: dict[str, dict[int, str]] = {"last": {}, "first": {}, "full": {}}
+    listed: list[str] = []
+    for arg in template.args or ():
+        name, equals, value = arg.partition("=")
+        if not equals or not name.strip() or "\n" in name.strip():
+            continue  # positional arguments carry no field of a citation template
+        key = _parameter_name(name)
+        names.add(key)
+        field = PARAMETER_FIELD.get(key)
+        if field is not None:
+            if field not in fields and (value := _clean(value)):
+                if field in IDENTIFIER_KINDS:
+                    value = normalise_identifier(field, value)
+                if value:
+                    fields[field] = value
+            continue
+        author = _author_parameter(key)
+        if author is not None and (value := _clean(value)):
+            if author[0] == "list":
+                listed += [item.strip() for item in re.split(r"[;,]", value) if item.strip()]
+            else:
+                parts[author[0]][author[1]] = value
+    fields["_names"] = names
+    fields["authors"] = _author_names(parts, listed)
+    return fields
+
+
+def _identifier_template(template: Template) -> tuple[str, str] | None:
+    kind = IDENTIFIER_TEMPLATES.get(template.key)
+    if kind is None or not template.args:
+        return None
+    positional = [a for a in template.args if "=" not in a]
+    value = normalise_identifier(kind, _clean(positional[0]) if positional else None)
+    return (kind, value) if value else None
+
+
+def _row(section: int, start: int, raw: str, *, ref_name=None, ref_group=None, is_reuse=False,
+         template: Template | None = None, fields: dict | None = None,
+         identifiers: list[tuple[str, str]] = (), url: str | None = None, title: str | None = None) -> tuple:
+    """A citation as (start offset, then the values of COLUMNS with position None)."""
+    if is_reuse:
+        return (start, section, None, ref_name, ref_group, True, None, None, None, None, None, None, None, None,
+                None, None, None, None, None, None, None, [], None, [], raw[:RAW_LIMIT])
+    fields = fields or {}
+    key = template.key if template is not None else None
+    first = {}
+    for kind, value in identifiers:
+        first.setdefault(kind, value)
+    get = fields.get
+    url = get("url") or url
+    date = get("date") or get("year")
+    year = YEAR.search(date) if date else None
+    return (
+        start, section, None, ref_name, ref_group, False, key,
+        _source_type(key, fields) if template is not None else _type_from_identifiers(identifiers, url),
+        get("title") or title, url, get("archive_url"),
+        get("doi") or first.get("doi"), get("isbn") or first.get("isbn"), get("pmid") or first.get("pmid"),
+        get("pmcid") or first.get("pmcid"), get("arxiv") or first.get("arxiv"), get("issn") or first.get("issn"),
+        get("journal_or_work"), get("publisher"), date, int(year.group(1)) if year else None,
+        get("authors") or [], get("access_date"), [f"{kind}:{value}" for kind, value in identifiers],
+        raw[:RAW_LIMIT],
+    )
+
+
+def _unique(pairs) -> list[tuple[str, str]]:
+    seen = set()
+    ordered = []
+    for pair in pairs:
+        if pair not in seen:
+            seen.add(pair)
+            ordered.append(pair)
+    return ordered
+
+
+class _Hits:
+    """The identifiers written in a page's source, found in one pass, looked up by span."""
+
+    def __init__(self, source: str):
+        self.found = text_identifiers(source)
+        self.positions = [position for position, _, _ in self.found]
+
+    def within(self, start: int, end: int) -> list[tuple[str, str]]:
+        low = bisect.bisect_left(self.positions, start)
+        high = bisect.bisect_left(self.positions, end, low)
+        return [(kind, value) for _, kind, value in self.found[low:high]]
+
+
+COLUMNS = ("section_index", "position", "ref_name", "ref_group", "is_reuse", "template_name", "source_type", "title",
+           "url", "archive_url", "doi", "isbn", "pmid", "pmcid", "arxiv", "issn", "journal_or_work", "publisher",
+           "publication_date", "publication_year", "authors", "access_date", "identifiers", "raw_wikitext")
+
+
+def citation_columns(scan: Scan) -> dict[str, list]:
+    """The page's citations in page order as columns (`COLUMNS`; `position` numbers them from 0)."""
+    found = _citations(scan)
+    if not found:
+        return {name: [] for name in COLUMNS}
+    columns = dict(zip(COLUMNS, map(list, zip(*found))))
+    columns["position"] = list(range(len(found)))
+    return columns
+
+
+def citation_rows(scan: Scan) -> list[dict]:
+    """`citation_columns` as one dict per citation."""
+    columns = citation_columns(scan)
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+def _citations(scan: Scan) -> list[tuple]:
+    """The values of COLUMNS for each citation of the page, in page order."""
+    source = scan.source
+    hits = _Hits(source)
+    by_ref: dict[int, list[Template]] = {}
+    loose_templates: list[Template] = []
+    for template in scan.templates:
+        if template.ref >= 0:
+            by_ref.setdefault(template.ref, []).append(template)
+        else:
+            loose_templates.append(template)
+    external_by_start = [(link.start, link) for link in scan.links if link.kind == "external"]
+    external_starts = [start for start, _ in external_by_start]
+    rows = []
+    covered: list[tuple[int, int]] = list(scan.skipped)
+
+    for index, ref in enumerate(scan.refs):
+        covered.append((ref.start, ref.end))
+        raw = source[ref.start:ref.end]
+        if ref.is_reuse:
+            rows.append(_row(ref.section, ref.start, raw, ref_name=ref.name, ref_group=ref.group, is_reuse=True))
+            continue
+        templates = by_ref.get(index, [])
+        citations = [t for t in templates if is_citation_template(t.key)]
+        primary = citations[0] if citations else None
+        fields = template_fields(primary) if primary is not None else {}
+        pairs = []
+        for template in citations:
+            extra = template_fields(template) if template is not primary else fields
+            pairs += [(kind, extra[kind]) for kind in IDENTIFIER_KINDS if extra.get(kind)]
+        pairs += [found for t in templates if (found := _identifier_template(t))]
+        pairs += hits.within(ref.start, ref.end)
+        url = title = None
+        if primary is None:
+            # A bare reference: its first external link gives the URL and title.
+            position = bisect.bisect_left(external_starts, ref.start)
+            if position < len(external_by_start) and external_by_start[position][0] < ref.end:
+                link = external_by_start[position][1]
+                url, title = link.target, _clean(link.label)
+            elif match := URL_IN_TEXT.search(ref.content):
+                url = _trim(match.group(0))
+        rows.append(_row(ref.section, ref.start, raw, ref_name=ref.name, ref_group=ref.group, template=primary,
+                         fields=fields, identifiers=_unique(pairs), url=url, title=title))
+
+    for template in loose_templates:
+        if is_citation_template(template.key):
+            covered.append((template.start, template.end))
+            fields = template_fields(template)
+            pairs = [(kind, fields[kind]) for kind in IDENTIFIER_KINDS if fields.get(kind)]
+            pairs += hits.within(template.start, template.end)
+            rows.append(_row(template.section, template.start, source[template.start:template.end],
+                             template=template, fields=fields, identifiers=_unique(pairs)))
+    rows += _loose_lines(scan, hits, covered, loose_templates)
+    rows.sort(key=itemgetter(0))
+    return [row[1:] for row in rows]
+
+
+def _loose_lines(scan: Scan, hits: _Hits, covered: list[tuple[int, int]],
+                 loose_templates: list[Template]) -> list[tuple]:
+    """Identifiers outside references and citation templates, one citation per line that has any."""
+    spans = _merge(covered)
+    starts = [start for start, _ in spans]
+
+    def is_covered(position: int) -> bool:
+        index = bisect.bisect_right(starts, position) - 1
+        return index >= 0 and position < spans[index][1]
+
+    source = scan.source
+    loose = [(position, kind, value) for position, kind, value in hits.found if not is_covered(position)]
+    for template in loose_templates:
+        if not is_covered(template.start) and (found := _identifier_template(template)):
+            loose.append((template.start, *found))
+    if not loose:
+        return []
+    section_starts = [section.start for section in scan.sections]
+    lines: dict[int, list[tuple[str, str]]] = {}
+    for position, kind, value in sorted(loose):
+        line_start = source.rfind("\n", 0, position) + 1
+        lines.setdefault(line_start, []).append((kind, value))
+    rows = []
+    for line_start, pairs in lines.items():
+        line_end = source.find("\n", line_start)
+        raw = source[line_start: len(source) if line_end < 0 else line_end]
+        section = scan.sections[bisect.bisect_right(section_starts, line_start) - 1].index
+        rows.append(_row(section, line_start, raw, identifiers=_unique(pairs)))
+    return rows
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
