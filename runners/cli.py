@@ -17,6 +17,7 @@ from runners import (  # noqa: E402
     fetch_command,
     history_command,
     inspect_command,
+    knowledge_gaps_command,
     pageviews_command,
     report_command,
     wikidata_command,
@@ -31,6 +32,7 @@ RUN_COMMANDS = {
     "editor-activity": editor_activity_command,
     "wikidata": wikidata_command,
     "pageviews": pageviews_command,
+    "knowledge-gaps": knowledge_gaps_command,
 }
 # Commands other than `run`: each module has HELP, DESCRIPTION, add_arguments(parser), run(args, beam_args).
 OTHER_COMMANDS = {

@@ -21,8 +21,11 @@ import pyarrow.dataset as ds
 from runners.charts import Chart, bar_chart, line_chart, stacked_bar_chart
 from runners.sources import LocalSource, arrow_dataset, partition_bytes, read_manifest, select_partitions
 from runners.transfer import format_bytes
+from transforms.gap_categories import NO_ITEM, NOT_A_PERSON, UNKNOWN
 
 TOP_CATEGORIES = 7
+# Knowledge-gap categories that say why an article has no value in a gap.
+NO_VALUE_CATEGORIES = (NO_ITEM, NOT_A_PERSON, UNKNOWN)
 TOP_CITED = 20
 
 
@@ -280,7 +283,11 @@ def editor_activity(data: ReportData) -> str:
 
 
 def knowledge_gaps(data: ReportData) -> str:
-    """Per content gap: each category's share of articles over time, and mean quality per category."""
+    """Per content gap: the split of the articles that have a value over time, and mean quality per category.
+
+    The share charts leave out the categories that say why an article has no value (no_item,
+    not_a_person, unknown): otherwise a gender chart shows mostly articles that are not biographies.
+    """
     dataset = data.dataset("knowledge_gaps", ["content_gap", "category", "time_bucket", "article_count"])
     columns = ["content_gap", "category", "time_bucket", "article_count"]
     has_quality = "quality_score" in dataset.schema.names
@@ -296,25 +303,34 @@ def knowledge_gaps(data: ReportData) -> str:
         months = sorted({m for m, _ in counts})
         latest = months[-1] if months else None
         ranked = sorted({c for _, c in counts}, key=lambda c: -counts.get((latest, c), 0))
-        shown = ranked[:TOP_CATEGORIES]
-        bucket_totals = {m: sum(v for (month, _), v in counts.items() if month == m) for m in months}
+        valued = [c for c in ranked if c not in NO_VALUE_CATEGORIES]
+        shown = valued[:TOP_CATEGORIES]
+        bucket_totals = {m: sum(v for (month, c), v in counts.items() if month == m and c not in NO_VALUE_CATEGORIES)
+                         for m in months}
         series = {str(c): [counts.get((m, c), 0) / bucket_totals[m] if bucket_totals[m] else 0 for m in months] for c in shown}
-        if len(ranked) > len(shown):
+        if len(valued) > len(shown):
             series["other"] = [1 - sum(values[i] for values in series.values()) if bucket_totals[m] else 0
                                for i, m in enumerate(months)]
+        left_out = sum(counts.get((latest, c), 0) for c in NO_VALUE_CATEGORIES)
         key = gap.replace("_", "-")
-        charts = [stacked_bar_chart(f"gap-share-{key}", f"{gap}: share of articles per category over time." + note,
-                                    months, series, y_label="share of articles", percent=True)]
+        charts = []
+        if shown:
+            charts.append(stacked_bar_chart(
+                f"gap-share-{key}", f"{gap}: share of each category among the articles with a value, over time "
+                f"(left out: {left_out:,.0f} articles in {latest} with no item, not about a person or without a "
+                "value)." + note, months, series, y_label="share of articles", percent=True))
         if has_quality:
             for row in rows:
                 if row["time_bucket"] == latest and row["quality_score"] is not None and row["article_count"]:
                     quality[row["category"]][0] += row["quality_score"] * row["article_count"]
                     quality[row["category"]][1] += row["article_count"]
-            categories = [c for c in shown if quality[c][1]]
-            charts.append(bar_chart(f"gap-quality-{key}", f"{gap}: mean article quality score per category, {latest}.",
-                                    [str(c) for c in categories], [quality[c][0] / quality[c][1] for c in categories],
-                                    x_label="mean quality score (0-1)"))
-        parts.append(f"<h3>{html.escape(gap)}</h3>" + _charts(*charts))
+            categories = [c for c in ranked[:TOP_CATEGORIES] if quality[c][1]]
+            if categories:
+                charts.append(bar_chart(f"gap-quality-{key}", f"{gap}: mean article quality score per category, "
+                                        f"{latest}.", [str(c) for c in categories],
+                                        [quality[c][0] / quality[c][1] for c in categories],
+                                        x_label="mean quality score (0-1)"))
+        parts.append(f"<h3>{html.escape(gap)}</h3>" + (_charts(*charts) or "<p>No article has a value in this gap.</p>"))
     return "".join(parts) or "<p>No content gaps in the dataset.</p>"
 
 
