@@ -38,7 +38,7 @@ class KnowledgeGapsConfig:
         pages_root, revisions_root, links_root, quality_root, wikidata_root: output folders holding the
             pages, revisions, links, article_quality and wikidata_entities datasets.
         pageviews_root: output folder holding the pageviews dataset, or None.
-        wikis: wikis of the pages; sitelinks and views of other wikis are skipped.
+        wikis: wikis of the pages; other wikis' partitions and sitelinks are skipped.
         covered_months: per wiki, the months (YYYY-MM) the pageviews dataset holds.
         namespaces: content namespaces, each with its title prefix (empty for the main namespace).
         standard_quality: quality score at or above which an article is of standard quality.
@@ -119,9 +119,6 @@ def quality_of(partition: Partition, batch, config: KnowledgeGapsConfig, counter
 def pageviews_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters: Counter):
     """Tagged ("id", page bucket key, {page_id: views}) and ("title", title bucket key, {title: views})."""
     counters["pageview-rows-read"] += batch.num_rows
-    if partition.wiki_db not in config.wikis:
-        counters["pageview-rows-other-wikis"] += batch.num_rows
-        return
     by_id, by_title = kg.summarise_pageviews(rows_of(batch, kg.PAGEVIEW_COLUMNS))
     for key, part in by_page_bucket(partition.wiki_db, None, by_id, config.buckets):
         yield "id", key, part
@@ -235,7 +232,7 @@ def build(root, config: KnowledgeGapsConfig) -> dict:
 
     def summarised(label: str, root_dir: str, dataset: str, names, summarise):
         return (root
-                | f"Read{label}" >> ReadFromDataset(root_dir, dataset, columns=names)
+                | f"Read{label}" >> ReadFromDataset(root_dir, dataset, columns=names, wiki_dbs=config.wikis)
                 | f"Summarise{label}" >> beam.ParDo(SummariseFn(summarise, config)))
 
     by_page = {

@@ -18,7 +18,8 @@ PAGEVIEW_DUMPS = SAMPLE_DUMPS / "pageviews"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run wikidumps on the bundled samplewiki.")
     parser.add_argument("--output", default="demo-output", help="output folder (default %(default)s)")
-    parser.add_argument("--workers", type=int, metavar="N", help="local worker processes of each job (default: one per core)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="local worker processes of each job (default: one per core)")
     args = parser.parse_args(argv)
     out = args.output
     # Each job reads what the earlier ones published into the same folder: knowledge-gaps needs them all.

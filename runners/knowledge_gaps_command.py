@@ -25,7 +25,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--pages", required=True, metavar="DIR", help="output folder holding the pages dataset")
     parser.add_argument("--revisions", required=True, metavar="DIR", help="output folder holding the revisions dataset")
     parser.add_argument("--links", required=True, metavar="DIR", help="output folder holding the links dataset")
-    parser.add_argument("--quality", required=True, metavar="DIR", help="output folder holding the article_quality dataset")
+    parser.add_argument("--quality", required=True, metavar="DIR",
+                        help="output folder holding the article_quality dataset")
     parser.add_argument("--wikidata", required=True, metavar="DIR",
                         help="output folder holding the wikidata_entities dataset (one Wikidata dump)")
     parser.add_argument("--pageviews", metavar="DIR", help="output folder holding the pageviews dataset")
@@ -66,6 +67,7 @@ def run(args, beam_args: list[str]) -> int:
         raise UnusableInputError(str(args.standard_quality), "--standard-quality is a score between 0 and 1")
     pages = dataset_files(args.pages, "pages")
     partitions = sorted({f.partition for f in pages}, key=lambda p: p.path)
+    wikis = frozenset(p.wiki_db for p in partitions)
     inputs = list(pages)
     for option, dataset in SAME_DUMP:
         root = getattr(args, option)
@@ -74,7 +76,7 @@ def run(args, beam_args: list[str]) -> int:
         if missing:
             raise UnusableInputError(root, f"{dataset} has no partition {missing[0]}: pages, revisions, links and "
                                            "article_quality must come from dumps of the same wiki and date")
-        inputs += files
+        inputs += [f for f in files if f.partition.wiki_db in wikis]
     entities = dataset_files(args.wikidata, "wikidata_entities")
     snapshots = sorted({f.partition.snapshot for f in entities})
     if len(snapshots) > 1:
@@ -83,14 +85,14 @@ def run(args, beam_args: list[str]) -> int:
     inputs += entities
     covered = defaultdict(set)
     if args.pageviews:
-        views = dataset_files(args.pageviews, "pageviews")
+        views = [f for f in dataset_files(args.pageviews, "pageviews") if f.partition.wiki_db in wikis]
         for file in views:
             covered[file.partition.wiki_db].add(f"{file.partition.snapshot[:4]}-{file.partition.snapshot[4:6]}")
         inputs += views
     config_values = dict(
         pages_root=args.pages, revisions_root=args.revisions, links_root=args.links, quality_root=args.quality,
         wikidata_root=args.wikidata, pageviews_root=args.pageviews,
-        wikis=frozenset(p.wiki_db for p in partitions),
+        wikis=wikis,
         covered_months={wiki: frozenset(months) for wiki, months in covered.items()},
         namespaces=namespaces, standard_quality=args.standard_quality,
     )

@@ -302,12 +302,13 @@ def knowledge_gaps(data: ReportData) -> str:
             counts[(row["time_bucket"], row["category"])] += row["article_count"] or 0
         months = sorted({m for m, _ in counts})
         latest = months[-1] if months else None
-        ranked = sorted({c for _, c in counts}, key=lambda c: -counts.get((latest, c), 0))
+        ranked = sorted({c for _, c in counts}, key=lambda c: (-counts.get((latest, c), 0), c))
         valued = [c for c in ranked if c not in NO_VALUE_CATEGORIES]
         shown = valued[:TOP_CATEGORIES]
         bucket_totals = {m: sum(v for (month, c), v in counts.items() if month == m and c not in NO_VALUE_CATEGORIES)
                          for m in months}
-        series = {str(c): [counts.get((m, c), 0) / bucket_totals[m] if bucket_totals[m] else 0 for m in months] for c in shown}
+        series = {str(c): [counts.get((m, c), 0) / bucket_totals[m] if bucket_totals[m] else 0 for m in months]
+                  for c in shown}
         if len(valued) > len(shown):
             series["other"] = [1 - sum(values[i] for values in series.values()) if bucket_totals[m] else 0
                                for i, m in enumerate(months)]

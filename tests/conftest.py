@@ -38,6 +38,16 @@ def samplewiki_output(tmp_path_factory) -> Path:
     return output
 
 
+@pytest.fixture(scope="session")
+def samplewiki_demo(tmp_path_factory) -> Path:
+    """`make demo`'s output (every job of the chain, then the report), made once; tests must not change it."""
+    from runners import demo
+
+    output = tmp_path_factory.mktemp("samplewiki-demo")
+    assert demo.main(["--output", str(output), "--workers", "1"]) == 0
+    return output
+
+
 def read_dataset(output: Path, name: str) -> list[dict]:
     """All rows of a published dataset, partition columns included, as dicts."""
     partitioning = ds.partitioning(pa.schema([("wiki_db", pa.string()), ("snapshot", pa.string())]), flavor="hive")

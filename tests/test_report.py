@@ -16,7 +16,7 @@ from runners import cli
 from runners.report import write_report
 from runners.transfer import format_bytes
 from sample_dumps.generate import build_wiki
-from tests.conftest import SAMPLE_DUMPS, write_dataset
+from tests.conftest import SAMPLE_DUMPS, read_dataset, write_dataset
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -112,14 +112,12 @@ def test_errors_are_counted_by_stage(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def full_output(samplewiki_output, tmp_path_factory) -> Path:
-    """samplewiki's output plus editor_activity, knowledge_gaps and citations shaped as issues 3-5 state.
-
-    Those jobs are being built in parallel; these tables follow the columns their issues list, so the
-    sections are exercised now and switch to real data when the datasets land.
-    """
+def full_output(samplewiki_output, samplewiki_demo, tmp_path_factory) -> Path:
+    """samplewiki's output plus the knowledge_gaps dataset `make demo` computes, and editor_activity and
+    citations shaped as issues 3-4 state (the tables exercise corners of those sections)."""
     output = tmp_path_factory.mktemp("full") / "out"
     shutil.copytree(samplewiki_output, output)
+    shutil.copytree(samplewiki_demo / "knowledge_gaps", output / "knowledge_gaps")
     months = ["2025-10", "2025-11", "2025-12"]
     activity = [  # totals (no type, no level), then per editor type, then per activity level
         *[dict(time_bucket=m, editor_type=None, activity_level=None, editors=e, active_editors=a, very_active_editors=v,
@@ -134,11 +132,6 @@ def full_output(samplewiki_output, tmp_path_factory) -> Path:
         ("time_bucket", pa.string()), ("editor_type", pa.string()), ("activity_level", pa.string()),
         ("editors", pa.int64()), ("active_editors", pa.int64()), ("very_active_editors", pa.int64()),
         ("new_active_editors", pa.int64()), ("new_editor_retention", pa.float64())])))
-    gaps = [dict(content_gap="gender", category=c, time_bucket=m, article_count=n, quality_score=q)
-            for m, rows in (("2025-11", (("male", 30, 0.5), ("female", 10, 0.7), ("unknown", 60, 0.2))),
-                            ("2025-12", (("male", 32, 0.5), ("female", 16, 0.6), ("unknown", 52, 0.3))))
-            for c, n, q in rows]
-    write_dataset(output, "knowledge_gaps", pa.Table.from_pylist(gaps))
     cites = [dict(doi="10.5555/A", url=None, is_reuse=False), dict(doi="10.5555/a", url=None, is_reuse=True),
              dict(doi="10.5555/a", url="https://doi.example/x", is_reuse=False),
              dict(doi="10.5555/b", url="https://www.News.example/y", is_reuse=False),
@@ -147,6 +140,11 @@ def full_output(samplewiki_output, tmp_path_factory) -> Path:
     write_dataset(output, "citations", pa.Table.from_pylist(cites, pa.schema([
         ("doi", pa.string()), ("url", pa.string()), ("is_reuse", pa.bool_())])))
     return output
+
+
+GAP_CHARTS = [f"gap-{kind}-{gap}" for gap in ("gender", "geography-continent", "geography-country",
+                                              "geography-wmf-region", "multimedia-illustration",
+                                              "sexual-orientation", "time") for kind in ("share", "quality")]
 
 
 def test_sections_of_datasets_being_built_appear_with_their_numbers(full_output, tmp_path):
@@ -160,11 +158,27 @@ def test_sections_of_datasets_being_built_appear_with_their_numbers(full_output,
     assert page.tables["editors-by-editor-type"][1] == ["2025-10", "8", "2", "30"]
     assert page.tables["editors-by-activity-level"][0] == ["", "1-4", "5-24", "25-99", "100+"]
     assert page.tables["editors-by-activity-level"][3] == ["2025-12", "28", "9", "2", "1"]
-    assert page.tables["gap-share-gender"] == [["", "unknown", "male", "female"], ["2025-11", "0.6", "0.3", "0.1"],
-                                               ["2025-12", "0.52", "0.32", "0.16"]]
-    assert page.tables["gap-quality-gender"][1:] == [["unknown", "0.3"], ["male", "0.5"], ["female", "0.6"]]
     assert page.tables["top-dois"][1:] == [["10.5555/a", "2"], ["10.5555/b", "1"]]
     assert page.tables["top-hosts"][1:] == [["news.example", "2"], ["doi.example", "1"]]
+
+    # The knowledge-gaps section draws the real index: the gender shares among the articles with a
+    # gender, and the mean quality per category, read straight from the dataset's rows.
+    assert [key for key in page.tables if key.startswith("gap-")] == GAP_CHARTS
+    rows = [row for row in read_dataset(full_output, "knowledge_gaps") if row["content_gap"] == "gender"]
+    counts = {(row["time_bucket"], row["category"]): row["article_count"] for row in rows}
+    months = sorted({month for month, _ in counts})
+    assert {category for _, category in counts} == {"female", "male", "no_item", "not_a_person"}
+    assert counts[(months[-1], "female")] > counts[(months[-1], "male")]
+    expected = [["", "female", "male"]]
+    for month in months:
+        people = counts.get((month, "female"), 0) + counts.get((month, "male"), 0)
+        expected.append([month, *(f"{counts.get((month, c), 0) / people:.4g}" for c in ("female", "male"))])
+    assert page.tables["gap-share-gender"] == expected
+    left_out = counts[(months[-1], "no_item")] + counts[(months[-1], "not_a_person")]
+    assert f"left out: {left_out:,} articles in {months[-1]}" in (tmp_path / "report.html").read_text()
+    latest = sorted((row for row in rows if row["time_bucket"] == months[-1]),
+                    key=lambda row: (-row["article_count"], row["category"]))
+    assert page.tables["gap-quality-gender"][1:] == [[row["category"], f"{row['quality_score']:.4g}"] for row in latest]
 
 
 def test_report_renders_in_headless_chromium(full_output, tmp_path):
@@ -205,8 +219,7 @@ def test_report_renders_in_headless_chromium(full_output, tmp_path):
     assert facts["resources"] == [] and facts["scripts"] == 0  # nothing is fetched when the page is viewed
     assert [c["key"] for c in facts["charts"]] == [
         "dataset-rows", "edits-per-month", "reverted-share", "active-editors", "new-editor-retention",
-        "editors-by-editor-type", "editors-by-activity-level", "gap-share-gender", "gap-quality-gender",
-        "top-dois", "top-hosts"]
+        "editors-by-editor-type", "editors-by-activity-level", *GAP_CHARTS, "top-dois", "top-hosts"]
     pixels = imread(screenshot)
     for chart in facts["charts"]:
         box = chart["svg"]

@@ -260,8 +260,8 @@ def join_by_page(pages: Iterable[tuple[str, dict]], revisions: Iterable[tuple[st
     """One bucket of page ids, every input's summaries of it -> (snapshot, article facts) per article.
 
     `pages` ({page_id: article} from pick_articles), `revisions`, `media` and `quality` come as (snapshot,
-    summary) pairs and meet only within
-    their snapshot (one dump); `views` (page id -> month -> views) are not tied to a dump.
+    summary) pairs and meet only within their snapshot (one dump); `views` (page id -> month -> views) are
+    not tied to a dump.
     """
     revision_months: dict[tuple, Counter] = defaultdict(Counter)
     first_revision: dict[tuple, int] = {}
@@ -320,7 +320,7 @@ def article_row(facts: dict, snapshot: str, item: dict | None, title_views: Coun
     first revision when the data tells, else the first month any of its data names, else the last bucket;
     revisions and scores after the last bucket count in it; views of months after the last bucket or
     before the article's first bucket are not the article's in this index and are counted, not kept.
-    Counters: pageviews-after-snapshot, pageviews-before-creation (views).
+    Counters (of views): pageviews-matched (kept), pageviews-after-snapshot, pageviews-before-creation.
     """
     last = last_time_bucket(snapshot)
     views = Counter(facts["views"])
@@ -335,7 +335,7 @@ def article_row(facts: dict, snapshot: str, item: dict | None, title_views: Coun
         first = min([*revisions, *quality, *views], default=last)
     for month in [m for m in views if m < first]:
         counters["pageviews-before-creation"] += views.pop(month)
-    first = min([first, *revisions, *quality])  # revisions older than the first revision: inconsistent inputs
+    counters["pageviews-matched"] += sum(views.values())
     monthly = [
         {"time_bucket": month, "revisions": revisions.get(month, 0),
          "pageviews": views.get(month, 0) if month in covered_months else None,
@@ -364,7 +364,7 @@ def article_row(facts: dict, snapshot: str, item: dict | None, title_views: Coun
 
 def join_by_title(wiki_db: str, partials: Iterable[tuple[str, dict]], items: Iterable[dict],
                   title_views: Iterable[dict], covered_months: frozenset[str], threshold: float,
-                  counters: Counter, *, source_file: str = "") -> tuple[list[tuple[str, dict]], list[tuple[str, Problem]]]:
+                  counters: Counter) -> tuple[list[tuple[str, dict]], list[tuple[str, Problem]]]:
     """One bucket of titles of one wiki -> ((snapshot, article_gaps row) per article, (snapshot, problem) list).
 
     `partials` are (snapshot, facts) from join_by_page, `items` ((title, item) pairs), `title_views`
@@ -456,20 +456,21 @@ def merge_cells(parts: Iterable[dict]) -> dict:
     return total
 
 
-def nearest_rank(histogram: dict, zeros: int, percent: int):
-    """The nearest-rank percentile of the values {value: count} plus `zeros` zeros; None without values.
+def nearest_ranks(histogram: dict, zeros: int) -> list:
+    """The QUANTILES percentiles (nearest rank) of the values {value: count} plus `zeros` zeros.
 
-    With n values sorted, the p-th percentile is the value at rank ceil(p * n / 100) (at least 1).
+    With n values sorted, the p-th percentile is the value at rank ceil(p * n / 100) (at least 1), so it
+    is always one of the values. None for each percentile when there are no values.
     """
     counts = Counter(histogram)
     if zeros:
         counts[0] += zeros
     total = sum(counts.values())
     if not total:
-        return None
-    rank = max(1, -(-percent * total // 100))
+        return [None] * len(QUANTILES)
     values = sorted(counts)
-    return values[bisect_left(list(accumulate(counts[value] for value in values)), rank)]
+    ranks = list(accumulate(counts[value] for value in values))
+    return [values[bisect_left(ranks, max(1, -(-percent * total // 100)))] for percent in QUANTILES]
 
 
 def index_rows(cells: dict, gap: str, category: str, snapshot: str, covered_months: frozenset[str],
@@ -507,10 +508,13 @@ def index_rows(cells: dict, gap: str, category: str, snapshot: str, covered_mont
             standard_quality=standard / existing,
             standard_quality_count=standard,
         )
-        for percent in QUANTILES:
-            row[f"article_created_p{percent}"] = nearest_rank({1: created} if created else {}, existing - created, percent)
-            row[f"pageviews_p{percent}"] = (None if views is None else
-                                            nearest_rank(views, existing - sum(views.values()), percent))
-            row[f"revision_count_p{percent}"] = nearest_rank(revisions, existing - sum(revisions.values()), percent)
-            row[f"quality_score_p{percent}"] = nearest_rank(current, 0, percent)
+        percentiles = {
+            "article_created": nearest_ranks({1: created} if created else {}, existing - created),
+            "pageviews": ([None] * len(QUANTILES) if views is None
+                          else nearest_ranks(views, existing - sum(views.values()))),
+            "revision_count": nearest_ranks(revisions, existing - sum(revisions.values())),
+            "quality_score": nearest_ranks(current, 0),
+        }
+        for metric, values in percentiles.items():
+            row.update({f"{metric}_p{percent}": value for percent, value in zip(QUANTILES, values)})
         yield row

@@ -76,19 +76,23 @@ class ReadFromDataset(beam.PTransform):
         root: the output folder the dataset was published in.
         dataset: dataset name (a key of schemas.DATASETS).
         columns: file columns to read; all when None.
+        wiki_dbs: wikis whose partitions to read; all when None.
     """
 
     root: str
     dataset: str
     _: KW_ONLY
     columns: Sequence[str] | None = None
+    wiki_dbs: frozenset[str] | None = None
 
     def expand(self, begin):
         schema = DATASETS[self.dataset]
         columns = self.columns
+        files = [f for f in list_dataset_files(self.root, self.dataset)
+                 if self.wiki_dbs is None or f.partition.wiki_db in self.wiki_dbs]
         return (
             begin
-            | "ListFiles" >> beam.Create(list_dataset_files(self.root, self.dataset))
+            | "ListFiles" >> beam.Create(files)
             | "SpreadFiles" >> beam.Reshuffle()
             | "ReadRowGroups" >> beam.FlatMap(
                 lambda file: ((file.partition, batch) for batch in read_dataset_file(file, schema, columns)))
