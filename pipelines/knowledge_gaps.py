@@ -72,6 +72,7 @@ def columns(batch: pa.RecordBatch, names) -> dict[str, list]:
 
 
 def rows_of(batch: pa.RecordBatch, names) -> list[dict]:
+    """Rows as dicts of the named columns (timestamps as epoch seconds)."""
     values = columns(batch, names)
     return [dict(zip(values, row)) for row in zip(*values.values())]
 
@@ -86,12 +87,14 @@ def by_page_bucket(wiki_db: str, snapshot, items: dict, buckets: int):
 
 
 def articles_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters: Counter):
+    """A pages batch -> its articles, by page bucket."""
     articles = kg.pick_articles(rows_of(batch, kg.PAGE_COLUMNS), config.namespaces, counters)
     yield from by_page_bucket(partition.wiki_db, partition.snapshot, {a["page_id"]: a for a in articles},
                               config.buckets)
 
 
 def revisions_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters: Counter):
+    """A revisions batch -> revisions per page and month, and first revisions, by page bucket."""
     values = columns(batch, kg.REVISION_COLUMNS)
     summaries = kg.summarise_revisions(values["page_id"], values["revision_parent_id"], values["revision_timestamp"],
                                        kg.last_time_bucket(partition.snapshot), counters)
@@ -99,6 +102,7 @@ def revisions_of(partition: Partition, batch, config: KnowledgeGapsConfig, count
 
 
 def media_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters: Counter):
+    """A links batch -> its (page_id, revision_id) pairs with a media link, by page bucket."""
     values = columns(batch, kg.LINK_COLUMNS)
     counters["links-read"] += batch.num_rows
     pairs = defaultdict(set)
@@ -109,6 +113,7 @@ def media_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters:
 
 
 def quality_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters: Counter):
+    """An article_quality batch -> each page's latest scanned revision per month, by page bucket."""
     values = columns(batch, kg.QUALITY_COLUMNS)
     counters["quality-rows-read"] += batch.num_rows
     summaries = kg.summarise_quality(values["page_id"], values["revision_id"], values["revision_timestamp"],
@@ -215,12 +220,14 @@ class JoinTitlesFn(beam.DoFn):
 
 
 def cells_of_articles(element):
+    """(Partition, article_gaps rows) -> ((wiki_db, snapshot, gap, category), cells) per category met."""
     partition, rows = element
     for (gap, category), cells in kg.cells_of_rows(rows).items():
         yield (partition.wiki_db, partition.snapshot, gap, category), cells
 
 
 def index_of_category(element, config: KnowledgeGapsConfig):
+    """A category's summed cells -> (Partition, knowledge_gaps row) per month."""
     (wiki_db, snapshot, gap, category), cells = element
     covered = config.covered_months.get(wiki_db, frozenset())
     for row in kg.index_rows(cells, gap, category, snapshot, covered, config.standard_quality):

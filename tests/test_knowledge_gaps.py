@@ -269,6 +269,34 @@ def test_index_rules_on_a_small_case():
     assert rows["2025-03"]["article_created_p95"] == 1 and rows["2025-04"]["article_created_p95"] == 0
 
 
+def test_page_join_takes_creation_media_and_monthly_scores_from_every_revision():
+    """As after `content --all-revisions` on a history dump: several scanned revisions per page and month."""
+    def at(day: str) -> int:
+        return int(dt.datetime.fromisoformat(day + "T12:00:00+00:00").timestamp())
+    last = "2025-06"
+    revisions = kg.summarise_revisions([7, 7, 7, 8], [None, 70, 71, 5],
+                                       [at("2025-01-03"), at("2025-01-09"), at("2025-07-01"), at("2025-02-01")],
+                                       last, Counter())
+    quality = kg.summarise_quality([7, 7, 7], [70, 71, 72], [at("2025-01-03"), at("2025-01-09"), at("2025-03-01")],
+                                   [0.1, 0.3, 0.5], last)
+    media = kg.media_revisions([7, 7], [70, 71], ["media", "wikilink"])
+    articles = {page_id: {"page_id": page_id, "page_namespace": 0, "page_title": f"P{page_id}",
+                          "full_title": f"P{page_id}", "created": None} for page_id in (7, 8)}
+    joined = {facts["page_id"]: facts for _, facts in kg.join_by_page(
+        [("20250701", articles)], [("20250701", revisions)], [("20250701", media)], [("20250701", quality)],
+        [{7: Counter({"2025-05": 4})}])}
+    seven, eight = joined[7], joined[8]
+    # Created by the revision without parent; the July edit (after the last bucket) counts in June.
+    assert seven["created"] == at("2025-01-03")
+    assert seven["revisions"] == {"2025-01": 2, "2025-06": 1}
+    assert seven["quality"] == {"2025-01": 0.3, "2025-03": 0.5} and seven["quality_score"] == 0.5
+    assert seven["illustrated"] is False  # the media link is in an older revision than the latest scanned
+    assert seven["views"] == {"2025-05": 4}
+    # Page 8's only revision has a parent: its creation is not in the data; nothing was scanned.
+    assert (eight["created"], eight["revisions"], eight["illustrated"], eight["quality_score"]) == (
+        None, {"2025-02": 1}, None, None)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Bad entities: what the wikidata reader keeps, the gap side must count and file
 

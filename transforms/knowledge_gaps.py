@@ -102,10 +102,12 @@ def full_title(namespace: int, title: str, prefixes: dict[int, str]) -> str:
 
 
 def page_bucket(wiki_db: str, page_id: int, buckets: int) -> tuple[str, int]:
+    """Key of the shuffle by page id."""
     return wiki_db, page_id % buckets
 
 
 def title_bucket(wiki_db: str, title: str, buckets: int) -> tuple[str, int]:
+    """Key of the shuffle by title (a stable hash: Python's own changes between processes)."""
     return wiki_db, zlib.crc32(title.encode("utf-8")) % buckets
 
 
@@ -165,6 +167,7 @@ def items_of_entities(rows: Iterable[dict], wikis: frozenset[str], geocoder: Rev
 
 
 def qid_number(entity_id: str) -> int:
+    """Q42 -> 42, to order item ids numerically."""
     return int(entity_id[1:]) if entity_id[1:].isdigit() else 1 << 62
 
 
@@ -415,6 +418,7 @@ def new_cells() -> dict:
 
 
 def add_article(cells: dict, row: dict) -> None:
+    """Adds an article_gaps row to its category's cells."""
     cells["start"][row["first_time_bucket"]] += 1
     if row["page_first_revision_timestamp"] is not None:
         cells["created"][row["first_time_bucket"]] += 1
@@ -446,6 +450,7 @@ def cells_of_rows(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
 
 
 def merge_cells(parts: Iterable[dict]) -> dict:
+    """The sum of some cells of one category (every part is a count or a histogram)."""
     total = new_cells()
     for cells in parts:
         total["start"].update(cells["start"])
