@@ -11,6 +11,7 @@ costs one page, not the rest of the file.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections import Counter, deque
@@ -31,6 +32,7 @@ CARRY = len(PAGE_TAG)
 ROOT_START = re.compile(rb"<mediawiki\b[^>]*>")
 PROLOG_LIMIT = 1 << 16  # the <mediawiki> start tag must appear within this many bytes
 TEMPORARY_ACCOUNT = re.compile(r"^~\d{4}-")
+UTF16_DECLARATION = re.compile(r"""encoding\s*=\s*["']utf-?16(?:le|be)?["']""", re.IGNORECASE)
 
 
 class MalformedDumpError(Exception):
@@ -48,6 +50,7 @@ class ReadStats:
     empty_texts: int = 0
     pages_without_revisions: int = 0
     sha1_computed: int = 0
+    source_encoding: str = "utf-8"
 
 
 class Revision:
@@ -217,6 +220,27 @@ def _revision_id_of(element) -> int | None:
 # The feeder: bytes in, validated pieces out, with page offsets.
 
 
+def _as_utf8(chunks: Iterator[bytes], stats: ReadStats) -> Iterator[bytes]:
+    """The input as UTF-8. Wikimedia writes UTF-8, but re-encoded copies in UTF-16 (with a byte order
+    mark) circulate; they are transcoded on the fly, so their offsets count UTF-8 bytes."""
+    first = next(chunks, b"")
+    if not first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if first:
+            yield first
+        yield from chunks
+        return
+    stats.source_encoding = "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    # The XML declaration, if any, must stop claiming UTF-16 once the bytes are UTF-8.
+    head = UTF16_DECLARATION.sub('encoding="utf-8"', decoder.decode(first), count=1)
+    yield head.encode("utf-8")
+    for chunk in chunks:
+        yield decoder.decode(chunk).encode("utf-8")
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail.encode("utf-8")
+
+
 def _page_tags(data: bytes, offset: int) -> list[int]:
     found = []
     position = data.find(PAGE_TAG)
@@ -237,7 +261,7 @@ class _EndOfInput(Exception):
 
 class _Feeder:
     def __init__(self, chunks: Iterable[bytes], prefix: bytes, suffix: bytes, stats: ReadStats):
-        self._chunks = iter(chunks)
+        self._chunks = _as_utf8(iter(chunks), stats)
         self._suffix = suffix
         self._stats = stats
         # Pieces are (offset, bytes, offsets of the <page> tags starting in them). Offsets count input bytes
