@@ -15,6 +15,8 @@ SAMPLE_DUMPS = ROOT / "sample_dumps"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.gcs import gcs_emulator  # noqa: E402,F401  (a fixture for every test module)
+
 
 @pytest.fixture(scope="session")
 def real_data() -> Path:
