@@ -1,13 +1,14 @@
-"""A real GCS API server on loopback for tests: gcp-storage-emulator (PyPI), plus an OAuth token endpoint.
+"""A real GCS API server on loopback for tests: gcp-storage-emulator (PyPI), and credentials from loopback.
 
-`gcs_emulator` starts `gcp-storage-emulator` on a free 127.0.0.1 port with an empty bucket and yields a
-`GcsEmulator` whose `env` points Google's client libraries at it: `STORAGE_EMULATOR_HOST`, and
-Application Default Credentials: a service account key (made up here) whose token URI is a small token
-server on loopback. With those, google.auth finds credentials at once instead of probing the metadata server
-(Beam retries that for half a minute), and the tokens it gets are accepted by the emulator.
+`gcs_emulator` starts `gcp-storage-emulator` on a free 127.0.0.1 port with an empty bucket, and a small
+metadata server (the one Google Compute Engine VMs ask for tokens) on loopback, and yields a
+`GcsEmulator`. Google's client libraries then send every request to the emulator
+(`STORAGE_EMULATOR_HOST`) and get their credentials at once from the loopback metadata server, instead
+of probing for one (Beam retries that for half a minute) or asking Google's services for anything.
 
-The environment is set for the whole test session once the fixture starts, so that Beam's GCS
-client, which caches credentials per process, sees it from its first use; subprocesses get `env`.
+google-auth reads where the metadata server is (`GCE_METADATA_HOST`) when it is first imported, so this
+module sets it when it is imported itself (conftest imports it before any test imports Beam); only the
+fixture starts the server, so without it google-auth is refused at once rather than kept waiting.
 """
 from __future__ import annotations
 
@@ -23,51 +24,15 @@ import urllib.request
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
 BUCKET = "wikidumps-test"
 PROJECT = "wikidumps-test"
+# Not an e-mail address: google-auth then skips looking up the account's access boundary at Google.
+ACCOUNT = "wikidumps-tests"
 START_TIMEOUT_SECONDS = 30
-
-
-@dataclass
-class GcsEmulator:
-    url: str  # http://127.0.0.1:PORT
-    bucket: str
-    env: dict  # variables a process needs to use the emulator
-
-    def path(self, *parts: str) -> str:
-        return "gs://" + "/".join([self.bucket, *parts])
-
-
-class _TokenHandler(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 (http.server's naming)
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        body = json.dumps({"access_token": "wikidumps-test-token", "token_type": "Bearer", "expires_in": 3600})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body.encode())
-
-    def log_message(self, *args):
-        pass
-
-
-def _service_account(token_uri: str) -> dict:
-    """A service account key file of a made-up account whose token URI is our loopback endpoint.
-
-    (google-auth ignores the token URI of "authorized_user" files, but honours a service account's.)
-    """
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
-    return {"type": "service_account", "project_id": PROJECT, "private_key_id": "wikidumps-test", "private_key": pem,
-            "client_email": f"tests@{PROJECT}.iam.gserviceaccount.com", "client_id": "1", "token_uri": token_uri}
 
 
 def _free_port() -> int:
@@ -76,11 +41,59 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+METADATA = f"127.0.0.1:{_free_port()}"
+CREDENTIALS_ENV = {
+    "GCE_METADATA_HOST": METADATA,
+    "GCE_METADATA_IP": METADATA,
+    "GOOGLE_APPLICATION_CREDENTIALS": "",  # no key file: the metadata server is the credential
+    "GOOGLE_CLOUD_PROJECT": PROJECT,
+}
+for _name, _value in CREDENTIALS_ENV.items():
+    os.environ.setdefault(_name, _value)
+
+
+@dataclass
+class GcsEmulator:
+    url: str  # http://127.0.0.1:PORT
+    bucket: str
+    env: dict  # what a process needs to use the emulator (already set in this one)
+
+    def path(self, *parts: str) -> str:
+        return "gs://" + "/".join([self.bucket, *parts])
+
+
+class _MetadataHandler(BaseHTTPRequestHandler):
+    """The few metadata server answers google-auth needs: presence, project, account and token."""
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        path = urlparse(self.path).path.rstrip("/")
+        answers = {
+            "": "",
+            "/computeMetadata/v1/project/project-id": PROJECT,
+            "/computeMetadata/v1/universe/universe-domain": "googleapis.com",
+            "/computeMetadata/v1/instance/service-accounts/default": {
+                "email": ACCOUNT, "aliases": ["default"], "scopes": ["https://www.googleapis.com/auth/cloud-platform"]},
+            "/computeMetadata/v1/instance/service-accounts/default/token": {
+                "access_token": "wikidumps-test-token", "expires_in": 3600, "token_type": "Bearer"},
+        }
+        if path not in answers:
+            self.send_error(404)
+            return
+        answer = answers[path]
+        body = json.dumps(answer) if isinstance(answer, dict) else answer
+        self.send_response(200)
+        self.send_header("Metadata-Flavor", "Google")
+        self.send_header("Content-Type", "application/json" if isinstance(answer, dict) else "application/text")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args):
+        pass
+
+
 def _wait_listening(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             urllib.request.urlopen(f"{url}/storage/v1/b/{BUCKET}", timeout=1).read()
             return
@@ -93,21 +106,18 @@ def _wait_listening(url: str, process: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture(scope="session")
 def gcs_emulator():
-    """Starts the GCS emulator and the token endpoint; yields a GcsEmulator; stops both."""
+    """Starts the GCS emulator and the metadata server; yields a GcsEmulator; stops both."""
+    host, port = METADATA.split(":")
+    metadata = ThreadingHTTPServer((host, int(port)), _MetadataHandler)
+    threading.Thread(target=metadata.serve_forever, daemon=True, name="metadata-server").start()
     folder = Path(tempfile.mkdtemp(prefix="wikidumps-gcs-"))
-    token_server = ThreadingHTTPServer(("127.0.0.1", 0), _TokenHandler)
-    threading.Thread(target=token_server.serve_forever, daemon=True, name="token-endpoint").start()
-    credentials = folder / "credentials.json"
-    credentials.write_text(json.dumps(_service_account(f"http://127.0.0.1:{token_server.server_port}/token")))
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{_free_port()}"
     log = folder / "emulator.log"
     command = [str(Path(sys.executable).parent / "gcp-storage-emulator"), "start", "--host", "127.0.0.1",
-               "--port", str(port), "--in-memory", "--default-bucket", BUCKET, "--quiet"]
+               "--port", url.rsplit(":", 1)[1], "--in-memory", "--default-bucket", BUCKET, "--quiet"]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    env = {"STORAGE_EMULATOR_HOST": url, "GOOGLE_APPLICATION_CREDENTIALS": str(credentials),
-           "GOOGLE_CLOUD_PROJECT": PROJECT}
+    env = {**CREDENTIALS_ENV, "STORAGE_EMULATOR_HOST": url, "CLOUDSDK_CONFIG": str(folder)}
     previous = {name: os.environ.get(name) for name in env}
     try:
         _wait_listening(url, process, log)
@@ -124,4 +134,5 @@ def gcs_emulator():
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
-        token_server.shutdown()
+        metadata.shutdown()
+        metadata.server_close()
