@@ -79,6 +79,10 @@ JOB_SERVERS = {
 class ClusterError(Exception):
     """A cluster could not be fetched or started; the message carries the logs' last lines."""
 
+    def __init__(self, message: str, pids: list[int] | None = None):
+        super().__init__(message)
+        self.pids = pids or []  # the processes that were started, and stopped again
+
 
 def cache_dir() -> Path:
     return Path(os.environ.get("WIKIDUMPS_CACHE") or Path.home() / ".cache" / "wikidumps")
@@ -318,7 +322,7 @@ def _wait_until(cluster: Cluster, ready, what: str, timeout: float) -> None:
     reason = "a process exited" if not all(_alive(pid) for pid in cluster.pids) else f"not ready after {timeout:.0f} s"
     tail = cluster.log_tail()
     stop(cluster)
-    raise ClusterError(f"the {cluster.name} cluster did not start ({what}: {reason})\n{tail}")
+    raise ClusterError(f"the {cluster.name} cluster did not start ({what}: {reason})\n{tail}", cluster.pids)
 
 
 def _get_json(url: str) -> dict:
@@ -351,7 +355,7 @@ appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n
 
 
 def start_flink(cache: Path | None = None, *, slots: int = 2, rest_port: int | None = None,
-                folder: Path | None = None) -> Cluster:
+                folder: Path | None = None, timeout: float = READY_TIMEOUT_SECONDS) -> Cluster:
     """Starts a JobManager and a TaskManager with `slots` slots; returns when the TaskManager registered."""
     cache = cache or cache_dir()
     _require(cache, "flink")
@@ -383,12 +387,12 @@ def start_flink(cache: Path | None = None, *, slots: int = 2, rest_port: int | N
         _spawn(cluster, [_java(), *JAVA_MODULE_FLAGS, *jvm, f"-Dlog4j.configurationFile=file:{conf / 'log4j.properties'}",
                          "-cp", f"{home / 'lib'}/*", main_class, "--configDir", str(conf), *dynamic], f"{process}.log")
     _wait_until(cluster, lambda: _get_json(f"{cluster.web_ui}/overview")["taskmanagers"] >= 1,
-                "waiting for the TaskManager to register", READY_TIMEOUT_SECONDS)
+                "waiting for the TaskManager to register", timeout)
     return cluster
 
 
 def start_spark(cache: Path | None = None, *, cores: int = 2, memory: str = "2g", port: int | None = None,
-                folder: Path | None = None) -> Cluster:
+                folder: Path | None = None, timeout: float = READY_TIMEOUT_SECONDS) -> Cluster:
     """Starts a standalone master and one worker; returns when the worker registered."""
     cache = cache or cache_dir()
     _require(cache, "spark")
@@ -406,12 +410,12 @@ def start_spark(cache: Path | None = None, *, cores: int = 2, memory: str = "2g"
     _spawn(cluster, [*java, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
                      "--webui-port", str(ui_port)], "master.log", env)
     _wait_until(cluster, lambda: _get_json(f"{cluster.web_ui}/json/")["status"] == "ALIVE",
-                "waiting for the master", READY_TIMEOUT_SECONDS)
+                "waiting for the master", timeout)
     _spawn(cluster, [*java, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", str(cores),
                      "--memory", memory, "--work-dir", str(folder / "work"), "--webui-port", str(free_port()),
                      cluster.master], "worker.log", env)
     _wait_until(cluster, lambda: _get_json(f"{cluster.web_ui}/json/")["aliveworkers"] >= 1,
-                "waiting for the worker to register", READY_TIMEOUT_SECONDS)
+                "waiting for the worker to register", timeout)
     return cluster
 
 

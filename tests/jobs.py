@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pyarrow.parquet as pq
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from runners.cli import RUN_COMMANDS
@@ -57,3 +58,16 @@ def read_rows(output: str, dataset: str) -> list[tuple]:
 
 def read_all(output: str, job: str) -> dict[str, list[tuple]]:
     return {dataset: read_rows(output, dataset) for dataset in job_datasets(job)}
+
+
+def upload_inputs(job: str, folder: str) -> list[str]:
+    """Copies a job's samplewiki input (and its multistream index, if any) to `folder` (gs://...)."""
+    inputs = []
+    for name in JOB_INPUTS[job]:
+        for local in SAMPLE_DUMPS.glob(name.replace(".xml.bz2", "*")):
+            target = FileSystems.join(folder, local.name)
+            # Stored as is: FileSystems would otherwise compress a .bz2 name once more.
+            with FileSystems.create(target, compression_type=CompressionTypes.UNCOMPRESSED) as sink:
+                sink.write(local.read_bytes())
+        inputs.append(FileSystems.join(folder, name))
+    return inputs

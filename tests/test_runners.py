@@ -4,13 +4,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from runners import dataflow_spec
 from runners.profiles import ProfileError, build_profile
 from tests.conftest import SAMPLE_DUMPS
-from tests.jobs import JOB_INPUTS, JOBS, read_all, run_cli, run_job
+from tests.jobs import JOB_INPUTS, JOBS, read_all, run_cli, run_job, upload_inputs
 
 
 def test_profiles_set_defaults_that_any_beam_option_overrides(tmp_path, monkeypatch):
@@ -51,13 +50,7 @@ def test_missing_runner_downloads_are_named_not_fetched(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("job", JOBS)
 def test_gs_inputs_and_outputs_give_the_rows_of_local_files(job, gcs_emulator, tmp_path):
-    inputs = []
-    for name in JOB_INPUTS[job]:
-        for local in SAMPLE_DUMPS.glob(name.replace(".xml.bz2", "*")):  # the dump and its index, if any
-            target = gcs_emulator.path("dumps", job, local.name)
-            with FileSystems.create(target, compression_type=CompressionTypes.UNCOMPRESSED) as sink:
-                sink.write(local.read_bytes())
-        inputs.append(gcs_emulator.path("dumps", job, name))
+    inputs = upload_inputs(job, gcs_emulator.path("dumps", job))
     run_job(job, str(tmp_path / "local"), "--workers", "2")
     output = gcs_emulator.path("out", job)
     run_job(job, output, "--workers", "2", inputs=inputs)
