@@ -19,8 +19,10 @@ setup(
         "py7zr>=0.20",
     ],
     extras_require={
-        "gcp": ["google-cloud-storage>=2.10"],
-        "test": ["pytest>=7.4", "hypothesis>=6.80"],
+        # gs:// inputs and outputs (Beam's GCS file system) and the Dataflow runner.
+        "gcp": ["apache-beam[gcp]>=2.60", "google-cloud-storage>=2.10"],
+        # gcp-storage-emulator: the GCS API server the gs:// tests run against on loopback.
+        "test": ["pytest>=7.4", "hypothesis>=6.80", "gcp-storage-emulator>=2024.8.3"],
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9"],
     },
     entry_points={"console_scripts": ["wikidumps=runners.cli:main"]},

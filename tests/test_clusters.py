@@ -82,7 +82,7 @@ def test_a_cluster_that_cannot_start_fails_with_its_log(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         with pytest.raises(clusters.ClusterError) as failure:
-            clusters.start_flink(rest_port=taken.getsockname()[1], folder=tmp_path, timeout=15)
+            clusters.start_flink(rest_port=taken.getsockname()[1], folder=tmp_path, timeout=10)
     message = str(failure.value)
     assert "jobmanager.log (last" in message and "BindException: Could not start rest endpoint" in message
     assert failure.value.pids and not any(clusters._alive(pid) for pid in failure.value.pids)
