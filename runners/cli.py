@@ -1,4 +1,4 @@
-"""The `wikidumps` command: `run <job>`, `inspect`."""
+"""The `wikidumps` command: `run <job>`, `inspect`, `fetch`, `datasets`, `report`."""
 from __future__ import annotations
 
 import logging
@@ -9,11 +9,34 @@ logging.basicConfig(level=logging.ERROR)
 import argparse  # noqa: E402
 import sys  # noqa: E402
 
-from runners import history_command, inspect_command  # noqa: E402
+from runners import (  # noqa: E402
+    datasets_command,
+    editor_activity_command,
+    events_command,
+    fetch_command,
+    history_command,
+    inspect_command,
+    pageviews_command,
+    report_command,
+    wikidata_command,
+)
 from runners.profiles import RUNNERS, ProfileError  # noqa: E402
 from transforms.dumpfiles import UnusableInputError  # noqa: E402
 
-RUN_COMMANDS = {"history": history_command}
+RUN_COMMANDS = {
+    "history": history_command,
+    "events": events_command,
+    "editor-activity": editor_activity_command,
+    "wikidata": wikidata_command,
+    "pageviews": pageviews_command,
+}
+# Commands other than `run`: each module has HELP, DESCRIPTION, add_arguments(parser), run(args, beam_args).
+OTHER_COMMANDS = {
+    "inspect": inspect_command,
+    "fetch": fetch_command,
+    "datasets": datasets_command,
+    "report": report_command,
+}
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -45,9 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(job)
         add_run_options(job)
         job.set_defaults(handler=module.run)
-    inspect = commands.add_parser("inspect", help=inspect_command.HELP, description=inspect_command.DESCRIPTION)
-    inspect_command.add_arguments(inspect)
-    inspect.set_defaults(handler=inspect_command.run)
+    for name, module in OTHER_COMMANDS.items():
+        command = commands.add_parser(name, help=module.HELP, description=module.DESCRIPTION)
+        module.add_arguments(command)
+        command.set_defaults(handler=module.run)
     return parser
 
 

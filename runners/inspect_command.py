@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 from transforms.dump_inputs import describe_input
 from transforms.dumpfiles import read_stream_offsets

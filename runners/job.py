@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,16 +32,35 @@ from transforms.datasets import (
     StagedFile,
     join,
     publish_dataset,
+    read_json,
     remove_staging,
     remove_staging_root,
+    write_json,
 )
-from transforms.progress import read_totals
+from transforms.progress import Totals, read_totals
 from transforms.read_dump import DROPPED_PAGES, NAMESPACE
 from transforms.rows import Partition
 from transforms.write_dataset import WriteToDataset
 
 PROGRESS_EVERY_SECONDS = 10.0
 HASH_BLOCK = 1 << 20
+
+
+def xml_progress(totals: Totals, elapsed: float) -> str:
+    """Progress of a job reading XML dumps."""
+    return (f"{totals.pages:,} pages, {totals.revisions:,} revisions, "
+            f"{totals.xml_bytes / 1e6:,.1f} MB of XML ({totals.xml_bytes / 1e6 / elapsed:,.1f} MB/s), "
+            f"{totals.input_bytes / 1e6:,.1f} MB read from disk")
+
+
+def records_progress(totals: Totals, elapsed: float) -> str:
+    """Progress of a job reading records (event dumps, entity dumps, pageview files, datasets)."""
+    parts = [f"{totals.records:,} records ({totals.records / elapsed:,.0f}/s)"]
+    if totals.revisions:
+        parts.append(f"{totals.revisions:,} revisions")
+    if totals.input_bytes:
+        parts.append(f"{totals.input_bytes / 1e6:,.1f} MB read from disk")
+    return ", ".join(parts)
 
 
 @dataclass
@@ -58,7 +78,10 @@ class JobSpec:
         output: output root.
         options: the command-line options, recorded in manifests.
         max_error_rate: largest tolerated share of dropped records.
-        records: (read counter, dropped counter, dataset whose rows count as written) per record kind.
+        records: per record kind, (read counter, dropped counter, dataset whose rows count as written),
+            optionally followed by a counter of records left out by a documented rule (they balance the
+            accounting but are not errors).
+        progress: how the command line words the workers' running totals.
     """
 
     pipeline: str
@@ -70,7 +93,8 @@ class JobSpec:
     output: str
     options: dict
     max_error_rate: float = 0.01
-    records: tuple[tuple[str, str, str | None], ...] = (("pages-read", "pages-dropped", "pages"),)
+    records: tuple[tuple, ...] = (("pages-read", "pages-dropped", "pages"),)
+    progress: Callable[[Totals, float], str] = xml_progress
 
 
 @dataclass
@@ -120,11 +144,12 @@ def hash_input(source) -> dict:
 
 
 class ProgressPrinter(threading.Thread):
-    """Prints pages, revisions and MB/s from the workers' progress files every few seconds."""
+    """Prints the workers' running totals (summed from their progress files) every few seconds."""
 
-    def __init__(self, pipeline: str, folder: str, out):
+    def __init__(self, pipeline: str, folder: str, out, describe: Callable[[Totals, float], str] = xml_progress):
         super().__init__(daemon=True, name="progress")
         self._pipeline = pipeline
+        self._describe = describe
         self._folder = folder
         self._out = out
         self._halt = threading.Event()
@@ -137,9 +162,7 @@ class ProgressPrinter(threading.Thread):
     def print_line(self):
         totals = read_totals(self._folder)
         elapsed = max(time.monotonic() - self._began, 1e-6)
-        print(f"[{self._pipeline}] {elapsed:6.0f} s  {totals.pages:,} pages, {totals.revisions:,} revisions, "
-              f"{totals.xml_bytes / 1e6:,.1f} MB of XML ({totals.xml_bytes / 1e6 / elapsed:,.1f} MB/s), "
-              f"{totals.input_bytes / 1e6:,.1f} MB read from disk", file=self._out, flush=True)
+        print(f"[{self._pipeline}] {elapsed:6.0f} s  {self._describe(totals, elapsed)}", file=self._out, flush=True)
 
     def stop(self):
         self._halt.set()
@@ -153,11 +176,6 @@ def query_counters(result) -> dict[str, int]:
         value = item.committed if item.committed is not None else item.attempted
         counters[item.key.metric.name] = counters.get(item.key.metric.name, 0) + (value or 0)
     return dict(sorted(counters.items()))
-
-
-def read_json(path: str):
-    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        return json.loads(handle.read().decode("utf-8"))
 
 
 def truncation_warnings(staged_errors: list[StagedFile]) -> list[str]:
@@ -195,24 +213,27 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         | "ListInputsToHash" >> beam.Create(list(spec.inputs))
         | "HashInputs" >> beam.Map(hash_input)
         | "CollectInputs" >> beam.combiners.ToList()
-        | "SaveInputs" >> beam.Map(_save_json, join(staging, "inputs.json"))
+        | "SaveInputs" >> beam.Map(lambda items, path: write_json(path, items), join(staging, "inputs.json"))
     )
 
     if getattr(profile, "dry_run", False):
         return _specify_only(spec, pipeline, profile, run_id, out, err)
 
-    printer = ProgressPrinter(spec.pipeline, progress_dir, err)
+    printer = ProgressPrinter(spec.pipeline, progress_dir, err, spec.progress)
     printer.start()
     try:
         result = pipeline.run()
         result.wait_until_finish()
+        state = str(result.state)
+    except Exception as exc:  # the runner re-raises a failed step's error here; the user gets one line
+        state = f"FAILED ({type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''})"
+        write_json(join(staging, "failure.json"), {"error": traceback.format_exc()})
     finally:
         printer.stop()
     printer.print_line()
-    state = str(result.state)
     if "DONE" not in state:
         print(f"error: the {spec.pipeline} job ended in state {state}; nothing was published "
-              f"(staging kept in {staging})", file=err)
+              f"(staging and the traceback kept in {staging})", file=err)
         return JobOutcome(1, run_id)
 
     counters = query_counters(result)
@@ -225,7 +246,6 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         print(line, file=err)
     run = RunRecord(run_id, spec.pipeline, code_version(), spec.options, inputs, started, now_iso(), counters,
                     accounting)
-    partitions = set(spec.partitions) | {f.partition for files in staged.values() for f in files}
     publish = spec.datasets
     if rate_messages:
         # Publish only the errors, so that the user can see why, and fail.
@@ -235,6 +255,9 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         for message in rate_messages:
             print(f"error: {message}", file=err)
     for name in publish:
+        # A dataset's partitions are those its job declared plus those this run wrote rows to: another
+        # job's partitions in the same output folder are never touched.
+        partitions = set(spec.partitions) | {f.partition for f in staged[name]}
         outcome.manifests[name] = publish_dataset(spec.output, staging, DATASETS[name], staged[name],
                                                   sorted(partitions, key=lambda p: p.path), run)
     remove_staging(staging)
@@ -262,23 +285,21 @@ def _specify_only(spec: JobSpec, pipeline, profile, run_id: str, out, err) -> Jo
     return JobOutcome(0, run_id)
 
 
-def _save_json(items, path: str) -> None:
-    with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        handle.write(json.dumps(items, indent=1).encode("utf-8"))
-
-
 def _account(spec: JobSpec, counters: dict, staged: dict) -> tuple[dict, list[str]]:
     """Records read = written + dropped, per record kind; and the error-rate check."""
     accounting = {"balanced": True}
     messages = []
-    for read_name, dropped_name, dataset in spec.records:
+    for read_name, dropped_name, dataset, *filtered_name in spec.records:
         read = counters.get(read_name, 0)
         dropped = counters.get(dropped_name, 0)
         entry = {"read": read, "dropped": dropped}
+        filtered = 0
+        if filtered_name:
+            filtered = entry["filtered"] = counters.get(filtered_name[0], 0)
         if dataset is not None:
             written = sum(f.rows for f in staged.get(dataset, []))
             entry["written"] = written
-            entry["balanced"] = read == written + dropped
+            entry["balanced"] = read == written + dropped + filtered
             accounting["balanced"] &= entry["balanced"]
         accounting[read_name.removesuffix("-read")] = entry
         if read and dropped / read > spec.max_error_rate:
@@ -292,5 +313,5 @@ def _account(spec: JobSpec, counters: dict, staged: dict) -> tuple[dict, list[st
 def _print_summary(spec: JobSpec, outcome: JobOutcome, seconds: float, out) -> None:
     print(f"wikidumps {spec.pipeline}: finished in {seconds:.1f} s (run {outcome.run_id})", file=out)
     for name, manifest in outcome.manifests.items():
-        rows = sum(p["rows"] for p in manifest["partitions"] if p["run_id"] == outcome.run_id)
+        rows = sum(f["rows"] for p in manifest["partitions"] for f in p["files"] if f.get("run_id") == outcome.run_id)
         print(f"  {name:<12} {rows:>12,} rows  {join(spec.output, name)}", file=out)

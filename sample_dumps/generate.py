@@ -4,8 +4,10 @@ Two layers:
 1. build_wiki(seed) -> SampleWiki: a pure in-memory model (siteinfo, users, pages, revisions), made
    from one random.Random(seed) and fixed dates only, so every run gives the same model.
 2. Writers that serialise the model: write_xml_dumps(wiki, out_dir) writes the XML dumps and
-   dumpstatus.json. Later formats (EventStreams JSON, Avro, MediaWiki history TSV, Wikidata entities,
-   pageviews) are meant to be added as further writers over the same model.
+   dumpstatus.json; write_event_dumps(wiki, out_dir) the same history as EventStreams JSON, Avro and a
+   MediaWiki history TSV (sample_dumps/events.py); write_wikidata_dump the Wikidata entity dump
+   (sample_dumps/wikidata.py) and write_pageview_dumps the hourly and pageviews-complete files
+   (sample_dumps/pageviews.py). New formats are added as further writers over the same model.
 
 Run `python sample_dumps/generate.py [--out DIR]` to (re)write the committed files; the default DIR
 is this folder. Golden tests import the model from here:
@@ -41,6 +43,9 @@ from sample_dumps.model import (  # noqa: E402
     isbn_is_valid,
     mediawiki_sha1,
 )
+from sample_dumps.events import event_file_names, write_event_dumps  # noqa: E402
+from sample_dumps.pageviews import build_pageview_files, write_pageview_dumps  # noqa: E402
+from sample_dumps.wikidata import build_entities, write_wikidata_dump  # noqa: E402
 from sample_dumps.xmldump import PAGES_PER_STREAM, dump_file_names, write_xml_dumps  # noqa: E402
 
 DEFAULT_SEED = 20260101
@@ -49,8 +54,9 @@ SAMPLE_DIR = Path(__file__).resolve().parent
 __all__ = [
     "DEFAULT_SEED", "DUMP_DATE", "PAGES_PER_STREAM", "SAMPLE_DIR", "SITEINFO", "TEMP_ACCOUNTS_FROM",
     "WIKI_END", "WIKI_START", "Contributor", "IdentityRevert", "Namespace", "Page", "Revision", "SampleWiki",
-    "SiteInfo", "User", "build_wiki", "dump_file_names", "find_identity_reverts", "in_pages_articles",
-    "isbn_is_valid", "main", "mediawiki_sha1", "write_xml_dumps",
+    "SiteInfo", "User", "build_entities", "build_pageview_files", "build_wiki", "dump_file_names",
+    "event_file_names", "find_identity_reverts", "in_pages_articles", "isbn_is_valid", "main", "mediawiki_sha1",
+    "write_event_dumps", "write_pageview_dumps", "write_wikidata_dump", "write_xml_dumps",
 ]
 
 
@@ -62,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="random seed; the committed files use the default")
     args = parser.parse_args(argv)
     wiki = build_wiki(args.seed)
-    paths = write_xml_dumps(wiki, args.out)
-    for path in paths.values():
+    paths = list((write_xml_dumps(wiki, args.out) | write_event_dumps(wiki, args.out)).values())
+    paths.append(write_wikidata_dump(wiki, args.out))
+    paths += write_pageview_dumps(wiki, args.out, args.seed)
+    for path in paths:
         print(f"{path.stat().st_size:>9}  {path}")
     return 0
 

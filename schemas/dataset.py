@@ -46,6 +46,8 @@ class DatasetSchema:
         licence: the licence of the data in this dataset.
         partitioning: columns that become directory levels instead of file columns.
         caveats: known limits a user must read before trusting the data.
+        shared_by_jobs: several jobs write this dataset into the same partitions (`errors`); a run then
+            replaces only its own job's files there.
     """
 
     name: str
@@ -55,6 +57,7 @@ class DatasetSchema:
     licence: str
     partitioning: tuple[str, ...] = DEFAULT_PARTITIONING
     caveats: tuple[str, ...] = field(default=())
+    shared_by_jobs: bool = False
 
     def __post_init__(self):
         names = [c.name for c in self.columns]

@@ -9,7 +9,12 @@ SCHEMA = DatasetSchema(
     description="One row per bad record (page, revision, event, line) or bad stretch of an input file "
     "that a job met, whether the record was dropped or kept after a repair.",
     licence=CC0,
-    caveats=("The excerpt may hold CC BY-SA text from the wiki.",),
+    caveats=(
+        "The excerpt may hold CC BY-SA text from the wiki.",
+        "Every job writes its errors here; a partition holds one set of files per job "
+        "(part-<job>-<n>-of-<N>.parquet), and re-running a job replaces only its own.",
+    ),
+    shared_by_jobs=True,
     columns=(
         Column("wiki_db", pa.string(), "Wiki database name of the input.", False),
         Column("snapshot", pa.string(), "Dump date, YYYYMMDD.", False),
@@ -21,7 +26,7 @@ SCHEMA = DatasetSchema(
         Column("source_line", pa.int64(), "1-based line number for line-based inputs; null otherwise."),
         Column("page_id", pa.int64(), "Page id when known."),
         Column("revision_id", pa.int64(), "Revision id when known."),
-        Column("record_kind", pa.string(), "What the row is about: page, revision, file, event, line.", False),
+        Column("record_kind", pa.string(), "What the row is about: page, revision, file, event, line, entity.", False),
         Column("record_dropped", pa.bool_(), "True when the record is missing from the datasets; false when it was kept after a repair (e.g. invalid UTF-8 replaced).", False),
         Column("error_type", pa.string(), "Machine-readable error kind (xml-syntax, truncated-input, invalid-utf8, duplicate-page, ...).", False),
         Column("message", pa.string(), "What went wrong and what to do about it.", False),

@@ -5,7 +5,7 @@ from schemas.dataset import CC0, TIMESTAMP, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="revisions",
-    version="1.0.0",
+    version="1.1.0",
     description="One row per revision in the dump (edit history metadata, no text), with byte diffs "
     "and identity reverts computed as in mediawiki_history.",
     licence=CC0,
@@ -16,11 +16,14 @@ SCHEMA = DatasetSchema(
         "0.11) is never a revert or a revert base, but it can be reverted.",
         "For export versions without <sha1> (0.3) the sha1 is computed from the text as MediaWiki does.",
         "Edit summaries (revision_comment) are CC BY-SA like the page text.",
+        "Rows read from event dumps (`wikidumps run events`) have null where the event type lacks a field: "
+        "recentchange events carry no page id, user id, sha1, content model or groups; byte diffs and "
+        "identity reverts are computed from the events' own revisions with the same rules as for XML.",
     ),
     columns=(
         Column("wiki_db", pa.string(), "Wiki database name.", False),
         Column("snapshot", pa.string(), "Dump date, YYYYMMDD.", False),
-        Column("page_id", pa.int64(), "Id of the page the revision belongs to.", False),
+        Column("page_id", pa.int64(), "Id of the page the revision belongs to; null only for recentchange events, which do not carry it."),
         Column("page_namespace", pa.int32(), "Namespace of the page at dump time.", False),
         Column("page_title", pa.string(), "Page title at dump time, without namespace prefix, spaces as underscores.", False),
         Column("revision_id", pa.int64(), "Id of the revision.", False),
@@ -31,6 +34,7 @@ SCHEMA = DatasetSchema(
         Column("user_is_anonymous", pa.bool_(), "Whether the edit was made by an IP editor (<ip>).", False),
         Column("user_is_temporary", pa.bool_(), "Whether the editor is a temporary account (name like ~2025-12345-67).", False),
         Column("user_is_deleted", pa.bool_(), "Whether the contributor was deleted or suppressed (deleted=\"deleted\").", False),
+        Column("user_groups", pa.list_(pa.string()), "Groups of the editor when the edit was made (bot, sysop, ...); null when the source does not carry them (XML dumps, recentchange events)."),
         Column("revision_minor_edit", pa.bool_(), "Whether the edit was flagged minor.", False),
         Column("revision_comment", pa.string(), "Edit summary, empty when none was given; null when deleted."),
         Column("revision_comment_is_deleted", pa.bool_(), "Whether the edit summary was deleted or suppressed.", False),

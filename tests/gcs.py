@@ -1,38 +1,41 @@
-"""A real GCS API server on loopback for tests: gcp-storage-emulator (PyPI), and credentials from loopback.
+"""`gcs_emulator`: a real Google Cloud Storage API server on loopback (gcp-storage-emulator from PyPI).
 
-`gcs_emulator` starts `gcp-storage-emulator` on a free 127.0.0.1 port with an empty bucket, and a small
-metadata server (the one Google Compute Engine VMs ask for tokens) on loopback, and yields a
-`GcsEmulator`. Google's client libraries then send every request to the emulator
-(`STORAGE_EMULATOR_HOST`) and get their credentials at once from the loopback metadata server, instead
-of probing for one (Beam retries that for half a minute) or asking Google's services for anything.
+The emulator runs as its own process, started with its command line as a user would, on a free port
+of 127.0.0.1, in memory, with one empty bucket. While the fixture is active STORAGE_EMULATOR_HOST
+points at it: google-cloud-storage clients made without credentials are then anonymous.
 
-google-auth reads where the metadata server is (`GCE_METADATA_HOST`) when it is first imported, so this
-module sets it when it is imported itself (conftest imports it before any test imports Beam); only the
-fixture starts the server, so without it google-auth is refused at once rather than kept waiting.
+Beam's GCS file system always asks google-auth for credentials first, and without any google-auth
+probes for a metadata server (Beam retries that for half a minute). So the fixture also runs a small
+metadata server on loopback, the one Compute Engine VMs get tokens from, and points google-auth at it:
+credentials come at once, and nothing asks Google's services for anything. google-auth reads where
+the metadata server is when it is first imported, so this module sets that when it is imported itself
+(conftest imports it before any test imports Beam); without the fixture running, google-auth is
+refused at once rather than kept waiting.
+
+If the emulator does not come up, the test fails with the end of its log.
 """
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+START_SECONDS = 30
 BUCKET = "wikidumps-test"
 PROJECT = "wikidumps-test"
 # Not an e-mail address: google-auth then skips looking up the account's access boundary at Google.
 ACCOUNT = "wikidumps-tests"
-START_TIMEOUT_SECONDS = 30
 
 
 def _free_port() -> int:
@@ -54,75 +57,75 @@ for _name, _value in CREDENTIALS_ENV.items():
 
 @dataclass
 class GcsEmulator:
-    url: str  # http://127.0.0.1:PORT
+    host: str  # http://127.0.0.1:PORT
     bucket: str
-    env: dict  # what a process needs to use the emulator (already set in this one)
+    env: dict = field(default_factory=dict)  # what another process needs to use it (set in this one)
 
-    def path(self, *parts: str) -> str:
-        return "gs://" + "/".join([self.bucket, *parts])
+    def url(self, prefix: str = "") -> str:
+        return f"gs://{self.bucket}/{prefix}".rstrip("/")
 
 
 class _MetadataHandler(BaseHTTPRequestHandler):
     """The few metadata server answers google-auth needs: presence, project, account and token."""
 
+    ANSWERS = {
+        "": "",
+        "/computeMetadata/v1/project/project-id": PROJECT,
+        "/computeMetadata/v1/universe/universe-domain": "googleapis.com",
+        "/computeMetadata/v1/instance/service-accounts/default": {
+            "email": ACCOUNT, "aliases": ["default"], "scopes": ["https://www.googleapis.com/auth/cloud-platform"]},
+        "/computeMetadata/v1/instance/service-accounts/default/token": {
+            "access_token": "wikidumps-test-token", "expires_in": 3600, "token_type": "Bearer"},
+    }
+
     def do_GET(self):  # noqa: N802 (http.server's naming)
-        path = urlparse(self.path).path.rstrip("/")
-        answers = {
-            "": "",
-            "/computeMetadata/v1/project/project-id": PROJECT,
-            "/computeMetadata/v1/universe/universe-domain": "googleapis.com",
-            "/computeMetadata/v1/instance/service-accounts/default": {
-                "email": ACCOUNT, "aliases": ["default"], "scopes": ["https://www.googleapis.com/auth/cloud-platform"]},
-            "/computeMetadata/v1/instance/service-accounts/default/token": {
-                "access_token": "wikidumps-test-token", "expires_in": 3600, "token_type": "Bearer"},
-        }
-        if path not in answers:
+        answer = self.ANSWERS.get(urlparse(self.path).path.rstrip("/"))
+        if answer is None:
             self.send_error(404)
             return
-        answer = answers[path]
-        body = json.dumps(answer) if isinstance(answer, dict) else answer
         self.send_response(200)
         self.send_header("Metadata-Flavor", "Google")
         self.send_header("Content-Type", "application/json" if isinstance(answer, dict) else "application/text")
         self.end_headers()
-        self.wfile.write(body.encode())
+        self.wfile.write((json.dumps(answer) if isinstance(answer, dict) else answer).encode())
 
     def log_message(self, *args):
         pass
 
 
-def _wait_listening(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            urllib.request.urlopen(f"{url}/storage/v1/b/{BUCKET}", timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
-    pytest.fail(f"gcp-storage-emulator did not start at {url}:\n{tail}")
-
-
 @pytest.fixture(scope="session")
-def gcs_emulator():
-    """Starts the GCS emulator and the metadata server; yields a GcsEmulator; stops both."""
-    host, port = METADATA.split(":")
-    metadata = ThreadingHTTPServer((host, int(port)), _MetadataHandler)
+def gcs_emulator(tmp_path_factory):
+    """A running emulator with one empty bucket, and credentials from loopback, while the session lasts."""
+    command = shutil.which("gcp-storage-emulator", path=str(Path(sys.executable).parent)) or shutil.which("gcp-storage-emulator")
+    if command is None:
+        pytest.fail("gcp-storage-emulator is not installed: pip install -e '.[test]'")
+    metadata_host, metadata_port = METADATA.split(":")
+    metadata = ThreadingHTTPServer((metadata_host, int(metadata_port)), _MetadataHandler)
     threading.Thread(target=metadata.serve_forever, daemon=True, name="metadata-server").start()
-    folder = Path(tempfile.mkdtemp(prefix="wikidumps-gcs-"))
-    url = f"http://127.0.0.1:{_free_port()}"
-    log = folder / "emulator.log"
-    command = [str(Path(sys.executable).parent / "gcp-storage-emulator"), "start", "--host", "127.0.0.1",
-               "--port", url.rsplit(":", 1)[1], "--in-memory", "--default-bucket", BUCKET, "--quiet"]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    env = {**CREDENTIALS_ENV, "STORAGE_EMULATOR_HOST": url, "CLOUDSDK_CONFIG": str(folder)}
+    folder = tmp_path_factory.mktemp("gcs")
+    port = _free_port()
+    log_path = folder / "emulator.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen([command, "start", "--host", "127.0.0.1", "--port", str(port), "--in-memory",
+                                "--default-bucket", BUCKET], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                metadata.shutdown()
+                tail = log_path.read_text(errors="replace")[-2000:]
+                pytest.fail(f"gcp-storage-emulator did not start on port {port}:\n{tail}")
+            time.sleep(0.1)
+    env = {**CREDENTIALS_ENV, "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{port}",
+           "CLOUDSDK_CONFIG": str(folder)}  # no gcloud configuration of the machine's user
     previous = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
     try:
-        _wait_listening(url, process, log)
-        os.environ.update(env)
-        yield GcsEmulator(url, BUCKET, env)
+        yield GcsEmulator(f"http://127.0.0.1:{port}", BUCKET, env)
     finally:
         for name, value in previous.items():
             if value is None:
@@ -131,8 +134,9 @@ def gcs_emulator():
                 os.environ[name] = value
         process.terminate()
         try:
-            process.wait(10)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
         metadata.shutdown()
         metadata.server_close()

@@ -57,8 +57,8 @@ def run_on(cluster: clusters.Cluster | None, job: str, output: str, *options: st
 
 @pytest.mark.parametrize("job", JOBS)
 def test_flink_cluster_reads_and_writes_gs_with_the_rows_of_a_local_run(job, flink, local_rows, gcs_emulator):
-    inputs = upload_inputs(job, gcs_emulator.path("flink-in", job))
-    output = gcs_emulator.path("flink-out", job)
+    inputs = upload_inputs(job, gcs_emulator.url(f"flink-in/{job}"))
+    output = gcs_emulator.url(f"flink-out/{job}")
     run_on(flink, job, output, "--runner", "flink", f"--flink_master={flink.master}", "--workers", "2", inputs=inputs)
     assert read_all(output, job) == local_rows[job]
 

@@ -279,3 +279,52 @@ def test_multistream_with_two_workers_equals_one_sequential_read(real_data, tmp_
         assert split_rows == one_rows and len(one_rows) == 2004
     files = manifest(tmp_path / "split", "pages")["partitions"][0]["files"]
     assert len(files) > 5  # one file per split
+
+
+def test_a_failing_step_ends_with_one_line_and_publishes_nothing(tmp_path, capsys, monkeypatch):
+    import runners.job
+
+    def unreadable(source):
+        raise OSError(f"{source.path}: gone while the job ran")
+
+    monkeypatch.setattr(runners.job, "hash_input", unreadable)
+    path = tmp_path / "testwiki-20260101-pages-articles.xml"
+    path.write_bytes(dump(page(1, "A", revision(1))))
+    code, out, err = run(["--input", path, "--output", tmp_path / "out"], capsys)
+    assert code == 1
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
+    assert "the history job ended in state FAILED" in line and "gone while the job ran" in line
+    assert not (tmp_path / "out" / "pages").exists()
+    (staging,) = (tmp_path / "out" / "_staging").iterdir()
+    assert "gone while the job ran" in json.loads((staging / "failure.json").read_text())["error"]
+
+
+def test_jobs_sharing_an_output_keep_each_others_errors(tmp_path, capsys):
+    """history and a second job write `errors` for the same partition: each replaces only its own files."""
+    bad = tmp_path / "testwiki-20260101-pages-articles.xml"
+    pages = [page(i, f"P{i}", revision(i)) for i in range(1, 5)]
+    pages[1] = pages[1].replace("</timestamp>", "</oops>")
+    bad.write_bytes(dump("".join(pages)))
+    out = tmp_path / "out"
+    assert run(["--input", bad, "--output", out, "--max-error-rate", "0.5"], capsys)[0] == 0
+    events = tmp_path / "testwiki-20260101-events.json"
+    account = {"$schema": "/mediawiki/recentchange/1.0.0", "type": "log", "log_type": "newusers", "log_action": "create",
+               "log_params": {"userid": 5}, "meta": {"dt": "2025-01-02T03:04:05Z", "stream": "mediawiki.recentchange"},
+               "namespace": 2, "title": "User:Newbie", "timestamp": 1735787045, "user": "Newbie", "wiki": "testwiki"}
+    events.write_text(json.dumps(account) + "\n" + "garbage\n")
+    assert cli.main(["run", "events", "--workers", "1", "--input", str(events), "--output", str(out),
+                     "--wiki-db", "testwiki", "--max-error-rate", "1"]) == 0
+    capsys.readouterr()
+    errors = read_dataset(out, "errors")
+    assert sorted({e["pipeline"] for e in errors}) == ["events", "history"]
+    history_errors = [e for e in errors if e["pipeline"] == "history"]
+    assert [(e["error_type"], e["page_id"]) for e in history_errors] == [("xml-syntax", 2)]
+    (partition,) = manifest(out, "errors")["partitions"]
+    names = sorted(f["path"].rsplit("/", 1)[-1] for f in partition["files"])
+    assert names == ["part-events-00000-of-00001.parquet", "part-history-00000-of-00001.parquet"]
+    # The events job wrote no pages: the history job's pages partition is untouched.
+    assert sorted(p["page_id"] for p in read_dataset(out, "pages")) == [1, 3, 4]
+    # Re-running history replaces its own errors only.
+    bad.write_bytes(dump("".join(page(i, f"P{i}", revision(i)) for i in range(1, 5))))
+    assert run(["--input", bad, "--output", out], capsys)[0] == 0
+    assert {e["pipeline"] for e in read_dataset(out, "errors")} == {"events"}

@@ -50,9 +50,9 @@ def test_missing_runner_downloads_are_named_not_fetched(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("job", JOBS)
 def test_gs_inputs_and_outputs_give_the_rows_of_local_files(job, gcs_emulator, tmp_path):
-    inputs = upload_inputs(job, gcs_emulator.path("dumps", job))
+    inputs = upload_inputs(job, gcs_emulator.url(f"dumps/{job}"))
     run_job(job, str(tmp_path / "local"), "--workers", "2")
-    output = gcs_emulator.path("out", job)
+    output = gcs_emulator.url(f"out/{job}")
     run_job(job, output, "--workers", "2", inputs=inputs)
     assert read_all(output, job) == read_all(str(tmp_path / "local"), job)
     manifest = json.loads(FileSystems.open(f"{output}/pages/_manifest.json").read())
@@ -61,7 +61,7 @@ def test_gs_inputs_and_outputs_give_the_rows_of_local_files(job, gcs_emulator, t
 
 def test_dataflow_dry_run_writes_a_complete_job_specification(gcs_emulator, tmp_path):
     template = tmp_path / "job.json"
-    output = gcs_emulator.path("dataflow-out")
+    output = gcs_emulator.url("dataflow-out")
     result = run_cli("run", "history", "--runner", "dataflow", "--dry-run", "--project", "wikidumps-test",
                      "--input", str(SAMPLE_DUMPS / JOB_INPUTS["history"][0]), "--output", output,
                      f"--template_location={template}")

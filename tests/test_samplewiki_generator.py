@@ -25,10 +25,14 @@ from sample_dumps.generate import (
     TEMP_ACCOUNTS_FROM,
     build_wiki,
     dump_file_names,
+    event_file_names,
     find_identity_reverts,
     in_pages_articles,
     isbn_is_valid,
     mediawiki_sha1,
+    write_event_dumps,
+    write_pageview_dumps,
+    write_wikidata_dump,
     write_xml_dumps,
 )
 
@@ -98,6 +102,13 @@ def test_committed_files_equal_a_fresh_generation(tmp_path, names, committed):
             pytest.fail(f"{name}: same content, different compressed bytes: this zlib/libbzip2 differs from "
                         f"the one that wrote the committed files")
         assert fresh == committed[key], f"{name} is stale: run `python sample_dumps/generate.py`"
+
+
+def test_committed_event_dumps_equal_a_fresh_generation(tmp_path, wiki):
+    write_event_dumps(wiki, tmp_path)
+    for name in event_file_names(wiki).values():
+        assert (tmp_path / name).read_bytes() == (SAMPLE_DIR / name).read_bytes(), \
+            f"{name} is stale: run `python sample_dumps/generate.py`"
 
 
 def test_model_is_deterministic_and_depends_on_the_seed(wiki):
@@ -509,3 +520,95 @@ def test_histories_replay_edits_rather_than_retyping(wiki):
     assert sum("accessdate=" in p.revisions[0].text and "accessdate=" not in p.latest.text for p in articles) >= 10
     assert sum(any(r.kind == "copyedit" for r in p.revisions) for p in articles) >= 40
     assert sum(p.revisions[0].bytes < p.latest.bytes for p in articles) >= 90
+
+
+# ---------------------------------------------------------------------------------------------
+# Wikidata entity dump and pageview files
+
+def _entities() -> list[dict]:
+    text = gzip.decompress((SAMPLE_DIR / "wikidata-20260101-all.json.gz").read_bytes()).decode("utf-8")
+    lines = text.split("\n")
+    assert lines[0] == "[" and lines[-2:] == ["]", ""]
+    assert all(line.endswith(",") for line in lines[1:-3]) and not lines[-3].endswith(",")
+    return [json.loads(line.rstrip(",")) for line in lines[1:-2]]
+
+
+def _values(entity: dict, prop: str, rank: str | None = None) -> list:
+    return [c["mainsnak"]["datavalue"]["value"] for c in entity["claims"].get(prop, [])
+            if rank is None or c["rank"] == rank]
+
+
+def test_new_committed_files_equal_a_fresh_generation(tmp_path, wiki):
+    fresh = [write_wikidata_dump(wiki, tmp_path), *write_pageview_dumps(wiki, tmp_path)]
+    names = sorted(str(path.relative_to(tmp_path)) for path in fresh)
+    committed = sorted(str(path.relative_to(SAMPLE_DIR)) for path in
+                       [*SAMPLE_DIR.glob("wikidata-*.json.gz"), *(SAMPLE_DIR / "pageviews").iterdir()])
+    assert names == committed
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (SAMPLE_DIR / name).read_bytes(), f"{name} is stale: run `make samplewiki`"
+
+
+def test_wikidata_items_carry_the_articles_facts(wiki):
+    entities = {e["id"]: e for e in _entities()}
+    articles = _latest_articles(wiki)
+    with_item = [p for p in articles if p.wikidata_id]
+    assert {p.wikidata_id for p in with_item} | {"P31"} == set(entities)
+    assert [p.title for p in articles if not p.wikidata_id]  # some articles have no item
+    country = next(p.wikidata_id for p in with_item if p.facts["kind"] == "country")
+    humans = orientations = towns_without_country = 0
+    for page in with_item:
+        entity = entities[page.wikidata_id]
+        assert entity["sitelinks"] == {"samplewiki": {"site": "samplewiki", "title": page.full_title, "badges": []}}
+        facts = page.facts
+        if facts["instance_of"] == "human":
+            humans += 1
+            assert [v["id"] for v in _values(entity, "P31")] == ["Q5"]
+            assert [v["id"] for v in _values(entity, "P21")] == [{"female": "Q6581072", "male": "Q6581097"}[facts["gender"]]]
+            orientations += bool(_values(entity, "P91"))
+        if facts.get("birth_date"):
+            assert _values(entity, "P569")[0]["time"] == f"+{facts['birth_date']}T00:00:00Z"
+            assert _values(entity, "P569")[0]["precision"] == 11
+        if facts.get("coordinates"):
+            value = _values(entity, "P625")[0]
+            assert (value["latitude"], value["longitude"], value["globe"]) == (
+                *facts["coordinates"], "http://www.wikidata.org/entity/Q2")
+        if facts["kind"] == "town" and not _values(entity, "P17"):
+            towns_without_country += 1
+        if facts["kind"] == "album":
+            assert _values(entity, "P577")[0]["time"] == f"+{facts['publication_date']}T00:00:00Z"
+            assert [v["id"] for v in _values(entity, "P495")] == [country]
+    assert humans == 23 and orientations == 4 and towns_without_country == 7
+    volkova = entities[wiki.page("Irina Volkova").wikidata_id]
+    assert [(v["id"]) for v in _values(volkova, "P27", "preferred")] == [country]
+    assert [(v["id"]) for v in _values(volkova, "P27", "deprecated")] == ["Q159"]
+
+
+def _pageview_lines(path: Path) -> list[list[str]]:
+    data = bz2.decompress(path.read_bytes()) if path.suffix == ".bz2" else gzip.decompress(path.read_bytes())
+    return [line.split(" ") for line in data.decode("utf-8").splitlines()]
+
+
+def test_pageview_files_follow_the_dump_formats(wiki):
+    folder = SAMPLE_DIR / "pageviews"
+    pages = {p.title.replace(" ", "_"): p for p in wiki.pages if p.namespace == 0}
+    months = defaultdict(set)
+    for path in sorted(folder.iterdir()):
+        day = re.search(r"pageviews-(\d{8})-", path.name).group(1)
+        lines = _pageview_lines(path)
+        assert lines
+        if path.name.endswith("-user.bz2"):
+            months[day[:6]].add("complete")
+            for code, title, page_id, access, total, hours in lines:
+                assert code in ("sample.wikipedia", "en.wikipedia") and access in ("desktop", "mobile-web", "mobile-app")
+                counts = [int(n) for n in re.findall(r"[A-X](\d+)", hours)]
+                assert sum(counts) == int(total) > 0 and re.fullmatch(r"([A-X]\d+)+", hours)
+                if code == "sample.wikipedia":
+                    page = pages[title]
+                    assert page.created[:10].replace("-", "") <= day
+                    assert page_id == ("null" if access == "mobile-app" else str(page.page_id))
+        else:
+            months[day[:6]].add("hourly")
+            for code, title, views, size in lines:
+                assert code in ("sample", "sample.m", "en") and int(views) > 0 and size == "0"
+                assert title.strip('"').replace('\\"', '"') in pages or code == "en"
+    assert len(months) == 4 and all(len(kinds) == 1 for kinds in months.values())

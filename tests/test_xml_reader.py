@@ -194,7 +194,7 @@ def test_bad_revision_is_dropped_alone():
     xml = dump(page(1, "A", revision(1) + revision(2, timestamp="yesterday") + revision(3)))
     _, pages, problems = collect(xml)
     assert [r["id"] for r in pages[0]["revisions"]] == [1, 3]
-    assert [(p.error_type, p.record_kind, p.page_id) for p in problems] == [("bad-revision", "revision", 1)]
+    assert [(p.error_type, p.record_kind, p.page_id, p.revision_id) for p in problems] == [("bad-revision", "revision", 1, 2)]
 
 
 def test_not_a_dump_is_refused():
@@ -254,3 +254,29 @@ def test_mediawiki_sha1_is_base36_padded():
     digest = mediawiki_sha1("Hello")
     assert len(digest) == 31
     assert int(digest, 36) == int(hashlib.sha1(b"Hello").hexdigest(), 16)
+
+
+@pytest.mark.parametrize("version", ["0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "0.10", "0.11"])
+def test_every_export_version_shape(version):
+    """Each export version's additions: <redirect/> (0.4), redirect title (0.5), <ns> and <sha1> (0.6),
+    <model>/<format> (0.8), <parentid> (0.10 in practice), sha1 on <text> (0.11)."""
+    number = int(version.split(".")[1])
+    ns = 1 if number >= 6 else None
+    redirect = '<redirect title="Target" />' if number >= 5 else ("<redirect />" if number == 4 else "")
+    rev = (f"    <revision><id>9</id>{'<parentid>8</parentid>' if number >= 10 else ''}"
+           "<timestamp>2010-05-06T07:08:09Z</timestamp><contributor><ip>203.0.113.9</ip></contributor>"
+           f"{'<model>wikitext</model><format>text/x-wiki</format>' if number >= 8 else ''}"
+           f'<text xml:space="preserve"{" sha1=" + chr(34) + "abc" + chr(34) if number >= 11 else ""}>#REDIRECT [[Target]]</text>'
+           f"{'<sha1>abc</sha1>' if number >= 6 else ''}</revision>\n")
+    xml = dump(page(3, "Talk:Thing", rev, ns=ns, extra=redirect), version=version)
+    reader, pages, problems = collect(xml)
+    assert problems == [] and reader.header.export_version == version
+    (record,) = pages
+    assert (record["id"], record["ns"], record["title"]) == (3, 1, "Thing")
+    assert record["is_redirect"] == (number >= 4)
+    assert record["redirect"] == ("Target" if number >= 5 else None)
+    (revision_record,) = record["revisions"]
+    assert revision_record["parent_id"] == (8 if number >= 10 else None)
+    assert revision_record["model"] == ("wikitext" if number >= 8 else None)
+    expected_sha1 = "abc" if number >= 6 else mediawiki_sha1("#REDIRECT [[Target]]")
+    assert revision_record["sha1"] == expected_sha1 and revision_record["user_is_anonymous"]

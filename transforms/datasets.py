@@ -21,6 +21,7 @@ from typing import Iterable
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from schemas import DATASETS
@@ -114,7 +115,7 @@ class StagedFileWriter:
         self.partition = partition
         self.split_key = split_key
         self.path = join(staging, schema.name, partition.path, f"{split_key}-{uuid.uuid4().hex[:12]}.parquet")
-        self._sink = _HashingSink(FileSystems.create(self.path))
+        self._sink = _HashingSink(FileSystems.create(self.path, compression_type=CompressionTypes.UNCOMPRESSED))
         self._writer = pq.ParquetWriter(self._sink, schema.file_schema, compression="zstd")
         self._pending: list[pa.RecordBatch] = []
         self._pending_bytes = 0
@@ -154,7 +155,7 @@ def write_staged_file(staging: str, schema: DatasetSchema, partition: Partition,
 def filter_staged_file(staged: StagedFile, staging: str, drop_page_ids: set[int]) -> StagedFile:
     """A copy of a staged file without the rows of the given pages (duplicates resolved after reading)."""
     schema = DATASETS[staged.dataset]
-    with FileSystems.open(staged.path) as handle:
+    with FileSystems.open(staged.path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         # Parquet has no seconds unit: timestamps come back as milliseconds unless cast back.
         table = pq.read_table(handle).cast(schema.file_schema)
     keep = pc.invert(pc.is_in(table["page_id"], pa.array(sorted(drop_page_ids), pa.int64())))
@@ -185,10 +186,7 @@ class RunRecord:
 
 def read_manifest(output: str, dataset: str) -> dict | None:
     path = join(output, dataset, MANIFEST)
-    if not FileSystems.exists(path):
-        return None
-    with FileSystems.open(path) as handle:
-        return json.loads(handle.read().decode("utf-8"))
+    return read_json(path) if FileSystems.exists(path) else None
 
 
 def complete_partitions(output: str, dataset: str) -> set[Partition]:
@@ -198,9 +196,20 @@ def complete_partitions(output: str, dataset: str) -> set[Partition]:
     }
 
 
+def write_json(path: str, data) -> None:
+    """A small JSON record (staged-file lists, input checksums) in the staging area."""
+    with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        handle.write(json.dumps(data, indent=1).encode("utf-8"))
+
+
+def read_json(path: str):
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        return json.loads(handle.read().decode("utf-8"))
+
+
 def _write_text_atomically(path: str, text: str) -> None:
     temporary = f"{path}.tmp-{uuid.uuid4().hex[:8]}"
-    with FileSystems.create(temporary) as handle:
+    with FileSystems.create(temporary, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         handle.write(text.encode("utf-8"))
     if is_local(path):
         os.replace(temporary, path)
@@ -219,8 +228,9 @@ def publish_dataset(output: str, staging: str, schema: DatasetSchema, staged: li
     """Moves a dataset's staged files into place, partition by partition, and rewrites its manifest.
 
     Every partition in `partitions` is published, with an empty file when the run produced no rows for
-    it, so that a dataset always has a readable schema (an empty `errors` dataset is good news).
-    Returns the new manifest.
+    it, so that a dataset always has a readable schema (an empty `errors` dataset is good news). A run
+    replaces what earlier runs wrote to a partition, except in datasets several jobs write to (`errors`):
+    there it replaces only the files of its own job. Returns the new manifest.
     """
     by_partition: dict[Partition, list[StagedFile]] = {p: [] for p in partitions}
     for item in staged:
@@ -230,10 +240,14 @@ def publish_dataset(output: str, staging: str, schema: DatasetSchema, staged: li
     for partition, files in sorted(by_partition.items(), key=lambda kv: kv[0].path):
         if not files:
             files = [write_staged_file(staging, schema, partition, "empty", [])]
-        entries[(partition.wiki_db, partition.snapshot)] = _publish_partition(output, staging, schema, partition, files, run)
+        key = (partition.wiki_db, partition.snapshot)
+        kept = []
+        if schema.shared_by_jobs and key in entries:
+            kept = [f for f in entries[key]["files"] if f.get("pipeline") != run.pipeline]
+        entries[key] = _publish_partition(output, staging, schema, partition, files, kept, run)
     runs = manifest.get("runs", {})
     runs[run.run_id] = dict(run.__dict__)
-    live_runs = {entry["run_id"] for entry in entries.values()}
+    live_runs = {f.get("run_id", entry["run_id"]) for entry in entries.values() for f in entry["files"]}
     new_manifest = {
         "dataset": schema.name,
         "schema_version": schema.version,
@@ -250,17 +264,23 @@ def publish_dataset(output: str, staging: str, schema: DatasetSchema, staged: li
 
 
 def _publish_partition(output: str, staging: str, schema: DatasetSchema, partition: Partition,
-                       files: list[StagedFile], run: RunRecord) -> dict:
+                       files: list[StagedFile], kept: list[dict], run: RunRecord) -> dict:
+    """Puts a partition's new files in place next to the `kept` entries of other jobs' files."""
     files = sorted(files, key=lambda f: (f.split_key, f.path))
     count = len(files)
-    names = [f"part-{i:05d}-of-{count:05d}.parquet" for i in range(count)]
+    # Where several jobs share a partition their files carry the job's name, so none overwrites another's.
+    prefix = f"part-{run.pipeline}-" if schema.shared_by_jobs else "part-"
+    names = [f"{prefix}{i:05d}-of-{count:05d}.parquet" for i in range(count)]
     final_dir = join(output, schema.name, partition.path)
+    kept_names = [item["path"].rsplit("/", 1)[-1] for item in kept]
     if is_local(output):
         # Build the complete partition beside the staging files, then swap it in with one rename.
         ready_dir = join(staging, "_ready", schema.name, partition.path)
         os.makedirs(ready_dir, exist_ok=True)
         for staged, name in zip(files, names):
             os.replace(staged.path, os.path.join(ready_dir, name))
+        for name in kept_names:
+            os.link(os.path.join(final_dir, name), os.path.join(ready_dir, name))
         os.makedirs(os.path.dirname(final_dir), exist_ok=True)
         if os.path.exists(final_dir):
             retired = join(staging, "_replaced", schema.name, partition.path)
@@ -268,21 +288,25 @@ def _publish_partition(output: str, staging: str, schema: DatasetSchema, partiti
             os.replace(final_dir, retired)
         os.replace(ready_dir, final_dir)
     else:
-        old = FileSystems.match([join(final_dir, "*")])[0].metadata_list
+        old = [m.path for m in FileSystems.match([join(final_dir, "*")])[0].metadata_list
+               if m.path.rsplit("/", 1)[-1] not in kept_names]
         if old:
-            FileSystems.delete([m.path for m in old])
+            FileSystems.delete(old)
         FileSystems.rename([f.path for f in files], [join(final_dir, n) for n in names])
+    new_entries = [
+        {"path": f"{partition.path}/{name}", "rows": f.rows, "bytes": f.bytes, "sha256": f.sha256,
+         "pipeline": run.pipeline, "run_id": run.run_id}
+        for f, name in zip(files, names)
+    ]
+    all_files = sorted(kept + new_entries, key=lambda item: item["path"])
     return {
         "wiki_db": partition.wiki_db,
         "snapshot": partition.snapshot,
         "path": partition.path,
-        "rows": sum(f.rows for f in files),
+        "rows": sum(item["rows"] for item in all_files),
         "complete": True,
         "run_id": run.run_id,
-        "files": [
-            {"path": f"{partition.path}/{name}", "rows": f.rows, "bytes": f.bytes, "sha256": f.sha256}
-            for f, name in zip(files, names)
-        ],
+        "files": all_files,
     }
 
 
@@ -349,6 +373,13 @@ def data_card(schema: DatasetSchema, manifest: dict) -> str:
             checksum = f", sha256 `{item['sha256']}`" if item.get("sha256") else ""
             lines.append(f"- `{item['path']}` ({item.get('size', 0):,} bytes{checksum}{status}), run {run_id} "
                          f"({run['pipeline']}, wikidumps {run['code_version']})")
+    public_runs = [run_id for run_id, run in manifest["runs"].items() if run.get("options", {}).get("privacy") == "public"]
+    if public_runs:
+        lines += ["", "## Privacy", "",
+                  f"Run{'s' if len(public_runs) > 1 else ''} {', '.join(public_runs)} applied Wikimedia's public "
+                  "thresholds (--privacy public): counts are rounded up to the nearest 10 and cells with fewer than "
+                  "3 active editors (3 editors for breakdown rows) are dropped; per-editor rows of IP editors are "
+                  "left out."]
     if schema.caveats:
         lines += ["", "## Caveats", ""]
         lines += [f"- {caveat}" for caveat in schema.caveats]

@@ -27,7 +27,6 @@ MAGIC = (
     (b"\xfd7zXZ\x00", "xz"),
     (b"7z\xbc\xaf\x27\x1c", "7z"),
 )
-EXTENSIONS = {".bz2": "bz2", ".gz": "gzip", ".xz": "xz", ".lzma": "lzma", ".7z": "7z"}
 
 
 class UnusableInputError(Exception):
@@ -63,18 +62,15 @@ def file_size(path: str) -> int:
 
 
 def sniff_compression(path: str, head: bytes) -> str:
-    """Names the compression of a file from its first bytes, falling back to its extension.
+    """Names the compression of a file from its first bytes.
 
     Legacy .lzma ("alone") files have no reliable magic number, so they are the one case decided by
-    the extension alone.
+    the extension.
     """
     for magic, name in MAGIC:
         if head.startswith(magic):
             return name
-    for ext, name in EXTENSIONS.items():
-        if path.endswith(ext) and name == "lzma":
-            return name
-    return "none"
+    return "lzma" if path.endswith(".lzma") else "none"
 
 
 def iter_decompressed(
@@ -213,23 +209,15 @@ def _iter_7z(raw: BinaryIO, on_read) -> Iterator[bytes]:
         def size(self):
             return self.written
 
-    class FirstMemberOnly(WriterFactory):
-        def __init__(self):
-            self.created = 0
-
+    class QueueWriters(WriterFactory):
         def create(self, filename):
-            self.created += 1
             return QueueWriter()
-
-    data = raw.read()
-    if on_read:
-        on_read(len(data))
 
     def extract():
         try:
-            with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
-                names = [n for n in archive.getnames()]
-                archive.extract(targets=names[:1], factory=FirstMemberOnly())
+            # py7zr seeks: the archive's index sits at its end. Only the first member is read.
+            with py7zr.SevenZipFile(raw) as archive:
+                archive.extract(targets=archive.getnames()[:1], factory=QueueWriters())
             chunks.put(done)
         except BaseException as exc:  # handed to the consumer, which re-raises it
             chunks.put(exc)
@@ -240,10 +228,15 @@ def _iter_7z(raw: BinaryIO, on_read) -> Iterator[bytes]:
         while True:
             item = chunks.get()
             if item is done:
+                if on_read:
+                    on_read(raw.seek(0, io.SEEK_END))
                 return
             if isinstance(item, BaseException):
-                if isinstance(item, (EOFError, py7zr.exceptions.Bad7zFile)) or "truncated" in str(item).lower():
-                    raise TruncatedInputError(f"7z archive is damaged or cut short: {item}") from item
+                if isinstance(item, py7zr.exceptions.Bad7zFile):
+                    # A .7z keeps its index at the end: a cut archive cannot be read at all.
+                    raise DamagedInputError(f"7z archive unreadable (cut short or corrupt): {item}") from item
+                if isinstance(item, (EOFError, py7zr.exceptions.CrcError, py7zr.exceptions.ArchiveError)):
+                    raise DamagedInputError(f"7z archive is damaged: {item}") from item
                 raise item
             yield from _rechunk(item)
     finally:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from transforms.reverts import identity_reverts
 from transforms.problems import Problem
+from transforms.revision_metadata import add_byte_diffs, add_identity_reverts
 from transforms.xml_dump import Page
 
 
@@ -67,8 +67,8 @@ def page_history(page: Page, *, is_history: bool) -> PageHistory:
             "revision_content_model": revision.model,
             "revision_content_format": revision.format,
         })
-    _add_byte_diffs(rows)
-    _add_reverts(rows)
+    add_byte_diffs(rows)
+    add_identity_reverts(rows)
     return PageHistory(_page_row(page, page_title, rows, is_history), rows, problems)
 
 
@@ -79,36 +79,6 @@ def history_rows(page: Page, *, is_history: bool):
     yield "pages", history.page_row
     for row in history.revision_rows:
         yield "revisions", row
-
-
-def _add_byte_diffs(rows: list[dict]) -> None:
-    # As mediawiki_history: no parent -> the diff is the size; a parent missing from the data -> null.
-    sizes = {row["revision_id"]: row["revision_text_bytes"] for row in rows}
-    for row in rows:
-        size = row["revision_text_bytes"]
-        parent = row["revision_parent_id"]
-        if size is None:
-            diff = None
-        elif parent is None or parent <= 0:
-            diff = size
-        else:
-            parent_size = sizes.get(parent)
-            diff = None if parent_size is None else size - parent_size
-        row["revision_text_bytes_diff"] = diff
-
-
-def _add_reverts(rows: list[dict]) -> None:
-    infos = identity_reverts(
-        [row["revision_id"] for row in rows],
-        [row["revision_timestamp"] for row in rows],
-        [row["revision_parent_id"] for row in rows],
-        [row["revision_text_sha1"] for row in rows],
-    )
-    for row, info in zip(rows, infos):
-        row["revision_is_identity_revert"] = info.is_revert
-        row["revision_is_identity_reverted"] = info.is_reverted
-        row["revision_first_identity_reverting_revision_id"] = info.first_reverting_revision_id
-        row["revision_seconds_to_identity_revert"] = info.seconds_to_revert
 
 
 def _page_row(page: Page, page_title: str, rows: list[dict], is_history: bool) -> dict:

@@ -20,14 +20,18 @@ WRITE_EVERY_SECONDS = 4.0
 
 @dataclass
 class Totals:
+    """Running totals of a job: XML jobs count pages, event jobs count records (events or lines)."""
+
     pages: int = 0
     revisions: int = 0
     xml_bytes: int = 0
     input_bytes: int = 0
+    records: int = 0
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(self.pages + other.pages, self.revisions + other.revisions,
-                      self.xml_bytes + other.xml_bytes, self.input_bytes + other.input_bytes)
+                      self.xml_bytes + other.xml_bytes, self.input_bytes + other.input_bytes,
+                      self.records + other.records)
 
 
 class ProgressReporter:
@@ -44,10 +48,12 @@ class ProgressReporter:
     def add_input_bytes(self, count: int) -> None:
         self._totals.input_bytes += count
 
-    def add(self, pages: int, revisions: int, xml_bytes: int, *, force: bool = False) -> None:
+    def add(self, pages: int = 0, revisions: int = 0, xml_bytes: int = 0, *, records: int = 0,
+            force: bool = False) -> None:
         self._totals.pages += pages
         self._totals.revisions += revisions
         self._totals.xml_bytes += xml_bytes
+        self._totals.records += records
         now = time.monotonic()
         if self._path and (force or now - self._last_write >= WRITE_EVERY_SECONDS):
             self._last_write = now

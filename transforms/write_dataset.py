@@ -5,17 +5,14 @@ never published. The driver (runners/job.py) moves the listed files into place w
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import apache_beam as beam
-from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import GlobalWindows
 
 from schemas.dataset import DatasetSchema
-from transforms.datasets import StagedFile, StagedFileWriter, filter_staged_file, join
+from transforms.datasets import StagedFile, StagedFileWriter, filter_staged_file, join, write_json
 
 NAMESPACE = "wikidumps"
 
@@ -64,9 +61,8 @@ class DropDuplicatePagesFn(beam.DoFn):
         yield info.to_json()
 
 
-def write_json_list(items: list, path: str) -> None:
-    with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        handle.write(json.dumps(sorted(items, key=lambda item: item["path"]), indent=1).encode("utf-8"))
+def save_staged_list(items: list, path: str) -> None:
+    write_json(path, sorted(items, key=lambda item: item["path"]))
 
 
 @dataclass
@@ -93,5 +89,5 @@ class WriteToDataset(beam.PTransform):
         return (
             staged
             | "ListStagedFiles" >> beam.combiners.ToList()
-            | "SaveStagedList" >> beam.Map(write_json_list, listing)
+            | "SaveStagedList" >> beam.Map(save_staged_list, listing)
         )

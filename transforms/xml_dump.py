@@ -84,7 +84,7 @@ class Revision:
 
 @dataclass
 class SiteInfo:
-    """What <siteinfo> says about the wiki; namespaces by number and by (lower-cased) name."""
+    """What <siteinfo> says about the wiki: its database name, title case rule and namespaces by number."""
 
     wiki_db: str | None = None
     sitename: str | None = None
@@ -169,7 +169,7 @@ def parse_timestamp(text: str) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------
-# The feeder: bytes in, validated pieces out, with page offsets.
+# Reading whole elements
 
 
 _LOCAL_NAMES: dict[str, str] = {}
@@ -203,6 +203,18 @@ def _read_whole(element: ElementIterator):
     element.pointer.tag_stack.pop()
     element.done = True
     return element.element
+
+
+def _revision_id_of(element) -> int | None:
+    """The id of a revision that failed to decode, when it has a readable one."""
+    for child in element:
+        if _local_name(child.tag) == "id":
+            return int(child.text) if (child.text or "").isdigit() else None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# The feeder: bytes in, validated pieces out, with page offsets.
 
 
 def _page_tags(data: bytes, offset: int) -> list[int]:
@@ -328,6 +340,10 @@ class _Feeder:
             self.repairs.append((where, excerpt_of(piece[max(exc.start - 60, 0) : exc.start + 60])))
             return piece.decode("utf-8", "replace").encode("utf-8")
 
+    def restart_document(self) -> None:
+        """Puts the original root start tag in front of the remaining input, for a fresh parser."""
+        self._backlog.appendleft((-len(self.root_start_tag), self.root_start_tag, []))
+
     def resync(self) -> int | None:
         """Drops the parser's remaining input up to the next <page> tag; returns its offset or None."""
         pending = list(self.page_starts)
@@ -372,7 +388,8 @@ class _Feeder:
         """True once the <mediawiki> start tag is seen; raises on entity declarations or non-dumps."""
         match = ROOT_START.search(data, 0, PROLOG_LIMIT)
         if match is None:
-            if final or len(data) >= PROLOG_LIMIT or (data.lstrip()[:1] not in (b"", b"<")):
+            start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]  # a UTF-8 byte order mark is allowed
+            if final or len(data) >= PROLOG_LIMIT or start not in (b"", b"<"):
                 raise MalformedDumpError(f"not a MediaWiki XML dump (starts with {excerpt_of(data[:60])!r})")
             return False
         prolog = data[: match.start()]
@@ -464,7 +481,7 @@ class DumpReader:
         feeder = self._feeder
         if resumed_at is not None:
             # A fresh parser needs a root element to sit in; the original start tag keeps namespaces right.
-            feeder._backlog.appendleft((-len(feeder.root_start_tag), feeder.root_start_tag, []))
+            feeder.restart_document()
         parser = XMLPullParser(events=("start", "end"))
         pointer = EventPointer(feeder.events(parser))
         event, element = next(pointer)
@@ -569,11 +586,11 @@ class DumpReader:
                 try:
                     revision = self._decode_revision(pending)
                 except (ValueError, TypeError) as exc:
-                    pending.clear()
                     page.problems.append(Problem(
                         "bad-revision", f"cannot decode revision: {exc}", "revision", True, page.offset, page.page_id,
-                        None, None,
+                        _revision_id_of(pending.element), None,
                     ))
+                    pending.clear()
                 else:
                     yield revision
             try:

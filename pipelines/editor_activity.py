@@ -1,0 +1,234 @@
+"""`editor-activity`: published `revisions` (and `events`) into `editor_months` and `editor_activity`.
+
+The logic is in transforms/editor_activity.py; here it is wired so that memory follows editors and
+months, never revisions: each batch of revisions is summarised per editor, partial summaries are
+combined per editor (Beam lifts the combine into each bundle), and the index is a sum of small
+per-month cells.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import apache_beam as beam
+import pyarrow as pa
+from apache_beam.metrics import Metrics
+
+from schemas import DATASETS
+from transforms import editor_activity as ea
+from transforms.progress import ProgressReporter
+from transforms.read_dataset import ReadFromDataset
+from transforms.rows import Partition, to_record_batch
+
+NAME = "editor-activity"
+DATASETS_WRITTEN = ("editor_months", "editor_activity")
+NAMESPACE = "wikidumps"
+BATCH_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class EditorActivityConfig:
+    """What the driver decided: where the datasets are, which namespaces count as content, privacy.
+
+    Attributes:
+        revisions_root: output folder holding the `revisions` dataset.
+        events_root: output folder holding the `events` dataset, or None.
+        content_namespaces: per wiki, its content namespaces; wikis not listed use `default_content`.
+        default_content: content namespaces of unlisted wikis (MediaWiki's default: the main namespace).
+        cross_wiki_snapshots: snapshots with several wikis, which get a `wiki_db=all` total.
+        public: apply WMF's public thresholds.
+        progress_dir: where workers leave progress reports.
+    """
+
+    revisions_root: str
+    events_root: str | None = None
+    content_namespaces: dict = field(default_factory=dict)
+    default_content: frozenset = frozenset({0})
+    cross_wiki_snapshots: frozenset = frozenset()
+    public: bool = False
+    progress_dir: str | None = None
+
+
+class SummariseRevisionsFn(beam.DoFn):
+    """A batch of revisions -> (editor key, partial EditorHistory) per editor in it."""
+
+    def __init__(self, config: EditorActivityConfig):
+        self._config = config
+
+    def setup(self):
+        self._progress = ProgressReporter(self._config.progress_dir)
+
+    def process(self, element):
+        partition, batch = element
+        columns = {name: batch.column(name) for name in ea.REVISION_COLUMNS}
+        columns["revision_timestamp"] = columns["revision_timestamp"].cast(pa.int64())
+        columns = {name: column.to_pylist() for name, column in columns.items()}
+        content = self._config.content_namespaces.get(partition.wiki_db, self._config.default_content)
+        histories, hidden = ea.summarise_revisions(partition.wiki_db, partition.snapshot, columns, content)
+        Metrics.counter(NAMESPACE, "revisions-read").inc(batch.num_rows)
+        if hidden:
+            Metrics.counter(NAMESPACE, "edits-unattributed").inc(hidden)
+        self._progress.add(revisions=batch.num_rows, records=batch.num_rows)
+        yield from histories.items()
+
+
+def user_events(element):
+    """((wiki_db, user name), (event fields, snapshot end, user_id)) for each user create or group change."""
+    partition, batch = element
+    end = ea.snapshot_end(partition.snapshot)
+    timestamps = batch.column("event_timestamp").cast(pa.int64()).to_pylist()
+    for row, timestamp in zip(batch.to_pylist(), timestamps):
+        if row["event_entity"] == "user" and row["event_type"] in ("create", "altergroups") and row["user_text"]:
+            event = {"event_type": row["event_type"], "event_timestamp": timestamp, "user_groups": row["user_groups"]}
+            yield (partition.wiki_db, row["user_text"]), (event, end, row["user_id"])
+
+
+def resolve_account_ids(element):
+    """Events of one user name -> ((wiki_db, user_id), (event, end)). Some sources (recentchange rights
+    logs) name the account only; its id is then the one the name's create event gives."""
+    (wiki_db, _), items = element
+    items = list(items)
+    ids = {user_id for _, _, user_id in items if user_id is not None}
+    if len(ids) != 1:
+        Metrics.counter(NAMESPACE, "user-events-unmatched").inc(len(items))
+        return
+    (user_id,) = ids
+    for event, end, _ in items:
+        yield (wiki_db, user_id), (event, end)
+
+
+def account_info(element):
+    key, items = element
+    items = list(items)
+    return key, ea.user_info([event for event, _ in items], max(end for _, end in items))
+
+
+def by_account(element):
+    """Accounts with an id are joined with their user events; other editors go on alone."""
+    (wiki_db, snapshot, ident), history = element
+    return (wiki_db, ident if isinstance(ident, int) else f"{snapshot}:{ident}"), (snapshot, history)
+
+
+def rows_of_editor(element) -> list:
+    """A joined editor -> [(Partition, editor_months row)] for each month."""
+    (wiki_db, _), groups = element
+    infos = list(groups.get("users", ()))
+    out = []
+    for snapshot, history in groups.get("histories", ()):
+        partition = Partition(wiki_db, snapshot)
+        out.append([(partition, row) for row in ea.editor_month_rows(history, infos[0] if infos else None)])
+    return out
+
+
+def cells_of_editor(editor_rows: list) -> list:
+    """((wiki_db, snapshot, month), {cell: counts}) contributions of one editor's months and cohort."""
+    out = []
+    for partition, row in editor_rows:
+        cells = {}
+        for cell, counts in ea.cell_contributions(row):
+            cells[cell] = counts
+        out.append(((partition.wiki_db, partition.snapshot, row["month"]), cells))
+    if editor_rows:
+        partition, first = editor_rows[0]
+        cohort = ea.cohort_contribution(first)
+        if cohort is not None:
+            out.append(((partition.wiki_db, partition.snapshot, cohort[0]), {(None, None): cohort[1]}))
+    return out
+
+
+def sum_cells(cell_maps) -> dict:
+    total: dict = {}
+    for cells in cell_maps:
+        for cell, counts in cells.items():
+            ea.add_counts(total.setdefault(cell, {}), counts)
+    return total
+
+
+def index_of_month(element, public: bool):
+    (wiki_db, snapshot, month), cells = element
+    for row in ea.index_rows(month, cells, ea.snapshot_end(snapshot), public=public, cross_wiki=wiki_db == ea.ALL_WIKIS):
+        yield Partition(wiki_db, snapshot), row
+
+
+def public_editor_month(item, public: bool):
+    """--privacy public: no IP editors, counts rounded up to tens."""
+    partition, row = item
+    if not public:
+        yield item
+    elif not row["user_is_anonymous"]:
+        row = dict(row)
+        for name in ("edits", "content_edits", "identity_reverted_edits", "edits_first_30_days", "edits_days_30_to_60"):
+            if row[name] is not None:
+                row[name] = ea.round_up(row[name])
+        yield partition, row
+
+
+class BatchRowsFn(beam.DoFn):
+    """Lists of (Partition, row) -> (Partition, split_key, RecordBatch) per partition."""
+
+    def __init__(self, dataset: str):
+        self._dataset = dataset
+
+    def process(self, rows):
+        by_partition = defaultdict(list)
+        for partition, row in rows:
+            by_partition[partition].append(row)
+        for partition, items in by_partition.items():
+            yield partition, self._dataset, to_record_batch(DATASETS[self._dataset], items)
+
+
+def build(root, config: EditorActivityConfig) -> dict:
+    """Dataset name -> PCollection of (Partition, split_key, RecordBatch)."""
+    histories = (
+        root
+        | "ReadRevisions" >> ReadFromDataset(config.revisions_root, "revisions", columns=ea.REVISION_COLUMNS)
+        | "SummariseBatches" >> beam.ParDo(SummariseRevisionsFn(config))
+        | "CombinePerEditor" >> beam.CombinePerKey(ea.merge_histories)
+        | "KeyByAccount" >> beam.Map(by_account)
+    )
+    joined = {"histories": histories}
+    if config.events_root:
+        joined["users"] = (
+            root
+            | "ReadEvents" >> ReadFromDataset(config.events_root, "events",
+                                              columns=("event_entity", "event_type", "event_timestamp", "user_id",
+                                                       "user_text", "user_groups"))
+            | "PickUserEvents" >> beam.FlatMap(user_events)
+            | "GroupPerUserName" >> beam.GroupByKey()
+            | "ResolveAccountIds" >> beam.FlatMap(resolve_account_ids)
+            | "GroupPerAccount" >> beam.GroupByKey()
+            | "DescribeAccounts" >> beam.Map(account_info)
+        )
+    editors = (
+        joined
+        | "JoinAccounts" >> beam.CoGroupByKey()
+        | "EditorMonths" >> beam.FlatMap(rows_of_editor)
+    )
+    per_wiki_cells = editors | "CellsPerEditor" >> beam.FlatMap(cells_of_editor)
+    cross_wiki = config.cross_wiki_snapshots
+    global_cells = (
+        editors
+        | "FlattenEditorMonths" >> beam.FlatMap(lambda rows: rows)
+        | "KeyByUserName" >> beam.FlatMap(
+            lambda item: [((item[0].snapshot, item[1]["month"], item[1]["user_is_anonymous"], item[1]["user_text"]),
+                           item[1])] if item[0].snapshot in cross_wiki else [])
+        | "MergeAcrossWikis" >> beam.CombinePerKey(ea.merge_across_wikis)
+        | "CellsPerUserName" >> beam.FlatMap(
+            lambda kv: [((ea.ALL_WIKIS, kv[0][0], kv[0][1]), dict(ea.cell_contributions(kv[1])))])
+    )
+    index = (
+        (per_wiki_cells, global_cells)
+        | "MergeCellStreams" >> beam.Flatten()
+        | "SumCells" >> beam.CombinePerKey(sum_cells)
+        | "IndexRows" >> beam.FlatMap(index_of_month, config.public)
+        | "BatchIndexRows" >> beam.BatchElements(min_batch_size=BATCH_ROWS, max_batch_size=BATCH_ROWS)
+        | "IndexBatches" >> beam.ParDo(BatchRowsFn("editor_activity"))
+    )
+    editor_months = (
+        editors
+        | "EditorMonthRows" >> beam.FlatMap(lambda rows: rows)
+        | "ApplyPrivacy" >> beam.FlatMap(public_editor_month, config.public)
+        | "BatchEditorMonths" >> beam.BatchElements(min_batch_size=BATCH_ROWS, max_batch_size=BATCH_ROWS)
+        | "EditorMonthBatches" >> beam.ParDo(BatchRowsFn("editor_months"))
+    )
+    return {"editor_months": editor_months, "editor_activity": index}

@@ -1,0 +1,304 @@
+"""`wikidumps run editor-activity`: every number against a plain, independent implementation of the definitions.
+
+The reference below is written from the definitions in docs/metrics.md alone, row by row with dicts and
+datetime, sharing no code with transforms/editor_activity.py.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from runners import cli
+from sample_dumps.generate import build_wiki, event_file_names
+from tests.conftest import SAMPLE_DUMPS, read_dataset
+
+HISTORY = SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2"
+BOT = re.compile(r"(?i)^.*bot([^a-z].*$|$)")
+
+
+def run(*args) -> int:
+    return cli.main(["run", *map(str, args), "--workers", "1"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# The reference implementation
+
+
+def month(ts: datetime) -> str:
+    return ts.strftime("%Y-%m")
+
+
+def reference(revisions: list[dict], events: list[dict], content=frozenset({0})):
+    """(editor months keyed by (wiki, month, user_text), index rows keyed by (wiki, month, type, level))."""
+    snapshot = {}
+    created, group_changes = {}, defaultdict(list)
+    # Rights changes from recentchange name the account only: its id is its create event's.
+    ids = {(e["wiki_db"], e["user_text"]): e["user_id"] for e in events
+           if e["event_entity"] == "user" and e["event_type"] == "create" and e["user_id"] is not None}
+    for e in events:
+        user_id = e["user_id"] if e["user_id"] is not None else ids.get((e["wiki_db"], e["user_text"]))
+        if e["event_entity"] == "user" and user_id is not None:
+            key = (e["wiki_db"], user_id)
+            if e["event_type"] == "create":
+                created[key] = min(created.get(key, e["event_timestamp"]), e["event_timestamp"])
+            if e["event_type"] in ("create", "altergroups") and e["user_groups"] is not None:
+                group_changes[key].append((e["event_timestamp"], "bot" in e["user_groups"]))
+
+    def bot_group_in(key, first_day: datetime, end: datetime, cutoff: datetime) -> bool:
+        changes = sorted(group_changes.get(key, []))
+        if changes and changes[-1][1]:
+            return True  # in the bot group at the snapshot
+        for i, (start, is_bot) in enumerate(changes):
+            stop = changes[i + 1][0] if i + 1 < len(changes) else cutoff
+            if is_bot and start < end and stop > first_day:
+                return True
+        return False
+
+    edits_by_editor = defaultdict(list)
+    for r in revisions:
+        if r["user_is_deleted"] or r["user_text"] is None:
+            continue
+        snapshot[r["wiki_db"]] = r["snapshot"]
+        who = r["user_id"] if r["user_id"] is not None else "ip:" + r["user_text"]
+        edits_by_editor[(r["wiki_db"], who)].append(r)
+    months = {}
+    for (wiki, who), edits in edits_by_editor.items():
+        cutoff = datetime.strptime(snapshot[wiki], "%Y%m%d").replace(tzinfo=timezone.utc)
+        latest = max(edits, key=lambda r: r["revision_timestamp"])
+        first = min(r["revision_timestamp"] for r in edits)
+        anonymous = latest["user_is_anonymous"]
+        registration = None
+        if not anonymous:
+            registration = created.get((wiki, who), first)
+        for m in sorted({month(r["revision_timestamp"]) for r in edits}):
+            these = [r for r in edits if month(r["revision_timestamp"]) == m]
+            first_day = datetime.strptime(m, "%Y-%m").replace(tzinfo=timezone.utc)
+            end = (first_day + timedelta(days=32)).replace(day=1)
+            bot_by = []
+            if not anonymous and BOT.match(latest["user_text"]):
+                bot_by.append("name")
+            if not anonymous and (any(r["user_groups"] and "bot" in r["user_groups"] for r in these)
+                                  or bot_group_in((wiki, who), first_day, end, cutoff)):
+                bot_by.append("group")
+            months[(wiki, m, latest["user_text"])] = {
+                "user_id": latest["user_id"], "anonymous": anonymous, "temporary": latest["user_is_temporary"],
+                "bot_by": bot_by, "edits": len(these),
+                "content_edits": sum(r["page_namespace"] in content for r in these),
+                "reverted": sum(r["revision_is_identity_reverted"] for r in these),
+                "namespaces": sorted({r["page_namespace"] for r in these}),
+                "registration": registration,
+                "first_30": None if anonymous else sum(r["revision_timestamp"] < registration + timedelta(days=30) for r in edits),
+                "days_30_60": None if anonymous else sum(
+                    registration + timedelta(days=30) <= r["revision_timestamp"] < registration + timedelta(days=60) for r in edits),
+                "cutoff": cutoff,
+            }
+    return months, index_from(months)
+
+
+def editor_type(e: dict) -> str:
+    if e["anonymous"] or e["temporary"]:
+        return "anonymous"
+    return "group_bot" if "group" in e["bot_by"] else "name_bot" if "name" in e["bot_by"] else "user"
+
+
+def level(edits: int) -> str:
+    return "100+" if edits >= 100 else "25-99" if edits >= 25 else "5-24" if edits >= 5 else "1-4"
+
+
+def index_from(months: dict, cross_wiki: bool = False) -> dict:
+    index = {}
+    cells = defaultdict(list)
+    for (wiki, m, name), e in months.items():
+        cells[(wiki, m, None, None)].append(e)
+        cells[(wiki, m, editor_type(e), None)].append(e)
+        cells[(wiki, m, editor_type(e), level(e["edits"]))].append(e)
+    for (wiki, m, kind, lvl), editors in cells.items():
+        row = {"editors": len(editors), "edits": sum(e["edits"] for e in editors),
+               "content_edits": sum(e["content_edits"] for e in editors)}
+        row["non_content_edits"] = row["edits"] - row["content_edits"]
+        if kind is None:
+            active = [e for e in editors if editor_type(e) == "user" and e["content_edits"] >= 5]
+            non_bot = [e for e in editors if not e["bot_by"]]
+            row.update(active_editors=len(active), very_active_editors=sum(e["content_edits"] >= 100 for e in active),
+                       new_active_editors=sum(month(e["registration"]) == m for e in active),
+                       returning_active_editors=sum(month(e["registration"]) != m for e in active),
+                       non_bot_edits=sum(e["edits"] for e in non_bot),
+                       identity_reverted_non_bot_edits=sum(e["reverted"] for e in non_bot))
+            row["revert_rate"] = row["identity_reverted_non_bot_edits"] / row["non_bot_edits"] if row["non_bot_edits"] else None
+        index[(wiki, m, kind, lvl)] = row
+    if cross_wiki:
+        return index
+    # New editors: one per permanent account, in the month it registered.
+    accounts = {}
+    for (wiki, m, name), e in months.items():
+        if not e["anonymous"] and not e["temporary"]:
+            accounts[(wiki, name)] = e
+    cohorts = defaultdict(lambda: [0, 0])
+    for (wiki, name), e in accounts.items():
+        if e["first_30"]:
+            cohorts[(wiki, month(e["registration"]))][0] += 1
+            cohorts[(wiki, month(e["registration"]))][1] += e["days_30_60"] > 0
+    cutoff = next(iter(months.values()))["cutoff"]
+    for key, row in list(index.items()):
+        if key[2] is None:
+            first_day = datetime.strptime(key[1], "%Y-%m").replace(tzinfo=timezone.utc)
+            complete = (first_day + timedelta(days=32)).replace(day=1) + timedelta(days=60) <= cutoff
+            new, kept = cohorts.get((key[0], key[1]), (0, 0))
+            row.update(new_editors=new if complete else None, retained_new_editors=kept if complete else None,
+                       new_editor_retention=kept / new if complete and new else None)
+    for (wiki, m), (new, kept) in cohorts.items():
+        if (wiki, m, None, None) not in index:
+            index[(wiki, m, None, None)] = {"cohort_only": (new, kept)}
+    return index
+
+
+def published_index(output: Path) -> dict:
+    return {(r["wiki_db"], r["time_bucket"], r["editor_type"], r["activity_level"]): r
+            for r in read_dataset(output, "editor_activity")}
+
+
+def assert_index_equals(output: Path, expected: dict, wikis: set[str]):
+    got = {k: v for k, v in published_index(output).items() if k[0] in wikis}
+    assert set(got) == set(expected)
+    for key, want in expected.items():
+        if "cohort_only" in want:
+            continue
+        row = got[key]
+        for name, value in want.items():
+            assert row[name] == pytest.approx(value) if isinstance(value, float) else row[name] == value, (key, name)
+
+
+def assert_editor_months_equal(output: Path, months: dict):
+    got = {(r["wiki_db"], r["month"], r["user_text"]): r for r in read_dataset(output, "editor_months")}
+    assert set(got) == set(months)
+    for key, e in months.items():
+        row = got[key]
+        assert (row["user_id"], row["user_is_anonymous"], row["user_is_temporary"], row["user_is_bot_by"], row["edits"],
+                row["content_edits"], row["identity_reverted_edits"], row["namespaces_edited"],
+                row["registration_timestamp"], row["edits_first_30_days"], row["edits_days_30_to_60"]) == (
+            e["user_id"], e["anonymous"], e["temporary"], e["bot_by"], e["edits"], e["content_edits"], e["reverted"],
+            e["namespaces"], e["registration"], e["first_30"], e["days_30_60"]), key
+
+
+# ---------------------------------------------------------------------------------------------------
+# Runs
+
+
+@pytest.fixture(scope="module")
+def samplewiki(tmp_path_factory):
+    """samplewiki as XML revisions and as event revisions (+ events), each with its index."""
+    root = tmp_path_factory.mktemp("editor-activity")
+    wiki = build_wiki()
+    assert run("history", "--input", HISTORY, "--output", root / "xml") == 0
+    assert run("events", "--input", SAMPLE_DUMPS / event_file_names(wiki)["events_json"], "--output", root / "events") == 0
+    assert run("editor-activity", "--revisions", root / "xml", "--output", root / "index-xml") == 0
+    assert run("editor-activity", "--revisions", root / "xml", "--events", root / "events",
+               "--output", root / "index-xml-events") == 0
+    assert run("editor-activity", "--revisions", root / "events", "--events", root / "events",
+               "--output", root / "index-events") == 0
+    return root
+
+
+def test_samplewiki_index_from_xml_equals_the_reference(samplewiki):
+    months, index = reference(read_dataset(samplewiki / "xml", "revisions"), [])
+    assert_editor_months_equal(samplewiki / "index-xml", months)
+    assert_index_equals(samplewiki / "index-xml", index, {"samplewiki"})
+    # From XML alone the group-only bot is not a bot; names tell the other two.
+    assert {k[2] for k, e in months.items() if e["bot_by"]} == {"SampleBot", "ArchiverBot"}
+    assert sum(r["active_editors"] or 0 for r in read_dataset(samplewiki / "index-xml", "editor_activity")) > 50
+
+
+def test_events_and_xml_of_the_same_edits_give_the_same_index(samplewiki):
+    events = read_dataset(samplewiki / "events", "events")
+    months, index = reference(read_dataset(samplewiki / "events", "revisions"), events)
+    assert_editor_months_equal(samplewiki / "index-events", months)
+    assert_index_equals(samplewiki / "index-events", index, {"samplewiki"})
+    assert {k[2] for k, e in months.items() if "group" in e["bot_by"]} == {"SampleBot", "ArchiverBot", "Tidy helper"}
+    strip = lambda rows, key: sorted(({k: v for k, v in r.items() if k != "snapshot"} for r in rows), key=key)  # noqa: E731
+    by_month = lambda r: (r["time_bucket"], r["editor_type"] or "", r["activity_level"] or "")  # noqa: E731
+    assert strip(read_dataset(samplewiki / "index-events", "editor_activity"), by_month) == \
+        strip(read_dataset(samplewiki / "index-xml-events", "editor_activity"), by_month)
+    by_editor = lambda r: (r["month"], r["user_text"])  # noqa: E731
+    assert strip(read_dataset(samplewiki / "index-events", "editor_months"), by_editor) == \
+        strip(read_dataset(samplewiki / "index-xml-events", "editor_months"), by_editor)
+    # Registrations come from the user create events, not from first edits.
+    assert not any(r["registration_is_first_edit"] for r in read_dataset(samplewiki / "index-events", "editor_months")
+                   if not r["user_is_anonymous"])
+
+
+def test_real_aawiki_and_a_cross_wiki_total(real_data, samplewiki, tmp_path):
+    aawiki = real_data / "pages-meta-history/dkpro-jwpl__aawiki-20260101-pages-meta-history.xml.7z"
+    shutil.copytree(samplewiki / "xml" / "revisions", tmp_path / "both" / "revisions")
+    assert run("history", "--input", aawiki, "--output", tmp_path / "aawiki") == 0
+    shutil.copytree(tmp_path / "aawiki" / "revisions" / "wiki_db=aawiki", tmp_path / "both" / "revisions" / "wiki_db=aawiki")
+    assert run("editor-activity", "--revisions", tmp_path / "both", "--output", tmp_path / "index") == 0
+    revisions = read_dataset(tmp_path / "both", "revisions")
+    aawiki_revisions = [r for r in revisions if r["wiki_db"] == "aawiki"]
+    months, index = reference(aawiki_revisions, [])
+    assert_index_equals(tmp_path / "index", index, {"aawiki"})
+    assert len(months) > 100 and any(e["bot_by"] for e in months.values())
+    # Cross-wiki: a user name counted once, its content edits summed over the wikis.
+    all_months, _ = reference(revisions, [])
+    merged = defaultdict(lambda: {"edits": 0, "content_edits": 0, "bot_by": set(), "registration": None})
+    for (wiki, m, name), e in all_months.items():
+        entry = merged[(m, e["anonymous"], name)]
+        entry["edits"] += e["edits"]
+        entry["content_edits"] += e["content_edits"]
+        entry["bot_by"] |= set(e["bot_by"])
+        entry["temporary"] = e["temporary"]
+        entry["anonymous"] = e["anonymous"]
+        if e["registration"] is not None:
+            entry["registration"] = min(filter(None, (entry["registration"], e["registration"])))
+    got = {k[1]: v for k, v in published_index(tmp_path / "index").items() if k[0] == "all" and k[2] is None}
+    for m in {key[0] for key in merged}:
+        users = [e for (mm, _, _), e in merged.items() if mm == m]
+        active = [e for e in users if not e["anonymous"] and not e["temporary"] and not e["bot_by"]
+                  and e["content_edits"] >= 5]
+        assert got[m]["editors"] == len(users)
+        assert got[m]["active_editors"] == len(active), m
+        assert got[m]["new_active_editors"] == sum(month(e["registration"]) == m for e in active)
+        assert got[m]["new_editors"] is None
+
+
+def test_public_privacy_rounds_drops_and_says_so(samplewiki, tmp_path):
+    assert run("editor-activity", "--revisions", samplewiki / "xml", "--output", tmp_path, "--privacy", "public") == 0
+    exact = published_index(samplewiki / "index-xml")
+    public = published_index(tmp_path)
+    for key, row in exact.items():
+        threshold = row["active_editors"] if key[2] is None else row["editors"]
+        if threshold < 3:
+            assert key not in public
+            continue
+        assert public[key]["editors"] == -(-row["editors"] // 10) * 10
+        assert public[key]["edits"] == -(-row["edits"] // 10) * 10
+    assert public and len(public) < len(exact)
+    months = read_dataset(tmp_path, "editor_months")
+    assert months and not any(r["user_is_anonymous"] for r in months) and all(r["edits"] % 10 == 0 for r in months)
+    card = (tmp_path / "editor_activity" / "README.md").read_text()
+    assert "--privacy public" in card and "rounded up to the nearest 10" in card
+
+
+def test_dataset_reader_gives_partitions_and_reads_files_older_than_the_schema(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from schemas import DATASETS
+    from transforms.read_dataset import list_dataset_files, read_dataset_file
+
+    folder = tmp_path / "revisions" / "wiki_db=xwiki" / "snapshot=20240101"
+    folder.mkdir(parents=True)
+    schema = DATASETS["revisions"].file_schema
+    before_groups = pa.schema([f for f in schema if f.name != "user_groups"])  # revisions 1.0.0 files
+    row = {name: False for name in before_groups.names if before_groups.field(name).type == pa.bool_()}
+    row.update(page_id=1, page_namespace=0, page_title="A", revision_id=5, revision_timestamp=1_700_000_000)
+    pq.write_table(pa.Table.from_pylist([row], schema=before_groups), folder / "part-00000-of-00001.parquet")
+    (file,) = list_dataset_files(str(tmp_path), "revisions")
+    assert (file.partition.wiki_db, file.partition.snapshot) == ("xwiki", "20240101")
+    (batch,) = read_dataset_file(file, DATASETS["revisions"], ["revision_id", "revision_timestamp", "user_groups"])
+    assert batch.schema.field("revision_timestamp").type == pa.timestamp("s", tz="UTC")
+    assert batch.to_pylist()[0]["revision_id"] == 5 and batch.to_pylist()[0]["user_groups"] is None

@@ -1,0 +1,221 @@
+"""`wikidumps report`: numbers against the files and the samplewiki model, sections keyed on datasets,
+and the page as headless Chromium (Debian's chromium + chromium-driver) renders it."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from runners import cli
+from runners.report import write_report
+from runners.transfer import format_bytes
+from sample_dumps.generate import build_wiki
+from tests.conftest import SAMPLE_DUMPS, write_dataset
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# Flags that let Debian's Chromium run headless here without reaching for the network.
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=1100,900")
+
+
+class Tables(HTMLParser):
+    """The page's tables (by class or data-chart) as lists of rows of cell texts, and its section ids."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.sections: list[str] = []
+        self._table = self._row = self._cell = None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section":
+            self.sections.append(attrs["id"])
+        elif tag == "table":
+            self._table = self.tables.setdefault(attrs.get("data-chart") or attrs.get("class"), [])
+        elif tag == "tr" and self._table is not None:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._table = None
+        elif tag == "tr" and self._row is not None:
+            self._table.append(self._row)
+            self._row = None
+        elif tag in ("td", "th") and self._cell is not None:
+            self._row.append(self._cell)
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def report_of(output: Path, tmp_path: Path) -> Tables:
+    return Tables(write_report(output, tmp_path / "report.html").read_text(encoding="utf-8"))
+
+
+def test_dataset_sizes_and_edits_match_the_files_and_the_model(samplewiki_output, tmp_path, capsys):
+    page = report_of(samplewiki_output, tmp_path)
+    assert page.sections == ["datasets", "errors", "edits", "not-included"]
+    expected = []
+    for name in ("errors", "pages", "revisions"):
+        files = sorted((samplewiki_output / name).rglob("*.parquet"))
+        rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        expected.append([name, "1", f"{rows:,}", str(len(files)), format_bytes(sum(f.stat().st_size for f in files))])
+    assert [row[:5] for row in page.tables["datasets"][1:]] == expected
+    assert [row[1] for row in page.tables["dataset-rows"][1:]] == ["0", "261", "2,334"]
+
+    # Edits per month by kind of editor, counted from the generator's own model of the wiki.
+    counts = Counter()
+    for wiki_page in build_wiki().pages:
+        for rev in wiki_page.revisions:
+            contributor = rev.contributor
+            kind = ("hidden user" if rev.contributor_deleted else "anonymous (IP)" if contributor.ip
+                    else "temporary account" if contributor.name.startswith("~") else "registered")
+            counts[(rev.timestamp[:7], kind)] += 1
+    header, *rows = page.tables["edits-per-month"]
+    months = sorted({month for month, _ in counts})
+    assert [row[0] for row in rows] == months
+    assert {(row[0], kind): int(value.replace(",", "")) for row in rows for kind, value in zip(header[1:], row[1:])
+            if value != "0"} == dict(counts)
+    assert "No errors: every record the jobs read was written." in (tmp_path / "report.html").read_text()
+
+    # The command writes the page into the output folder and prints its path.
+    copy = tmp_path / "copy"
+    shutil.copytree(samplewiki_output, copy)
+    assert cli.main(["report", str(copy)]) == 0
+    assert capsys.readouterr().out.strip() == str((copy / "report.html").resolve())
+
+
+def test_errors_are_counted_by_stage(tmp_path):
+    data = (SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2").read_bytes()
+    truncated = tmp_path / "samplewiki-20260101-pages-meta-history.xml.bz2"
+    truncated.write_bytes(data[:200_000])
+    output = tmp_path / "out"
+    assert cli.main(["run", "history", "--workers", "1", "--input", str(truncated), "--output", str(output)]) == 0
+    page = report_of(output, tmp_path)
+    assert page.tables["errors"] == [["job", "stage", "error type", "rows", "records dropped", "kept after repair"],
+                                     ["history", "read", "truncated-input", "1", "1", "0"]]
+    assert page.tables["errors-by-stage"][1:] == [["history / read", "1"]]
+
+
+@pytest.fixture(scope="module")
+def full_output(samplewiki_output, tmp_path_factory) -> Path:
+    """samplewiki's output plus editor_activity, knowledge_gaps and citations shaped as issues 3-5 state.
+
+    Those jobs are being built in parallel; these tables follow the columns their issues list, so the
+    sections are exercised now and switch to real data when the datasets land.
+    """
+    output = tmp_path_factory.mktemp("full") / "out"
+    shutil.copytree(samplewiki_output, output)
+    months = ["2025-10", "2025-11", "2025-12"]
+    activity = [  # totals (no type, no level), then per editor type, then per activity level
+        *[dict(time_bucket=m, editor_type=None, activity_level=None, editors=e, active_editors=a, very_active_editors=v,
+               new_active_editors=n, new_editor_retention=r)
+          for m, e, a, v, n, r in zip(months, [40, 44, 50], [12, 15, 11], [2, 3, 2], [3, 4, 1], [0.25, 0.1, None])],
+        *[dict(time_bucket=m, editor_type=t, activity_level=None, editors=e)
+          for m in months for t, e in (("user", 30), ("anonymous", 8), ("name_bot", 2))],
+        *[dict(time_bucket=m, editor_type=None, activity_level=lv, editors=e)
+          for m in months for lv, e in (("1-4", 28), ("5-24", 9), ("25-99", 2), ("100+", 1))],
+    ]
+    write_dataset(output, "editor_activity", pa.Table.from_pylist(activity, pa.schema([
+        ("time_bucket", pa.string()), ("editor_type", pa.string()), ("activity_level", pa.string()),
+        ("editors", pa.int64()), ("active_editors", pa.int64()), ("very_active_editors", pa.int64()),
+        ("new_active_editors", pa.int64()), ("new_editor_retention", pa.float64())])))
+    gaps = [dict(content_gap="gender", category=c, time_bucket=m, article_count=n, quality_score=q)
+            for m, rows in (("2025-11", (("male", 30, 0.5), ("female", 10, 0.7), ("unknown", 60, 0.2))),
+                            ("2025-12", (("male", 32, 0.5), ("female", 16, 0.6), ("unknown", 52, 0.3))))
+            for c, n, q in rows]
+    write_dataset(output, "knowledge_gaps", pa.Table.from_pylist(gaps))
+    cites = [dict(doi="10.5555/A", url=None, is_reuse=False), dict(doi="10.5555/a", url=None, is_reuse=True),
+             dict(doi="10.5555/a", url="https://doi.example/x", is_reuse=False),
+             dict(doi="10.5555/b", url="https://www.News.example/y", is_reuse=False),
+             dict(doi=None, url="http://news.example:8080/z?q=1", is_reuse=False),
+             dict(doi=None, url="not a url", is_reuse=False)]
+    write_dataset(output, "citations", pa.Table.from_pylist(cites, pa.schema([
+        ("doi", pa.string()), ("url", pa.string()), ("is_reuse", pa.bool_())])))
+    return output
+
+
+def test_sections_of_datasets_being_built_appear_with_their_numbers(full_output, tmp_path):
+    page = report_of(full_output, tmp_path)
+    assert page.sections == ["datasets", "errors", "edits", "editor-activity", "knowledge-gaps", "citations"]
+    assert page.tables["active-editors"] == [["", "active editors", "very active editors", "new active editors"],
+                                             ["2025-10", "12", "2", "3"], ["2025-11", "15", "3", "4"],
+                                             ["2025-12", "11", "2", "1"]]
+    assert page.tables["new-editor-retention"][1:] == [["2025-10", "0.25"], ["2025-11", "0.1"]]
+    assert page.tables["editors-by-editor-type"][0] == ["", "anonymous", "name_bot", "user"]
+    assert page.tables["editors-by-editor-type"][1] == ["2025-10", "8", "2", "30"]
+    assert page.tables["editors-by-activity-level"][0] == ["", "1-4", "5-24", "25-99", "100+"]
+    assert page.tables["editors-by-activity-level"][3] == ["2025-12", "28", "9", "2", "1"]
+    assert page.tables["gap-share-gender"] == [["", "unknown", "male", "female"], ["2025-11", "0.6", "0.3", "0.1"],
+                                               ["2025-12", "0.52", "0.32", "0.16"]]
+    assert page.tables["gap-quality-gender"][1:] == [["unknown", "0.3"], ["male", "0.5"], ["female", "0.6"]]
+    assert page.tables["top-dois"][1:] == [["10.5555/a", "2"], ["10.5555/b", "1"]]
+    assert page.tables["top-hosts"][1:] == [["news.example", "2"], ["doi.example", "1"]]
+
+
+def test_report_renders_in_headless_chromium(full_output, tmp_path):
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail("Debian's chromium and chromium-driver are needed: apt-get install chromium chromium-driver "
+                    "(.ci/run does)")
+    from matplotlib.image import imread
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    path = write_report(full_output, tmp_path / "report.html")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        driver.get(path.as_uri())
+        facts = driver.execute_script("""
+            const box = e => { const r = e.getBoundingClientRect();
+                               return {x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height}; };
+            return {
+              sections: [...document.querySelectorAll('main > section > h2')].map(h => h.textContent),
+              charts: [...document.querySelectorAll('figure.chart')].map(f => ({
+                  key: f.dataset.chart, svg: box(f.querySelector('svg')),
+                  marks: f.querySelectorAll('svg path, svg rect, svg use').length,
+                  labels: [...f.querySelectorAll('svg text')].map(t => t.textContent)})),
+              resources: performance.getEntriesByType('resource').map(r => r.name),
+              scripts: document.scripts.length,
+              height: document.documentElement.scrollHeight};""")
+        driver.set_window_size(1100, facts["height"] + 200)
+        screenshot = tmp_path / "report.png"
+        driver.save_screenshot(str(screenshot))
+    finally:
+        driver.quit()
+    assert facts["sections"] == ["Datasets", "Errors by stage", "Edits over time", "Editor activity", "Knowledge gaps",
+                                 "Top cited DOIs and domains"]
+    assert facts["resources"] == [] and facts["scripts"] == 0  # nothing is fetched when the page is viewed
+    assert [c["key"] for c in facts["charts"]] == [
+        "dataset-rows", "edits-per-month", "reverted-share", "active-editors", "new-editor-retention",
+        "editors-by-editor-type", "editors-by-activity-level", "gap-share-gender", "gap-quality-gender",
+        "top-dois", "top-hosts"]
+    pixels = imread(screenshot)
+    for chart in facts["charts"]:
+        box = chart["svg"]
+        assert box["w"] >= 600 and box["h"] >= 120, chart  # laid out at the page's width, not collapsed
+        assert chart["marks"] >= 10 and chart["labels"], chart  # axes, ticks and bars or lines were drawn
+        # The chart's area of the screenshot holds a drawing: many distinct colours, not a blank box.
+        region = pixels[int(box["y"]):int(box["y"] + box["h"]), int(box["x"]):int(box["x"] + box["w"]), :3]
+        assert region.shape[0] > 100, chart
+        colours = {tuple(p) for p in (region.reshape(-1, 3) * 255).astype(int)[::7].tolist()}
+        assert len(colours) >= 8, chart
+    edits = next(c for c in facts["charts"] if c["key"] == "edits-per-month")
+    assert {"registered", "anonymous (IP)", "temporary account", "2024-03"} <= set(edits["labels"])

@@ -1,0 +1,53 @@
+"""Columns of `revisions` that need a page's other revisions: byte diffs and identity reverts.
+
+Both the XML path (one page streamed at a time) and the events path (a page's revision metadata
+grouped after reading) call these on the metadata rows of one page, so the rules are the same.
+"""
+from __future__ import annotations
+
+from transforms.reverts import identity_reverts
+
+
+def add_byte_diffs(rows: list[dict], parent_bytes_from_source: dict[int, int] | None = None) -> None:
+    """Sets `revision_text_bytes_diff` on each row of one page, as mediawiki_history does.
+
+    No parent: the diff is the size. Parent among the rows: size minus the parent's size. Otherwise the
+    parent's size the source itself carried (event dumps give it), else null.
+
+    Args:
+        rows: `revisions` rows of one page (revision_id, revision_parent_id, revision_text_bytes).
+        parent_bytes_from_source: revision id -> its parent's size, as stated by the source.
+    """
+    sizes = {row["revision_id"]: row["revision_text_bytes"] for row in rows}
+    stated = parent_bytes_from_source or {}
+    for row in rows:
+        size = row["revision_text_bytes"]
+        parent = row["revision_parent_id"]
+        if size is None:
+            diff = None
+        elif parent is None or parent <= 0:
+            diff = size
+        else:
+            parent_size = sizes.get(parent)
+            if parent_size is None:
+                parent_size = stated.get(row["revision_id"])
+            diff = None if parent_size is None else size - parent_size
+        row["revision_text_bytes_diff"] = diff
+
+
+def add_identity_reverts(rows: list[dict]) -> None:
+    """Sets the four identity-revert columns on each row of one page (see transforms/reverts.py).
+
+    Rows need revision_id, revision_timestamp (epoch seconds), revision_parent_id, revision_text_sha1.
+    """
+    infos = identity_reverts(
+        [row["revision_id"] for row in rows],
+        [row["revision_timestamp"] for row in rows],
+        [row["revision_parent_id"] for row in rows],
+        [row["revision_text_sha1"] for row in rows],
+    )
+    for row, info in zip(rows, infos):
+        row["revision_is_identity_revert"] = info.is_revert
+        row["revision_is_identity_reverted"] = info.is_reverted
+        row["revision_first_identity_reverting_revision_id"] = info.first_reverting_revision_id
+        row["revision_seconds_to_identity_revert"] = info.seconds_to_revert
