@@ -36,6 +36,7 @@ import tempfile
 import time
 import urllib.request
 import zipfile
+from urllib.request import pathname2url
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -223,7 +224,7 @@ def write_manifest_jar(target: Path, main_class: str, jars: list[Path]) -> None:
         lines = [line[:72]] + [" " + line[i : i + 71] for i in range(72, len(line), 71)]
         return "\r\n".join(lines)
 
-    classpath = " ".join(os.path.relpath(jar, target.parent) for jar in jars)
+    classpath = " ".join(pathname2url(os.path.relpath(jar, target.parent)) for jar in jars)
     manifest = "\r\n".join([
         "Manifest-Version: 1.0",
         header("Main-Class", main_class),
@@ -284,7 +285,16 @@ def running_cluster(name: str, cache: Path | None = None) -> Cluster | None:
         cluster = Cluster(**json.loads(state.read_text()))
     except (OSError, ValueError, TypeError):
         return None
-    return cluster if cluster.pids and all(_alive(pid) for pid in cluster.pids) else None
+    alive = cluster.pids and all(_alive(pid) and _runs_in(pid, cluster.folder) for pid in cluster.pids)
+    return cluster if alive else None
+
+
+def _runs_in(pid: int, folder: str) -> bool:
+    """Whether the process works in the cluster's folder (so an id reused since is never stopped)."""
+    try:
+        return os.path.samefile(os.readlink(f"/proc/{pid}/cwd"), folder)
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:

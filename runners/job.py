@@ -216,7 +216,7 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         | "SaveInputs" >> beam.Map(lambda items, path: write_json(path, items), join(staging, "inputs.json"))
     )
 
-    if getattr(profile, "dry_run", False):
+    if profile.dry_run:
         return _specify_only(spec, pipeline, profile, run_id, out, err)
 
     printer = ProgressPrinter(spec.pipeline, progress_dir, err, spec.progress)

@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from runners import clusters
-from tests.jobs import JOBS, read_all, run_cli, run_job, upload_inputs
+from tests.jobs import JOBS, read_all, run_job, upload_inputs
 
 pytestmark = pytest.mark.cluster
 

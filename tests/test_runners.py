@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+import zipfile
 
 import pytest
 from apache_beam.io.filesystems import FileSystems
 
-from runners import dataflow_spec
+from runners import clusters, dataflow_spec
 from runners.profiles import ProfileError, build_profile
 from tests.conftest import SAMPLE_DUMPS
 from tests.jobs import JOB_INPUTS, JOBS, read_all, run_cli, run_job, upload_inputs
@@ -86,3 +87,25 @@ def test_job_specification_check_names_what_is_missing():
         "the pipeline is not staged at 'gs://b/s/pipeline.pb'",
         "package workflow.tar.gz is not staged",
     ]
+
+
+def test_job_server_manifest_names_the_newest_of_each_library(tmp_path):
+    spark, beam = tmp_path / "spark" / "jars", tmp_path / "beam" / "lib"
+    for folder, names in ((spark, ["guava-14.0.1.jar", "jackson-core-2.15.2.jar", "spark-core_2.12-3.5.7.jar"]),
+                          (beam, ["guava-33.3.1-android.jar", "jackson-core-2.15.0.jar", "beam-runners-spark-3-2.62.0.jar"])):
+        folder.mkdir(parents=True)
+        for name in names:
+            (folder / name).write_bytes(b"")
+    jars = clusters.classpath_jars(sorted(beam.glob("*.jar")), sorted(spark.glob("*.jar")))
+    assert sorted(jar.name for jar in jars) == [
+        "beam-runners-spark-3-2.62.0.jar", "guava-33.3.1-android.jar", "jackson-core-2.15.2.jar", "spark-core_2.12-3.5.7.jar"]
+    target = tmp_path / "beam" / "job-server.jar"
+    clusters.write_manifest_jar(target, "org.apache.beam.runners.spark.SparkJobServerDriver", jars)
+    with zipfile.ZipFile(target) as jar:
+        raw = jar.read("META-INF/MANIFEST.MF").decode()
+    assert all(len(line.encode()) <= 72 for line in raw.split("\r\n"))
+    headers = dict(line.split(": ", 1) for line in raw.replace("\r\n ", "").strip().split("\r\n"))
+    assert headers["Main-Class"] == "org.apache.beam.runners.spark.SparkJobServerDriver"
+    assert "lib/guava-33.3.1-android.jar" in headers["Class-Path"].split()
+    assert "../spark/jars/spark-core_2.12-3.5.7.jar" in headers["Class-Path"].split()
+    assert "java.base/java.nio" in headers["Add-Opens"].split()
