@@ -169,8 +169,11 @@ def _fetch_pypi_distribution(cache: Path, package: str, version: str, home: Path
             shutil.move(str(staging / target), str(home / target))
 
 
-def _maven(cache: Path, artifacts: list[str], folder: Path, transitive: bool) -> bool:
-    """Copies Maven artifacts (group:artifact:version) and, if asked, their dependencies into `folder`."""
+def _maven(cache: Path, artifacts: list[str], folder: Path, transitive: bool) -> str | None:
+    """Copies Maven artifacts (group:artifact:version) and, if asked, their dependencies into `folder`.
+
+    Returns None when it worked, else the end of Maven's output.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     dependencies = "".join(
         "<dependency><groupId>{}</groupId><artifactId>{}</artifactId><version>{}</version></dependency>".format(
@@ -182,7 +185,10 @@ def _maven(cache: Path, artifacts: list[str], folder: Path, transitive: bool) ->
         (Path(work) / "pom.xml").write_text(pom)
         command = ["mvn", "-q", "-B", "-f", str(Path(work) / "pom.xml"), "dependency:copy-dependencies",
                    f"-DoutputDirectory={folder}", "-DincludeScope=runtime", f"-DexcludeTransitive={str(not transitive).lower()}"]
-        return subprocess.run(command, capture_output=True, text=True).returncode == 0
+        result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode == 0:
+        return None
+    return "\n".join((result.stdout + result.stderr).splitlines()[-LOG_TAIL_LINES:])
 
 
 def _fetch_job_server(cache: Path, runner: str, provided_jars: list[Path]) -> None:
@@ -191,7 +197,7 @@ def _fetch_job_server(cache: Path, runner: str, provided_jars: list[Path]) -> No
     target = job_server_jar(cache, runner)
     folder = target.parent
     shutil.rmtree(folder, ignore_errors=True)
-    if _maven(cache, [f"org.apache.beam:{shaded}:{BEAM_VERSION}"], folder / "official", transitive=False):
+    if _maven(cache, [f"org.apache.beam:{shaded}:{BEAM_VERSION}"], folder / "official", transitive=False) is None:
         (jar,) = (folder / "official").glob("*.jar")
         jar.rename(target)
         return
@@ -199,9 +205,10 @@ def _fetch_job_server(cache: Path, runner: str, provided_jars: list[Path]) -> No
     lib = folder / "lib"
     artifacts = [f"org.apache.beam:{runner_artifact}:{BEAM_JAVA_FALLBACK}",
                  f"org.apache.beam:beam-runners-java-job-service:{BEAM_JAVA_FALLBACK}"]
-    if not _maven(cache, artifacts, lib, transitive=True):
+    failure = _maven(cache, artifacts, lib, transitive=True)
+    if failure is not None:
         shutil.rmtree(folder, ignore_errors=True)
-        raise ClusterError(f"Maven Central has neither {shaded}:{BEAM_VERSION} nor {', '.join(artifacts)}")
+        raise ClusterError(f"Maven Central has neither {shaded}:{BEAM_VERSION} nor {', '.join(artifacts)}:\n{failure}")
     write_manifest_jar(target, main_class, classpath_jars(sorted(lib.glob("*.jar")), provided_jars))
 
 
