@@ -9,11 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REAL
+from tests.test_splits import rows_of
 from transforms import bz2blocks
 from transforms.dump_inputs import describe_input
 from transforms.dumpfiles import DamagedInputError, TruncatedInputError
-from transforms.history import history_rows
-from transforms.problems import Problem
 from transforms.splits import DumpSplit, plan_splits, read_split
 
 # Single-stream files of several blocks, and a multistream file read without its index (21 streams).
@@ -22,16 +21,6 @@ PLAIN_FILES = [
     ("pages-articles/mwbzutils__sample-pages-articles.xml.bz2", "20191201"),
     ("multistream/DERIVED__ltgwiki-2017-pages-articles-multistream.xml.bz2", "20170101"),
 ]
-
-
-def rows_of(split: DumpSplit) -> list[tuple]:
-    found = []
-    with read_split(split, lambda page, source: history_rows(page, is_history=False)) as reader:
-        for item in reader:
-            assert not isinstance(item, Problem), item
-            dataset, row = item
-            found.append((dataset, tuple(sorted(row.items()))))
-    return found
 
 
 @pytest.fixture(scope="module", params=PLAIN_FILES, ids=lambda p: p[0].split("/")[-1][:40])
