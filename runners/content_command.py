@@ -5,7 +5,7 @@ import argparse
 
 from pipelines import content
 from runners.job import JobSpec, RecordCount, run_job
-from runners.profiles import build_profile
+from runners.profiles import profile_from_args
 from runners.xml_jobs import add_xml_input_arguments, job_options, plan_inputs, resume_inputs
 from transforms.content import DEFAULT_MAX_PAGE_BYTES, DEFAULT_PAGE_SECONDS, ContentOptions
 from transforms.dumpfiles import UnusableInputError
@@ -47,6 +47,7 @@ def content_options(args: argparse.Namespace) -> ContentOptions:
 
 
 def run(args, beam_args: list[str]) -> int:
+    profile = profile_from_args(args, beam_args, content.NAME)
     inputs = plan_inputs(args)
     for source in inputs:
         if source.kind.startswith("stub-"):
@@ -76,5 +77,5 @@ def run(args, beam_args: list[str]) -> int:
         max_error_rate=args.max_error_rate,
         records=records,
     )
-    outcome = run_job(spec, build_profile(args.runner, beam_args, workers=args.workers))
+    outcome = run_job(spec, profile)
     return outcome.exit_code

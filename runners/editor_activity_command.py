@@ -9,7 +9,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipelines import editor_activity
 from runners.job import JobSpec, records_progress, run_job
-from runners.profiles import build_profile
+from runners.profiles import profile_from_args
 from transforms.dumpfiles import UnusableInputError
 from transforms.read_dataset import list_dataset_files
 
@@ -90,4 +90,4 @@ def run(args, beam_args: list[str]) -> int:
         records=(("revisions-read", "revisions-dropped", None, "edits-unattributed"),),
         progress=records_progress,
     )
-    return run_job(spec, build_profile(args.runner, beam_args, workers=args.workers)).exit_code
+    return run_job(spec, profile_from_args(args, beam_args, editor_activity.NAME)).exit_code

@@ -5,7 +5,7 @@ import sys
 
 from pipelines import events
 from runners.job import JobSpec, records_progress, run_job
-from runners.profiles import build_profile
+from runners.profiles import profile_from_args
 from transforms.dumpfiles import UnusableInputError
 from transforms.event_inputs import describe_event_input
 from transforms.rows import Partition
@@ -56,4 +56,4 @@ def run(args, beam_args: list[str]) -> int:
                  ("events-read", "events-dropped", "events")),
         progress=records_progress,
     )
-    return run_job(spec, build_profile(args.runner, beam_args, workers=args.workers)).exit_code
+    return run_job(spec, profile_from_args(args, beam_args, events.NAME)).exit_code

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pipelines import history
 from runners.job import JobSpec, run_job
-from runners.profiles import build_profile
+from runners.profiles import profile_from_args
 from runners.xml_jobs import add_xml_input_arguments, job_options, plan_inputs, resume_inputs
 from transforms.rows import Partition
 
@@ -19,6 +19,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, beam_args: list[str]) -> int:
+    profile = profile_from_args(args, beam_args, history.NAME)
     inputs = plan_inputs(args)
     if args.resume:
         inputs = resume_inputs(inputs, args.output, history.DATASETS)
@@ -37,5 +38,5 @@ def run(args, beam_args: list[str]) -> int:
         max_error_rate=args.max_error_rate,
         records=(("pages-read", "pages-dropped", "pages"), ("revisions-read", "revisions-dropped", None)),
     )
-    outcome = run_job(spec, build_profile(args.runner, beam_args, workers=args.workers))
+    outcome = run_job(spec, profile)
     return outcome.exit_code

@@ -7,7 +7,7 @@ import sys
 
 from pipelines import wikidata
 from runners.job import JobSpec, records_progress, run_job
-from runners.profiles import build_profile
+from runners.profiles import profile_from_args
 from runners.text_jobs import add_text_input_arguments, head_lines, job_options, skip_complete, unique_paths
 from transforms.dump_inputs import SNAPSHOT, snapshot_from_name
 from transforms.dumpfiles import UnusableInputError
@@ -74,4 +74,4 @@ def run(args, beam_args: list[str]) -> int:
         progress=records_progress,
         records=(("entities-read", "entities-dropped", "wikidata_entities"),),
     )
-    return run_job(spec, build_profile(args.runner, beam_args, workers=args.workers)).exit_code
+    return run_job(spec, profile_from_args(args, beam_args, wikidata.NAME)).exit_code

@@ -20,7 +20,7 @@ def add_xml_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dump-kind", metavar="KIND",
                         help="dump kind when the file name does not tell it (pages-meta-history, pages-articles, ...)")
     parser.add_argument("--split-size-mb", type=float, default=DEFAULT_SPLIT_BYTES / 2**20, metavar="MB",
-                        help="compressed megabytes per parallel split of a multistream file (default %(default)g)")
+                        help="compressed megabytes per parallel split of a .bz2 file (default %(default)g)")
 
 
 def plan_inputs(args: argparse.Namespace) -> list[DumpInput]:
