@@ -8,7 +8,8 @@ import sys
 from pipelines import pageviews
 from runners.job import JobSpec, records_progress, run_job
 from runners.profiles import profile_from_args
-from runners.text_jobs import add_text_input_arguments, head_lines, job_options, unique_paths
+from runners.inputs import job_options, unique_paths
+from runners.text_jobs import add_text_input_arguments, head_lines
 from transforms.dumpfiles import UnusableInputError
 from transforms.lines import TextInput, describe_text_input
 from transforms.pageview_files import COMPLETE, DEFAULT_BUCKETS, HOURLY, file_kind, month_of
