@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_OUT ?= demo-output
 
-.PHONY: demo test venv clean samplewiki docs bench-tools
+.PHONY: demo test venv clean samplewiki docs bench-tools fetch-runners cluster-flink cluster-flink-stop cluster-spark cluster-spark-stop
 
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,gcp]'
 	touch $@
 
 venv: $(VENV)/.installed
@@ -17,12 +17,30 @@ venv: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(PY) -m runners.demo --output $(DEMO_OUT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed fetch-runners
 	$(PY) -m pytest -q
 
 # The baselines the benchmarks compare with (wikiextractor, mwparserfromhell): the dev extra, not needed by tests.
 bench-tools: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
+
+# Flink and Spark (from PyPI), Beam's job servers (Maven Central) and Prism (Go module proxy), fetched
+# once into $$WIKIDUMPS_CACHE (default ~/.cache/wikidumps); the cluster tests and runner profiles use them.
+fetch-runners: $(VENV)/.installed
+	$(PY) -m runners.clusters fetch all
+
+# A Flink (JobManager + TaskManager) or Spark (master + worker) cluster on 127.0.0.1 for `--runner flink|spark`.
+cluster-flink: $(VENV)/.installed
+	$(PY) -m runners.clusters start flink
+
+cluster-flink-stop: $(VENV)/.installed
+	$(PY) -m runners.clusters stop flink
+
+cluster-spark: $(VENV)/.installed
+	$(PY) -m runners.clusters start spark
+
+cluster-spark-stop: $(VENV)/.installed
+	$(PY) -m runners.clusters stop spark
 
 # Rewrites the committed sample dumps from the deterministic generator.
 samplewiki: $(VENV)/.installed

@@ -25,7 +25,8 @@ setup(
     ],
     package_data={"transforms": ["data/*.tsv"]},
     extras_require={
-        "gcp": ["google-cloud-storage>=2.10"],
+        # gs:// inputs and outputs (Beam's GCS file system) and the Dataflow runner.
+        "gcp": ["apache-beam[gcp]>=2.60", "google-cloud-storage>=2.10"],
         # The emulator and Selenium serve the gs:// and report tests (a real GCS API and Debian's Chromium).
         "test": ["pytest>=7.4", "hypothesis>=6.80", "google-cloud-storage>=2.10", "gcp-storage-emulator>=2026.7.19",
                  "selenium>=4.11"],

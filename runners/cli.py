@@ -22,7 +22,7 @@ from runners import (  # noqa: E402
     report_command,
     wikidata_command,
 )
-from runners.profiles import RUNNERS  # noqa: E402
+from runners.profiles import RUNNERS, ProfileError  # noqa: E402
 from transforms.dumpfiles import UnusableInputError  # noqa: E402
 
 RUN_COMMANDS = {
@@ -45,8 +45,13 @@ OTHER_COMMANDS = {
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """Options every `run` job takes; unknown options are passed to Beam."""
-    parser.add_argument("--runner", default="local", choices=RUNNERS, help="runner profile (default: local)")
-    parser.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: one per core)")
+    parser.add_argument("--runner", default="local", choices=RUNNERS,
+                        help="runner profile (default: local; see docs/runners.md)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="parallel workers: local processes (default: one per core), Flink/Spark parallelism "
+                             "(default 2), Dataflow's maximum number of workers")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="with --runner dataflow: write and check the job specification, start no job")
     parser.add_argument("--max-error-rate", type=float, default=0.01, metavar="RATE",
                         help="fail when more than this share of records is bad (default %(default)g)")
     parser.add_argument("--resume", action="store_true",
@@ -83,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args, beam_args)
     except UnusableInputError as exc:
         print(f"wikidumps: error: {exc.path}: {exc.reason}", file=sys.stderr)
+        return 2
+    except ProfileError as exc:
+        print(f"wikidumps: error: {exc}", file=sys.stderr)
         return 2
 
 

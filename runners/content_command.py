@@ -5,11 +5,11 @@ import argparse
 
 from pipelines import content
 from runners.job import JobSpec, RecordCount, run_job
-from runners.profiles import build_profile
-from runners.xml_jobs import add_xml_input_arguments, job_options, plan_inputs, resume_inputs
+from runners.inputs import job_options, resume_inputs
+from runners.profiles import profile_from_args
+from runners.xml_jobs import add_xml_input_arguments, dump_partition, plan_inputs
 from transforms.content import DEFAULT_MAX_PAGE_BYTES, DEFAULT_PAGE_SECONDS, ContentOptions
 from transforms.dumpfiles import UnusableInputError
-from transforms.rows import Partition
 
 HELP = "XML dumps -> plain_text, sections, citations, links, article_quality (one scan per page)"
 DESCRIPTION = (
@@ -47,13 +47,14 @@ def content_options(args: argparse.Namespace) -> ContentOptions:
 
 
 def run(args, beam_args: list[str]) -> int:
+    profile = profile_from_args(args, beam_args, content.NAME)
     inputs = plan_inputs(args)
     for source in inputs:
         if source.kind.startswith("stub-"):
             raise UnusableInputError(source.path, "a stub dump carries no page text; the content job needs "
                                                   "pages-articles, pages-meta-current or pages-meta-history")
     if args.resume:
-        inputs = resume_inputs(inputs, args.output, content.DATASETS)
+        inputs = resume_inputs(inputs, args.output, content.DATASETS, dump_partition)
         if not inputs:
             return 0
     options = content_options(args)
@@ -70,11 +71,11 @@ def run(args, beam_args: list[str]) -> int:
         make_config=lambda progress_dir: content.ContentConfig(tuple(inputs), options, split_bytes, progress_dir),
         datasets=content.DATASETS,
         inputs=inputs,
-        partitions=[Partition(source.wiki_db, source.snapshot) for source in inputs],
+        partitions=[dump_partition(source) for source in inputs],
         output=args.output,
         options=job_options(args, beam_args),
         max_error_rate=args.max_error_rate,
         records=records,
     )
-    outcome = run_job(spec, build_profile(args.runner, beam_args, workers=args.workers))
+    outcome = run_job(spec, profile)
     return outcome.exit_code

@@ -8,8 +8,9 @@ from collections import defaultdict
 from apache_beam.io.filesystems import FileSystems
 
 from pipelines import editor_activity
+from runners.inputs import job_options
 from runners.job import JobSpec, records_progress, run_job
-from runners.profiles import build_profile
+from runners.profiles import profile_from_args
 from transforms.dumpfiles import UnusableInputError
 from transforms.read_dataset import list_dataset_files
 
@@ -85,9 +86,9 @@ def run(args, beam_args: list[str]) -> int:
         inputs=files,
         partitions=partitions,
         output=args.output,
-        options={key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args},
+        options=job_options(args, beam_args),
         max_error_rate=args.max_error_rate,
         records=(("revisions-read", "revisions-dropped", None, "edits-unattributed"),),
         progress=records_progress,
     )
-    return run_job(spec, build_profile(args.runner, beam_args, workers=args.workers)).exit_code
+    return run_job(spec, profile_from_args(args, beam_args, editor_activity.NAME)).exit_code

@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 
 from pipelines import events
+from runners.inputs import job_options, unique_paths
 from runners.job import JobSpec, records_progress, run_job
-from runners.profiles import build_profile
-from transforms.dumpfiles import UnusableInputError
+from runners.profiles import profile_from_args
 from transforms.event_inputs import describe_event_input
 from transforms.rows import Partition
 
@@ -34,13 +34,8 @@ def run(args, beam_args: list[str]) -> int:
         print("wikidumps: error: --resume is not supported by the events job: an event file's partitions are "
               "known only once it has been read", file=sys.stderr)
         return 2
-    seen = set()
-    inputs = []
-    for order, path in enumerate(args.input):
-        if path in seen:
-            raise UnusableInputError(path, "given twice")
-        seen.add(path)
-        inputs.append(describe_event_input(path, order, snapshot=args.snapshot, wiki_db=args.wiki_db))
+    inputs = [describe_event_input(path, order, snapshot=args.snapshot, wiki_db=args.wiki_db)
+              for order, path in enumerate(unique_paths(args.input))]
     spec = JobSpec(
         pipeline=events.NAME,
         build=events.build,
@@ -49,11 +44,11 @@ def run(args, beam_args: list[str]) -> int:
         inputs=inputs,
         partitions=sorted({Partition(source.wiki_db, source.snapshot) for source in inputs}, key=lambda p: p.path),
         output=args.output,
-        options={key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args},
+        options=job_options(args, beam_args),
         max_error_rate=args.max_error_rate,
         records=(("records-read", "records-dropped", None),
                  ("revisions-read", "revisions-dropped", "revisions", "revisions-duplicate"),
                  ("events-read", "events-dropped", "events")),
         progress=records_progress,
     )
-    return run_job(spec, build_profile(args.runner, beam_args, workers=args.workers)).exit_code
+    return run_job(spec, profile_from_args(args, beam_args, events.NAME)).exit_code

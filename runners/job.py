@@ -230,6 +230,9 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         | "SaveInputs" >> beam.Map(lambda items, path: write_json(path, items), join(staging, "inputs.json"))
     )
 
+    if profile.dry_run:
+        return _specify_only(spec, pipeline, profile, run_id, out, err)
+
     printer = ProgressPrinter(spec.pipeline, progress_dir, err, spec.progress)
     printer.start()
     try:
@@ -277,6 +280,23 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         print(f"warning: counts do not add up: {json.dumps(accounting)}", file=err)
     _print_summary(spec, outcome, time.monotonic() - clock, out)
     return outcome
+
+
+def _specify_only(spec: JobSpec, pipeline, profile, run_id: str, out, err) -> JobOutcome:
+    """`--dry-run`: the runner writes the job specification instead of starting the job; check it."""
+    from runners.dataflow_spec import check_job_file
+
+    pipeline.run()
+    location = profile.template_location
+    summary, problems = check_job_file(location, [f"Write_{name}" for name in spec.datasets])
+    for problem in problems:
+        print(f"error: {location}: {problem}", file=err)
+    if problems:
+        return JobOutcome(1, run_id, messages=problems)
+    print(f"wikidumps {spec.pipeline}: Dataflow job specification written to {location} (no job started)", file=out)
+    for line in summary:
+        print(f"  {line}", file=out)
+    return JobOutcome(0, run_id)
 
 
 def _account(spec: JobSpec, counters: dict, staged: dict) -> tuple[dict, list[str]]:

@@ -7,8 +7,9 @@ import sys
 
 from pipelines import pageviews
 from runners.job import JobSpec, records_progress, run_job
-from runners.profiles import build_profile
-from runners.text_jobs import add_text_input_arguments, head_lines, job_options, unique_paths
+from runners.profiles import profile_from_args
+from runners.inputs import job_options, unique_paths
+from runners.text_jobs import add_text_input_arguments, head_lines
 from transforms.dumpfiles import UnusableInputError
 from transforms.lines import TextInput, describe_text_input
 from transforms.pageview_files import COMPLETE, DEFAULT_BUCKETS, HOURLY, file_kind, month_of
@@ -74,4 +75,4 @@ def run(args, beam_args: list[str]) -> int:
         progress=records_progress,
         records=(("lines-read", "lines-dropped", None),),
     )
-    return run_job(spec, build_profile(args.runner, beam_args, workers=args.workers)).exit_code
+    return run_job(spec, profile_from_args(args, beam_args, pageviews.NAME)).exit_code

@@ -1,23 +1,53 @@
-"""Runner profiles: each `--runner` name is a runner plus Beam options; any Beam option given overrides them."""
+"""Runner profiles: each `--runner` name is a Beam runner plus default options; any Beam option given on
+the command line overrides them (docs/runners.md shows each with an example).
+
+- local: Beam's FnApiRunner, one worker process per core.
+- flink: Beam's Flink runner; a job server (the jar fetched by `make fetch-runners`) submits to the
+  cluster that `make cluster-flink` started, else to a Flink mini cluster inside the job server.
+- spark: Beam's Spark runner likewise, on the `make cluster-spark` standalone cluster, else Spark local.
+- prism: Beam's Go runner, built by `make fetch-runners`, started by each job.
+- dataflow: Google Cloud Dataflow; `--dry-run` writes and checks the job specification instead of
+  starting the job.
+
+On flink, spark and prism the Python code runs in LOOPBACK worker processes that the `wikidumps`
+command starts on this machine, one per parallel slot; for workers on other machines give
+`--environment_type=PROCESS|EXTERNAL|DOCKER` with its `--environment_config`, and the project is then
+staged with `--setup_file` for them to install.
+"""
 from __future__ import annotations
 
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.transforms import environments
 
-RUNNERS = ("local",)
+from runners import clusters
+
+RUNNERS = ("local", "flink", "spark", "prism", "dataflow")
+SETUP_FILE = Path(__file__).resolve().parent.parent / "setup.py"
+DEFAULT_REGION = "us-central1"
+
+
+class ProfileError(Exception):
+    """The options do not make a runnable job on the chosen runner; the message says what to give."""
 
 
 @dataclass
 class Profile:
-    """What `beam.Pipeline(runner=..., options=...)` needs."""
+    """What `beam.Pipeline(runner=..., options=...)` needs, and whether the job is only to be specified."""
 
+    name: str
     runner: object
     options: PipelineOptions
+    dry_run: bool = False
+
+    @property
+    def template_location(self) -> str | None:
+        return self.options.get_all_options().get("template_location")
 
 
 def local_workers(requested: int | None) -> int:
@@ -35,10 +65,99 @@ def local_profile(beam_args: list[str], workers: int | None) -> Profile:
     if count > 1:
         command = f"{sys.executable} -m runners.local_worker"
         runner = FnApiRunner(default_environment=environments.SubprocessSDKEnvironment.from_command_string(command))
-    return Profile(runner, PipelineOptions([f"--direct_num_workers={count}", *beam_args]))
+    return Profile("local", runner, PipelineOptions([f"--direct_num_workers={count}", *beam_args]))
 
 
-def build_profile(runner: str, beam_args: list[str], *, workers: int | None = None) -> Profile:
+def _given(beam_args: list[str], option: str) -> bool:
+    return any(arg == option or arg.startswith(option + "=") for arg in beam_args)
+
+
+def _worker_options(beam_args: list[str], workers: int) -> list[str]:
+    """Python workers for a portable runner: local processes (LOOPBACK), unless the user chose others."""
+    if _given(beam_args, "--environment_type"):
+        return [f"--setup_file={SETUP_FILE}"] if SETUP_FILE.exists() and not _given(beam_args, "--setup_file") else []
+    # Beam's loopback worker pool starts each worker as `python` from PATH: make that this interpreter.
+    bin_dir = str(Path(sys.executable).parent)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    return ["--environment_type=LOOPBACK", "--experiments=use_loopback_process_worker",
+            f"--sdk_worker_parallelism={workers}"]
+
+
+def _cached(path: Path, what: str) -> str:
+    if not path.exists():
+        raise ProfileError(f"{path} is missing: run `make fetch-runners` (python -m runners.clusters fetch {what}) "
+                           "first, or give its option yourself")
+    return str(path)
+
+
+def flink_profile(beam_args: list[str], workers: int | None) -> Profile:
+    count = workers or 2
+    cluster = clusters.running_cluster("flink")
+    defaults = [f"--flink_version={clusters.FLINK_LINE}", f"--parallelism={count}",
+                f"--flink_master={cluster.master if cluster else '[local]'}"]
+    if not _given(beam_args, "--flink_job_server_jar") and not _given(beam_args, "--job_endpoint"):
+        defaults.append(f"--flink_job_server_jar={_cached(clusters.job_server_jar(clusters.cache_dir(), 'flink'), 'flink')}")
+    return Profile("flink", "FlinkRunner", PipelineOptions([*defaults, *_worker_options(beam_args, count), *beam_args]))
+
+
+def spark_profile(beam_args: list[str], workers: int | None) -> Profile:
+    count = workers or 2
+    cluster = clusters.running_cluster("spark")
+    defaults = [f"--spark_master_url={cluster.master if cluster else f'local[{count}]'}"]
+    if not _given(beam_args, "--spark_job_server_jar") and not _given(beam_args, "--job_endpoint"):
+        defaults.append(f"--spark_job_server_jar={_cached(clusters.job_server_jar(clusters.cache_dir(), 'spark'), 'spark')}")
+    return Profile("spark", "SparkRunner", PipelineOptions([*defaults, *_worker_options(beam_args, count), *beam_args]))
+
+
+def prism_profile(beam_args: list[str], workers: int | None) -> Profile:
+    defaults = []
+    if not _given(beam_args, "--prism_location"):
+        defaults.append(f"--prism_location={_cached(clusters.prism_binary(clusters.cache_dir()), 'prism')}")
+    options = [*defaults, *_worker_options(beam_args, workers or local_workers(None)), *beam_args]
+    return Profile("prism", "PrismRunner", PipelineOptions(options))
+
+
+def dataflow_profile(beam_args: list[str], workers: int | None, output: str | None, job: str,
+                     dry_run: bool) -> Profile:
+    """Dataflow: temp and staging folders beside a gs:// output, this project staged with --setup_file."""
+    if not (output or "").startswith("gs://"):
+        raise ProfileError("--runner dataflow writes where Dataflow's workers can: give --output gs://BUCKET/...")
+    defaults = [f"--region={DEFAULT_REGION}", f"--temp_location={output.rstrip('/')}/_dataflow/temp",
+                f"--staging_location={output.rstrip('/')}/_dataflow/staging",
+                # The Beam SDK is in Dataflow's worker image: nothing to stage or download for it.
+                "--sdk_location=container"]
+    if SETUP_FILE.exists():
+        defaults.append(f"--setup_file={SETUP_FILE}")
+    if workers:
+        defaults.append(f"--max_num_workers={workers}")
+    if dry_run and not _given(beam_args, "--template_location"):
+        defaults.append(f"--template_location={Path.cwd() / f'dataflow-{job}-job.json'}")
+    options = PipelineOptions([*defaults, *beam_args])
+    if not options.get_all_options().get("project"):
+        raise ProfileError("--runner dataflow needs --project PROJECT (the Google Cloud project to run in)")
+    return Profile("dataflow", "DataflowRunner", options, dry_run=dry_run)
+
+
+def build_profile(runner: str, beam_args: list[str], *, workers: int | None = None, output: str | None = None,
+                  job: str = "job", dry_run: bool = False) -> Profile:
+    """The profile for `--runner NAME`; `beam_args` (options wikidumps does not know) override its defaults."""
+    if dry_run and runner != "dataflow":
+        raise ProfileError("--dry-run builds a Dataflow job specification: use it with --runner dataflow")
     if runner == "local":
         return local_profile(beam_args, workers)
-    raise ValueError(f"unknown runner profile {runner!r}; choose from {', '.join(RUNNERS)}")
+    if runner == "flink":
+        return flink_profile(beam_args, workers)
+    if runner == "spark":
+        return spark_profile(beam_args, workers)
+    if runner == "prism":
+        return prism_profile(beam_args, workers)
+    if runner == "dataflow":
+        return dataflow_profile(beam_args, workers, output, job, dry_run)
+    raise ProfileError(f"unknown runner profile {runner!r}; choose from {', '.join(RUNNERS)}")
+
+
+def profile_from_args(args, beam_args: list[str], job: str) -> Profile:
+    """The profile for a `wikidumps run` command's parsed options (see cli.add_run_options)."""
+    return build_profile(args.runner, beam_args, workers=args.workers, output=args.output, job=job,
+                         dry_run=args.dry_run)

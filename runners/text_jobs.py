@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from transforms.datasets import complete_partitions
 from transforms.dumpfiles import DamagedInputError, UnusableInputError
 from transforms.lines import DEFAULT_SPLIT_BYTES, TextInput, read_head
 
@@ -16,15 +14,6 @@ def add_text_input_arguments(parser: argparse.ArgumentParser, what: str) -> None
     parser.add_argument("--split-size-mb", type=float, default=DEFAULT_SPLIT_BYTES / 2**20, metavar="MB",
                         help="megabytes per parallel split of an uncompressed file (compressed files are read "
                              "whole; default %(default)g)")
-
-
-def unique_paths(paths: list[str]) -> list[str]:
-    seen = set()
-    for path in paths:
-        if path in seen:
-            raise UnusableInputError(path, "given twice")
-        seen.add(path)
-    return paths
 
 
 def head_lines(source: TextInput, count: int = 3) -> list[str]:
@@ -40,21 +29,3 @@ def head_lines(source: TextInput, count: int = 3) -> list[str]:
     if len(head) == 1 << 16 and len(lines) > 1:
         lines = lines[:-1]  # the last one may be cut by the sniffing window
     return [line for line in lines if line.strip()][:count]
-
-
-def skip_complete(inputs: list[TextInput], output: str, datasets: tuple[str, ...], partition_of) -> list[TextInput]:
-    """`--resume`: inputs whose partition every dataset already has, complete, are not read again."""
-    done = None
-    for dataset in datasets:
-        partitions = complete_partitions(output, dataset)
-        done = partitions if done is None else done & partitions
-    remaining = [source for source in inputs if partition_of(source) not in (done or set())]
-    for source in inputs:
-        if source not in remaining:
-            print(f"skipping {source.path}: its partition is complete (--resume)", file=sys.stderr)
-    return remaining
-
-
-def job_options(args: argparse.Namespace, beam_args: list[str]) -> dict:
-    return {key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args}
-

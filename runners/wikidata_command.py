@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import dataclasses
 
-import sys
 
 from pipelines import wikidata
 from runners.job import JobSpec, records_progress, run_job
-from runners.profiles import build_profile
-from runners.text_jobs import add_text_input_arguments, head_lines, job_options, skip_complete, unique_paths
+from runners.profiles import profile_from_args
+from runners.inputs import job_options, resume_inputs, unique_paths
+from runners.text_jobs import add_text_input_arguments, head_lines
 from transforms.dump_inputs import SNAPSHOT, snapshot_from_name
 from transforms.dumpfiles import UnusableInputError
 from transforms.lines import TextInput, describe_text_input
@@ -55,9 +55,8 @@ def partition_of(source: TextInput) -> Partition:
 def run(args, beam_args: list[str]) -> int:
     inputs = plan_inputs(args)
     if args.resume:
-        inputs = skip_complete(inputs, args.output, wikidata.DATASETS, partition_of)
+        inputs = resume_inputs(inputs, args.output, wikidata.DATASETS, partition_of)
         if not inputs:
-            print("nothing to do: every partition is complete", file=sys.stderr)
             return 0
     config = wikidata.WikidataConfig(tuple(inputs), frozenset(args.wiki_db) if args.wiki_db else None,
                                      int(args.split_size_mb * 2**20))
@@ -74,4 +73,4 @@ def run(args, beam_args: list[str]) -> int:
         progress=records_progress,
         records=(("entities-read", "entities-dropped", "wikidata_entities"),),
     )
-    return run_job(spec, build_profile(args.runner, beam_args, workers=args.workers)).exit_code
+    return run_job(spec, profile_from_args(args, beam_args, wikidata.NAME)).exit_code

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from transforms.datasets import complete_partitions
+from runners.inputs import unique_paths
 from transforms.dump_inputs import DumpInput, describe_input
-from transforms.dumpfiles import UnusableInputError
 from transforms.rows import Partition
 from transforms.splits import DEFAULT_SPLIT_BYTES
 
@@ -20,42 +18,14 @@ def add_xml_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dump-kind", metavar="KIND",
                         help="dump kind when the file name does not tell it (pages-meta-history, pages-articles, ...)")
     parser.add_argument("--split-size-mb", type=float, default=DEFAULT_SPLIT_BYTES / 2**20, metavar="MB",
-                        help="compressed megabytes per parallel split of a multistream file (default %(default)g)")
+                        help="compressed megabytes per parallel split of a .bz2 file (default %(default)g)")
 
 
 def plan_inputs(args: argparse.Namespace) -> list[DumpInput]:
     """Describes every input, refusing unusable ones (UnusableInputError names the file)."""
-    seen = set()
-    inputs = []
-    for order, path in enumerate(args.input):
-        if path in seen:
-            raise UnusableInputError(path, "given twice")
-        seen.add(path)
-        inputs.append(describe_input(path, order, wiki_db=args.wiki_db, snapshot=args.snapshot, kind=args.dump_kind))
-    return inputs
+    return [describe_input(path, order, wiki_db=args.wiki_db, snapshot=args.snapshot, kind=args.dump_kind)
+            for order, path in enumerate(unique_paths(args.input))]
 
 
-def skip_complete_inputs(inputs: list[DumpInput], output: str, datasets: tuple[str, ...]) -> list[DumpInput]:
-    """`--resume`: inputs whose partitions every dataset already has, complete, are not read again."""
-    done = None
-    for dataset in datasets:
-        partitions = complete_partitions(output, dataset)
-        done = partitions if done is None else done & partitions
-    return [source for source in inputs if Partition(source.wiki_db, source.snapshot) not in (done or set())]
-
-
-def resume_inputs(inputs: list[DumpInput], output: str, datasets: tuple[str, ...], err=None) -> list[DumpInput]:
-    """`--resume`: the inputs still to read, saying which ones are skipped (on stderr)."""
-    err = err or sys.stderr
-    remaining = skip_complete_inputs(inputs, output, datasets)
-    for source in inputs:
-        if source not in remaining:
-            print(f"skipping {source.path}: its partition is complete (--resume)", file=err)
-    if not remaining:
-        print("nothing to do: every partition is complete", file=err)
-    return remaining
-
-
-def job_options(args: argparse.Namespace, beam_args: list[str]) -> dict:
-    """The command line as the manifests record it."""
-    return {key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args}
+def dump_partition(source: DumpInput) -> Partition:
+    return Partition(source.wiki_db, source.snapshot)

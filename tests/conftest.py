@@ -19,6 +19,11 @@ if str(ROOT) not in sys.path:
 from tests.gcs import gcs_emulator  # noqa: E402,F401  (a fixture for every test module)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "cluster: runs a job on a real Flink or Spark cluster, or on Prism "
+                            "(needs `make fetch-runners` first)")
+
+
 @pytest.fixture(scope="session")
 def real_data() -> Path:
     """The shared real dumps; tests using them skip, saying why, when the folder is not there."""

@@ -50,3 +50,11 @@ def test_every_command_has_help(capsys):
         except SystemExit as exit_:
             assert exit_.code == 0
         assert "usage: wikidumps" in capsys.readouterr().out
+
+
+def test_inspect_recognises_stub_dumps_by_their_content(real_data, capsys):
+    code, out, _ = inspect([real_data / "stub-meta-history/mwbzutils__sample-stubs.gz", "--json"], capsys)
+    assert code == 0
+    facts = json.loads(out)
+    assert facts["kind"] == "stub-meta-history (guessed from content)"
+    assert (facts["pages"], facts["revisions"]) == (20, 118)  # PROVENANCE.md: 20 pages, 118 revisions

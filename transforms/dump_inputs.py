@@ -123,19 +123,34 @@ def read_dumpstatus(path: str) -> dict | None:
     return None
 
 
-def sniff_dump(path: str) -> tuple[str, DumpReader, list[int]]:
+@dataclass
+class Sniffed:
+    """What the first pages of a file showed: per page, its revision count; whether texts were there."""
+
+    revision_counts: list[int]
+    texts_seen: int = 0
+    stubs_seen: int = 0
+
+
+def sniff_dump(path: str) -> tuple[str, DumpReader, Sniffed]:
     """Reads the beginning of a file: compression, and a reader that has parsed its first pages.
 
-    Returns the compression, the reader (header and siteinfo filled in) and the revision counts of the
-    pages it saw.
+    Returns the compression, the reader (header and siteinfo filled in) and what the first pages showed.
 
     Raises:
         UnusableInputError: when the file cannot be opened or is not a MediaWiki XML dump.
     """
-    revision_counts: list[int] = []
+    sniffed = Sniffed([])
 
     def count_revisions(page, _source=None):
-        revision_counts.append(sum(1 for _ in page.revisions))
+        count = 0
+        for revision in page.revisions:
+            count += 1
+            if revision.text is not None:
+                sniffed.texts_seen += 1
+            elif not revision.text_is_deleted:
+                sniffed.stubs_seen += 1  # no text and not deleted: the dump points at the text instead
+        sniffed.revision_counts.append(count)
         return iter(())
 
     with open_raw(path) as raw:
@@ -153,7 +168,7 @@ def sniff_dump(path: str) -> tuple[str, DumpReader, list[int]]:
             raise UnusableInputError(path, f"cannot decompress as {compression}: {exc}") from None
     if reader.header.export_version is None:
         raise UnusableInputError(path, "no <mediawiki> root element found")
-    return compression, reader, revision_counts
+    return compression, reader, sniffed
 
 
 def describe_input(path: str, input_order: int = 0, *, wiki_db: str | None = None, snapshot: str | None = None,
@@ -172,7 +187,7 @@ def describe_input(path: str, input_order: int = 0, *, wiki_db: str | None = Non
         UnusableInputError: with a one-line reason naming the file.
     """
     size = file_size(path)
-    compression, reader, revision_counts = sniff_dump(path)
+    compression, reader, sniffed = sniff_dump(path)
     siteinfo = reader.header.siteinfo
     resolved_wiki = (siteinfo and siteinfo.wiki_db) or wiki_db or wiki_db_from_base(siteinfo and siteinfo.base)
     if not resolved_wiki and strict:
@@ -190,10 +205,13 @@ def describe_input(path: str, input_order: int = 0, *, wiki_db: str | None = Non
     elif named := kind_from_name(path):
         kind, is_history = named
     else:
-        # Special:Export files and renamed dumps: a page with several revisions means a history export.
+        # Special:Export files and renamed dumps: a page with several revisions means a history export,
+        # revisions without text and not deleted mean stubs.
         guessed = True
-        is_history = any(count > 1 for count in revision_counts)
-        kind = "pages-meta-history" if is_history else "pages-meta-current"
+        is_history = any(count > 1 for count in sniffed.revision_counts)
+        stubs = sniffed.stubs_seen > 0 and sniffed.texts_seen == 0
+        kind = {(True, True): "stub-meta-history", (True, False): "stub-meta-current",
+                (False, True): "pages-meta-history", (False, False): "pages-meta-current"}[(stubs, is_history)]
     index = find_multistream_index(path) if compression == "bz2" else None
     return DumpInput(
         path=path, input_order=input_order, size=size, compression=compression, kind=kind, kind_guessed=guessed,

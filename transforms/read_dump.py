@@ -58,7 +58,7 @@ class ReadSplitFn(beam.DoFn):
                         filtered_pages.add(item.page_id)
                     continue
                 if isinstance(item, Problem):
-                    dataset, row = ERRORS, self._error_row(item, split)
+                    dataset, row = ERRORS, self._error_row(item, split, reader)
                     counter = f"{item.record_kind}s-dropped"
                     if item.record_dropped and counter in counts:
                         counts[counter] += 1
@@ -76,9 +76,9 @@ class ReadSplitFn(beam.DoFn):
             # A filtered page has no rows to remove, so it is no candidate in the duplicate check.
             yield TaggedOutput(PAGE_IDS, (partition, split.key, source.path, sorted(reader.page_ids - filtered_pages)))
 
-    def _error_row(self, problem: Problem, split: DumpSplit) -> dict:
+    def _error_row(self, problem: Problem, split: DumpSplit, reader) -> dict:
         return error_row(problem, pipeline=self._pipeline, stage="read", source_file=split.source.path,
-                         stream_offset=split.stream_offset)
+                         stream_offset=reader.stream_offset)
 
     def _report(self, reader, reported: dict, force: bool = False) -> None:
         stats = reader.stats
@@ -118,7 +118,7 @@ class ReadAllFromXmlDump(beam.PTransform):
             revisions), and filtered pages are left out of the duplicate-page check.
         job: job name recorded in the `pipeline` column of `errors` rows.
         datasets: names of the datasets `process_page` yields rows for.
-        split_bytes: compressed bytes per split of a multistream file.
+        split_bytes: compressed bytes per split of a multistream or plain .bz2 file.
         progress_dir: where workers leave progress reports for the command line; None to skip.
         text_columns: per dataset, a large text column that also bounds batch size.
     """

@@ -2,7 +2,15 @@
 
 A multistream .bz2 with its index splits at stream offsets: each split decompresses only its own
 streams, behind the header stream (stream 0, the <siteinfo>) so every split knows the namespaces.
-Other files are one split each for now.
+
+Any other .bz2 splits into byte ranges of the compressed file: a range owns the bz2 blocks that start
+in it, and a split reads the pages whose `<page>` tag starts in its blocks. It decodes from its first
+block (behind the file's header, up to the first <page>, for the namespaces), skips the end of the page
+that began before, and reads on into the next range's blocks only to finish its last page. Offsets in
+`errors` rows of such a split count from the start of its first block's data, and
+`source_stream_offset` is the byte in which that block starts.
+
+Other compressions cannot start mid-file: one split per file.
 """
 from __future__ import annotations
 
@@ -10,6 +18,7 @@ import contextlib
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from transforms import bz2blocks
 from transforms.dump_inputs import DumpInput
 from transforms.dumpfiles import (
     align_to_streams,
@@ -18,10 +27,11 @@ from transforms.dumpfiles import (
     plan_stream_ranges,
     read_stream_offsets,
 )
-from transforms.xml_dump import DumpReader, Item, Page
+from transforms.xml_dump import PAGE_TAG, DumpReader, Item, Page
 
 DEFAULT_SPLIT_BYTES = 64 * 1024 * 1024
 CLOSING_TAG = b"\n</mediawiki>\n"
+FIRST_BLOCK_BIT = 32  # a bz2 file's first block follows its 4-byte header
 
 
 @dataclass(frozen=True)
@@ -29,22 +39,20 @@ class DumpSplit:
     """A compressed byte range of one input whose pages one worker reads.
 
     For multistream inputs, `start` and `end` are stream offsets and `header_end` is where the header
-    stream ends; for whole-file splits start is 0, end is None and header_end is None.
+    stream ends; with `blocks`, [start, end) is a byte range whose bz2 blocks the split reads; for
+    whole-file splits start is 0, end is None and header_end is None.
     """
 
     source: DumpInput
     start: int
     end: int | None
     header_end: int | None
+    blocks: bool = False
 
     @property
     def key(self) -> str:
         """Sorts the splits of a job in input order, then file order; names staged files."""
         return f"{self.source.input_order:05d}-{self.start:015d}"
-
-    @property
-    def stream_offset(self) -> int | None:
-        return self.start if self.header_end is not None else None
 
 
 def plan_splits(source: DumpInput, split_bytes: int = DEFAULT_SPLIT_BYTES) -> list[DumpSplit]:
@@ -53,6 +61,9 @@ def plan_splits(source: DumpInput, split_bytes: int = DEFAULT_SPLIT_BYTES) -> li
         if offsets:
             return [DumpSplit(source, start, end, offsets[0])
                     for start, end in plan_stream_ranges(offsets, source.size, split_bytes)]
+    if source.compression == "bz2" and source.size > split_bytes:
+        cuts = list(range(0, source.size, split_bytes)) + [source.size]
+        return [DumpSplit(source, start, end, None, blocks=True) for start, end in zip(cuts, cuts[1:])]
     return [DumpSplit(source, 0, None, None)]
 
 
@@ -77,6 +88,9 @@ def read_split(
         return process_page(page, source)
 
     with open_raw(source.path) as raw:
+        if split.blocks:
+            yield _block_split_reader(raw, split, process, on_read)
+            return
         if split.header_end is None:
             chunks = iter_decompressed(raw, source.compression, on_read=on_read)
             yield DumpReader(chunks, process, siteinfo=source.siteinfo)
@@ -86,4 +100,41 @@ def read_split(
         chunks = iter_decompressed(raw, "bz2", end=split.end, on_read=on_read)
         # Only the split holding the file's last stream sees the real </mediawiki>.
         suffix = CLOSING_TAG if split.end < source.size else b""
-        yield DumpReader(chunks, process, prefix=header, suffix=suffix, siteinfo=source.siteinfo)
+        yield DumpReader(chunks, process, prefix=header, suffix=suffix, siteinfo=source.siteinfo,
+                         stream_offset=split.start)
+
+
+def _block_split_reader(raw, split: DumpSplit, process, on_read) -> DumpReader:
+    """A reader over the pages that start in the bz2 blocks starting in the split's byte range."""
+    source = split.source
+    start = bz2blocks.first_block_at_or_after(raw, split.start * 8)
+    stop = bz2blocks.first_block_at_or_after(raw, split.end * 8) if split.end < source.size else None
+    if start is None or (stop is not None and start >= stop):
+        # No block starts in this range: a document with the header and no page.
+        return DumpReader((), process, prefix=read_header(raw), suffix=CLOSING_TAG, siteinfo=source.siteinfo)
+    from_file_start = start == FIRST_BLOCK_BIT
+    header = b"" if from_file_start else read_header(raw)
+    decoded = bz2blocks.iter_from_block(raw, start, stop, on_read)
+    own, overrun = _until_range_end(decoded), decoded
+    return DumpReader(own, process, prefix=header, overrun=overrun, skip_to_page=not from_file_start,
+                      siteinfo=source.siteinfo, stream_offset=None if from_file_start else start // 8)
+
+
+def _until_range_end(decoded: Iterator) -> Iterator[bytes]:
+    """The decoded bytes up to the RANGE_END marker; the same iterator then goes on past it."""
+    for item in decoded:
+        if item is bz2blocks.RANGE_END:
+            return
+        yield item
+
+
+def read_header(raw) -> bytes:
+    """The decompressed bytes of a bz2 file before its first <page> tag: the root and <siteinfo>."""
+    raw.seek(0)
+    head = b""
+    for chunk in iter_decompressed(raw, "bz2"):
+        head += chunk
+        found = head.find(PAGE_TAG)
+        if found >= 0:
+            return head[:found]
+    return head

@@ -11,6 +11,7 @@ costs one page, not the rest of the file.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections import Counter, deque
@@ -31,6 +32,7 @@ CARRY = len(PAGE_TAG)
 ROOT_START = re.compile(rb"<mediawiki\b[^>]*>")
 PROLOG_LIMIT = 1 << 16  # the <mediawiki> start tag must appear within this many bytes
 TEMPORARY_ACCOUNT = re.compile(r"^~\d{4}-")
+UTF16_DECLARATION = re.compile(r"""encoding\s*=\s*["']utf-?16(?:le|be)?["']""", re.IGNORECASE)
 
 
 class MalformedDumpError(Exception):
@@ -48,6 +50,7 @@ class ReadStats:
     empty_texts: int = 0
     pages_without_revisions: int = 0
     sha1_computed: int = 0
+    source_encoding: str = "utf-8"
 
 
 class Revision:
@@ -217,6 +220,27 @@ def _revision_id_of(element) -> int | None:
 # The feeder: bytes in, validated pieces out, with page offsets.
 
 
+def _as_utf8(chunks: Iterator[bytes], stats: ReadStats) -> Iterator[bytes]:
+    """The input as UTF-8. Wikimedia writes UTF-8, but re-encoded copies in UTF-16 (with a byte order
+    mark) circulate; they are transcoded on the fly, so their offsets count UTF-8 bytes."""
+    first = next(chunks, b"")
+    if not first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if first:
+            yield first
+        yield from chunks
+        return
+    stats.source_encoding = "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    # The XML declaration, if any, must stop claiming UTF-16 once the bytes are UTF-8.
+    head = UTF16_DECLARATION.sub('encoding="utf-8"', decoder.decode(first), count=1)
+    yield head.encode("utf-8")
+    for chunk in chunks:
+        yield decoder.decode(chunk).encode("utf-8")
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail.encode("utf-8")
+
+
 def _page_tags(data: bytes, offset: int) -> list[int]:
     found = []
     position = data.find(PAGE_TAG)
@@ -236,10 +260,15 @@ class _EndOfInput(Exception):
 
 
 class _Feeder:
-    def __init__(self, chunks: Iterable[bytes], prefix: bytes, suffix: bytes, stats: ReadStats):
-        self._chunks = iter(chunks)
+    def __init__(self, chunks: Iterable[bytes], prefix: bytes, suffix: bytes, stats: ReadStats,
+                 overrun: Iterable[bytes] | None = None, skip_to_page: bool = False):
+        self._chunks = _as_utf8(iter(chunks), stats)
+        self._overrun = None if overrun is None else iter(overrun)
         self._suffix = suffix
         self._stats = stats
+        self._skipping = skip_to_page
+        # Where `chunks` end and `overrun` begins: pages starting at or after it belong to the next split.
+        self.limit: int | None = None
         # Pieces are (offset, bytes, offsets of the <page> tags starting in them). Offsets count input bytes
         # after the prefix, which is our synthetic header for a split; None marks the synthetic suffix.
         self._backlog: deque[tuple[int | None, bytes, list[int]]] = deque()
@@ -269,17 +298,31 @@ class _Feeder:
             except DamagedInputError as exc:
                 self.damage = exc
                 chunk = None
+            if chunk is None and self._overrun is not None and self.damage is None:
+                # The split's own bytes are read: go on into the next split's only to finish an open page.
+                self.limit = self._carry_offset + len(self._carry)
+                self._chunks, self._overrun = self._overrun, None
+                continue
             if chunk is None:
                 self._exhausted = True
+                if self._skipping:
+                    self._carry = b""  # the middle of a page that another split reads
                 if self._carry:
                     self._backlog.append((self._carry_offset, self._carry, _page_tags(self._carry, self._carry_offset)))
                     self._carry = b""
                 if self._suffix and self.damage is None:
                     self._backlog.append((None, self._suffix, []))
                 continue
-            self._stats.decompressed_bytes += len(chunk)
+            if self.limit is None:
+                self._stats.decompressed_bytes += len(chunk)
             data = self._carry + chunk
             offset = self._carry_offset
+            if self._skipping:
+                data, offset = self._skip_to_page(data, offset)
+                if self._skipping:
+                    if self.limit is not None and self._carry_offset >= self.limit:
+                        self._chunks = iter(())  # no page starts in this split
+                    continue
             cut = max(len(data) - CARRY, 0)
             # Step back over UTF-8 continuation bytes so a character is never cut in two.
             for _ in range(3):
@@ -290,6 +333,16 @@ class _Feeder:
             self._carry, self._carry_offset = data[cut:], offset + cut
             if cut:
                 yield offset, data[:cut], starts
+
+    def _skip_to_page(self, data: bytes, offset: int) -> tuple[bytes, int]:
+        """Drops the bytes before the first <page> tag (the end of a page that began in an earlier split)."""
+        found = data.find(PAGE_TAG)
+        if found < 0:
+            keep = min(len(data), CARRY)
+            self._carry, self._carry_offset = data[len(data) - keep :], offset + len(data) - keep
+            return b"", offset
+        self._skipping = False
+        return data[found:], offset + found
 
     def next_piece(self) -> bytes | None:
         for offset, piece, starts in self._pieces():
@@ -400,6 +453,12 @@ class DumpReader:
         prefix: bytes parsed before `chunks` (the header stream of a multistream file).
         suffix: bytes parsed after `chunks` (a closing `</mediawiki>` for a split that ends mid-file).
         siteinfo: namespaces to use when the input has no <siteinfo> of its own.
+        overrun: bytes after `chunks` that belong to the next split, read only to finish the page that
+            is open when `chunks` end; a page whose `<page>` tag starts in them is left to that split.
+        skip_to_page: drop the bytes of `chunks` before the first `<page>` tag (a split that begins
+            inside a page). Page offsets still count from the first byte of `chunks`.
+        stream_offset: compressed byte offset where decoding of `chunks` began, for `errors` rows
+            (None when the input is read from its start).
     """
 
     def __init__(
@@ -410,10 +469,14 @@ class DumpReader:
         prefix: bytes = b"",
         suffix: bytes = b"",
         siteinfo: SiteInfo | None = None,
+        overrun: Iterable[bytes] | None = None,
+        skip_to_page: bool = False,
+        stream_offset: int | None = None,
     ):
         self.stats = ReadStats()
         self.header = DumpHeader(None, siteinfo)
-        self._feeder = _Feeder(chunks, prefix, suffix, self.stats)
+        self.stream_offset = stream_offset
+        self._feeder = _Feeder(chunks, prefix, suffix, self.stats, overrun, skip_to_page)
         self._process_page = process_page
         self._reported_repairs = 0
         self.page_ids: set[int] = set()
@@ -428,7 +491,8 @@ class DumpReader:
                 return
             except _EndOfInput as end:
                 yield from self._repair_problems(current)
-                if not end.complete:
+                # Past the split's end and between pages, the cut belongs to the split that reads on from there.
+                if not end.complete and (current or self._feeder.limit is None):
                     yield self._truncation_problem(current, end.damage)
                 return
             except ParseError as exc:
@@ -455,7 +519,10 @@ class DumpReader:
             tag = child.tag
             if tag == "page":
                 current.clear()
-                current["offset"] = feeder.page_starts.popleft() if feeder.page_starts else None
+                offset = feeder.page_starts.popleft() if feeder.page_starts else None
+                if feeder.limit is not None and offset is not None and offset >= feeder.limit:
+                    return  # the page starts in the next split, which reads it
+                current["offset"] = offset
                 self.stats.pages += 1
                 yield from self._read_page(child, current)
                 yield from self._repair_problems(current)
