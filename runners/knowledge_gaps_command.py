@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pipelines import knowledge_gaps
+from runners.inputs import job_options
 from runners.job import JobSpec, RecordCount, records_progress, run_job
 from runners.profiles import build_profile
 from transforms.dumpfiles import UnusableInputError
@@ -104,7 +105,7 @@ def run(args, beam_args: list[str]) -> int:
         inputs=inputs,
         partitions=partitions,
         output=args.output,
-        options={key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args},
+        options=job_options(args, beam_args),
         max_error_rate=args.max_error_rate,
         records=(RecordCount("pages-read", "pages-dropped", "article_gaps", "pages-filtered"),
                  RecordCount("entities-read", "entities-dropped")),

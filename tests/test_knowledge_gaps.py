@@ -13,7 +13,6 @@ import gzip
 import json
 import math
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
