@@ -23,17 +23,16 @@ def unique_paths(paths: list[str]) -> list[str]:
 
 
 def resume_inputs(inputs: list[Input], output: str, datasets: tuple[str, ...],
-                  partition_of: Callable[[Input], Partition], err=None) -> list[Input]:
+                  partition_of: Callable[[Input], Partition]) -> list[Input]:
     """`--resume`: the inputs still to read; those whose partition every dataset already has, complete,
     are skipped, saying so on stderr."""
-    err = err or sys.stderr
     done = set.intersection(*(complete_partitions(output, dataset) for dataset in datasets))
     remaining = [source for source in inputs if partition_of(source) not in done]
     for source in inputs:
         if source not in remaining:
-            print(f"skipping {source.path}: its partition is complete (--resume)", file=err)
+            print(f"skipping {source.path}: its partition is complete (--resume)", file=sys.stderr)
     if not remaining:
-        print("nothing to do: every partition is complete", file=err)
+        print("nothing to do: every partition is complete", file=sys.stderr)
     return remaining
 
 
