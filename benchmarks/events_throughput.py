@@ -1,24 +1,28 @@
 """`events` throughput per format against a plain parsing loop over the same file, median of several runs.
 
-    .venv/bin/python -m benchmarks.events_throughput [--copies 40] [--runs 3]
+    .venv/bin/python -m benchmarks.events_throughput [--copies 200] [--small-copies 20] [--runs 3]
 
-Inputs: the samplewiki history as event dumps (sample_dumps/), replicated --copies times with fresh page
-and revision ids, written as JSON lines (.gz), Avro (deflate) and MediaWiki history TSV (.bz2). Each round
-times the baseline (json.loads per line / fastavro.reader / split on tabs, after the same decompression)
-and then `wikidumps run events --workers 1` on the same file; the report gives events/s and the ratio of
-medians (our speed as a share of the baseline's, one worker each).
+Inputs: the samplewiki history as event dumps (sample_dumps/), replicated --copies times with fresh page,
+revision and parent ids, written as JSON lines (.gz), Avro (deflate) and MediaWiki history TSV (.bz2), and
+the same again with --small-copies. They are written once into --workdir and reused by later runs. Each
+round times the baseline (json.loads per line / fastavro.reader / split on tabs, after the same
+decompression) and then `wikidumps run events --workers 1` on the same file, large then small; the report
+gives records/s and the ratio of medians (our speed as a share of the baseline's, one worker each) for the
+large file, and the steady-state ratio: the large file's extra records over the extra seconds they took,
+which leaves out what every run pays once (interpreter and Beam start-up, publication).
 """
 from __future__ import annotations
 
 import argparse
 import bz2
 import gzip
-import io
 import json
+import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from benchmarks.timing import median, run_timed
 
@@ -41,16 +45,17 @@ BASELINE = {
 }
 
 
-def replicated_events(copies: int) -> tuple[list[dict], bytes]:
-    """page_change and user events, and TSV lines, of `copies` shifted copies of samplewiki."""
+def replicated_events(copies: int) -> Iterator[tuple[list[dict], list[str]]]:
+    """page_change and user events, and TSV lines, of each of `copies` copies of samplewiki, ids shifted."""
     wiki = build_wiki()
-    base_events = page_change_events(wiki) + user_log_events(wiki)
+    base_events = [json.dumps(event) for event in page_change_events(wiki) + user_log_events(wiki)]
     base_tsv = history_tsv(wiki).decode("utf-8").splitlines(keepends=True)
-    events, tsv = [], []
+    id_columns = [HISTORY_COLUMNS.index(name) for name in ("page_id", "revision_id", "revision_parent_id")]
     for copy in range(copies):
         shift = copy * 1_000_000
-        for event in base_events:
-            event = json.loads(json.dumps(event))
+        events, tsv = [], []
+        for text in base_events:
+            event = json.loads(text)
             if "page" in event:
                 event["page"]["page_id"] += shift
                 event["revision"]["rev_id"] += shift
@@ -59,67 +64,100 @@ def replicated_events(copies: int) -> tuple[list[dict], bytes]:
             events.append(event)
         for line in base_tsv:
             fields = line.split("\t")
-            for index in (HISTORY_COLUMNS.index("page_id"), HISTORY_COLUMNS.index("revision_id")):
-                if fields[index]:
+            for index in id_columns:
+                if fields[index] and fields[index] != "0":
                     fields[index] = str(int(fields[index]) + shift)
             tsv.append("\t".join(fields))
-    return events, "".join(tsv).encode("utf-8")
+        yield events, tsv
 
 
 def write_inputs(folder: Path, copies: int) -> dict[str, tuple[Path, int]]:
+    """The three files of `copies` copies (written once per size and kept in `folder`), and their records."""
     import fastavro
 
-    events, tsv = replicated_events(copies)
-    paths = {}
-    json_path = folder / f"benchwiki-20260101-events-{copies}.json.gz"
-    json_path.write_bytes(gzip.compress("".join(json.dumps(e) + "\n" for e in events).encode(), 6))
-    paths["json"] = (json_path, len(events))
-    records = []
-    for event in events:
-        if "page" in event:
-            record = dict(event)
-            record["_schema"] = record.pop("$schema")
-            records.append(record)
-    avro_path = folder / f"benchwiki-20260101-page_change-{copies}.avro"
-    out = io.BytesIO()
-    fastavro.writer(out, fastavro.parse_schema(PAGE_CHANGE_AVRO_SCHEMA), records, codec="deflate")
-    avro_path.write_bytes(out.getvalue())
-    paths["avro"] = (avro_path, len(records))
-    tsv_path = folder / f"2025-12.benchwiki.all-time-{copies}.tsv.bz2"
-    tsv_path.write_bytes(bz2.compress(tsv, 9))
-    paths["tsv"] = (tsv_path, tsv.count(b"\n"))
-    return paths
+    paths = {"json": folder / f"benchwiki-20260101-events-{copies}.json.gz",
+             "avro": folder / f"benchwiki-20260101-page_change-{copies}.avro",
+             "tsv": folder / f"2025-12.benchwiki.all-time-{copies}.tsv.bz2"}
+    counts = {name: 0 for name in paths}
+    counted = folder / f"counts-{copies}.json"
+    if counted.exists() and all(path.exists() for path in paths.values()):
+        return {name: (path, json.loads(counted.read_text())[name]) for name, path in paths.items()}
+
+    def page_change_records():
+        for events, tsv in replicated_events(copies):
+            json_file.write("".join(json.dumps(e) + "\n" for e in events).encode())
+            tsv_file.write("".join(tsv).encode())
+            counts["json"] += len(events)
+            counts["tsv"] += len(tsv)
+            for event in events:
+                if "page" in event:
+                    record = dict(event)
+                    record["_schema"] = record.pop("$schema")
+                    counts["avro"] += 1
+                    yield record
+
+    with gzip.open(paths["json"], "wb", 6) as json_file, bz2.open(paths["tsv"], "wb", 9) as tsv_file, \
+            open(paths["avro"], "wb") as avro_file:
+        fastavro.writer(avro_file, fastavro.parse_schema(PAGE_CHANGE_AVRO_SCHEMA), page_change_records(),
+                        codec="deflate")
+    counted.write_text(json.dumps(counts))
+    return {name: (path, counts[name]) for name, path in paths.items()}
+
+
+def time_round(name: str, path: Path, workdir: Path) -> tuple[float, float]:
+    """Seconds of the baseline loop, then of `wikidumps run events --workers 1`, on one file."""
+    baseline, _ = run_timed([sys.executable, "-c", BASELINE[name], str(path)])
+    output = workdir / "out"
+    shutil.rmtree(output, ignore_errors=True)
+    wikidumps = str(Path(sys.executable).parent / "wikidumps")
+    ours, _ = run_timed([wikidumps, "run", "events", "--workers", "1", "--input", str(path), "--output", str(output)])
+    return baseline, ours
 
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--copies", type=int, default=40)
+    parser.add_argument("--copies", type=int, default=200, help="copies of samplewiki in the large input")
+    parser.add_argument("--small-copies", type=int, default=20,
+                        help="copies in the small input, for the steady-state rate (0: skip it)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "wikidumps-bench-events")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    inputs = write_inputs(args.workdir, args.copies)
-    wikidumps = str(Path(sys.executable).parent / "wikidumps")
-    report = {"copies": args.copies, "runs": args.runs, "formats": {}}
-    for name, (path, count) in inputs.items():
-        baseline, ours = [], []
+    sizes = [args.copies] + ([args.small_copies] if args.small_copies else [])
+    inputs = {copies: write_inputs(args.workdir, copies) for copies in sizes}
+    report = {"copies": args.copies, "small_copies": args.small_copies, "runs": args.runs, "formats": {}}
+    for name in BASELINE:
+        seconds = {copies: ([], []) for copies in sizes}
         for round_number in range(args.runs):
-            seconds, _ = run_timed([sys.executable, "-c", BASELINE[name], str(path)])
-            baseline.append(seconds)
-            output = args.workdir / "out"
-            shutil.rmtree(output, ignore_errors=True)
-            seconds, _ = run_timed([wikidumps, "run", "events", "--workers", "1", "--input", str(path),
-                                    "--output", str(output)])
-            ours.append(seconds)
-            print(f"{name} round {round_number + 1}: baseline {baseline[-1]:.1f} s, wikidumps {ours[-1]:.1f} s",
-                  file=sys.stderr)
-        report["formats"][name] = {
-            "file": path.name, "records": count,
-            "baseline_seconds": [round(t, 2) for t in baseline], "wikidumps_seconds": [round(t, 2) for t in ours],
-            "baseline_records_per_s": round(count / median(baseline)),
-            "wikidumps_records_per_s": round(count / median(ours)),
-            "ratio_to_baseline": round(median(baseline) / median(ours), 3),
+            for copies in sizes:
+                baseline, ours = time_round(name, inputs[copies][name][0], args.workdir)
+                seconds[copies][0].append(baseline)
+                seconds[copies][1].append(ours)
+                print(f"{name} round {round_number + 1}, {copies} copies: baseline {baseline:.1f} s, "
+                      f"wikidumps {ours:.1f} s (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
+        path, count = inputs[args.copies][name]
+        baseline, ours = (median(times) for times in seconds[args.copies])
+        result = {
+            "file": path.name, "records": count, "mb": round(path.stat().st_size / 1e6, 1),
+            "baseline_seconds": [round(t, 2) for t in seconds[args.copies][0]],
+            "wikidumps_seconds": [round(t, 2) for t in seconds[args.copies][1]],
+            "baseline_records_per_s": round(count / baseline), "wikidumps_records_per_s": round(count / ours),
+            "ratio_to_baseline": round(baseline / ours, 3),
         }
+        if args.small_copies:
+            # Steady state: the extra records of the large file over the extra seconds they took, which
+            # leaves out what every run pays once (interpreter and Beam start-up, publication).
+            _, small_count = inputs[args.small_copies][name]
+            small_baseline, small_ours = (median(times) for times in seconds[args.small_copies])
+            extra = count - small_count
+            result.update({
+                "small_records": small_count, "small_baseline_seconds": round(small_baseline, 2),
+                "small_wikidumps_seconds": round(small_ours, 2),
+                "steady_baseline_records_per_s": round(extra / (baseline - small_baseline)),
+                "steady_wikidumps_records_per_s": round(extra / (ours - small_ours)),
+                "steady_ratio_to_baseline": round((baseline - small_baseline) / (ours - small_ours), 3),
+            })
+        report["formats"][name] = result
     print(json.dumps(report, indent=2))
     return report
 

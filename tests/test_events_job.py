@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from runners import cli
+from sample_dumps.events import page_change_events
 from sample_dumps.generate import build_wiki, event_file_names
 from tests.conftest import SAMPLE_DUMPS, read_dataset
-from transforms.event_records import HISTORY_LAYOUTS, convert_history_line, split_array, unescape_field
+from transforms.event_inputs import describe_event_input, read_event_blocks
+from transforms.event_records import HISTORY_LAYOUTS, REVISION_FIELDS, convert_history_line, split_array, unescape_field
 
 HISTORY = SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2"
 FORMATS = ("events_json", "events_avro", "history_tsv")
@@ -166,3 +168,37 @@ def test_history_tsv_escaping_and_older_layouts():
         (1556704800, None, True, ["bot", "sysop"], None, True, 0)
     bad = convert_history_line("xwiki\trevision\tcreate")
     assert bad.problem.error_type == "malformed-line"
+
+
+def _read_in_blocks(path: Path, block_records: int) -> tuple[int, list, list[tuple[int, str]], int]:
+    """(blocks, (record number, revision id) of each revision, (record number, error type) of each problem, records)."""
+    blocks = list(read_event_blocks(describe_event_input(str(path)), block_records=block_records))
+    at = REVISION_FIELDS.index("revision_id")
+    revisions = [(number, values[at]) for block in blocks
+                 for number, values in zip(block.revision_records, block.revisions)]
+    problems = [(number, problem.error_type) for block in blocks for number, problem in block.problems]
+    return len(blocks), revisions, problems, sum(block.records for block in blocks)
+
+
+def test_reading_in_blocks_keeps_record_numbers(tmp_path, wiki):
+    """Errors name the right line however the file is cut into chunks and blocks (several of each here)."""
+    events = page_change_events(wiki)
+    lines = [json.dumps(event).encode() for event in events]
+    lines[1:1] = [b'{"truncated": ']
+    lines[999:999] = [b'\xff{"not": "utf-8"}']
+    lines[1499:1499] = [b"  "]
+    path = tmp_path / "samplewiki-20260101-events.json.gz"
+    path.write_bytes(gzip.compress(b"\n".join(lines)))  # the last line has no line break
+    expected_revisions = [(number, event["revision"]["rev_id"]) for number, event in
+                          zip([n for n in range(1, len(lines) + 1) if n not in (2, 1000, 1500)], events)]
+    for block_records in (100, 1_000_000):
+        blocks, revisions, problems, records = _read_in_blocks(path, block_records)
+        assert revisions == expected_revisions
+        assert problems == [(2, "malformed-line"), (1000, "invalid-utf8")]
+        assert records == len(lines) - 1  # the blank line is no record
+    assert blocks == 1 and _read_in_blocks(path, 100)[0] > 1
+
+    avro = SAMPLE_DUMPS / event_file_names(wiki)["events_avro"]
+    blocks, revisions, problems, records = _read_in_blocks(avro, 100)
+    assert blocks > 10 and problems == [] and records == len(events)
+    assert revisions == [(number, event["revision"]["rev_id"]) for number, event in enumerate(events, start=1)]

@@ -11,14 +11,19 @@ records have the JSON shape; `$schema` is spelled `_schema` there, as Avro names
 MediaWiki history TSV lines (`wmf.mediawiki_history` as dumped) give revisions for revision/create and
 events for page and user events.
 
-`convert_event(record)` and `convert_history_line(line)` return `Converted`: revision rows (file columns
-of `revisions` without the columns computed per page, plus `wiki_db`), event rows, or a Problem. Records
-of a known schema that carry nothing for our datasets (categorize, patrol, visibility changes, ...) are
-`filtered`, counted but not errors.
+Readers call `add_event(record, revisions, events)` and `add_history_line(line, revisions, events)`,
+which append what a record gives (a revision as a tuple of `REVISION_FIELDS` values, an event as a row
+dict) and return a Problem when it gives nothing usable. They run once per record of dumps holding
+billions, so they test fields with plain lookups and type checks, in the order the reasons for
+rejecting a record are reported. Records of a known schema that carry nothing for our datasets
+(categorize, patrol, visibility changes, ...) append nothing and return None: they are filtered,
+counted but not errors. `convert_event` and `convert_history_line` give the same for one record as
+`Converted` (revision rows as dicts).
 """
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 from transforms.problems import Problem, excerpt_of
@@ -43,6 +48,16 @@ STREAMS = {
 # MediaWiki's IP test, simplified to what an edit's user text can be: dotted IPv4 or hex-and-colons IPv6.
 IP_ADDRESS = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})$")
 
+# What a revision gives, in this order: the file columns of `revisions` that do not need the page's
+# other revisions, its wiki, and the parent's size as the event states it (for the byte diff).
+REVISION_FIELDS = (
+    "wiki_db", "page_id", "page_namespace", "page_title", "revision_id", "revision_parent_id",
+    "revision_timestamp", "user_id", "user_text", "user_is_anonymous", "user_is_temporary", "user_is_deleted",
+    "user_groups", "revision_minor_edit", "revision_comment", "revision_comment_is_deleted",
+    "revision_text_bytes", "revision_text_sha1", "revision_text_is_deleted", "revision_content_model",
+    "revision_content_format", "parent_text_bytes",
+)
+
 
 @dataclass
 class Converted:
@@ -58,56 +73,79 @@ class MissingField(Exception):
     """A field the record needs is absent or of the wrong type."""
 
 
-def _problem(error_type: str, message: str, record, revision_id=None) -> Converted:
-    return Converted(problem=Problem(error_type, message, "event", True, revision_id=revision_id,
-                                     excerpt=excerpt_of(record if isinstance(record, (str, bytes)) else repr(record))))
+def _problem(error_type: str, message: str, record, revision_id=None) -> Problem:
+    return Problem(error_type, message, "event", True, revision_id=revision_id,
+                   excerpt=excerpt_of(record if isinstance(record, (str, bytes)) else repr(record)))
+
+
+def _converted(problem: Problem | None, revisions: list[tuple], events: list[dict]) -> Converted:
+    if problem is not None:
+        return Converted(problem=problem)
+    rows = [dict(zip(REVISION_FIELDS, values)) for values in revisions]
+    return Converted(rows, events, filtered=not rows and not events)
+
+
+_SCHEMA_OF_URI: dict[str, str | None] = {}
 
 
 def event_schema(record: dict) -> str | None:
     """Which of the known event schemas a record is (None when unknown)."""
     uri = record.get("$schema") or record.get("_schema")
     if isinstance(uri, str):
-        for prefix, name in SCHEMA_PREFIXES:
-            if uri.startswith(prefix):
-                return name
-        return None
+        schema = _SCHEMA_OF_URI.get(uri, "")
+        if schema == "":
+            schema = next((name for prefix, name in SCHEMA_PREFIXES if uri.startswith(prefix)), None)
+            if len(_SCHEMA_OF_URI) < 1_000:  # a stream names a handful of schema versions
+                _SCHEMA_OF_URI[uri] = schema
+        return schema
     meta = record.get("meta")
     if isinstance(meta, dict):
-        return STREAMS.get(meta.get("stream"))
+        stream = meta.get("stream")
+        return STREAMS.get(stream) if isinstance(stream, str) else None
     return None
 
 
-def convert_event(record) -> Converted:
-    """Rows for one EventStreams / EventGate event (a decoded JSON object or Avro record)."""
+def add_event(record, revisions: list[tuple], events: list[dict]) -> Problem | None:
+    """Appends the rows of one EventStreams / EventGate event (a decoded JSON object or Avro record).
+
+    Returns:
+        The Problem when the record is unusable (nothing is appended then), else None.
+    """
     if not isinstance(record, dict):
         return _problem("malformed-event", "the line is JSON but not an object", record)
     schema = event_schema(record)
     if schema is None:
-        uri = record.get("$schema") or record.get("_schema") or (record.get("meta") or {}).get("stream")
+        meta = record.get("meta")
+        uri = record.get("$schema") or record.get("_schema") or (meta.get("stream") if isinstance(meta, dict) else None)
         return _problem("unknown-schema", f"event schema {uri!r} is not one of recentchange, revision-create, "
                         "page_change; the event was skipped", record)
     try:
         if schema == PAGE_CHANGE:
-            return _from_page_change(record)
-        if schema == REVISION_CREATE:
-            return _from_revision_create(record)
-        return _from_recentchange(record)
+            revision, event = _from_page_change(record)
+        elif schema == REVISION_CREATE:
+            revision, event = _from_revision_create(record), None
+        else:
+            revision, event = _from_recentchange(record)
     except (MissingField, KeyError, TypeError, ValueError, AttributeError) as exc:
         revision = record.get("revision")
         rev_id = record.get("rev_id") or (revision.get("rev_id") if isinstance(revision, dict) else None)
         return _problem("missing-field", f"{schema} event lacks a required field or has a bad value ({exc})",
                         record, rev_id if isinstance(rev_id, int) else None)
+    if revision is not None:
+        revisions.append(revision)
+    if event is not None:
+        events.append(event)
+    return None
+
+
+def convert_event(record) -> Converted:
+    """Rows for one EventStreams / EventGate event (a decoded JSON object or Avro record)."""
+    revisions, events = [], []
+    return _converted(add_event(record, revisions, events), revisions, events)
 
 
 # ---------------------------------------------------------------------------------------------------
 # Field helpers
-
-
-def _required(mapping: dict, key: str, kind=None):
-    value = mapping.get(key) if isinstance(mapping, dict) else None
-    if value is None or (kind is not None and not isinstance(value, kind)) or isinstance(value, bool) and kind is int:
-        raise MissingField(key)
-    return value
 
 
 def _timestamp(value) -> int:
@@ -142,25 +180,11 @@ def _is_temporary(user_text: str | None, anonymous: bool) -> bool:
     return bool(user_text) and not anonymous and TEMPORARY_ACCOUNT.match(user_text) is not None
 
 
-def _wiki(record: dict, *keys: str) -> str:
-    for key in keys:
-        value = record.get(key)
-        if isinstance(value, str) and value:
-            return value
-    raise MissingField(keys[0])
-
-
-def _revision_row(wiki_db: str, **values) -> dict:
-    row = {
-        "wiki_db": wiki_db, "page_id": None, "page_namespace": None, "page_title": None, "revision_id": None,
-        "revision_parent_id": None, "revision_timestamp": None, "user_id": None, "user_text": None,
-        "user_is_anonymous": False, "user_is_temporary": False, "user_is_deleted": False, "user_groups": None,
-        "revision_minor_edit": False, "revision_comment": None, "revision_comment_is_deleted": False,
-        "revision_text_bytes": None, "revision_text_sha1": None, "revision_text_is_deleted": False,
-        "revision_content_model": None, "revision_content_format": None, "parent_text_bytes": None,
-    }
-    row.update(values)
-    return row
+def _wiki(record: dict, key: str) -> str:
+    value = record.get(key)
+    if type(value) is not str or not value:
+        raise MissingField(key)
+    return value
 
 
 def _event_row(wiki_db: str, entity: str, event_type: str, timestamp: int, **values) -> dict:
@@ -176,48 +200,61 @@ def _event_row(wiki_db: str, entity: str, event_type: str, timestamp: int, **val
 
 
 def _parent(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+    return value if type(value) is int and value > 0 else None
+
+
+IMPLICIT_GROUPS = frozenset(("*", "user", "autoconfirmed"))
+_EXPLICIT_GROUPS: dict[tuple, tuple] = {}
+
+
+def _groups(groups) -> list[str] | None:
+    """Explicit groups only: MediaWiki lists the implicit `*`, `user` and `autoconfirmed` too."""
+    if groups is None:
+        return None
+    key = tuple(groups)
+    explicit = _EXPLICIT_GROUPS.get(key)
+    if explicit is None:  # a wiki has a few dozen combinations of groups
+        explicit = tuple(sorted(g for g in key if g not in IMPLICIT_GROUPS))
+        if len(_EXPLICIT_GROUPS) < 10_000:
+            _EXPLICIT_GROUPS[key] = explicit
+    return list(explicit)
 
 
 # ---------------------------------------------------------------------------------------------------
 # mediawiki.page_change.v1
 
 PAGE_EVENT_KINDS = {"create": "create", "move": "move", "delete": "delete", "undelete": "restore"}
-PAGE_CHANGE_REVISION_KINDS = {"create", "edit", "move"}
+PAGE_CHANGE_REVISION_KINDS = frozenset(("create", "edit", "move"))
 
 
-def _from_page_change(record: dict) -> Converted:
-    kind = _required(record, "page_change_kind", str)
+def _from_page_change(record: dict) -> tuple[tuple | None, dict | None]:
+    kind = record.get("page_change_kind")
+    if type(kind) is not str:
+        raise MissingField("page_change_kind")
     wiki_db = _wiki(record, "wiki_id")
-    page = _required(record, "page", dict)
-    namespace = _required(page, "namespace_id", int)
-    title = strip_namespace(_required(page, "page_title", str), namespace)
-    page_id = _required(page, "page_id", int)
-    result = Converted()
-    if kind in PAGE_CHANGE_REVISION_KINDS:
-        result.revisions.append(_page_change_revision(wiki_db, page_id, namespace, title, record))
-    if kind in PAGE_EVENT_KINDS:
-        performer = record.get("performer") or {}
-        extra = {}
-        if kind == "move":
-            before = ((record.get("prior_state") or {}).get("page") or {})
-            before_ns = before.get("namespace_id")
-            extra = {"page_namespace_before": before_ns,
-                     "page_title_before": strip_namespace(before["page_title"], before_ns) if before.get("page_title") else None}
-        comment = record.get("comment")
-        if comment is None and kind in ("create", "move"):
-            comment = (record.get("revision") or {}).get("comment")
-        result.events.append(_event_row(
-            wiki_db, "page", PAGE_EVENT_KINDS[kind], _timestamp(_required(record, "dt")), event_comment=comment,
-            event_user_id=performer.get("user_id"), event_user_text=performer.get("user_text"), page_id=page_id,
-            page_namespace=namespace, page_title=title, **extra))
-    if not result.revisions and not result.events:
-        result.filtered = True
-    return result
+    page = record.get("page")
+    if type(page) is not dict:
+        raise MissingField("page")
+    namespace = page.get("namespace_id")
+    if type(namespace) is not int:
+        raise MissingField("namespace_id")
+    title = page.get("page_title")
+    if type(title) is not str:
+        raise MissingField("page_title")
+    title = strip_namespace(title, namespace)
+    page_id = page.get("page_id")
+    if type(page_id) is not int:
+        raise MissingField("page_id")
+    revision = _page_change_revision(wiki_db, page_id, namespace, title, record) \
+        if kind in PAGE_CHANGE_REVISION_KINDS else None
+    event = _page_change_event(wiki_db, kind, page_id, namespace, title, record) if kind in PAGE_EVENT_KINDS else None
+    return revision, event
 
 
-def _page_change_revision(wiki_db: str, page_id: int, namespace: int, title: str, record: dict) -> dict:
-    revision = _required(record, "revision", dict)
+def _page_change_revision(wiki_db: str, page_id: int, namespace: int, title: str, record: dict) -> tuple:
+    revision = record.get("revision")
+    if type(revision) is not dict:
+        raise MissingField("revision")
     editor_visible = revision.get("is_editor_visible", True)
     editor = revision.get("editor") or {}
     user_id = editor.get("user_id") if editor_visible else None
@@ -226,55 +263,78 @@ def _page_change_revision(wiki_db: str, page_id: int, namespace: int, title: str
     comment_visible = revision.get("is_comment_visible", True)
     slot = ((revision.get("content_slots") or {}).get("main") or {})
     prior = ((record.get("prior_state") or {}).get("revision") or {})
-    return _revision_row(
-        wiki_db, page_id=page_id, page_namespace=namespace, page_title=title,
-        revision_id=_required(revision, "rev_id", int), revision_parent_id=_parent(revision.get("rev_parent_id")),
-        revision_timestamp=_timestamp(_required(revision, "rev_dt")), user_id=user_id, user_text=user_text,
-        user_is_anonymous=anonymous,
-        user_is_temporary=bool(editor.get("is_temp")) if editor_visible and not anonymous else False,
-        user_is_deleted=not editor_visible, user_groups=_groups(editor.get("groups")) if editor_visible else None,
-        revision_minor_edit=bool(revision.get("is_minor_edit")),
-        revision_comment=(revision.get("comment") or "") if comment_visible else None,
-        revision_comment_is_deleted=not comment_visible, revision_text_bytes=revision.get("rev_size"),
-        revision_text_sha1=revision.get("rev_sha1"),
-        revision_text_is_deleted=not revision.get("is_content_visible", True),
-        revision_content_model=slot.get("content_model"), revision_content_format=slot.get("content_format"),
-        parent_text_bytes=prior.get("rev_size"),
+    revision_id = revision.get("rev_id")
+    if type(revision_id) is not int:
+        raise MissingField("rev_id")
+    parent_id = _parent(revision.get("rev_parent_id"))
+    saved = revision.get("rev_dt")
+    if saved is None:
+        raise MissingField("rev_dt")
+    return (
+        wiki_db, page_id, namespace, title, revision_id, parent_id, _timestamp(saved), user_id, user_text,
+        anonymous, bool(editor.get("is_temp")) if editor_visible and not anonymous else False, not editor_visible,
+        _groups(editor.get("groups")) if editor_visible else None, bool(revision.get("is_minor_edit")),
+        (revision.get("comment") or "") if comment_visible else None, not comment_visible,
+        revision.get("rev_size"), revision.get("rev_sha1"), not revision.get("is_content_visible", True),
+        slot.get("content_model"), slot.get("content_format"), prior.get("rev_size"),
     )
 
 
-def _groups(groups) -> list[str] | None:
-    """Explicit groups only: MediaWiki lists the implicit `*`, `user` and `autoconfirmed` too."""
-    if groups is None:
-        return None
-    return sorted(g for g in groups if g not in ("*", "user", "autoconfirmed"))
+def _page_change_event(wiki_db: str, kind: str, page_id: int, namespace: int, title: str, record: dict) -> dict:
+    performer = record.get("performer") or {}
+    extra = {}
+    if kind == "move":
+        before = ((record.get("prior_state") or {}).get("page") or {})
+        before_ns = before.get("namespace_id")
+        extra = {"page_namespace_before": before_ns,
+                 "page_title_before": strip_namespace(before["page_title"], before_ns) if before.get("page_title") else None}
+    comment = record.get("comment")
+    if comment is None and kind in ("create", "move"):
+        comment = (record.get("revision") or {}).get("comment")
+    changed = record.get("dt")
+    if changed is None:
+        raise MissingField("dt")
+    return _event_row(
+        wiki_db, "page", PAGE_EVENT_KINDS[kind], _timestamp(changed), event_comment=comment,
+        event_user_id=performer.get("user_id"), event_user_text=performer.get("user_text"), page_id=page_id,
+        page_namespace=namespace, page_title=title, **extra)
 
 
 # ---------------------------------------------------------------------------------------------------
 # revision-create
 
 
-def _from_revision_create(record: dict) -> Converted:
+def _from_revision_create(record: dict) -> tuple:
     wiki_db = _wiki(record, "database")
-    namespace = _required(record, "page_namespace", int)
+    namespace = record.get("page_namespace")
+    if type(namespace) is not int:
+        raise MissingField("page_namespace")
     performer = record.get("performer") or {}
     user_id = performer.get("user_id")
     user_text = performer.get("user_text")
     anonymous = user_id is None and bool(user_text)
     visibility = record.get("visibility") or {}
-    return Converted(revisions=[_revision_row(
-        wiki_db, page_id=_required(record, "page_id", int), page_namespace=namespace,
-        page_title=strip_namespace(_required(record, "page_title", str), namespace),
-        revision_id=_required(record, "rev_id", int), revision_parent_id=_parent(record.get("rev_parent_id")),
-        revision_timestamp=_timestamp(_required(record, "rev_timestamp")), user_id=user_id, user_text=user_text,
-        user_is_anonymous=anonymous, user_is_temporary=_is_temporary(user_text, anonymous),
-        user_is_deleted=visibility.get("user") is False, user_groups=_groups(performer.get("user_groups")),
-        revision_minor_edit=bool(record.get("rev_minor_edit")),
-        revision_comment=record.get("comment", "") if visibility.get("comment") is not False else None,
-        revision_comment_is_deleted=visibility.get("comment") is False, revision_text_bytes=record.get("rev_len"),
-        revision_text_sha1=record.get("rev_sha1"), revision_text_is_deleted=visibility.get("text") is False,
-        revision_content_model=record.get("rev_content_model"), revision_content_format=record.get("rev_content_format"),
-    )])
+    page_id = record.get("page_id")
+    if type(page_id) is not int:
+        raise MissingField("page_id")
+    title = record.get("page_title")
+    if type(title) is not str:
+        raise MissingField("page_title")
+    revision_id = record.get("rev_id")
+    if type(revision_id) is not int:
+        raise MissingField("rev_id")
+    parent_id = _parent(record.get("rev_parent_id"))
+    saved = record.get("rev_timestamp")
+    if saved is None:
+        raise MissingField("rev_timestamp")
+    return (
+        wiki_db, page_id, namespace, strip_namespace(title, namespace), revision_id, parent_id, _timestamp(saved),
+        user_id, user_text, anonymous, _is_temporary(user_text, anonymous), visibility.get("user") is False,
+        _groups(performer.get("user_groups")), bool(record.get("rev_minor_edit")),
+        record.get("comment", "") if visibility.get("comment") is not False else None,
+        visibility.get("comment") is False, record.get("rev_len"), record.get("rev_sha1"),
+        visibility.get("text") is False, record.get("rev_content_model"), record.get("rev_content_format"), None,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -288,40 +348,59 @@ PAGE_LOGS = {("move", "move"): "move", ("move", "move_redir"): "move", ("delete"
              ("delete", "restore"): "restore", ("merge", "merge"): "merge"}
 
 
-def _from_recentchange(record: dict) -> Converted:
-    change_type = _required(record, "type", str)
+def _from_recentchange(record: dict) -> tuple[tuple | None, dict | None]:
+    change_type = record.get("type")
+    if type(change_type) is not str:
+        raise MissingField("type")
     if change_type in ("edit", "new"):
-        return _recentchange_revision(record)
+        return _recentchange_revision(record), None
     if change_type == "log":
-        return _recentchange_log(record)
-    return Converted(filtered=True)  # categorize, external
+        return None, _recentchange_log(record)
+    return None, None  # categorize, external
 
 
-def _recentchange_revision(record: dict) -> Converted:
+def _recentchange_revision(record: dict) -> tuple:
     wiki_db = _wiki(record, "wiki")
-    namespace = _required(record, "namespace", int)
-    revision = _required(record, "revision", dict)
+    namespace = record.get("namespace")
+    if type(namespace) is not int:
+        raise MissingField("namespace")
+    revision = record.get("revision")
+    if type(revision) is not dict:
+        raise MissingField("revision")
     length = record.get("length") or {}
     user_text = record.get("user")
     anonymous = is_ip(user_text)
-    return Converted(revisions=[_revision_row(
-        wiki_db, page_namespace=namespace, page_title=strip_namespace(_required(record, "title", str), namespace),
-        revision_id=_required(revision, "new", int), revision_parent_id=_parent(revision.get("old")),
-        revision_timestamp=_timestamp(_required(record, "timestamp")), user_text=user_text,
-        user_is_anonymous=anonymous, user_is_temporary=_is_temporary(user_text, anonymous),
-        revision_minor_edit=bool(record.get("minor")), revision_comment=record.get("comment") or "",
-        revision_text_bytes=length.get("new"), parent_text_bytes=length.get("old"),
-    )])
+    title = record.get("title")
+    if type(title) is not str:
+        raise MissingField("title")
+    title = strip_namespace(title, namespace)
+    revision_id = revision.get("new")
+    if type(revision_id) is not int:
+        raise MissingField("new")
+    parent_id = _parent(revision.get("old"))
+    saved = record.get("timestamp")
+    if saved is None:
+        raise MissingField("timestamp")
+    return (
+        wiki_db, None, namespace, title, revision_id, parent_id, _timestamp(saved), None, user_text, anonymous,
+        _is_temporary(user_text, anonymous), False, None, bool(record.get("minor")), record.get("comment") or "",
+        False, length.get("new"), None, False, None, None, length.get("old"),
+    )
 
 
-def _recentchange_log(record: dict) -> Converted:
+def _recentchange_log(record: dict) -> dict | None:
     key = (record.get("log_type"), record.get("log_action"))
     if key not in USER_LOGS and key not in PAGE_LOGS:
-        return Converted(filtered=True)
+        return None
     wiki_db = _wiki(record, "wiki")
-    timestamp = _timestamp(_required(record, "timestamp"))
+    saved = record.get("timestamp")
+    if saved is None:
+        raise MissingField("timestamp")
+    timestamp = _timestamp(saved)
     namespace = record.get("namespace")
-    title = _required(record, "title", str)
+    title = record.get("title")
+    if type(title) is not str:
+        raise MissingField("title")
     params = record.get("log_params")
     params = params if isinstance(params, dict) else {}
     common = {"event_comment": record.get("comment"), "event_user_text": record.get("user")}
@@ -330,12 +409,11 @@ def _recentchange_log(record: dict) -> Converted:
         if event_type == "move":
             target = params.get("target")
             # The new namespace is not in the event; the target keeps its prefix when it has one.
-            row = _event_row(wiki_db, "page", "move", timestamp, page_title=(target or "").replace(" ", "_") or None,
-                             page_namespace_before=namespace, page_title_before=strip_namespace(title, namespace), **common)
-        else:
-            row = _event_row(wiki_db, "page", event_type, timestamp, page_namespace=namespace,
-                             page_title=strip_namespace(title, namespace), **common)
-        return Converted(events=[row])
+            return _event_row(wiki_db, "page", "move", timestamp, page_title=(target or "").replace(" ", "_") or None,
+                              page_namespace_before=namespace, page_title_before=strip_namespace(title, namespace),
+                              **common)
+        return _event_row(wiki_db, "page", event_type, timestamp, page_namespace=namespace,
+                          page_title=strip_namespace(title, namespace), **common)
     event_type = USER_LOGS[key]
     user_text = strip_namespace(title, namespace if namespace is not None else 2).replace("_", " ")
     values = {"user_text": user_text}
@@ -352,7 +430,7 @@ def _recentchange_log(record: dict) -> Converted:
         flags = params.get("flags")
         flags = flags.split(",") if isinstance(flags, str) else list(flags or [])
         values["user_blocks"] = [] if key[1] == "unblock" else sorted(f for f in flags if f)
-    return Converted(events=[_event_row(wiki_db, "user", event_type, timestamp, **common, **values)])
+    return _event_row(wiki_db, "user", event_type, timestamp, **common, **values)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -446,119 +524,129 @@ def _history_timestamp(value: str) -> int:
     return _timestamp(value)
 
 
-class HistoryLine:
-    """Typed access to the fields of one history TSV line (empty field = null)."""
-
-    __slots__ = ("fields", "index")
-
-    def __init__(self, fields: list[str], index: dict[str, int]):
-        self.fields = fields
-        self.index = index
-
-    def text(self, name: str) -> str | None:
-        at = self.index.get(name)
-        if at is None:
-            return None
-        value = self.fields[at]
-        return unescape_field(value) if value else None
-
-    def integer(self, name: str) -> int | None:
-        value = self.text(name)
-        return None if value is None else int(value)
-
-    def boolean(self, name: str) -> bool | None:
-        value = self.text(name)
-        if value is None:
-            return None
-        if value not in ("true", "false"):
-            raise ValueError(f"{name} is {value!r}, not true or false")
-        return value == "true"
-
-    def array(self, name: str) -> list[str] | None:
-        at = self.index.get(name)
-        if at is None or not self.fields[at]:
-            return None
-        return split_array(self.fields[at])
-
-    def timestamp(self, name: str) -> int | None:
-        value = self.text(name)
-        return None if value is None else _history_timestamp(value)
+def _boolean(name: str, value: str) -> bool | None:
+    if not value:
+        return None
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    raise ValueError(f"{name} is {value!r}, not true or false")
 
 
-def convert_history_line(line: str) -> Converted:
-    """Rows for one line of a MediaWiki history dump (without its line break)."""
-    fields = line.split("\t")
-    index = HISTORY_LAYOUTS.get(len(fields))
-    if index is None:
-        return _problem("malformed-line", f"{len(fields)} tab-separated fields; MediaWiki history dumps have "
+# The fields the converters read, and where each layout has them; a field a layout lacks points one past
+# its last field, where every line gets an extra empty (null) field.
+_READ = ("wiki_db", "event_entity", "event_type", "event_timestamp", "event_comment", "event_user_id",
+         "event_user_text_historical", "event_user_text", "event_user_groups_historical", "event_user_is_anonymous",
+         "event_user_is_temporary", "page_id", "page_title_historical", "page_title", "page_namespace_historical",
+         "page_namespace", "user_id", "user_text_historical", "user_text", "user_groups_historical",
+         "user_blocks_historical", "revision_id", "revision_parent_id", "revision_minor_edit",
+         "revision_deleted_parts", "revision_text_bytes", "revision_text_bytes_diff", "revision_text_sha1",
+         "revision_content_model", "revision_content_format")
+_Positions = namedtuple("_Positions", _READ)
+_POSITIONS = {count: _Positions(*(index.get(name, count) for name in _READ)) for count, index in HISTORY_LAYOUTS.items()}
+
+
+def add_history_line(line: str, revisions: list[tuple], events: list[dict]) -> Problem | None:
+    """Appends the rows of one line of a MediaWiki history dump (without its line break).
+
+    Returns:
+        The Problem when the line is unusable (nothing is appended then), else None.
+    """
+    raw = line.split("\t")
+    at = _POSITIONS.get(len(raw))
+    if at is None:
+        return _problem("malformed-line", f"{len(raw)} tab-separated fields; MediaWiki history dumps have "
                         f"{', '.join(map(str, sorted(HISTORY_LAYOUTS)))}", line)
-    row = HistoryLine(fields, index)
+    # Escapes are rare: most lines hold no backslash at all. Arrays are split before unescaping.
+    fields = raw if "\\" not in line else [unescape_field(value) for value in raw]
+    raw.append("")
+    if fields is not raw:
+        fields.append("")
     try:
-        entity, event_type = row.text("event_entity"), row.text("event_type")
-        wiki_db = row.text("wiki_db")
+        wiki_db = fields[at.wiki_db]
         if not wiki_db:
             raise MissingField("wiki_db")
+        entity, event_type = fields[at.event_entity], fields[at.event_type]
         if entity == "revision" and event_type == "create":
-            return Converted(revisions=[_history_revision(wiki_db, row)])
-        if entity in ("page", "user"):
-            return Converted(events=[_history_event(wiki_db, entity, event_type, row)])
-        return Converted(filtered=True)
+            revisions.append(_history_revision(wiki_db, fields, raw, at))
+        elif entity in ("page", "user"):
+            events.append(_history_event(wiki_db, entity, event_type or None, fields, raw, at))
     except (MissingField, ValueError) as exc:
         try:
-            revision_id = row.integer("revision_id")
+            revision_id = int(fields[at.revision_id]) if fields[at.revision_id] else None
         except ValueError:
             revision_id = None
         return _problem("missing-field", f"history line lacks a required field or has a bad value ({exc})",
                         line, revision_id)
+    return None
 
 
-def _history_revision(wiki_db: str, row: HistoryLine) -> dict:
-    revision_id = row.integer("revision_id")
-    timestamp = row.timestamp("event_timestamp")
-    namespace = row.integer("page_namespace")
-    if namespace is None:
-        namespace = row.integer("page_namespace_historical")
-    title = row.text("page_title") or row.text("page_title_historical")
+def convert_history_line(line: str) -> Converted:
+    """Rows for one line of a MediaWiki history dump (without its line break)."""
+    revisions, events = [], []
+    return _converted(add_history_line(line, revisions, events), revisions, events)
+
+
+def _history_revision(wiki_db: str, fields: list[str], raw: list[str], at: _Positions) -> tuple:
+    value = fields[at.revision_id]
+    revision_id = int(value) if value else None
+    value = fields[at.event_timestamp]
+    timestamp = _history_timestamp(value) if value else None
+    value = fields[at.page_namespace] or fields[at.page_namespace_historical]
+    namespace = int(value) if value else None
+    title = fields[at.page_title] or fields[at.page_title_historical] or None
     if revision_id is None or timestamp is None or namespace is None or title is None:
         raise MissingField("revision_id, event_timestamp, page_namespace and page_title")
-    deleted = set(row.array("revision_deleted_parts") or ())
+    value = raw[at.revision_deleted_parts]
+    deleted = set(split_array(value)) if value else ()
     user_hidden = "user" in deleted
-    anonymous = bool(row.boolean("event_user_is_anonymous")) and not user_hidden
-    user_text = None if user_hidden else (row.text("event_user_text") or row.text("event_user_text_historical"))
-    temporary = row.boolean("event_user_is_temporary")
-    size, diff = row.integer("revision_text_bytes"), row.integer("revision_text_bytes_diff")
-    return _revision_row(
-        wiki_db, page_id=row.integer("page_id"), page_namespace=namespace, page_title=title.replace(" ", "_"),
-        revision_id=revision_id, revision_parent_id=_parent(row.integer("revision_parent_id")),
-        revision_timestamp=timestamp, user_id=None if user_hidden else row.integer("event_user_id"),
-        user_text=user_text, user_is_anonymous=anonymous,
-        user_is_temporary=_is_temporary(user_text, anonymous) if temporary is None else temporary and not user_hidden,
-        user_is_deleted=user_hidden, user_groups=None if user_hidden else row.array("event_user_groups_historical") or [],
-        revision_minor_edit=bool(row.boolean("revision_minor_edit")),
+    anonymous = bool(_boolean("event_user_is_anonymous", fields[at.event_user_is_anonymous])) and not user_hidden
+    user_text = None if user_hidden else (fields[at.event_user_text] or fields[at.event_user_text_historical] or None)
+    temporary = _boolean("event_user_is_temporary", fields[at.event_user_is_temporary])
+    value = fields[at.revision_text_bytes]
+    size = int(value) if value else None
+    value = fields[at.revision_text_bytes_diff]
+    diff = int(value) if value else None
+    value = fields[at.page_id]
+    page_id = int(value) if value else None
+    value = fields[at.revision_parent_id]
+    parent_id = _parent(int(value)) if value else None
+    value = fields[at.event_user_id]
+    user_id = None if user_hidden or not value else int(value)
+    value = raw[at.event_user_groups_historical]
+    minor = bool(_boolean("revision_minor_edit", fields[at.revision_minor_edit]))
+    return (
+        wiki_db, page_id, namespace, title.replace(" ", "_"), revision_id, parent_id, timestamp, user_id, user_text,
+        anonymous, _is_temporary(user_text, anonymous) if temporary is None else temporary and not user_hidden,
+        user_hidden, None if user_hidden else (split_array(value) if value else []), minor,
         # An empty field is null, and an empty edit summary is written as an empty field too.
-        revision_comment=None if "comment" in deleted else (row.text("event_comment") or ""),
-        revision_comment_is_deleted="comment" in deleted, revision_text_bytes=size,
-        revision_text_sha1=row.text("revision_text_sha1"), revision_text_is_deleted="text" in deleted,
-        revision_content_model=row.text("revision_content_model"),
-        revision_content_format=row.text("revision_content_format"),
-        parent_text_bytes=None if size is None or diff is None else size - diff,
+        None if "comment" in deleted else fields[at.event_comment], "comment" in deleted, size,
+        fields[at.revision_text_sha1] or None, "text" in deleted, fields[at.revision_content_model] or None,
+        fields[at.revision_content_format] or None, None if size is None or diff is None else size - diff,
     )
 
 
-def _history_event(wiki_db: str, entity: str, event_type: str | None, row: HistoryLine) -> dict:
-    timestamp = row.timestamp("event_timestamp")
+def _history_event(wiki_db: str, entity: str, event_type: str | None, fields: list[str], raw: list[str],
+                   at: _Positions) -> dict:
+    value = fields[at.event_timestamp]
+    timestamp = _history_timestamp(value) if value else None
     if timestamp is None or not event_type:
         raise MissingField("event_type and event_timestamp")
-    values = {"event_comment": row.text("event_comment"), "event_user_id": row.integer("event_user_id"),
-              "event_user_text": row.text("event_user_text_historical") or row.text("event_user_text")}
+    value = fields[at.event_user_id]
+    values = {"event_comment": fields[at.event_comment] or None, "event_user_id": int(value) if value else None,
+              "event_user_text": fields[at.event_user_text_historical] or fields[at.event_user_text] or None}
     if entity == "page":
-        title = row.text("page_title_historical") or row.text("page_title")
-        namespace = row.integer("page_namespace_historical")
-        values.update(page_id=row.integer("page_id"), page_title=title,
-                      page_namespace=namespace if namespace is not None else row.integer("page_namespace"))
+        value = fields[at.page_namespace_historical] or fields[at.page_namespace]
+        namespace = int(value) if value else None
+        value = fields[at.page_id]
+        values.update(page_id=int(value) if value else None, page_namespace=namespace,
+                      page_title=fields[at.page_title_historical] or fields[at.page_title] or None)
     else:
-        values.update(user_id=row.integer("user_id"),
-                      user_text=row.text("user_text_historical") or row.text("user_text"),
-                      user_groups=row.array("user_groups_historical") or [],
-                      user_blocks=row.array("user_blocks_historical") if event_type == "alterblocks" else None)
+        value = fields[at.user_id]
+        user_id = int(value) if value else None
+        groups, blocks = raw[at.user_groups_historical], raw[at.user_blocks_historical]
+        values.update(user_id=user_id, user_text=fields[at.user_text_historical] or fields[at.user_text] or None,
+                      user_groups=split_array(groups) if groups else [],
+                      user_blocks=(split_array(blocks) if blocks else None) if event_type == "alterblocks" else None)
     return _event_row(wiki_db, entity, event_type, timestamp, **values)

@@ -1,10 +1,9 @@
 """Beam wiring for event dumps: read each file into rows, then finish each page's revisions together.
 
-Events are not grouped by page in the files (a stream interleaves every page of several wikis), so
-byte diffs and identity reverts, which need a page's other revisions, are computed after a GroupByKey of
-the revisions' metadata (never texts: event dumps carry none) by wiki, snapshot and a bucket of page ids.
-The rules are the XML path's (transforms/revision_metadata.py). Revisions without a page id
-(recentchange events) cannot be grouped; they are finished alone while reading.
+Byte diffs and identity reverts need a page's other revisions, which a stream scatters over its whole
+length (and over files), so readers ship their revisions' metadata (never texts: event dumps carry none)
+to a GroupByKey by wiki, snapshot and a bucket of page ids, where each bucket is finished. The logic is
+in transforms/event_inputs.py (reading, converting) and transforms/event_revisions.py (the columns).
 """
 from __future__ import annotations
 
@@ -17,61 +16,17 @@ import pyarrow as pa
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
-from schemas import DATASETS
-from transforms.event_inputs import EventInput, iter_event_records
+from transforms.event_inputs import EventInput, read_event_blocks
+from transforms.event_revisions import BUCKET_SCHEMA, by_page_bucket, finish_alone, finish_page_revisions, metadata_batch
 from transforms.progress import ProgressReporter
-from transforms.revision_metadata import add_byte_diffs, add_identity_reverts
-from transforms.rows import DEFAULT_BATCH_ROWS, Partition, RowBatcher, error_row, to_record_batch
+from transforms.rows import Partition, RowBatcher, error_row
 
 NAMESPACE = "wikidumps"
 REVISIONS, EVENTS, ERRORS = "revisions", "events", "errors"
 PAGE_METADATA = "page_metadata"
-PAGE_BUCKET_BITS = 10  # 1,024 consecutive page ids are finished together
-PENDING_METADATA_ROWS = 50_000  # rows a reader holds before shipping them to the grouping step
-COMPUTED = ("revision_text_bytes_diff", "revision_is_identity_revert", "revision_is_identity_reverted",
-            "revision_first_identity_reverting_revision_id", "revision_seconds_to_identity_revert")
-# What travels to the grouping step: a revision's metadata, the parent size the event stated, and where
-# it came from (earlier input, then earlier record, wins when a revision appears twice).
-# Timestamps stay epoch seconds (int64) there, as the revert and diff functions take them.
-METADATA_SCHEMA = pa.schema(
-    [f.with_type(pa.int64()) if f.name == "revision_timestamp" else f
-     for f in DATASETS[REVISIONS].file_schema if f.name not in COMPUTED]
-    + [pa.field("parent_text_bytes", pa.int64()), pa.field("source_order", pa.int64())]
-)
-
-
-def finish_page_revisions(rows: list[dict]) -> tuple[list[dict], int]:
-    """Final `revisions` rows from the metadata rows of some pages, and how many duplicates were dropped.
-
-    Per page: a revision seen twice keeps its first copy (by source_order); every row takes the page's
-    latest title and namespace (the title "at dump time", as XML dumps give it); then byte diffs and
-    identity reverts as for XML. Rows come back by page, then timestamp and revision id.
-    """
-    pages: dict[int, list[dict]] = defaultdict(list)
-    for row in sorted(rows, key=lambda r: r["source_order"]):
-        pages[row["page_id"]].append(row)
-    finished, duplicates = [], 0
-    for page_id in sorted(pages):
-        page_rows = pages[page_id]
-        unique: dict[int, dict] = {}
-        for row in page_rows:
-            if row["revision_id"] in unique:
-                duplicates += 1
-            else:
-                unique[row["revision_id"]] = row
-        page_rows = sorted(unique.values(), key=lambda r: (r["revision_timestamp"], r["revision_id"]))
-        latest = page_rows[-1]
-        for row in page_rows:
-            row["page_title"], row["page_namespace"] = latest["page_title"], latest["page_namespace"]
-        finished.extend(_finish(page_rows))
-    return finished, duplicates
-
-
-def _finish(page_rows: list[dict]) -> list[dict]:
-    add_byte_diffs(page_rows, {r["revision_id"]: r["parent_text_bytes"] for r in page_rows
-                               if r["parent_text_bytes"] is not None})
-    add_identity_reverts(page_rows)
-    return page_rows
+# Revisions a reader holds (as Arrow columns, a few hundred bytes each) before shipping them to the
+# grouping step: the more it holds, the fewer and larger the pieces of each bucket.
+PENDING_METADATA_ROWS = 100_000
 
 
 class ReadEventFileFn(beam.DoFn):
@@ -87,46 +42,35 @@ class ReadEventFileFn(beam.DoFn):
     def process(self, source: EventInput) -> Iterator:
         split_key = f"{source.input_order:05d}"
         batchers: dict[Partition, RowBatcher] = {}
-        pending: dict[tuple, list[dict]] = defaultdict(list)
+        pending: list[pa.RecordBatch] = []
         pending_rows = 0
         counts = defaultdict(int)
-        reported = 0
-        for number, converted in iter_event_records(source, on_read=self._progress.add_input_bytes):
-            counts["records-read"] += converted.problem is None or converted.problem.record_kind != "file"
-            if converted.problem is not None:
-                problem = converted.problem
-                if problem.record_dropped:
-                    counts["records-dropped"] += 1
+        first_order = source.input_order << 40
+        for block in read_event_blocks(source, on_read=self._progress.add_input_bytes):
+            counts["records-read"] += block.records
+            counts["records-filtered"] += block.filtered
+            counts["events-read"] += len(block.events)
+            counts["revisions-read"] += len(block.revisions)
+            for number, problem in block.problems:
+                counts["records-dropped"] += problem.record_dropped
                 Metrics.counter(NAMESPACE, f"error:{problem.error_type}").inc()
                 row = error_row(problem, pipeline=self._job, stage="read", source_file=source.path,
                                 stream_offset=None, line=number)
                 yield from self._add(batchers, Partition(source.wiki_db, source.snapshot), ERRORS, row, split_key)
-                continue
-            if converted.filtered:
-                counts["records-filtered"] += 1
-            for row in converted.events:
-                counts["events-read"] += 1
+            for row in block.events:
                 yield from self._add(batchers, Partition(row.pop("wiki_db"), source.snapshot), EVENTS, row, split_key)
-            for row in converted.revisions:
-                counts["revisions-read"] += 1
-                partition = Partition(row.pop("wiki_db"), source.snapshot)
-                if row["page_id"] is None:  # recentchange: nothing to group by, finished alone
-                    yield from self._add(batchers, partition, REVISIONS, _finish([row])[0], split_key)
-                    continue
-                row["source_order"] = (source.input_order << 40) | number
-                pending[(partition.wiki_db, partition.snapshot, row["page_id"] >> PAGE_BUCKET_BITS)].append(row)
-                pending_rows += 1
+            if block.revisions:
+                pending.append(metadata_batch(block.revisions, [first_order | n for n in block.revision_records]))
+                pending_rows += len(block.revisions)
             if pending_rows >= PENDING_METADATA_ROWS:
-                yield from self._ship(pending)
-                pending_rows = 0
-            if counts["records-read"] - reported >= 5_000:
-                self._progress.add(records=counts["records-read"] - reported)
-                reported = counts["records-read"]
-        yield from self._ship(pending)
+                yield from self._ship(pending, source.snapshot, split_key)
+                pending, pending_rows = [], 0
+            self._progress.add(records=block.records)
+        yield from self._ship(pending, source.snapshot, split_key)
         for partition, batcher in batchers.items():
             for dataset, batch in batcher.flush():
                 yield TaggedOutput(dataset, (partition, split_key, batch))
-        self._progress.add(records=counts["records-read"] - reported, force=True)
+        self._progress.add(records=0, force=True)
         Metrics.counter(NAMESPACE, "files-read").inc()
         for name, value in counts.items():
             Metrics.counter(NAMESPACE, name).inc(value)
@@ -141,12 +85,17 @@ class ReadEventFileFn(beam.DoFn):
             yield TaggedOutput(dataset, (partition, split_key, batch))
 
     @staticmethod
-    def _ship(pending: dict) -> Iterator:
-        for key, rows in pending.items():
-            for start in range(0, len(rows), DEFAULT_BATCH_ROWS):
-                yield TaggedOutput(PAGE_METADATA, (key, pa.RecordBatch.from_pylist(rows[start:start + DEFAULT_BATCH_ROWS],
-                                                                                     schema=METADATA_SCHEMA)))
-        pending.clear()
+    def _ship(pending: list[pa.RecordBatch], snapshot: str, split_key: str) -> Iterator:
+        """Revisions with a page to their bucket's group; those without one (recentchange) finished here."""
+        if not pending:
+            return
+        buckets, alone = by_page_bucket(pa.Table.from_batches(pending))
+        for (wiki_db, bucket), rows in buckets:
+            for batch in rows.to_batches():
+                yield TaggedOutput(PAGE_METADATA, ((wiki_db, snapshot, bucket), batch))
+        for wiki_db, rows in alone:
+            for batch in finish_alone(rows):
+                yield TaggedOutput(REVISIONS, (Partition(wiki_db, snapshot), split_key, batch))
 
 
 class FinishPagesFn(beam.DoFn):
@@ -160,14 +109,13 @@ class FinishPagesFn(beam.DoFn):
 
     def process(self, element) -> Iterator:
         (wiki_db, snapshot, _bucket), batches = element
-        rows = [row for batch in batches for row in batch.to_pylist()]
-        finished, duplicates = finish_page_revisions(rows)
+        finished, duplicates = finish_page_revisions(pa.Table.from_batches(list(batches), schema=BUCKET_SCHEMA))
         if duplicates:
             Metrics.counter(NAMESPACE, "revisions-duplicate").inc(duplicates)
         partition = Partition(wiki_db, snapshot)
-        for start in range(0, len(finished), DEFAULT_BATCH_ROWS):
-            yield partition, "pages", to_record_batch(DATASETS[REVISIONS], finished[start:start + DEFAULT_BATCH_ROWS])
-        self._progress.add(revisions=len(finished), force=True)
+        for batch in finished:
+            yield partition, "pages", batch
+        self._progress.add(revisions=sum(batch.num_rows for batch in finished), force=True)
 
 
 @dataclass

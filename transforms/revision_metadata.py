@@ -8,31 +8,43 @@ from __future__ import annotations
 from transforms.reverts import identity_reverts
 
 
-def add_byte_diffs(rows: list[dict], parent_bytes_from_source: dict[int, int] | None = None) -> None:
-    """Sets `revision_text_bytes_diff` on each row of one page, as mediawiki_history does.
-
-    No parent: the diff is the size. Parent among the rows: size minus the parent's size. Otherwise the
-    parent's size the source itself carried (event dumps give it), else null.
+def add_byte_diffs(rows: list[dict]) -> None:
+    """Sets `revision_text_bytes_diff` on each row of one page (see `byte_diffs`).
 
     Args:
         rows: `revisions` rows of one page (revision_id, revision_parent_id, revision_text_bytes).
-        parent_bytes_from_source: revision id -> its parent's size, as stated by the source.
     """
-    sizes = {row["revision_id"]: row["revision_text_bytes"] for row in rows}
-    stated = parent_bytes_from_source or {}
-    for row in rows:
-        size = row["revision_text_bytes"]
-        parent = row["revision_parent_id"]
+    diffs = byte_diffs([row["revision_id"] for row in rows], [row["revision_parent_id"] for row in rows],
+                       [row["revision_text_bytes"] for row in rows])
+    for row, diff in zip(rows, diffs):
+        row["revision_text_bytes_diff"] = diff
+
+
+def byte_diffs(revision_ids: list[int], parent_ids: list[int | None], sizes: list[int | None],
+               stated_parent_sizes: list[int | None] | None = None) -> list[int | None]:
+    """`revision_text_bytes_diff` of each revision of one page, as mediawiki_history computes it.
+
+    No parent: the diff is the size. Parent among the page's revisions: size minus the parent's size.
+    Otherwise the parent's size the source itself carried (event dumps give it), else null.
+
+    Args:
+        revision_ids, parent_ids, sizes: the page's revisions, in any order.
+        stated_parent_sizes: the parent's size as stated by the source, per revision (None: not stated).
+    """
+    size_of = dict(zip(revision_ids, sizes))
+    diffs = []
+    for i, (size, parent) in enumerate(zip(sizes, parent_ids)):
         if size is None:
             diff = None
         elif parent is None or parent <= 0:
             diff = size
         else:
-            parent_size = sizes.get(parent)
-            if parent_size is None:
-                parent_size = stated.get(row["revision_id"])
+            parent_size = size_of.get(parent)
+            if parent_size is None and stated_parent_sizes is not None:
+                parent_size = stated_parent_sizes[i]
             diff = None if parent_size is None else size - parent_size
-        row["revision_text_bytes_diff"] = diff
+        diffs.append(diff)
+    return diffs
 
 
 def add_identity_reverts(rows: list[dict]) -> None:
