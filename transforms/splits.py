@@ -7,6 +7,7 @@ Other files are one split each for now.
 from __future__ import annotations
 
 import contextlib
+import gc
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -22,6 +23,10 @@ from transforms.xml_dump import DumpReader, Item, Page
 
 DEFAULT_SPLIT_BYTES = 64 * 1024 * 1024
 CLOSING_TAG = b"\n</mediawiki>\n"
+# Reading a split allocates millions of short-lived containers (pages, rows, scanner frames). At CPython's
+# default threshold (700 allocations) the cyclic collector runs thousands of times per split and its full
+# passes took 10-15% of the content job's CPU; this many young objects between passes costs little memory.
+GC_YOUNG_OBJECTS = 50_000
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,13 @@ class DumpSplit:
     @property
     def stream_offset(self) -> int | None:
         return self.start if self.header_end is not None else None
+
+
+def raise_gc_threshold(young_objects: int = GC_YOUNG_OBJECTS) -> None:
+    """Lets the cyclic garbage collector wait for `young_objects` new containers (never lowers it)."""
+    young, *older = gc.get_threshold()
+    if young < young_objects:
+        gc.set_threshold(young_objects, *older)
 
 
 def plan_splits(source: DumpInput, split_bytes: int = DEFAULT_SPLIT_BYTES) -> list[DumpSplit]:
