@@ -569,11 +569,9 @@ class Scanner:
         return parent
 
     def _simple_link(self, token: str, start: int, top: _Frame, record: bool) -> None:
-        """A link token without markup inside: `[[target]]` or `[[target|label]]`."""
-        read = self._link_tokens.get(token)
-        if read is None:
-            read = self._read_link_token(token)
-        raw_target, resolved, label, shown = read
+        """A link token without markup inside, `[[target]]` or `[[target|label]]`, not read before (the
+        token loop handles the ones in the cache)."""
+        raw_target, resolved, label, shown = self._read_link_token(token)
         if record and resolved is not None:
             self._scan.links.append(Link("internal", raw_target, resolved, label, label, start, self._section))
         if shown is not None:
