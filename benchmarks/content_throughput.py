@@ -1,7 +1,7 @@
 """`content` throughput against wikiextractor and the mwparserfromhell recipe, side by side.
 
     make bench-tools                                # wikiextractor and mwparserfromhell (dev extra) into .venv
-    .venv/bin/python -m benchmarks.content_throughput [--size-mb 150] [--runs 3] [--split-size-mb 4]
+    .venv/bin/python -m benchmarks.content_throughput [--size-mb 150] [--runs 3] [--split-size-mb MB]
 
 Input: the real English Wikipedia pages of ../shared/data/real (206 pages of May 2016: 106 articles, 100
 redirects) replicated with fresh page ids to --size-mb of XML, packed as Wikimedia publishes
@@ -42,12 +42,13 @@ def build_input(workdir: Path, size_mb: float) -> tuple[Path, Path]:
     return xml, dump
 
 
-def commands(dump: Path, workdir: Path, split_size_mb: float) -> dict[str, list[str]]:
+def commands(dump: Path, workdir: Path, split_size_mb: float | None) -> dict[str, list[str]]:
     python = sys.executable
     bin_dir = Path(python).parent
+    split = ["--split-size-mb", str(split_size_mb)] if split_size_mb else []  # else the job's default
     return {
         "wikidumps": [str(bin_dir / "wikidumps"), "run", "content", "--input", str(dump), "--output",
-                      str(workdir / "wikidumps-out"), "--split-size-mb", str(split_size_mb)],
+                      str(workdir / "wikidumps-out"), *split],
         "wikiextractor": [str(bin_dir / "wikiextractor"), "--no-templates", "--processes", "2", "-q", "-o",
                           str(workdir / "wikiextractor-out"), str(dump)],
         "mwparserfromhell": [python, "-m", "benchmarks.mwparserfromhell_baseline", str(dump),
@@ -59,7 +60,7 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=float, default=150)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--split-size-mb", type=float, default=4, help="compressed MB per wikidumps split")
+    parser.add_argument("--split-size-mb", type=float, help="compressed MB per wikidumps split (default: the job's)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "wikidumps-bench-content")
     parser.add_argument("--only", action="append", help="run only these tools (repeatable)")
     args = parser.parse_args(argv)

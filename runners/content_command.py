@@ -27,7 +27,7 @@ def namespace_list(value: str) -> frozenset[int]:
 
 
 def add_arguments(parser) -> None:
-    add_xml_input_arguments(parser)
+    add_xml_input_arguments(parser, split_bytes=content.SPLIT_BYTES)
     parser.add_argument("--namespaces", type=namespace_list, action="append", metavar="N[,N...]",
                         help="namespaces to read (repeatable; default: 0, MediaWiki's content namespace)")
     parser.add_argument("--include-redirects", action="store_true", help="read redirect pages too")

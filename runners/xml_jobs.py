@@ -9,7 +9,7 @@ from transforms.rows import Partition
 from transforms.splits import DEFAULT_SPLIT_BYTES
 
 
-def add_xml_input_arguments(parser: argparse.ArgumentParser) -> None:
+def add_xml_input_arguments(parser: argparse.ArgumentParser, *, split_bytes: int = DEFAULT_SPLIT_BYTES) -> None:
     parser.add_argument("--input", action="append", required=True, metavar="PATH",
                         help="dump file (local path or gs://); repeat for several files")
     parser.add_argument("--output", required=True, metavar="DIR", help="output folder (local or gs://)")
@@ -17,7 +17,7 @@ def add_xml_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--snapshot", metavar="YYYYMMDD", help="dump date when the file name does not carry it")
     parser.add_argument("--dump-kind", metavar="KIND",
                         help="dump kind when the file name does not tell it (pages-meta-history, pages-articles, ...)")
-    parser.add_argument("--split-size-mb", type=float, default=DEFAULT_SPLIT_BYTES / 2**20, metavar="MB",
+    parser.add_argument("--split-size-mb", type=float, default=split_bytes / 2**20, metavar="MB",
                         help="compressed megabytes per parallel split of a .bz2 file (default %(default)g)")
 
 

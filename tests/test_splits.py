@@ -1,6 +1,8 @@
 """Any split of a multistream file yields exactly the rows of reading it whole."""
 from __future__ import annotations
 
+import gc
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,7 +12,7 @@ from transforms.dump_inputs import describe_input
 from transforms.dumpfiles import read_stream_offsets
 from transforms.history import history_rows
 from transforms.problems import Problem
-from transforms.splits import DumpSplit, plan_splits, read_split, split_for_range
+from transforms.splits import DumpSplit, plan_splits, raise_gc_threshold, read_split, split_for_range
 
 MULTISTREAM_FILES = [
     ("multistream/DERIVED__ltgwiki-2017-pages-articles-multistream.xml.bz2", "20170101"),
@@ -64,3 +66,15 @@ def test_arbitrary_byte_ranges_partition_the_pages(multistream, cuts):
         if split is not None:
             combined.extend(rows_of(split))
     assert sorted(combined) == whole
+
+
+def test_raise_gc_threshold_raises_the_young_threshold_and_never_lowers_it():
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 11, 12)
+        raise_gc_threshold(50_000)
+        assert gc.get_threshold() == (50_000, 11, 12)
+        raise_gc_threshold(1_000)
+        assert gc.get_threshold() == (50_000, 11, 12)
+    finally:
+        gc.set_threshold(*saved)

@@ -17,7 +17,7 @@ from transforms import dedupe
 from transforms.dump_inputs import DumpInput
 from transforms.progress import ProgressReporter
 from transforms.rows import Partition, RowBatcher, error_row
-from transforms.splits import DEFAULT_SPLIT_BYTES, DumpSplit, plan_splits, read_split
+from transforms.splits import DEFAULT_SPLIT_BYTES, DumpSplit, plan_splits, raise_gc_threshold, read_split
 from transforms.problems import Filtered, Problem
 from transforms.xml_dump import Item, Page
 
@@ -40,6 +40,7 @@ class ReadSplitFn(beam.DoFn):
 
     def setup(self):
         self._progress = ProgressReporter(self._progress_dir)
+        raise_gc_threshold()  # for the whole worker process: it is where the reading happens
 
     def process(self, split: DumpSplit) -> Iterator:
         source = split.source

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import operator
 import re
 from operator import itemgetter
 
@@ -84,11 +85,18 @@ ARXIV_AFTER = re.compile(r"(?:\s*[:=]\s*|\.org/(?:abs|pdf)/)((?:\d{4}\.\d{4,5}|[
 ISSN_AFTER = re.compile(r"\s*[:=]?\s*(\d{4}-?\d{3}[\dXx])(?![\dXx])")
 KEYWORDS = (
     ("isbn", ("ISBN", "isbn", "Isbn"), ISBN_AFTER),
-    ("pmid", ("PMID", "pmid", "Pmid", "pubmed.ncbi.nlm.nih.gov/", "nih.gov/pubmed/"), NUMBER_AFTER),
+    ("pmid", ("PMID", "pmid", "Pmid"), NUMBER_AFTER),
+    ("pmid", ("pubmed.ncbi.nlm.nih.gov/",), NUMBER_AFTER),
+    ("pmid", ("nih.gov/pubmed/",), NUMBER_AFTER),
     ("pmcid", ("PMC", "pmc", "Pmc"), PMCID_AFTER),
     ("arxiv", ("arXiv", "arxiv", "ARXIV", "ArXiv"), ARXIV_AFTER),
     ("issn", ("ISSN", "issn", "Issn"), ISSN_AFTER),
 )
+DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
+DOI_VALUE = re.compile(r"^10\.\d{4,9}/\S+$")
+ISBN_SEPARATORS = re.compile(r"[\s-]")
+_KEYWORD_SEARCHES = tuple((kind, spellings[0].lower().encode("ascii"), frozenset(spellings), after)
+                          for kind, spellings, after in KEYWORDS)
 URL_IN_TEXT = re.compile(r"(?i:https?|ftp)://[^\s<>\[\]{}|\"]+")
 
 
@@ -108,10 +116,10 @@ def wants_args(key: str) -> bool:
 def isbn_is_valid(digits: str) -> bool:
     """Check digit of an ISBN-10 or ISBN-13 given without separators (X allowed last in ISBN-10)."""
     if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
-        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
-        return total % 11 == 0
+        total = sum(map(operator.mul, range(10, 1, -1), map(int, digits[:9])))
+        return (total + (10 if digits[9] == "X" else int(digits[9]))) % 11 == 0
     if len(digits) == 13 and digits.isdigit():
-        return sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits)) % 10 == 0
+        return (sum(map(int, digits[0::2])) + 3 * sum(map(int, digits[1::2]))) % 10 == 0
     return False
 
 
@@ -128,11 +136,10 @@ def normalise_identifier(kind: str, value: str | None) -> str | None:
         return None
     value = value.strip()
     if kind == "doi":
-        value = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", value, flags=re.IGNORECASE)
-        value = _trim(value)
-        return value if re.match(r"^10\.\d{4,9}/\S+$", value) else None
+        value = _trim(DOI_PREFIX.sub("", value))
+        return value if DOI_VALUE.match(value) else None
     if kind == "isbn":
-        digits = re.sub(r"[\s-]", "", value).upper()
+        digits = ISBN_SEPARATORS.sub("", value).upper() if not value.isdigit() else value
         return digits if isbn_is_valid(digits) else None
     if kind == "pmid":
         return value if value.isdigit() and int(value) > 0 else None
@@ -163,35 +170,25 @@ def text_identifiers(text: str) -> list[tuple[int, str, str]]:
         before = text[match.start() - 1] if match.start() else " "
         if not before.isalnum() and before != "." and (value := normalise_identifier("doi", match.group(0))):
             found.append((match.start(), "doi", value))
-    for kind, spellings, after in KEYWORDS:
-        for spelling in spellings:
-            position = text.find(spelling)
-            while position >= 0:
-                # A keyword inside a longer word is none (but eISSN is an ISSN).
-                before = text[position - 1] if position else " "
-                if not before.isalpha() or (kind == "issn" and before in "eE"):
-                    match = after.match(text, position + len(spelling))
-                    if match and (value := normalise_identifier(kind, match.group(1))):
-                        found.append((position, kind, value))
-                position = text.find(spelling, position + len(spelling))
+    # Keywords are ASCII and their spellings differ only in case: in a Latin-1 copy of the text (other
+    # characters become "?", so offsets stay) lower-cased byte by byte, one fast search finds them all.
+    folded = text.encode("latin-1", "replace").lower()
+    for kind, keyword, spellings, after in _KEYWORD_SEARCHES:
+        size = len(keyword)
+        position = folded.find(keyword)
+        while position >= 0:
+            # A keyword inside a longer word is none (but eISSN is an ISSN).
+            before = text[position - 1] if position else " "
+            if (not before.isalpha() or (kind == "issn" and before in "eE")) and text[position:position + size] in spellings:
+                match = after.match(text, position + size)
+                if match and (value := normalise_identifier(kind, match.group(1))):
+                    found.append((position, kind, value))
+            position = folded.find(keyword, position + size)
     found.sort()
     return found
 
 
 # -- rows ------------------------------------------------------------------------------------------------
-
-
-_PARAMETER_NAMES: dict[str, str] = {}
-
-
-def _parameter_name(name: str) -> str:
-    """`Access_date ` -> `access-date`: lower case, words joined by hyphens (names repeat: cached)."""
-    key = _PARAMETER_NAMES.get(name)
-    if key is None:
-        key = "-".join(name.lower().replace("_", " ").split())
-        if len(_PARAMETER_NAMES) < 100_000:
-            _PARAMETER_NAMES[name] = key
-    return key
 
 
 def _clean(value: str | None) -> str | None:
@@ -203,24 +200,36 @@ def _clean(value: str | None) -> str | None:
     return " ".join(value.split()) or None
 
 
-_AUTHOR_PARAMETERS: dict[str, tuple[str, int] | None] = {}
-
-
-def _author_parameter(name: str) -> tuple[str, int] | None:
+def _author_parameter(key: str) -> tuple[str, int] | None:
     """("last" | "first" | "full" | "list", number) for parameters that name authors."""
-    if name not in _AUTHOR_PARAMETERS:
-        found = None
-        if name in ("authors", "vauthors", "autori"):
-            found = ("list", 0)
+    if key in ("authors", "vauthors", "autori"):
+        return ("list", 0)
+    for part, pattern in (("last", LAST_NAME), ("first", FIRST_NAME), ("full", FULL_NAME)):
+        if match := pattern.match(key):
+            return (part, int(match.group(1) or 1))
+    return None
+
+
+# What a parameter name (as written, spaces and all) means: (key, field, author part), or None when it
+# names nothing (empty, or spread over lines). Names repeat across citations: each is read once.
+_ROLES: dict[str, tuple[str, str | None, tuple[str, int] | None] | None] = {}
+_UNKNOWN = object()
+
+
+def _parameter_role(name: str) -> tuple[str, str | None, tuple[str, int] | None] | None:
+    role = _ROLES.get(name, _UNKNOWN)
+    if role is _UNKNOWN:
+        stripped = name.strip()
+        if not stripped or "\n" in stripped:
+            role = None
         else:
-            for part, pattern in (("last", LAST_NAME), ("first", FIRST_NAME), ("full", FULL_NAME)):
-                if match := pattern.match(name):
-                    found = (part, int(match.group(1) or 1))
-                    break
-        if len(_AUTHOR_PARAMETERS) < 10_000:
-            _AUTHOR_PARAMETERS[name] = found
-        return found
-    return _AUTHOR_PARAMETERS[name]
+            # `Access_date ` -> `access-date`: lower case, words joined by hyphens.
+            key = "-".join(stripped.lower().replace("_", " ").split())
+            field = PARAMETER_FIELD.get(key)
+            role = (key, field, None if field is not None else _author_parameter(key))
+        if len(_ROLES) < 100_000:
+            _ROLES[name] = role
+    return role
 
 
 def _author_names(parts: dict[str, dict[int, str]], listed: list[str]) -> list[str]:
@@ -273,11 +282,13 @@ def template_fields(template: Template) -> dict:
     listed: list[str] = []
     for arg in template.args or ():
         name, equals, value = arg.partition("=")
-        if not equals or not name.strip() or "\n" in name.strip():
+        if not equals:
             continue  # positional arguments carry no field of a citation template
-        key = _parameter_name(name)
+        role = _parameter_role(name)
+        if role is None:
+            continue
+        key, field, author = role
         names.add(key)
-        field = PARAMETER_FIELD.get(key)
         if field is not None:
             if field not in fields and (value := _clean(value)):
                 if field in IDENTIFIER_KINDS:
@@ -285,7 +296,6 @@ def template_fields(template: Template) -> dict:
                 if value:
                     fields[field] = value
             continue
-        author = _author_parameter(key)
         if author is not None and (value := _clean(value)):
             if author[0] == "list":
                 listed += [item.strip() for item in re.split(r"[;,]", value) if item.strip()]

@@ -42,6 +42,10 @@ def _caption(caption: str | None) -> str | None:
     return _anchor(caption)
 
 
+# Anchor texts repeat (the same labels and targets across a wiki's pages): each is cleaned once.
+_ANCHORS: dict[str, str | None] = {}
+ANCHOR_CACHE = 200_000
+
 COLUMNS = ("section_index", "link_type", "target", "target_namespace", "target_fragment", "anchor_text", "position",
            "url", "language", "interwiki_prefix")
 
@@ -57,6 +61,9 @@ def link_columns(scan: Scan, resolver: TitleResolver, page_namespace: int, page_
     """
     found = []
     append = found.append
+    anchors = _ANCHORS
+    if len(anchors) >= ANCHOR_CACHE:
+        anchors.clear()
     for link in scan.links:
         if link.kind == "external":
             append((link.start, link.section, "external", None, None, None, _anchor(link.label), link.target, None,
@@ -69,7 +76,10 @@ def link_columns(scan: Scan, resolver: TitleResolver, page_namespace: int, page_
             if not title and kind == "wikilink":
                 title, namespace = page_title, page_namespace  # [[#Section]] links within the page
             label = link.label
-            anchor = _anchor(label if label is not None and label.strip() else link.target.strip().lstrip(":"))
+            shown = label if label is not None and label.strip() else link.target.strip().lstrip(":")
+            anchor = anchors.get(shown, anchors)  # the dict itself stands for "not seen yet"
+            if anchor is anchors:
+                anchor = anchors[shown] = _anchor(shown)
             prefix = target.prefix if kind == "interwiki" else None
             append((link.start, link.section, kind, title, namespace, target.fragment, anchor, None, None, prefix))
         elif kind == "media":

@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 import time
+import weakref
 from typing import Callable, Protocol
 
 # The tokens. Plain newlines are not tokens: only those that start a heading, a list or a table line.
@@ -187,6 +188,17 @@ class _Frame:
 
 
 _TEMPLATE_KEYS: dict[str, str] = {}
+# Per resolver (that is, per wiki): what each `[[target|label]]` token read as. Link tokens repeat across
+# a wiki's pages ([[United States]], [[Category:Living people]]); reading one again costs a dict lookup.
+_LINK_TOKENS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+LINK_TOKEN_CACHE = 200_000
+
+
+def _link_token_cache(resolver: Resolver) -> dict:
+    cache = _LINK_TOKENS.get(resolver)
+    if cache is None:
+        cache = _LINK_TOKENS[resolver] = {}
+    return cache
 
 
 def template_key(name: str) -> str:
@@ -230,7 +242,13 @@ def _quote_run(match: re.Match) -> str:
 
 def strip_quotes(text: str) -> str:
     """Removes the bold and italic markup (runs of apostrophes) from a text."""
-    return QUOTES.sub(_quote_run, text) if "''" in text else text
+    if "''" not in text:
+        return text
+    if "''''" not in text:
+        # Every run is of two or three apostrophes, all markup: plain replacements remove them (the
+        # runs of three first, which leaves no new run behind).
+        return text.replace("'''", "").replace("''", "")
+    return QUOTES.sub(_quote_run, text)
 
 
 def tidy_text(text: str) -> str:
@@ -248,8 +266,11 @@ def tidy_text(text: str) -> str:
         text = SPACE_BEFORE_PUNCT.sub("", text)
     if "\u00a0" in text:
         text = text.replace("\u00a0", " ")
-    if "  " in text or "\t" in text:
+    if "\t" in text:
         text = SPACES.sub(" ", text)
+    else:
+        while "  " in text:  # halves every run of spaces: faster than the regex on the usual runs of two
+            text = text.replace("  ", " ")
     if "----" in text:
         text = RULE_LINES.sub("", text)
     text = "\n".join([line.strip() for line in text.split("\n")])
@@ -274,6 +295,7 @@ class Scanner:
     def __init__(self, resolver: Resolver, wants_args: Callable[[str], bool] | None = None,
                  deadline: float | None = None):
         self._resolver = resolver
+        self._link_tokens = _link_token_cache(resolver)
         self._wants_args = wants_args or (lambda key: False)
         self._deadline = deadline
         self._calls = 0
@@ -302,6 +324,8 @@ class Scanner:
         if self._calls % 64 == 0:
             self._check_clock()
         source = self._scan.source
+        links = self._scan.links
+        link_tokens = self._link_tokens
         root = _Frame(ROOT, begin)
         stack = [root]
         top = root
@@ -324,6 +348,13 @@ class Scanner:
                     countdown = CHECK_EVERY
                     self._check_clock()
                 token = match.group()
+                read = link_tokens.get(token)
+                if read is not None:  # a `[[target|label]]` token read before: the commonest token by far
+                    if record and read[1] is not None:
+                        links.append(Link("internal", read[0], read[1], read[2], read[2], start, self._section))
+                    if read[3] is not None:
+                        top.parts.append(read[3])
+                    continue
                 first = token[0]
 
                 if first == "[":
@@ -538,20 +569,33 @@ class Scanner:
         return parent
 
     def _simple_link(self, token: str, start: int, top: _Frame, record: bool) -> None:
-        """A link token without markup inside: `[[target]]` or `[[target|label]]`."""
+        """A link token without markup inside, `[[target]]` or `[[target|label]]`, not read before (the
+        token loop handles the ones in the cache)."""
+        raw_target, resolved, label, shown = self._read_link_token(token)
+        if record and resolved is not None:
+            self._scan.links.append(Link("internal", raw_target, resolved, label, label, start, self._section))
+        if shown is not None:
+            top.parts.append(shown)
+
+    def _read_link_token(self, token: str) -> tuple:
+        """(raw target, resolved target or None if not a link, label or None, text shown or None)."""
         raw_target, pipe, label = token[2:-2].partition("|")
         if "''" in label:
             label = strip_quotes(label)
         resolved = self._resolver.resolve(raw_target)
         kind = resolved.link_type
         if kind == "invalid":
-            top.parts.append(token[2:-2])
-            return
-        if record:
-            self._scan.links.append(Link("internal", raw_target, resolved, label if pipe else None,
-                                         label if pipe else None, start, self._section))
-        if kind == "wikilink" or kind == "interwiki":
-            top.parts.append(label if label.strip() else _display_target(raw_target, bool(pipe)))
+            read = (raw_target, None, None, token[2:-2])
+        elif kind == "wikilink" or kind == "interwiki":
+            shown = label if label.strip() else _display_target(raw_target, bool(pipe))
+            read = (raw_target, resolved, label if pipe else None, shown)
+        else:
+            read = (raw_target, resolved, label if pipe else None, None)
+        cache = self._link_tokens
+        if len(cache) >= LINK_TOKEN_CACHE:
+            cache.clear()
+        cache[token] = read
+        return read
 
     def _finish_extlink(self, frame: _Frame, end: int, parent: _Frame, record: bool) -> None:
         source = self._scan.source
@@ -818,11 +862,20 @@ def _closing_tag(name: str) -> re.Pattern:
     return pattern
 
 
+_ATTRIBUTES: dict[str, dict[str, str]] = {}
+
+
 def _attributes(tag: str) -> dict[str, str]:
-    found = {}
-    for match in ATTRIBUTE.finditer(tag):
-        value = match.group(2) if match.group(2) is not None else match.group(3) if match.group(3) is not None else match.group(4)
-        found[match.group(1).lower()] = html.unescape(value).strip()
+    """The attributes of a tag, read-only: tags such as `<ref name="x">` repeat, so they are cached."""
+    found = _ATTRIBUTES.get(tag)
+    if found is None:
+        found = {}
+        for match in ATTRIBUTE.finditer(tag):
+            value = match.group(2) if match.group(2) is not None else match.group(3) if match.group(3) is not None else match.group(4)
+            found[match.group(1).lower()] = html.unescape(value).strip()
+        if len(_ATTRIBUTES) >= 100_000:
+            _ATTRIBUTES.clear()
+        _ATTRIBUTES[tag] = found
     return found
 
 
