@@ -73,7 +73,8 @@ def run(args, beam_args: list[str]) -> int:
     for option, dataset in SAME_DUMP:
         root = getattr(args, option)
         files = dataset_files(root, dataset)
-        missing = [p.path for p in partitions if p not in {f.partition for f in files}]
+        present = {f.partition for f in files}
+        missing = [p.path for p in partitions if p not in present]
         if missing:
             raise UnusableInputError(root, f"{dataset} has no partition {missing[0]}: pages, revisions, links and "
                                            "article_quality must come from dumps of the same wiki and date")
