@@ -72,10 +72,14 @@ class _MetadataHandler(BaseHTTPRequestHandler):
         "": "",
         "/computeMetadata/v1/project/project-id": PROJECT,
         "/computeMetadata/v1/universe/universe-domain": "googleapis.com",
-        "/computeMetadata/v1/instance/service-accounts/default": {
-            "email": ACCOUNT, "aliases": ["default"], "scopes": ["https://www.googleapis.com/auth/cloud-platform"]},
-        "/computeMetadata/v1/instance/service-accounts/default/token": {
-            "access_token": "wikidumps-test-token", "expires_in": 3600, "token_type": "Bearer"},
+        # Like the real server, the account answers by its alias and by its name: google-auth asks for
+        # "default" first, then by the name it was told on every later token refresh.
+        **{f"/computeMetadata/v1/instance/service-accounts/{account}": {
+            "email": ACCOUNT, "aliases": ["default"], "scopes": ["https://www.googleapis.com/auth/cloud-platform"]}
+           for account in ("default", ACCOUNT)},
+        **{f"/computeMetadata/v1/instance/service-accounts/{account}/token": {
+            "access_token": "wikidumps-test-token", "expires_in": 3600, "token_type": "Bearer"}
+           for account in ("default", ACCOUNT)},
     }
 
     def do_GET(self):  # noqa: N802 (http.server's naming)
