@@ -32,7 +32,7 @@ setup(
                  "selenium>=4.11"],
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9"],
     },
-    entry_points={"console_scripts": ["wikidumps=runners.cli:main"]},
+    entry_points={"console_scripts": ["wikidumps=runners.launch:main"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Topic :: Scientific/Engineering :: Information Analysis",

@@ -25,7 +25,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.transforms import environments
 
-from runners import clusters
+from runners import clusters, local_worker
 
 RUNNERS = ("local", "flink", "spark", "prism", "dataflow")
 SETUP_FILE = Path(__file__).resolve().parent.parent / "setup.py"
@@ -50,20 +50,16 @@ class Profile:
         return self.options.get_all_options().get("template_location")
 
 
-def local_workers(requested: int | None) -> int:
-    return max(1, requested or os.cpu_count() or 1)
-
-
 def local_profile(beam_args: list[str], workers: int | None) -> Profile:
     """Beam's FnApiRunner with one worker process per core.
 
     The runner is named explicitly because the default DirectRunner first tries to download and start
-    Prism. Workers are started through runners.local_worker to keep their logging quiet.
+    Prism. Workers are forked ready-made and with quiet logging by runners.local_worker.
     """
-    count = local_workers(workers)
+    count = local_worker.local_workers(workers)
     runner = FnApiRunner()
     if count > 1:
-        command = f"{sys.executable} -m runners.local_worker"
+        command = local_worker.worker_command()
         runner = FnApiRunner(default_environment=environments.SubprocessSDKEnvironment.from_command_string(command))
     return Profile("local", runner, PipelineOptions([f"--direct_num_workers={count}", *beam_args]))
 
@@ -114,7 +110,7 @@ def prism_profile(beam_args: list[str], workers: int | None) -> Profile:
     defaults = []
     if not _given(beam_args, "--prism_location"):
         defaults.append(f"--prism_location={_cached(clusters.prism_binary(clusters.cache_dir()), 'prism')}")
-    options = [*defaults, *_worker_options(beam_args, workers or local_workers(None)), *beam_args]
+    options = [*defaults, *_worker_options(beam_args, workers or local_worker.local_workers(None)), *beam_args]
     return Profile("prism", "PrismRunner", PipelineOptions(options))
 
 

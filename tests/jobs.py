@@ -26,7 +26,7 @@ def job_datasets(job: str) -> tuple[str, ...]:
 
 
 def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "runners.cli", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "runners.launch", *args], capture_output=True, text=True, cwd=ROOT,
                           env=dict(os.environ), timeout=timeout)
 
 

@@ -1,0 +1,61 @@
+"""The local runner's workers, forked by a zygote (runners/local_worker.py, runners/worker_client.py).
+
+Jobs on two local workers (most job tests) show that forked workers run jobs; these tests cover what
+those cannot: when the zygote starts, that a worker's failure reaches the runner as an exit code, the
+fallback to a plain worker process, and that the zygote leaves nothing behind.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from runners import local_worker
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+
+
+@pytest.mark.parametrize("argv, starts", [
+    (["run", "history", "--input", "x.xml", "--output", "out", "--workers", "2"], True),
+    (["run", "content", "--workers=4", "--runner=local", "--input", "x.xml"], True),
+    (["run", "history", "--workers", "1", "--input", "x.xml"], False),
+    (["run", "history", "--runner", "flink", "--workers", "2"], False),
+    (["inspect", "x.xml"], False),
+    (["--help"], False),
+])
+def test_the_zygote_starts_early_only_for_jobs_on_several_local_workers(argv, starts, monkeypatch):
+    started = []
+    monkeypatch.setattr(local_worker, "_running_zygote", lambda: started.append(True))
+    local_worker.start_early(argv)
+    assert started == ([True] if starts else [])
+
+
+def _worker(socket_path: str, env: dict) -> subprocess.CompletedProcess:
+    """The runner's worker command, as the runner starts it, without a runner to talk to."""
+    return subprocess.run([sys.executable, "-S", str(local_worker.CLIENT), socket_path], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_a_forked_worker_that_fails_gives_the_runner_its_exit_code_and_the_zygote_goes_on(tmp_path):
+    zygote = local_worker.Zygote.start()
+    try:
+        # Without the runner's control address in its environment the harness stops at once.
+        env = {name: value for name, value in os.environ.items() if name != "CONTROL_API_SERVICE_DESCRIPTOR"}
+        first, second = _worker(zygote.socket_path, env), _worker(zygote.socket_path, env)
+        assert (first.returncode, second.returncode) == (1, 1)
+        assert "no worker zygote" not in first.stderr + second.stderr  # both were forks, not fallbacks
+        assert zygote.process.poll() is None
+    finally:
+        zygote.stop()
+    assert zygote.process.returncode == 0  # ended by its closed pipe, not killed
+    assert not os.path.exists(zygote.folder)
+
+
+def test_without_a_zygote_the_worker_command_starts_a_plain_worker(tmp_path):
+    env = {name: value for name, value in os.environ.items() if name != "CONTROL_API_SERVICE_DESCRIPTOR"}
+    result = _worker(str(tmp_path / "gone" / "zygote.sock"), env)
+    assert "no worker zygote" in result.stderr
+    assert "CONTROL_API_SERVICE_DESCRIPTOR" in result.stderr  # the plain worker's own complaint
+    assert result.returncode == 1
