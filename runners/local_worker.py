@@ -113,6 +113,7 @@ def _quiet_console() -> None:
 
 def _preload() -> None:
     """Import Beam's worker and every module of this project (0.2 s of the 2 s): a worker needs some of them."""
+    importlib.import_module("apache_beam.runners.worker.sdk_worker_main")
     for package in PROJECT_PACKAGES:
         for module in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
             importlib.import_module(module.name)
@@ -124,13 +125,13 @@ def serve(socket_path: str) -> None:
     listener.bind(socket_path)
     listener.listen(16)  # workers asked for while the imports below run wait in the backlog
     _quiet_console()
-    from apache_beam.runners.worker import sdk_worker_main
     _preload()
     gc.freeze()  # the preloaded objects stay shared with the forks instead of being copied by collections
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers report to their client; the kernel reaps them
     while True:
         ready, _, _ = select.select([listener, sys.stdin], [], [])
         if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
+            shutil.rmtree(os.path.dirname(socket_path), ignore_errors=True)  # also when the driver was killed
             return
         if listener in ready:
             connection, _ = listener.accept()
@@ -138,12 +139,14 @@ def serve(socket_path: str) -> None:
                 order = json.loads(request.readline())
             if os.fork() == 0:
                 listener.close()
-                _run_worker(connection, order, sdk_worker_main)
+                _run_worker(connection, order)
             connection.close()
 
 
-def _run_worker(connection: socket.socket, order: dict, sdk_worker_main) -> None:
+def _run_worker(connection: socket.socket, order: dict) -> None:
     """In the fork: become the worker the client asked for, tell the client its exit code, and end."""
+    from apache_beam.runners.worker import sdk_worker_main  # imported by the zygote already
+
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)

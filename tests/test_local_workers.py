@@ -38,7 +38,7 @@ def _worker(socket_path: str, env: dict) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=60)
 
 
-def test_a_forked_worker_that_fails_gives_the_runner_its_exit_code_and_the_zygote_goes_on(tmp_path):
+def test_a_forked_worker_that_fails_gives_the_runner_its_exit_code_and_the_zygote_goes_on():
     zygote = local_worker.Zygote.start()
     try:
         # Without the runner's control address in its environment the harness stops at once.
