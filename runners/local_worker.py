@@ -33,12 +33,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 CLIENT = Path(__file__).resolve().parent / "worker_client.py"
 PROJECT_PACKAGES = ("pipelines", "transforms", "schemas")
+REAP_SECONDS = 5  # at the end, how long the zygote waits for workers that are still ending
 
 
 @dataclass
@@ -127,11 +129,12 @@ def serve(socket_path: str) -> None:
     _quiet_console()
     _preload()
     gc.freeze()  # the preloaded objects stay shared with the forks instead of being copied by collections
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers report to their client; the kernel reaps them
+    signal.signal(signal.SIGCHLD, lambda *_: _reap_workers())
     while True:
         ready, _, _ = select.select([listener, sys.stdin], [], [])
         if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
             shutil.rmtree(os.path.dirname(socket_path), ignore_errors=True)  # also when the driver was killed
+            _reap_workers(wait_seconds=REAP_SECONDS)
             return
         if listener in ready:
             connection, _ = listener.accept()
@@ -141,6 +144,21 @@ def serve(socket_path: str) -> None:
                 listener.close()
                 _run_worker(connection, order)
             connection.close()
+
+
+def _reap_workers(wait_seconds: float = 0) -> None:
+    """Collect ended workers. Waiting for them, rather than letting the kernel discard them, is what puts
+    their CPU time and memory in the zygote's and then the command's resource usage (`time wikidumps ...`)."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return  # none left
+        if pid == 0:  # some still running
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.05)
 
 
 def _run_worker(connection: socket.socket, order: dict) -> None:
