@@ -40,6 +40,7 @@ from pathlib import Path
 
 CLIENT = Path(__file__).resolve().parent / "worker_client.py"
 PROJECT_PACKAGES = ("pipelines", "transforms", "schemas")
+SOCKET_NAME = "zygote.sock"  # in the zygote's own temporary folder
 REAP_SECONDS = 5  # at the end, how long the zygote waits for workers that are still ending
 
 
@@ -52,12 +53,12 @@ class Zygote:
 
     @property
     def socket_path(self) -> str:
-        return os.path.join(self.folder, "zygote.sock")
+        return os.path.join(self.folder, SOCKET_NAME)
 
     @classmethod
     def start(cls) -> Zygote:
         folder = tempfile.mkdtemp(prefix="wikidumps-workers-")
-        process = subprocess.Popen([sys.executable, "-m", "runners.local_worker", os.path.join(folder, "zygote.sock")],
+        process = subprocess.Popen([sys.executable, "-m", "runners.local_worker", os.path.join(folder, SOCKET_NAME)],
                                    stdin=subprocess.PIPE)
         return cls(process, folder)
 
