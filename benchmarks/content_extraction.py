@@ -36,7 +36,8 @@ from transforms.xml_dump import DumpReader
 
 
 def real_articles() -> tuple[list, TitleResolver]:
-    """(page, latest revision) of every article of the sample, and the wiki's title resolver."""
+    """(page, revision) of every article of the sample (a pages-articles dump: one revision each), and
+    the wiki's title resolver."""
     articles = []
 
     def keep(page):
