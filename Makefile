@@ -6,7 +6,8 @@ DEMO_OUT ?= demo-output
 
 .PHONY: demo test venv clean samplewiki docs bench-tools fetch-runners cluster-flink cluster-flink-stop cluster-spark cluster-spark-stop
 
-$(VENV)/.installed: setup.py
+# setup.py compiles modules of transforms/wikitext with mypyc: an edit there rebuilds the extensions.
+$(VENV)/.installed: setup.py pyproject.toml $(wildcard transforms/wikitext/*.py)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,gcp]'
@@ -51,4 +52,4 @@ docs: $(VENV)/.installed
 	$(PY) -m schemas.reference > docs/datasets.md
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .hypothesis build transforms/wikitext/*.so

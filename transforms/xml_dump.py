@@ -366,16 +366,18 @@ class _Feeder:
 
     def restart_document(self) -> None:
         """Puts the original root start tag in front of the remaining input, for a fresh parser."""
-        self._backlog.appendleft((-len(self.root_start_tag), self.root_start_tag, []))
+        tag = self.root_start_tag
+        assert tag is not None  # only a document that started can be restarted
+        self._backlog.appendleft((-len(tag), tag, []))
 
     def resync(self) -> int | None:
         """Drops the parser's remaining input up to the next <page> tag; returns its offset or None."""
         pending = list(self.page_starts)
         self.page_starts.clear()
-        if self._last is not None and pending and self._last[0] is not None:
-            offset, piece, starts = self._last
+        last_offset, last_piece, last_starts = self._last or (None, b"", [])
+        if pending and last_offset is not None:
             start = pending[0]
-            self._backlog.appendleft((start, piece[start - offset :], [s for s in starts if s >= start]))
+            self._backlog.appendleft((start, last_piece[start - last_offset :], [s for s in last_starts if s >= start]))
             return start
         for offset, piece, starts in self._pieces():
             if offset is None:
@@ -386,7 +388,7 @@ class _Feeder:
                 return start
         return None
 
-    def events(self, parser: XMLPullParser) -> Iterator[tuple[str, object]]:
+    def events(self, parser: XMLPullParser) -> Iterator[tuple]:
         prolog = b""
         while True:
             yield from parser.read_events()
@@ -507,7 +509,7 @@ class DumpReader:
         if resumed_at is not None:
             # A fresh parser needs a root element to sit in; the original start tag keeps namespaces right.
             feeder.restart_document()
-        parser = XMLPullParser(events=("start", "end"))
+        parser: XMLPullParser = XMLPullParser(events=("start", "end"))
         pointer = EventPointer(feeder.events(parser))
         event, element = next(pointer)
         root = ElementIterator(element, pointer)

@@ -180,8 +180,8 @@ def text_identifiers(text: str) -> list[tuple[int, str, str]]:
             # A keyword inside a longer word is none (but eISSN is an ISSN).
             before = text[position - 1] if position else " "
             if (not before.isalpha() or (kind == "issn" and before in "eE")) and text[position:position + size] in spellings:
-                match = after.match(text, position + size)
-                if match and (value := normalise_identifier(kind, match.group(1))):
+                value_match = after.match(text, position + size)
+                if value_match and (value := normalise_identifier(kind, value_match.group(1))):
                     found.append((position, kind, value))
             position = folded.find(keyword, position + size)
     found.sort()
@@ -213,22 +213,20 @@ def _author_parameter(key: str) -> tuple[str, int] | None:
 # What a parameter name (as written, spaces and all) means: (key, field, author part), or None when it
 # names nothing (empty, or spread over lines). Names repeat across citations: each is read once.
 _ROLES: dict[str, tuple[str, str | None, tuple[str, int] | None] | None] = {}
-_UNKNOWN = object()
 
 
 def _parameter_role(name: str) -> tuple[str, str | None, tuple[str, int] | None] | None:
-    role = _ROLES.get(name, _UNKNOWN)
-    if role is _UNKNOWN:
-        stripped = name.strip()
-        if not stripped or "\n" in stripped:
-            role = None
-        else:
-            # `Access_date ` -> `access-date`: lower case, words joined by hyphens.
-            key = "-".join(stripped.lower().replace("_", " ").split())
-            field = PARAMETER_FIELD.get(key)
-            role = (key, field, None if field is not None else _author_parameter(key))
-        if len(_ROLES) < 100_000:
-            _ROLES[name] = role
+    if name in _ROLES:
+        return _ROLES[name]
+    stripped = name.strip()
+    role: tuple[str, str | None, tuple[str, int] | None] | None = None
+    if stripped and "\n" not in stripped:
+        # `Access_date ` -> `access-date`: lower case, words joined by hyphens.
+        key = "-".join(stripped.lower().replace("_", " ").split())
+        field = PARAMETER_FIELD.get(key)
+        role = (key, field, None if field is not None else _author_parameter(key))
+    if len(_ROLES) < 100_000:
+        _ROLES[name] = role
     return role
 
 
@@ -317,14 +315,15 @@ def _identifier_template(template: Template) -> tuple[str, str] | None:
 
 def _row(section: int, start: int, raw: str, *, ref_name=None, ref_group=None, is_reuse=False,
          template: Template | None = None, fields: dict | None = None,
-         identifiers: list[tuple[str, str]] = (), url: str | None = None, title: str | None = None) -> tuple:
+         identifiers: list[tuple[str, str]] | None = None, url: str | None = None, title: str | None = None) -> tuple:
     """A citation as (start offset, then the values of COLUMNS with position None)."""
     if is_reuse:
         return (start, section, None, ref_name, ref_group, True, None, None, None, None, None, None, None, None,
                 None, None, None, None, None, None, None, [], None, [], raw[:RAW_LIMIT])
     fields = fields or {}
+    identifiers = identifiers or []
     key = template.key if template is not None else None
-    first = {}
+    first: dict[str, str] = {}
     for kind, value in identifiers:
         first.setdefault(kind, value)
     get = fields.get
@@ -333,7 +332,7 @@ def _row(section: int, start: int, raw: str, *, ref_name=None, ref_group=None, i
     year = YEAR.search(date) if date else None
     return (
         start, section, None, ref_name, ref_group, False, key,
-        _source_type(key, fields) if template is not None else _type_from_identifiers(identifiers, url),
+        _source_type(template.key, fields) if template is not None else _type_from_identifiers(identifiers, url),
         get("title") or title, url, get("archive_url"),
         get("doi") or first.get("doi"), get("isbn") or first.get("isbn"), get("pmid") or first.get("pmid"),
         get("pmcid") or first.get("pmcid"), get("arxiv") or first.get("arxiv"), get("issn") or first.get("issn"),

@@ -59,11 +59,11 @@ def link_columns(scan: Scan, resolver: TitleResolver, page_namespace: int, page_
         page_namespace: namespace of the page (target of `[[#fragment]]` links).
         page_title: title of the page with spaces (target of `[[#fragment]]` links).
     """
-    found = []
+    found: list[tuple] = []
     append = found.append
-    anchors = _ANCHORS
-    if len(anchors) >= ANCHOR_CACHE:
-        anchors.clear()
+    anchor_cache = _ANCHORS
+    if len(anchor_cache) >= ANCHOR_CACHE:
+        anchor_cache.clear()
     for link in scan.links:
         if link.kind == "external":
             append((link.start, link.section, "external", None, None, None, _anchor(link.label), link.target, None,
@@ -77,9 +77,10 @@ def link_columns(scan: Scan, resolver: TitleResolver, page_namespace: int, page_
                 title, namespace = page_title, page_namespace  # [[#Section]] links within the page
             label = link.label
             shown = label if label is not None and label.strip() else link.target.strip().lstrip(":")
-            anchor = anchors.get(shown, anchors)  # the dict itself stands for "not seen yet"
-            if anchor is anchors:
-                anchor = anchors[shown] = _anchor(shown)
+            if shown in anchor_cache:
+                anchor = anchor_cache[shown]
+            else:
+                anchor = anchor_cache[shown] = _anchor(shown)
             prefix = target.prefix if kind == "interwiki" else None
             append((link.start, link.section, kind, title, namespace, target.fragment, anchor, None, None, prefix))
         elif kind == "media":

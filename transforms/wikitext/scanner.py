@@ -21,7 +21,6 @@ from __future__ import annotations
 import html
 import re
 import time
-import weakref
 from typing import Callable, Protocol
 
 # The tokens. Plain newlines are not tokens: only those that start a heading, a list or a table line.
@@ -100,7 +99,12 @@ class Resolved(Protocol):
 
 
 class Resolver(Protocol):
-    def resolve(self, target: str) -> Resolved: ...
+    # What each `[[target|label]]` token read as on this wiki, filled by the scanner: link tokens repeat
+    # across a wiki's pages ([[United States]], [[Category:Living people]]); reading one again costs a
+    # dict lookup.
+    link_tokens: dict
+
+    def resolve(self, raw: str) -> Resolved: ...
 
 
 class Section:
@@ -188,17 +192,7 @@ class _Frame:
 
 
 _TEMPLATE_KEYS: dict[str, str] = {}
-# Per resolver (that is, per wiki): what each `[[target|label]]` token read as. Link tokens repeat across
-# a wiki's pages ([[United States]], [[Category:Living people]]); reading one again costs a dict lookup.
-_LINK_TOKENS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-LINK_TOKEN_CACHE = 200_000
-
-
-def _link_token_cache(resolver: Resolver) -> dict:
-    cache = _LINK_TOKENS.get(resolver)
-    if cache is None:
-        cache = _LINK_TOKENS[resolver] = {}
-    return cache
+LINK_TOKEN_CACHE = 200_000  # entries of a resolver's link_tokens
 
 
 def template_key(name: str) -> str:
@@ -295,14 +289,14 @@ class Scanner:
     def __init__(self, resolver: Resolver, wants_args: Callable[[str], bool] | None = None,
                  deadline: float | None = None):
         self._resolver = resolver
-        self._link_tokens = _link_token_cache(resolver)
+        self._link_tokens = resolver.link_tokens
         self._wants_args = wants_args or (lambda key: False)
         self._deadline = deadline
         self._calls = 0
         self._missing_close: dict[tuple[str, int], int] = {}  # (tag, span end) -> offset with no closing tag after
         self._section = 0
         self._ref = -1
-        self._scan: Scan | None = None
+        self._scan = Scan("")  # the page's, from scan() on
         self._anchors: set[str] = set()
         self._heading_levels: list[tuple[int, int]] = [(0, 0)]  # (level, index) of open sections
 
@@ -330,7 +324,7 @@ class Scanner:
         stack = [root]
         top = root
         last = begin
-        resume = begin
+        resume: int | None = begin
         countdown = CHECK_EVERY
         while resume is not None:
             tokens = TOKEN.finditer(source, resume, end)
@@ -516,7 +510,7 @@ class Scanner:
         args = arguments() if (inline or (record and self._wants_args(key))) else None
         if record and name:
             self._scan.templates.append(Template(name, key, args, start, end, self._section, self._ref))
-        return _inline_text(inline, args) if inline else None
+        return _inline_text(inline, args or []) if inline else None
 
     def _tag_ref(self, args: list[str], start: int, end: int, templates_at: int) -> None:
         """`{{#tag:ref|content|name=..|group=..}}` is a <ref> written as a parser function."""
@@ -585,7 +579,7 @@ class Scanner:
         resolved = self._resolver.resolve(raw_target)
         kind = resolved.link_type
         if kind == "invalid":
-            read = (raw_target, None, None, token[2:-2])
+            read: tuple[str, Resolved | None, str | None, str | None] = (raw_target, None, None, token[2:-2])
         elif kind == "wikilink" or kind == "interwiki":
             shown = label if label.strip() else _display_target(raw_target, bool(pipe))
             read = (raw_target, resolved, label if pipe else None, shown)
@@ -711,7 +705,9 @@ class Scanner:
     def _tag(self, match: re.Match, token: str, stack: list, top: _Frame, end: int, record: bool) -> int | None:
         """Handles an HTML or extension tag; returns where scanning resumes when the tag's content was
         consumed here."""
-        slash, name = TAG.match(token).groups()
+        tag = TAG.match(token)
+        assert tag is not None  # TOKEN's tags all start the way TAG reads them
+        slash, name = tag.groups()
         name = name.lower()
         if name not in TRANSPARENT_TAGS and name not in DROPPED_TAGS:
             top.parts.append(token)  # not a tag MediaWiki knows: shown as written

@@ -99,7 +99,7 @@ class TitleResolver:
             canonical = CANONICAL_NAMESPACES.get(number)
             if canonical:
                 names[canonical.casefold()] = number
-        for alias, number in list(CORE_ALIASES.items()) + list(LANGUAGE_ALIASES.get(self.language, {}).items()):
+        for alias, number in list(CORE_ALIASES.items()) + list(LANGUAGE_ALIASES.get(self.language or "", {}).items()):
             names[alias.casefold()] = number
         for number, name in siteinfo.namespaces.items():
             if name:
@@ -107,6 +107,7 @@ class TitleResolver:
         self._namespaces = names
         self._cache: dict[str, LinkTarget] = {}
         self._templates: dict[str, tuple[int, str] | None] = {}
+        self.link_tokens: dict = {}  # the scanner's (see scanner.Resolver)
 
     def namespace_number(self, prefix: str) -> int | None:
         return self._namespaces.get(clean_title(prefix).casefold())
@@ -189,7 +190,7 @@ class TitleResolver:
                 target = self._in_namespace(namespace, rest.strip(), True)
             else:
                 target = self._in_namespace(10, text, True)
-        if target.link_type == "invalid":
+        if target.link_type == "invalid" or target.namespace is None or target.title is None:
             return None
         return target.namespace, target.title
 
