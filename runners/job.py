@@ -40,7 +40,7 @@ from transforms.datasets import (
 from transforms.progress import Totals, read_totals
 from transforms.read_dump import DROPPED_PAGES, NAMESPACE
 from transforms.rows import Partition
-from transforms.write_dataset import WriteToDataset
+from transforms.write_dataset import STAGED_LIST, WriteToDatasets
 
 PROGRESS_EVERY_SECONDS = 10.0
 HASH_BLOCK = 1 << 20
@@ -219,9 +219,8 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
 
     pipeline = beam.Pipeline(runner=profile.runner, options=profile.options)
     outputs = spec.build(pipeline, spec.make_config(progress_dir))
-    dropped = outputs.get(DROPPED_PAGES)
-    for name in spec.datasets:
-        _ = outputs[name] | f"Write_{name}" >> WriteToDataset(DATASETS[name], staging, dropped)
+    _ = outputs | "WriteDatasets" >> WriteToDatasets({name: DATASETS[name] for name in spec.datasets}, staging,
+                                                     outputs.get(DROPPED_PAGES))
     _ = (
         pipeline
         | "ListInputsToHash" >> beam.Create(list(spec.inputs))
@@ -251,8 +250,9 @@ def run_job(spec: JobSpec, profile, out=None, err=None) -> JobOutcome:
         return JobOutcome(1, run_id)
 
     counters = query_counters(result)
-    staged = {name: [StagedFile.from_json(item) for item in read_json(join(staging, f"{name}.staged.json"))]
-              for name in spec.datasets}
+    staged: dict[str, list[StagedFile]] = {name: [] for name in spec.datasets}
+    for item in read_json(join(staging, STAGED_LIST)):
+        staged[item["dataset"]].append(StagedFile.from_json(item))
     inputs = read_json(join(staging, "inputs.json"))
     accounting, rate_messages = _account(spec, counters, staged)
     outcome = JobOutcome(0, run_id, counters)
@@ -288,7 +288,7 @@ def _specify_only(spec: JobSpec, pipeline, profile, run_id: str, out, err) -> Jo
 
     pipeline.run()
     location = profile.template_location
-    summary, problems = check_job_file(location, [f"Write_{name}" for name in spec.datasets])
+    summary, problems = check_job_file(location, [f"WriteDatasets/Write_{name}" for name in spec.datasets])
     for problem in problems:
         print(f"error: {location}: {problem}", file=err)
     if problems:
