@@ -9,7 +9,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
-from itertools import islice
+from typing import Iterator
 
 from apache_beam.io.filesystems import FileSystems
 
@@ -37,8 +37,8 @@ KINDS = (
 HISTORY_KINDS = {name for _, name, history in KINDS if history}
 SNAPSHOT_IN_NAME = re.compile(r"(?:^|[-_.])((?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?:$|[-_.])")
 SNAPSHOT = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")
-# Enough of a file to see its <siteinfo> and a few pages.
-SNIFF_CHUNKS = 4
+# Enough of a file to see its <siteinfo> and a few pages (decompressed bytes; more costs every job start).
+SNIFF_BYTES = 1 << 20
 WIKIMEDIA_FAMILIES = ("wikipedia", "wiktionary", "wikibooks", "wikinews", "wikiquote", "wikisource",
                       "wikiversity", "wikivoyage")
 WIKIMEDIA_SPECIAL = {"commons.wikimedia.org": "commonswiki", "meta.wikimedia.org": "metawiki",
@@ -132,6 +132,16 @@ class Sniffed:
     stubs_seen: int = 0
 
 
+def _first_bytes(chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
+    """The chunks up to the one that reaches `limit` bytes in all."""
+    seen = 0
+    for chunk in chunks:
+        yield chunk
+        seen += len(chunk)
+        if seen >= limit:
+            return
+
+
 def sniff_dump(path: str) -> tuple[str, DumpReader, Sniffed]:
     """Reads the beginning of a file: compression, and a reader that has parsed its first pages.
 
@@ -158,7 +168,7 @@ def sniff_dump(path: str) -> tuple[str, DumpReader, Sniffed]:
         raw.seek(0)
         compression = sniff_compression(path, head)
         try:
-            chunks = islice(iter_decompressed(raw, compression), SNIFF_CHUNKS)
+            chunks = _first_bytes(iter_decompressed(raw, compression), SNIFF_BYTES)
             reader = DumpReader(chunks, count_revisions)
             for _ in reader:
                 pass
