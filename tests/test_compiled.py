@@ -49,6 +49,7 @@ class SourceOnly(importlib.abc.MetaPathFinder):
 def content_digest(paths: list[str]) -> str:
     """The content job's rows, problems and filtered records for every page of `paths` (redirects
     included), reduced to one sha256."""
+    # Imported here, not at the top: the subprocess installs its SourceOnly finder before these imports.
     from transforms.content import ContentOptions, ContentPages
     from transforms.dump_inputs import describe_input
     from transforms.rows import Rows
