@@ -8,7 +8,8 @@ from setuptools import setup
 # same source, about a fifth less CPU per page (docs/performance.md). The extensions are optional: without
 # a compiler, or with WIKIDUMPS_PURE_PYTHON=1, the package installs as plain Python and behaves the same
 # (tests/test_compiled.py compares the two). An editable install builds them next to their sources, where
-# they take precedence over the .py files: `make venv` rebuilds them after a change.
+# they take precedence over the .py files: `make venv` rebuilds them after a change. mypy checks these
+# modules and what they import (transforms/xml_dump.py too): a type error there leaves plain Python.
 COMPILED_MODULES = [
     "transforms/wikitext/scanner.py",
     "transforms/wikitext/citations.py",

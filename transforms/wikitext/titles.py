@@ -99,7 +99,8 @@ class TitleResolver:
             canonical = CANONICAL_NAMESPACES.get(number)
             if canonical:
                 names[canonical.casefold()] = number
-        for alias, number in list(CORE_ALIASES.items()) + list(LANGUAGE_ALIASES.get(self.language or "", {}).items()):
+        language_aliases = LANGUAGE_ALIASES.get(self.language or "", {})
+        for alias, number in list(CORE_ALIASES.items()) + list(language_aliases.items()):
             names[alias.casefold()] = number
         for number, name in siteinfo.namespaces.items():
             if name:
