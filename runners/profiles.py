@@ -26,6 +26,7 @@ from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.transforms import environments
 
 from runners import clusters, local_worker
+from runners.local_runner import queued_runner
 
 RUNNERS = ("local", "flink", "spark", "prism", "dataflow")
 SETUP_FILE = Path(__file__).resolve().parent.parent / "setup.py"
@@ -60,7 +61,7 @@ def local_profile(beam_args: list[str], workers: int | None) -> Profile:
     runner = FnApiRunner()
     if count > 1:
         command = local_worker.worker_command()
-        runner = FnApiRunner(default_environment=environments.SubprocessSDKEnvironment.from_command_string(command))
+        runner = queued_runner(default_environment=environments.SubprocessSDKEnvironment.from_command_string(command))
     return Profile("local", runner, PipelineOptions([f"--direct_num_workers={count}", *beam_args]))
 
 

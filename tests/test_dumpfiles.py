@@ -8,10 +8,12 @@ import lzma
 
 import pytest
 
+from transforms import dumpfiles
 from transforms.dumpfiles import (
     DamagedInputError,
     TruncatedInputError,
     align_to_streams,
+    iter_bz2_range,
     iter_decompressed,
     multistream_index_candidates,
     plan_stream_ranges,
@@ -78,6 +80,87 @@ def test_decompression_output_is_bounded_per_chunk():
     sizes = [len(chunk) for chunk in iter_decompressed(io.BytesIO(bomb), "bz2")]
     assert sum(sizes) == 50_000_000
     assert max(sizes) <= 1 << 20
+
+
+# A multistream file as Wikimedia packs pages-articles: many small bz2 streams, one after another.
+STREAMS = [bz2.compress(PAYLOAD[start:start + 40_000]) for start in range(0, len(PAYLOAD), 40_000)]
+MULTISTREAM = b"".join(STREAMS)
+
+
+def read_range(data: bytes, start: int, end: int) -> tuple[bytes, Exception | None]:
+    """What iter_bz2_range yields for data[start:end], and the error it ends with, if any."""
+    raw = io.BytesIO(data)
+    raw.seek(start)
+    received = []
+    try:
+        for chunk in iter_bz2_range(raw, end):
+            received.append(chunk)
+    except DamagedInputError as exc:
+        return b"".join(received), exc
+    return b"".join(received), None
+
+
+def read_range_both_ways(monkeypatch, data: bytes, start: int, end: int):
+    """read_range with indexed_bzip2 and with the bz2 module alone."""
+    fast = read_range(data, start, end)
+    with monkeypatch.context() as patch:
+        patch.setattr(dumpfiles, "indexed_bzip2", None)
+        plain = read_range(data, start, end)
+    return fast, plain
+
+
+def test_the_fast_bz2_decoder_is_installed_and_usable():
+    # It is a dependency; if its internals change, _fast_bz2 falls back quietly: this says so.
+    assert dumpfiles.indexed_bzip2 is not None
+    assert dumpfiles._fast_bz2(MULTISTREAM) == PAYLOAD
+    assert dumpfiles._fast_bz2(MULTISTREAM + b"\0" * 30) == PAYLOAD  # padding to a block size is fine
+    assert dumpfiles._fast_bz2(MULTISTREAM + b"junk") is None  # the bz2 module is to judge the rest
+
+
+def test_a_range_of_whole_streams_decodes_like_the_bz2_module(monkeypatch):
+    start = len(STREAMS[0])
+    end = start + len(STREAMS[1]) + len(STREAMS[2])
+    fast, plain = read_range_both_ways(monkeypatch, MULTISTREAM, start, end)
+    assert fast == plain == (PAYLOAD[40_000:120_000], None)
+    assert read_range(MULTISTREAM, 0, len(MULTISTREAM)) == (PAYLOAD, None)
+    assert read_range(MULTISTREAM, start, start) == (b"", None)
+
+
+def test_a_range_too_large_to_decode_at_once_streams(monkeypatch):
+    monkeypatch.setattr(dumpfiles, "FAST_BZ2_MAX_BYTES", len(STREAMS[0]))
+    assert read_range(MULTISTREAM, 0, len(MULTISTREAM)) == (PAYLOAD, None)
+
+
+def damaged(kind: str) -> bytes:
+    data = bytearray(MULTISTREAM)
+    if kind == "truncated":
+        return bytes(data[: len(data) - len(STREAMS[-1]) // 2])
+    if kind == "overwritten":
+        middle = len(STREAMS[0]) + len(STREAMS[1]) // 2
+        data[middle:middle + 50] = b"\xff" * 50
+        return bytes(data)
+    if kind == "bit flipped":  # decodes, but to other bytes: the block's CRC tells
+        data[len(STREAMS[0]) + len(STREAMS[1]) // 2] ^= 0x10
+        return bytes(data)
+    return bytes(data) + b"not a stream"  # data after the last stream
+
+
+@pytest.mark.parametrize("kind", ["truncated", "overwritten", "bit flipped", "trailing junk"])
+def test_a_damaged_range_is_reported_as_the_bz2_module_reports_it(monkeypatch, kind):
+    data = damaged(kind)
+    fast, plain = read_range_both_ways(monkeypatch, data, 0, len(data))
+    (fast_bytes, fast_error), (plain_bytes, plain_error) = fast, plain
+    assert fast_bytes == plain_bytes and PAYLOAD.startswith(fast_bytes)
+    assert type(fast_error) is type(plain_error)
+    assert str(fast_error) == str(plain_error)
+    assert isinstance(fast_error, TruncatedInputError) == (kind == "truncated")
+
+
+def test_real_multistream_file_decodes_like_the_bz2_module(real_data, monkeypatch):
+    data = (real_data / "multistream/DERIVED__ltgwiki-2017-pages-articles-multistream.xml.bz2").read_bytes()
+    fast, plain = read_range_both_ways(monkeypatch, data, 0, len(data))
+    assert fast == plain
+    assert fast[0].startswith(b"<mediawiki") and fast[0].rstrip().endswith(b"</mediawiki>")
 
 
 def test_index_names_for_wikimedia_and_mwbzutils_files():

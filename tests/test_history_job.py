@@ -186,6 +186,13 @@ def test_not_a_dump_exits_2_with_one_line(tmp_path, capsys, content, name):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_missing_input_exits_2_naming_it(tmp_path, capsys):
+    path = tmp_path / "enwiki-20260101-pages-articles.xml.bz2"
+    code, _, err = run(["--input", path, "--output", tmp_path / "out"], capsys)
+    assert code == 2
+    assert err.strip() == f"wikidumps: error: {path}: no such file"
+
+
 def test_entity_expansion_is_refused(tmp_path, capsys):
     path = tmp_path / "laughs-20260101-pages-articles.xml"
     path.write_bytes(b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;">]>\n'

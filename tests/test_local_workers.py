@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from runners import local_worker
+from tests.conftest import ROOT, SAMPLE_DUMPS
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
 
@@ -59,3 +60,21 @@ def test_without_a_zygote_the_worker_command_starts_a_plain_worker(tmp_path):
     assert "no worker zygote" in result.stderr
     assert "CONTROL_API_SERVICE_DESCRIPTOR" in result.stderr  # the plain worker's own complaint
     assert result.returncode == 1
+
+
+def test_the_command_ends_with_its_exit_code_its_output_and_no_zygote_left(tmp_path):
+    # runners.launch ends the process right after the exit handlers (no interpreter teardown): what the
+    # command printed must still arrive, and the zygote must still be stopped.
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    command = [sys.executable, "-m", "runners.launch", "run", "content", "--workers", "2", "--output",
+               str(tmp_path / "out"), "--input"]
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    done = subprocess.run([*command, str(SAMPLE_DUMPS / "samplewiki-20260101-pages-articles-multistream.xml.bz2")],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "plain_text" in done.stdout and done.stdout.endswith("\n")
+    missing = subprocess.run([*command, str(tmp_path / "missing.xml.bz2")], capture_output=True, text=True,
+                             cwd=ROOT, env=env, timeout=300)
+    assert (missing.returncode, missing.stderr) == (2, f"wikidumps: error: {tmp_path / 'missing.xml.bz2'}: no such file\n")
+    assert not list(temporary.glob("wikidumps-workers-*"))  # each zygote removed its folder when it stopped

@@ -18,8 +18,15 @@ from typing import BinaryIO, Callable, Iterator
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+try:  # decodes bzip2 with about a third less CPU than the bz2 module (docs/performance.md)
+    import indexed_bzip2
+except ImportError:  # only a speed-up: the bz2 module decodes the same
+    indexed_bzip2 = None
+
 READ_SIZE = 1 << 20  # compressed bytes per read: large reads keep gs:// round trips rare
 CHUNK_SIZE = 1 << 16  # decompressed bytes handed to the XML parser at a time
+# Largest compressed range that iter_bz2_range decodes in one go (pages-articles decompress about 4:1).
+FAST_BZ2_MAX_BYTES = 16 << 20
 
 MAGIC = (
     (b"BZh", "bz2"),
@@ -56,9 +63,12 @@ def open_raw(path: str) -> BinaryIO:
 
 def file_size(path: str) -> int:
     try:
-        return FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+        found = FileSystems.match([path])[0].metadata_list
     except Exception as exc:
         raise UnusableInputError(path, f"cannot stat: {exc}") from exc
+    if not found:
+        raise UnusableInputError(path, "no such file")
+    return found[0].size_in_bytes
 
 
 def sniff_compression(path: str, head: bytes) -> str:
@@ -103,6 +113,38 @@ def iter_decompressed(
         yield from _iter_concatenated(blocks, lambda: lzma.LZMADecompressor(fmt))
     else:
         raise ValueError(f"unknown compression {compression!r}")
+
+
+def iter_bz2_range(raw: BinaryIO, end: int, on_read: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """Yields the decompressed bytes of the whole bz2 streams in raw[raw.tell():end] (a multistream split).
+
+    Where indexed_bzip2 is installed, it decodes a range of up to FAST_BZ2_MAX_BYTES in one go, within
+    this call: its decoder aborts the process if one is still open when Python exits, so none stays open
+    across a yield. It also ignores data after the last stream and names damage vaguely
+    ("std::exception"), so where it fails or stops short of the range's end the bz2 module decodes the
+    range instead, and the damage is reported as for any other input.
+    """
+    if indexed_bzip2 is None or end - raw.tell() > FAST_BZ2_MAX_BYTES:
+        yield from iter_decompressed(raw, "bz2", end=end, on_read=on_read)
+        return
+    compressed = b"".join(_iter_blocks(raw, end, on_read))
+    decoded = _fast_bz2(compressed)
+    if decoded is None:
+        yield from _iter_concatenated(iter([compressed]), bz2.BZ2Decompressor)
+        return
+    for offset in range(0, len(decoded), CHUNK_SIZE):
+        yield decoded[offset:offset + CHUNK_SIZE]
+
+
+def _fast_bz2(compressed: bytes) -> bytes | None:
+    """`compressed` decoded by indexed_bzip2; None where it fails or leaves more than zero padding unread."""
+    try:
+        with indexed_bzip2.open(io.BytesIO(compressed), parallelization=1) as decoder:
+            decoded = decoder.read()
+            used = (decoder.raw.bz2reader.tell_compressed() + 7) // 8  # bits
+    except Exception:  # RuntimeError, ValueError, or AttributeError from another version's internals
+        return None
+    return None if compressed[used:].strip(b"\0") else decoded
 
 
 def _iter_blocks(raw: BinaryIO, end: int | None, on_read) -> Iterator[bytes]:

@@ -23,6 +23,7 @@ from transforms import bz2blocks
 from transforms.dump_inputs import DumpInput
 from transforms.dumpfiles import (
     align_to_streams,
+    iter_bz2_range,
     iter_decompressed,
     open_raw,
     plan_stream_ranges,
@@ -109,7 +110,7 @@ def read_split(
             return
         header = b"".join(iter_decompressed(raw, "bz2", end=split.header_end))
         raw.seek(split.start)
-        chunks = iter_decompressed(raw, "bz2", end=split.end, on_read=on_read)
+        chunks = iter_bz2_range(raw, split.end, on_read=on_read)
         # Only the split holding the file's last stream sees the real </mediawiki>.
         suffix = CLOSING_TAG if split.end < source.size else b""
         yield DumpReader(chunks, process, prefix=header, suffix=suffix, siteinfo=source.siteinfo,
