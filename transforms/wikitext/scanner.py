@@ -342,18 +342,16 @@ class Scanner:
                     countdown = CHECK_EVERY
                     self._check_clock()
                 token = match.group()
-                read = link_tokens.get(token)
-                if read is not None:  # a `[[target|label]]` token read before: the commonest token by far
-                    if record and read[1] is not None:
-                        links.append(Link("internal", read[0], read[1], read[2], read[2], start, self._section))
-                    if read[3] is not None:
-                        top.parts.append(read[3])
-                    continue
                 first = token[0]
 
                 if first == "[":
-                    if len(token) > 2 and token[1] == "[":
-                        self._simple_link(token, start, top, record)
+                    if len(token) > 2:  # `[[target|label]]` without markup inside: the commonest token by far
+                        # Looked up only here: hashing every long template or ref token cost more.
+                        read = link_tokens.get(token) or self._read_link_token(token)
+                        if record and read[1] is not None:
+                            links.append(Link("internal", read[0], read[1], read[2], read[2], start, self._section))
+                        if read[3] is not None:
+                            top.parts.append(read[3])
                         continue
                     if len(stack) >= MAX_DEPTH:
                         continue
@@ -562,17 +560,9 @@ class Scanner:
             parent.parts.append(shown)
         return parent
 
-    def _simple_link(self, token: str, start: int, top: _Frame, record: bool) -> None:
-        """A link token without markup inside, `[[target]]` or `[[target|label]]`, not read before (the
-        token loop handles the ones in the cache)."""
-        raw_target, resolved, label, shown = self._read_link_token(token)
-        if record and resolved is not None:
-            self._scan.links.append(Link("internal", raw_target, resolved, label, label, start, self._section))
-        if shown is not None:
-            top.parts.append(shown)
-
     def _read_link_token(self, token: str) -> tuple:
-        """(raw target, resolved target or None if not a link, label or None, text shown or None)."""
+        """What a `[[target|label]]` token not read before reads as, remembered in the resolver's cache:
+        (raw target, resolved target or None if not a link, label or None, text shown or None)."""
         raw_target, pipe, label = token[2:-2].partition("|")
         if "''" in label:
             label = strip_quotes(label)
