@@ -13,11 +13,12 @@ flush logging), the console is flushed, and the process ends there.
 import atexit
 import os
 import sys
+from typing import NoReturn
 
 from runners import local_worker
 
 
-def main() -> int:
+def main() -> NoReturn:
     local_worker.start_early(sys.argv[1:])
     from runners.cli import main as run_command  # the heavy imports, after the zygote has started
 

@@ -141,7 +141,7 @@ def _fast_bz2(compressed: bytes) -> bytes | None:
     try:
         with indexed_bzip2.open(io.BytesIO(compressed), parallelization=1) as decoder:
             decoded = decoder.read()
-            used = (decoder.raw.bz2reader.tell_compressed() + 7) // 8  # bits
+            used = (decoder.raw.bz2reader.tell_compressed() + 7) // 8  # it counts bits
     except Exception:  # RuntimeError, ValueError, or AttributeError from another version's internals
         return None
     return None if compressed[used:].strip(b"\0") else decoded
