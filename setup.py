@@ -2,7 +2,7 @@
 import os
 import sys
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 # The content job's hot path, compiled to C extension modules by mypyc where a C compiler is at hand: the
 # same source, about a fifth less CPU per page (docs/performance.md). The extensions are optional: without
@@ -46,7 +46,8 @@ setup(
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     python_requires=">=3.10",
-    packages=["pipelines", "transforms", "schemas", "runners"],
+    # Subpackages too (transforms.wikitext): an editable install finds them anyway, a wheel does not.
+    packages=find_packages(include=["pipelines*", "transforms*", "schemas*", "runners*"]),
     py_modules=["wikidumps"],  # the one-line loader: wikidumps.open_dataset(...)
     install_requires=[
         "apache-beam>=2.60",
