@@ -128,7 +128,14 @@ def test_a_range_of_whole_streams_decodes_like_the_bz2_module(monkeypatch):
 
 def test_a_range_too_large_to_decode_at_once_streams(monkeypatch):
     monkeypatch.setattr(dumpfiles, "FAST_BZ2_MAX_BYTES", len(STREAMS[0]))
+
+    def in_one_go(compressed):
+        raise AssertionError(f"{len(compressed)} bytes decoded in one go")
+
+    monkeypatch.setattr(dumpfiles, "_fast_bz2", in_one_go)
     assert read_range(MULTISTREAM, 0, len(MULTISTREAM)) == (PAYLOAD, None)
+    with pytest.raises(AssertionError, match="decoded in one go"):  # while a range within the limit is
+        read_range(MULTISTREAM, 0, len(STREAMS[0]))
 
 
 def damaged(kind: str) -> bytes:
