@@ -138,6 +138,16 @@ def test_a_range_too_large_to_decode_at_once_streams(monkeypatch):
         read_range(MULTISTREAM, 0, len(STREAMS[0]))
 
 
+def test_a_range_decoding_to_more_than_the_limit_streams(monkeypatch):
+    # bz2 packs a megabyte of repeated bytes into a few hundred: decoded in one go, a small range could
+    # fill memory; past the limit the bz2 module decodes it in bounded pieces.
+    monkeypatch.setattr(dumpfiles, "FAST_BZ2_MAX_DECODED", len(PAYLOAD) - 1)
+    assert dumpfiles._fast_bz2(MULTISTREAM) is None
+    assert read_range(MULTISTREAM, 0, len(MULTISTREAM)) == (PAYLOAD, None)
+    monkeypatch.setattr(dumpfiles, "FAST_BZ2_MAX_DECODED", len(PAYLOAD))
+    assert dumpfiles._fast_bz2(MULTISTREAM) == PAYLOAD
+
+
 def damaged(kind: str) -> bytes:
     data = bytearray(MULTISTREAM)
     if kind == "truncated":

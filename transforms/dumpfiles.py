@@ -25,8 +25,11 @@ except ImportError:  # only a speed-up: the bz2 module decodes the same
 
 READ_SIZE = 1 << 20  # compressed bytes per read: large reads keep gs:// round trips rare
 CHUNK_SIZE = 1 << 16  # decompressed bytes handed to the XML parser at a time
-# Largest compressed range that iter_bz2_range decodes in one go (pages-articles decompress about 4:1).
+# Largest compressed range that iter_bz2_range decodes in one go (pages-articles decompress about 4:1),
+# and the most it decodes that way: bz2 reaches 1:1,000,000 on repeated bytes, so a range that decodes
+# to more streams through the bz2 module in bounded pieces instead of filling memory.
 FAST_BZ2_MAX_BYTES = 16 << 20
+FAST_BZ2_MAX_DECODED = 256 << 20
 
 MAGIC = (
     (b"BZh", "bz2"),
@@ -137,10 +140,13 @@ def iter_bz2_range(raw: BinaryIO, end: int, on_read: Callable[[int], None] | Non
 
 
 def _fast_bz2(compressed: bytes) -> bytes | None:
-    """`compressed` decoded by indexed_bzip2; None where it fails or leaves more than zero padding unread."""
+    """`compressed` decoded by indexed_bzip2; None where it fails, leaves more than zero padding unread
+    or decodes to more than FAST_BZ2_MAX_DECODED bytes."""
     try:
         with indexed_bzip2.open(io.BytesIO(compressed), parallelization=1) as decoder:
-            decoded = decoder.read()
+            decoded = decoder.read(FAST_BZ2_MAX_DECODED + 1)
+            if len(decoded) > FAST_BZ2_MAX_DECODED:
+                return None
             used = (decoder.raw.bz2reader.tell_compressed() + 7) // 8  # it counts bits
     except Exception:  # RuntimeError, ValueError, or AttributeError from another version's internals
         return None
