@@ -1,8 +1,8 @@
 """samplewiki's pages outside the main namespace whose text does not depend on who edited when:
 templates, modules, categories, files, project and help pages, CSS/JS, and redirects.
 
-Talk pages, user pages and other signed discussions are written by history.py, which knows the
-editors and timestamps that signatures must show.
+Talk pages, user pages and other signed discussions are written by history_discussions.py, which
+knows the editors and timestamps that signatures must show.
 """
 
 from __future__ import annotations
