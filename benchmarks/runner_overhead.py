@@ -20,7 +20,7 @@ from pathlib import Path
 
 from benchmarks.parallel_speedup import build_inputs
 from benchmarks.timing import median, run_timed
-from runners import clusters
+from runners.clusters import processes as clusters
 
 
 def main(argv=None) -> dict:

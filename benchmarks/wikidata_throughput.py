@@ -4,7 +4,7 @@
 
 Input: the real 22-entity Wikidata dump (../shared/data/real/wikidata-json) repeated to --size-mb of
 uncompressed JSON lines. Each round times the baseline (split lines, strip the comma, json.loads) and
-then the reader of `wikidumps run wikidata` (transforms.wikidata_json.read_entities: lines, decoding,
+then the reader of `wikidumps run wikidata` (transforms.lines.wikidata.read_entities: lines, decoding,
 best-rank values, Arrow batches) on one core, so both see the same machine load.
 """
 from __future__ import annotations
@@ -18,8 +18,9 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.timing import median
-from transforms.lines import LineSplit, TextInput
-from transforms.wikidata_json import read_entities
+from transforms.lines.inputs import LineInput
+from transforms.lines.splits import LineSplit
+from transforms.lines.wikidata import read_entities
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "wikidata-json" / "kwnlp__wikidata-20210705-all.json.bz2"
 
@@ -48,7 +49,7 @@ def baseline(path: Path) -> int:
 
 
 def reader(path: Path) -> int:
-    split = LineSplit(TextInput(str(path), 0, path.stat().st_size, "none", "wikidata-json", "20210705"), 0, None)
+    split = LineSplit(LineInput(str(path), 0, path.stat().st_size, "none", "wikidata-json", "20210705"), 0, None)
     counters: Counter = Counter()
     for _ in read_entities(split, frozenset({"enwiki"}), counters):
         pass

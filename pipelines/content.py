@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from transforms.article_quality import ScoreArticleQuality
-from transforms.content import CONTENT_DATASETS, TEXT_COLUMNS, ContentOptions, ContentPages
-from transforms.dump_inputs import DumpInput
-from transforms.read_dump import ReadFromXmlDump
+from pipelines.driver import Balance, describe_pages
+from schemas import ARTICLE_QUALITY, ERRORS, PLAIN_TEXT
+from schemas.layout import Partition
+from transforms import ReadFromXmlDump, ScoreArticleQuality, WriteToDatasets
+from transforms.common import counters
+from transforms.common.files import UnusableInputError
+from transforms.datasets.staged import Staging
+from transforms.wikitext.content import CONTENT_DATASETS, TEXT_COLUMNS, ContentOptions, ContentPages
+from transforms.xml.inputs import XmlInput, describe_input
+from transforms.xml.read import DROPPED_PAGES
 
 NAME = "content"
-DATASETS = CONTENT_DATASETS + ("errors",)
+DATASETS = CONTENT_DATASETS + (ERRORS,)
+PROGRESS = describe_pages
 # Scanning costs about one CPU second per compressed MB, far more than other XML jobs spend: small splits
 # keep every worker busy to the end (the local runner deals its workers splits from a queue, and the last
 # bundles are single splits; 1 MB splits were 0.3 s faster on the 150 MB benchmark but double the files).
@@ -18,20 +25,58 @@ SPLIT_BYTES = 2 * 2**20
 
 
 @dataclass(frozen=True)
-class ContentConfig:
-    """Inputs planned by the driver, what to read of them, and how finely to split them."""
+class Config:
+    """The dumps to read, as the driver planned them, what to read of them, and how finely to split them.
 
-    inputs: tuple[DumpInput, ...]
+    Raises:
+        UnusableInputError: for a stub dump, which carries no text to scan.
+    """
+
+    inputs: tuple[XmlInput, ...]
     options: ContentOptions = ContentOptions()
     split_bytes: int = SPLIT_BYTES
-    progress_dir: str | None = None
+
+    def __post_init__(self):
+        for source in self.inputs:
+            if source.kind.startswith("stub-"):
+                raise UnusableInputError(source.path, "a stub dump carries no page text; the content job needs "
+                                                      "pages-articles, pages-meta-current or pages-meta-history")
+
+    @property
+    def partitions(self) -> set[Partition]:
+        return {source.partition for source in self.inputs}
 
 
-def build(root, config: ContentConfig) -> dict:
-    """Dataset name -> PCollection of (Partition, split_key, RecordBatch), plus `dropped_pages`."""
-    outputs = root | "ReadDumps" >> ReadFromXmlDump(
-        config.inputs, ContentPages(config.options), NAME, CONTENT_DATASETS,
-        split_bytes=config.split_bytes, progress_dir=config.progress_dir, text_columns=TEXT_COLUMNS,
+def plan(paths: list[str], options: ContentOptions = ContentOptions(), *, wiki_db: str | None = None,
+         snapshot: str | None = None, kind: str | None = None, split_bytes: int = SPLIT_BYTES) -> Config:
+    """The job's Config for the given dump files (UnusableInputError names a file it cannot use).
+
+    Args:
+        paths: the dumps, local paths or gs:// URLs, in the order their rows are read.
+        options: what to read of them.
+        wiki_db, snapshot, kind: for dumps that do not tell (see pipelines.history.plan).
+        split_bytes: compressed bytes per split of a .bz2 file.
+    """
+    return Config(tuple(describe_input(path, order, wiki_db=wiki_db, snapshot=snapshot, kind=kind)
+                        for order, path in enumerate(paths)), options, split_bytes)
+
+
+def accounting(config: Config) -> tuple[Balance, ...]:
+    """Each page read (each revision, with --all-revisions) is a plain_text row, an error, or filtered."""
+    if config.options.all_revisions:
+        return (Balance(counters.PAGES, filtered=counters.PAGES.filtered),
+                Balance(counters.REVISIONS, written=PLAIN_TEXT, filtered=counters.REVISIONS.filtered))
+    return (Balance(counters.PAGES, written=PLAIN_TEXT, filtered=counters.PAGES.filtered),
+            Balance(counters.REVISIONS))
+
+
+def build(root, config: Config, staging: Staging) -> dict:
+    """Dataset name -> PCollection of (Partition, split_key, RecordBatch), each written to `staging`."""
+    read = root | "ReadDumps" >> ReadFromXmlDump(
+        ContentPages(config.options), NAME, CONTENT_DATASETS, inputs=config.inputs,
+        split_bytes=config.split_bytes, progress_dir=staging.progress, text_columns=TEXT_COLUMNS,
     )
-    outputs["article_quality"] = outputs["article_quality"] | "ScoreArticleQuality" >> ScoreArticleQuality()
-    return outputs
+    datasets = {name: read[name] for name in DATASETS}
+    datasets[ARTICLE_QUALITY] = read[ARTICLE_QUALITY] | "ScoreArticleQuality" >> ScoreArticleQuality()
+    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs, dropped_pages=read[DROPPED_PAGES])
+    return datasets

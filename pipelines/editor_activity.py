@@ -14,49 +14,88 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam.metrics import Metrics
 
-from schemas import DATASETS
-from transforms import editor_activity as ea
-from transforms.progress import ProgressReporter
-from transforms.read_dataset import ReadFromDataset
-from transforms.rows import Partition, to_record_batch
+from pipelines.driver import Balance, describe_records
+from schemas import EDITOR_ACTIVITY, EDITOR_MONTHS, EVENTS, REVISIONS
+from schemas.layout import Partition
+from transforms import BatchRows, ReadFromDataset, WriteToDatasets
+from transforms.common import counters
+from transforms.datasets.progress import ProgressReporter
+from transforms.datasets.read import DatasetFile, require_dataset_files
+from transforms.datasets.staged import Staging
+from transforms.indices import editor_activity as ea
+from transforms.indices.namespaces import read_namespace_map
 
 NAME = "editor-activity"
-DATASETS_WRITTEN = ("editor_months", "editor_activity")
-NAMESPACE = "wikidumps"
-BATCH_ROWS = 5_000
+DATASETS = (EDITOR_MONTHS, EDITOR_ACTIVITY)
+PROGRESS = describe_records
 
 
 @dataclass(frozen=True)
-class EditorActivityConfig:
+class Config:
     """What the driver decided: where the datasets are, which namespaces count as content, privacy.
 
     Attributes:
+        inputs: the files of the revisions dataset (recorded in the manifests).
+        partitions: the partitions of the revisions dataset, each an editor_months and editor_activity one.
         revisions_root: output folder holding the `revisions` dataset.
         events_root: output folder holding the `events` dataset, or None.
         content_namespaces: per wiki, its content namespaces; wikis not listed use `default_content`.
         default_content: content namespaces of unlisted wikis (MediaWiki's default: the main namespace).
         cross_wiki_snapshots: snapshots with several wikis, which get a `wiki_db=all` total.
         public: apply WMF's public thresholds.
-        progress_dir: where workers leave progress reports.
     """
 
+    inputs: tuple[DatasetFile, ...]
+    partitions: frozenset[Partition]
     revisions_root: str
     events_root: str | None = None
     content_namespaces: dict = field(default_factory=dict)
     default_content: frozenset = frozenset({0})
     cross_wiki_snapshots: frozenset = frozenset()
     public: bool = False
-    progress_dir: str | None = None
+
+
+def plan(revisions_root: str, *, events_root: str | None = None, namespace_map: str | None = None,
+         default_content: frozenset = frozenset({0}), public: bool = False) -> Config:
+    """The job's Config for the datasets in the given output folders (UnusableInputError when one is missing).
+
+    Args:
+        revisions_root: output folder holding the revisions dataset.
+        events_root: output folder holding the events dataset (user events), if any.
+        namespace_map: WMF's mediawiki_project_namespace_map as JSON lines, for the content namespaces of
+            each wiki; wikis it does not list (or all, without it) use `default_content`.
+        public: apply WMF's public thresholds.
+    """
+    files = require_dataset_files(revisions_root, REVISIONS)
+    if events_root:
+        require_dataset_files(events_root, EVENTS)
+    partitions = frozenset(f.partition for f in files)
+    wikis_per_snapshot = defaultdict(set)
+    for partition in partitions:
+        wikis_per_snapshot[partition.snapshot].add(partition.wiki_db)
+    return Config(
+        inputs=tuple(files), partitions=partitions, revisions_root=revisions_root, events_root=events_root,
+        content_namespaces=read_namespace_map(namespace_map, {p.wiki_db for p in partitions}) if namespace_map else {},
+        default_content=default_content,
+        cross_wiki_snapshots=frozenset(s for s, wikis in wikis_per_snapshot.items() if len(wikis) > 1),
+        public=public,
+    )
+
+
+def accounting(config: Config) -> tuple[Balance, ...]:
+    """Revisions are summed into editors and months: only their error rate is checked."""
+    return (Balance(counters.REVISIONS, filtered=counters.EDITS_UNATTRIBUTED),)
 
 
 class SummariseRevisionsFn(beam.DoFn):
     """A batch of revisions -> (editor key, partial EditorHistory) per editor in it."""
 
-    def __init__(self, config: EditorActivityConfig):
+    def __init__(self, config: Config, progress_dir: str):
         self._config = config
+        self._progress_dir = progress_dir
 
     def setup(self):
-        self._progress = ProgressReporter(self._config.progress_dir)
+        self._progress = ProgressReporter(self._progress_dir)
 
     def process(self, element):
         partition, batch = element
@@ -65,9 +104,9 @@ class SummariseRevisionsFn(beam.DoFn):
         columns = {name: column.to_pylist() for name, column in columns.items()}
         content = self._config.content_namespaces.get(partition.wiki_db, self._config.default_content)
         histories, hidden = ea.summarise_revisions(partition.wiki_db, partition.snapshot, columns, content)
-        Metrics.counter(NAMESPACE, "revisions-read").inc(batch.num_rows)
+        Metrics.counter(counters.NAMESPACE, counters.REVISIONS.read).inc(batch.num_rows)
         if hidden:
-            Metrics.counter(NAMESPACE, "edits-unattributed").inc(hidden)
+            Metrics.counter(counters.NAMESPACE, counters.EDITS_UNATTRIBUTED).inc(hidden)
         self._progress.add(revisions=batch.num_rows, records=batch.num_rows)
         yield from histories.items()
 
@@ -90,7 +129,7 @@ def resolve_account_ids(element):
     items = list(items)
     ids = {user_id for _, _, user_id in items if user_id is not None}
     if len(ids) != 1:
-        Metrics.counter(NAMESPACE, "user-events-unmatched").inc(len(items))
+        Metrics.counter(counters.NAMESPACE, counters.USER_EVENTS_UNMATCHED).inc(len(items))
         return
     (user_id,) = ids
     for event, end, _ in items:
@@ -163,26 +202,12 @@ def public_editor_month(item, public: bool):
         yield partition, row
 
 
-class BatchRowsFn(beam.DoFn):
-    """Lists of (Partition, row) -> (Partition, split_key, RecordBatch) per partition."""
-
-    def __init__(self, dataset: str):
-        self._dataset = dataset
-
-    def process(self, rows):
-        by_partition = defaultdict(list)
-        for partition, row in rows:
-            by_partition[partition].append(row)
-        for partition, items in by_partition.items():
-            yield partition, self._dataset, to_record_batch(DATASETS[self._dataset], items)
-
-
-def build(root, config: EditorActivityConfig) -> dict:
-    """Dataset name -> PCollection of (Partition, split_key, RecordBatch)."""
+def build(root, config: Config, staging: Staging) -> dict:
+    """Dataset name -> PCollection of (Partition, split_key, RecordBatch), each written to `staging`."""
     histories = (
         root
-        | "ReadRevisions" >> ReadFromDataset(config.revisions_root, "revisions", columns=ea.REVISION_COLUMNS)
-        | "SummariseBatches" >> beam.ParDo(SummariseRevisionsFn(config))
+        | "ReadRevisions" >> ReadFromDataset(config.revisions_root, REVISIONS, columns=ea.REVISION_COLUMNS)
+        | "SummariseBatches" >> beam.ParDo(SummariseRevisionsFn(config, staging.progress))
         | "CombinePerEditor" >> beam.CombinePerKey(ea.merge_histories)
         | "KeyByAccount" >> beam.Map(by_account)
     )
@@ -190,7 +215,7 @@ def build(root, config: EditorActivityConfig) -> dict:
     if config.events_root:
         joined["users"] = (
             root
-            | "ReadEvents" >> ReadFromDataset(config.events_root, "events",
+            | "ReadEvents" >> ReadFromDataset(config.events_root, EVENTS,
                                               columns=("event_entity", "event_type", "event_timestamp", "user_id",
                                                        "user_text", "user_groups"))
             | "PickUserEvents" >> beam.FlatMap(user_events)
@@ -221,14 +246,14 @@ def build(root, config: EditorActivityConfig) -> dict:
         | "MergeCellStreams" >> beam.Flatten()
         | "SumCells" >> beam.CombinePerKey(sum_cells)
         | "IndexRows" >> beam.FlatMap(index_of_month, config.public)
-        | "BatchIndexRows" >> beam.BatchElements(min_batch_size=BATCH_ROWS, max_batch_size=BATCH_ROWS)
-        | "IndexBatches" >> beam.ParDo(BatchRowsFn("editor_activity"))
+        | "BatchIndexRows" >> BatchRows(EDITOR_ACTIVITY)
     )
     editor_months = (
         editors
         | "EditorMonthRows" >> beam.FlatMap(lambda rows: rows)
         | "ApplyPrivacy" >> beam.FlatMap(public_editor_month, config.public)
-        | "BatchEditorMonths" >> beam.BatchElements(min_batch_size=BATCH_ROWS, max_batch_size=BATCH_ROWS)
-        | "EditorMonthBatches" >> beam.ParDo(BatchRowsFn("editor_months"))
+        | "BatchEditorMonths" >> BatchRows(EDITOR_MONTHS)
     )
-    return {"editor_months": editor_months, "editor_activity": index}
+    datasets = {EDITOR_MONTHS: editor_months, EDITOR_ACTIVITY: index}
+    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs)
+    return datasets

@@ -3,21 +3,52 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from transforms.event_inputs import EventInput
-from transforms.read_events import ReadFromEventDumps
+from pipelines.driver import Balance, describe_records
+from schemas import ERRORS, EVENTS, REVISIONS
+from schemas.layout import Partition
+from transforms import ReadFromEventDump, WriteToDatasets
+from transforms.common import counters
+from transforms.datasets.staged import Staging
+from transforms.events.inputs import EventInput, describe_input
 
 NAME = "events"
-DATASETS = ("revisions", "events", "errors")
+DATASETS = (REVISIONS, EVENTS, ERRORS)
+PROGRESS = describe_records
 
 
 @dataclass(frozen=True)
-class EventsConfig:
-    """Inputs planned by the driver."""
+class Config:
+    """The event dumps to read, as the driver planned them."""
 
     inputs: tuple[EventInput, ...]
-    progress_dir: str | None = None
+
+    @property
+    def partitions(self) -> set[Partition]:
+        return {source.partition for source in self.inputs}
 
 
-def build(root, config: EventsConfig) -> dict:
-    """Dataset name -> PCollection of (Partition, split_key, RecordBatch)."""
-    return root | "ReadEventDumps" >> ReadFromEventDumps(config.inputs, NAME, progress_dir=config.progress_dir)
+def plan(paths: list[str], *, snapshot: str | None = None, wiki_db: str | None = None) -> Config:
+    """The job's Config for the given event dumps (UnusableInputError names a file it cannot use).
+
+    Args:
+        paths: the event dumps, in the order they are read.
+        snapshot: the snapshot of every input (default: the date in each file name).
+        wiki_db: the wiki of errors of records that name none (default: the first wiki of each file).
+    """
+    return Config(tuple(describe_input(path, order, snapshot=snapshot, wiki_db=wiki_db)
+                        for order, path in enumerate(paths)))
+
+
+def accounting(config: Config) -> tuple[Balance, ...]:
+    """Each revision read is a `revisions` row (once: duplicates are counted apart), each event an `events`
+    row; records are only checked for their error rate (one may give a revision, an event, or nothing)."""
+    return (Balance(counters.RECORDS),
+            Balance(counters.REVISIONS, written=REVISIONS, filtered=counters.REVISIONS_DUPLICATE),
+            Balance(counters.EVENTS, written=EVENTS))
+
+
+def build(root, config: Config, staging: Staging) -> dict:
+    """Dataset name -> PCollection of (Partition, split_key, RecordBatch), each written to `staging`."""
+    datasets = root | "ReadEventDumps" >> ReadFromEventDump(NAME, inputs=config.inputs, progress_dir=staging.progress)
+    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs)
+    return datasets

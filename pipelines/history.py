@@ -3,32 +3,63 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from transforms.dump_inputs import DumpInput
-from transforms.history import history_rows
-from transforms.read_dump import ReadFromXmlDump
-from transforms.splits import DEFAULT_SPLIT_BYTES
-from transforms.xml_dump import Page
+from pipelines.driver import Balance, describe_pages
+from schemas import ERRORS, PAGES, REVISIONS
+from schemas.layout import Partition
+from transforms import ReadFromXmlDump, WriteToDatasets
+from transforms.common import counters
+from transforms.datasets.staged import Staging
+from transforms.revisions.history import history_rows
+from transforms.xml.inputs import XmlInput, describe_input
+from transforms.xml.read import DROPPED_PAGES
+from transforms.xml.records import Page
+from transforms.xml.splits import DEFAULT_SPLIT_BYTES
 
 NAME = "history"
-DATASETS = ("pages", "revisions", "errors")
+DATASETS = (PAGES, REVISIONS, ERRORS)
+PROGRESS = describe_pages
 
 
 @dataclass(frozen=True)
-class HistoryConfig:
-    """Inputs planned by the driver, and how finely to split them."""
+class Config:
+    """The dumps to read, as the driver planned them, and how finely to split them."""
 
-    inputs: tuple[DumpInput, ...]
+    inputs: tuple[XmlInput, ...]
     split_bytes: int = DEFAULT_SPLIT_BYTES
-    progress_dir: str | None = None
+
+    @property
+    def partitions(self) -> set[Partition]:
+        return {source.partition for source in self.inputs}
 
 
-def page_rows(page: Page, source: DumpInput):
+def plan(paths: list[str], *, wiki_db: str | None = None, snapshot: str | None = None, kind: str | None = None,
+         split_bytes: int = DEFAULT_SPLIT_BYTES) -> Config:
+    """The job's Config for the given dump files (UnusableInputError names a file it cannot use).
+
+    Args:
+        paths: the dumps, local paths or gs:// URLs, in the order their rows are read.
+        wiki_db: the wiki, for dumps whose <siteinfo> names none.
+        snapshot: the dump date, for file names without one.
+        kind: the dump kind, for file names that do not tell it.
+        split_bytes: compressed bytes per split of a .bz2 file.
+    """
+    return Config(tuple(describe_input(path, order, wiki_db=wiki_db, snapshot=snapshot, kind=kind)
+                        for order, path in enumerate(paths)), split_bytes)
+
+
+def accounting(config: Config) -> tuple[Balance, ...]:
+    """Every page read is a `pages` row or an error; revisions are only checked for their error rate."""
+    return Balance(counters.PAGES, written=PAGES), Balance(counters.REVISIONS)
+
+
+def page_rows(page: Page, source: XmlInput):
     return history_rows(page, is_history=source.is_history)
 
 
-def build(root, config: HistoryConfig) -> dict:
-    """Dataset name -> PCollection of (Partition, split_key, RecordBatch), plus `dropped_pages`."""
-    return root | "ReadDumps" >> ReadFromXmlDump(
-        config.inputs, page_rows, NAME, ("pages", "revisions"),
-        split_bytes=config.split_bytes, progress_dir=config.progress_dir,
-    )
+def build(root, config: Config, staging: Staging) -> dict:
+    """Dataset name -> PCollection of (Partition, split_key, RecordBatch), each written to `staging`."""
+    read = root | "ReadDumps" >> ReadFromXmlDump(page_rows, NAME, (PAGES, REVISIONS), inputs=config.inputs,
+                                                 split_bytes=config.split_bytes, progress_dir=staging.progress)
+    datasets = {name: read[name] for name in DATASETS}
+    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs, dropped_pages=read[DROPPED_PAGES])
+    return datasets

@@ -15,25 +15,42 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam.metrics import Metrics
 
-from pipelines.editor_activity import BatchRowsFn
-from schemas import DATASETS
-from transforms import knowledge_gaps as kg
-from transforms.geography import ReverseGeocoder
-from transforms.progress import ProgressReporter
-from transforms.read_dataset import ReadFromDataset
-from transforms.rows import Partition, error_row, to_record_batch
+import schemas
+from pipelines.driver import Balance, describe_records
+from schemas import (
+    ARTICLE_GAPS,
+    ARTICLE_QUALITY,
+    ERRORS,
+    KNOWLEDGE_GAPS,
+    LINKS,
+    PAGES,
+    PAGEVIEWS,
+    REVISIONS,
+    WIKIDATA_ENTITIES,
+)
+from schemas.layout import Partition
+from transforms import BatchRows, ReadFromDataset, WriteToDatasets
+from transforms.common import counters
+from transforms.common.files import UnusableInputError
+from transforms.datasets.progress import ProgressReporter
+from transforms.datasets.read import DatasetFile, require_dataset_files
+from transforms.datasets.rows import error_row, to_record_batch
+from transforms.datasets.staged import Staging
+from transforms.indices import knowledge_gaps as kg
+from transforms.indices.geography import ReverseGeocoder
 
 NAME = "knowledge-gaps"
-DATASETS_WRITTEN = ("article_gaps", "knowledge_gaps", "errors")
-NAMESPACE = "wikidumps"
-BATCH_ROWS = 5_000
+DATASETS = (ARTICLE_GAPS, KNOWLEDGE_GAPS, ERRORS)
+PROGRESS = describe_records
 
 
 @dataclass(frozen=True)
-class KnowledgeGapsConfig:
+class Config:
     """What the driver decided: where the datasets are, which pages are articles, the time coverage.
 
     Attributes:
+        inputs: every file of the datasets read (recorded in the manifests).
+        partitions: the partitions of the pages dataset, each an article_gaps and knowledge_gaps one.
         pages_root, revisions_root, links_root, quality_root, wikidata_root: output folders holding the
             pages, revisions, links, article_quality and wikidata_entities datasets.
         pageviews_root: output folder holding the pageviews dataset, or None.
@@ -42,9 +59,10 @@ class KnowledgeGapsConfig:
         namespaces: content namespaces, each with its title prefix (empty for the main namespace).
         standard_quality: quality score at or above which an article is of standard quality.
         buckets: hash buckets of each shuffle, per wiki.
-        progress_dir: where workers leave progress reports.
     """
 
+    inputs: tuple[DatasetFile, ...]
+    partitions: frozenset[Partition]
     pages_root: str
     revisions_root: str
     links_root: str
@@ -56,7 +74,66 @@ class KnowledgeGapsConfig:
     namespaces: dict = field(default_factory=lambda: {0: ""})
     standard_quality: float = kg.DEFAULT_STANDARD_QUALITY
     buckets: int = kg.DEFAULT_BUCKETS
-    progress_dir: str | None = None
+
+
+# Datasets that must hold a partition for every partition of pages: they come from the same dumps.
+SAME_DUMP = (REVISIONS, LINKS, ARTICLE_QUALITY)
+
+
+def plan(pages_root: str, revisions_root: str, links_root: str, quality_root: str, wikidata_root: str, *,
+         pageviews_root: str | None = None, namespaces: dict[int, str] | None = None,
+         standard_quality: float = kg.DEFAULT_STANDARD_QUALITY) -> Config:
+    """The job's Config for the datasets in the given output folders (UnusableInputError when one is missing
+    or they do not fit together).
+
+    Args:
+        pages_root, revisions_root, links_root, quality_root: output folders holding the pages, revisions,
+            links and article_quality datasets of the same dumps.
+        wikidata_root: output folder holding the wikidata_entities dataset of one Wikidata dump.
+        pageviews_root: output folder holding the pageviews dataset, if any.
+        namespaces: content namespaces, each with the title prefix sitelinks and pageview dumps write
+            (empty for the main namespace); default: the main namespace only.
+        standard_quality: article_quality score at or above which an article is of standard quality.
+    """
+    if not 0 <= standard_quality <= 1:
+        raise UnusableInputError(str(standard_quality), "--standard-quality is a score between 0 and 1")
+    pages = require_dataset_files(pages_root, PAGES)
+    partitions = frozenset(f.partition for f in pages)
+    wikis = frozenset(p.wiki_db for p in partitions)
+    inputs = list(pages)
+    for dataset, root in zip(SAME_DUMP, (revisions_root, links_root, quality_root)):
+        files = require_dataset_files(root, dataset)
+        present = {f.partition for f in files}
+        missing = sorted(p.path for p in partitions if p not in present)
+        if missing:
+            raise UnusableInputError(root, f"{dataset} has no partition {missing[0]}: pages, revisions, links and "
+                                           "article_quality must come from dumps of the same wiki and date")
+        inputs += [f for f in files if f.partition.wiki_db in wikis]
+    entities = require_dataset_files(wikidata_root, WIKIDATA_ENTITIES)
+    snapshots = sorted({f.partition.snapshot for f in entities})
+    if len(snapshots) > 1:
+        raise UnusableInputError(wikidata_root, f"wikidata_entities of several dumps ({', '.join(snapshots)}); "
+                                                "give a folder holding one")
+    inputs += entities
+    covered = defaultdict(set)
+    if pageviews_root:
+        views = [f for f in require_dataset_files(pageviews_root, PAGEVIEWS) if f.partition.wiki_db in wikis]
+        for file in views:
+            covered[file.partition.wiki_db].add(f"{file.partition.snapshot[:4]}-{file.partition.snapshot[4:6]}")
+        inputs += views
+    return Config(
+        inputs=tuple(inputs), partitions=partitions, pages_root=pages_root, revisions_root=revisions_root,
+        links_root=links_root, quality_root=quality_root, wikidata_root=wikidata_root, pageviews_root=pageviews_root,
+        wikis=wikis, covered_months={wiki: frozenset(months) for wiki, months in covered.items()},
+        namespaces=namespaces if namespaces is not None else {0: ""}, standard_quality=standard_quality,
+    )
+
+
+def accounting(config: Config) -> tuple[Balance, ...]:
+    """Every page read is an `article_gaps` row, an error, or filtered (not an article); entities are only
+    checked for their error rate."""
+    return (Balance(counters.PAGES, written=ARTICLE_GAPS, filtered=counters.PAGES.filtered),
+            Balance(counters.ENTITIES))
 
 
 def columns(batch: pa.RecordBatch, names) -> dict[str, list]:
@@ -85,25 +162,25 @@ def by_page_bucket(wiki_db: str, snapshot, items: dict, buckets: int):
         yield key, part if snapshot is None else (snapshot, part)
 
 
-def articles_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters: Counter):
+def articles_of(partition: Partition, batch, config: Config, counts: Counter):
     """A pages batch -> its articles, by page bucket."""
-    articles = kg.pick_articles(rows_of(batch, kg.PAGE_COLUMNS), config.namespaces, counters)
+    articles = kg.pick_articles(rows_of(batch, kg.PAGE_COLUMNS), config.namespaces, counts)
     yield from by_page_bucket(partition.wiki_db, partition.snapshot, {a["page_id"]: a for a in articles},
                               config.buckets)
 
 
-def revisions_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters: Counter):
+def revisions_of(partition: Partition, batch, config: Config, counts: Counter):
     """A revisions batch -> revisions per page and month, and first revisions, by page bucket."""
     values = columns(batch, kg.REVISION_COLUMNS)
     summaries = kg.summarise_revisions(values["page_id"], values["revision_parent_id"], values["revision_timestamp"],
-                                       kg.last_time_bucket(partition.snapshot), counters)
+                                       kg.last_time_bucket(partition.snapshot), counts)
     yield from by_page_bucket(partition.wiki_db, partition.snapshot, summaries, config.buckets)
 
 
-def media_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters: Counter):
+def media_of(partition: Partition, batch, config: Config, counts: Counter):
     """A links batch -> its (page_id, revision_id) pairs with a media link, by page bucket."""
     values = columns(batch, kg.LINK_COLUMNS)
-    counters["links-read"] += batch.num_rows
+    counts[counters.LINKS_READ] += batch.num_rows
     pairs = defaultdict(set)
     for page_id, revision_id in kg.media_revisions(values["page_id"], values["revision_id"], values["link_type"]):
         pairs[kg.page_bucket(partition.wiki_db, page_id, config.buckets)].add((page_id, revision_id))
@@ -111,18 +188,18 @@ def media_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters:
         yield key, (partition.snapshot, part)
 
 
-def quality_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters: Counter):
+def quality_of(partition: Partition, batch, config: Config, counts: Counter):
     """An article_quality batch -> each page's latest scanned revision per month, by page bucket."""
     values = columns(batch, kg.QUALITY_COLUMNS)
-    counters["quality-rows-read"] += batch.num_rows
+    counts[counters.QUALITY_ROWS_READ] += batch.num_rows
     summaries = kg.summarise_quality(values["page_id"], values["revision_id"], values["revision_timestamp"],
                                      values["quality_score"], kg.last_time_bucket(partition.snapshot))
     yield from by_page_bucket(partition.wiki_db, partition.snapshot, summaries, config.buckets)
 
 
-def pageviews_of(partition: Partition, batch, config: KnowledgeGapsConfig, counters: Counter):
+def pageviews_of(partition: Partition, batch, config: Config, counts: Counter):
     """Tagged ("id", page bucket key, {page_id: views}) and ("title", title bucket key, {title: views})."""
-    counters["pageview-rows-read"] += batch.num_rows
+    counts[counters.PAGEVIEW_ROWS_READ] += batch.num_rows
     by_id, by_title = kg.summarise_pageviews(rows_of(batch, kg.PAGEVIEW_COLUMNS))
     for key, part in by_page_bucket(partition.wiki_db, None, by_id, config.buckets):
         yield "id", key, part
@@ -134,45 +211,47 @@ def pageviews_of(partition: Partition, batch, config: KnowledgeGapsConfig, count
 
 
 class SummariseFn(beam.DoFn):
-    """One dataset's (Partition, RecordBatch) -> whatever `summarise(partition, batch, config, counters)` yields,
-    with its counters reported to Beam."""
+    """One dataset's (Partition, RecordBatch) -> whatever `summarise(partition, batch, config, counts)` yields,
+    with the counters it bumps reported to Beam."""
 
-    def __init__(self, summarise, config: KnowledgeGapsConfig):
+    def __init__(self, summarise, config: Config, progress_dir: str):
         self._summarise = summarise
         self._config = config
+        self._progress_dir = progress_dir
 
     def setup(self):
-        self._progress = ProgressReporter(self._config.progress_dir)
+        self._progress = ProgressReporter(self._progress_dir)
 
     def process(self, element):
         partition, batch = element
-        counters: Counter = Counter()
-        yield from self._summarise(partition, batch, self._config, counters)
-        for name, count in counters.items():
-            Metrics.counter(NAMESPACE, name).inc(count)
+        counts: Counter = Counter()
+        yield from self._summarise(partition, batch, self._config, counts)
+        for name, count in counts.items():
+            Metrics.counter(counters.NAMESPACE, name).inc(count)
         self._progress.add(records=batch.num_rows)
 
 
 class CategoriseItemsFn(beam.DoFn):
     """wikidata_entities batches -> ((wiki_db, title bucket), [(title, item), ...]), one reverse geocoder per worker."""
 
-    def __init__(self, config: KnowledgeGapsConfig):
+    def __init__(self, config: Config, progress_dir: str):
         self._config = config
+        self._progress_dir = progress_dir
 
     def setup(self):
         self._geocoder = ReverseGeocoder()
-        self._progress = ProgressReporter(self._config.progress_dir)
+        self._progress = ProgressReporter(self._progress_dir)
 
     def process(self, element):
         _, batch = element
-        counters: Counter = Counter()
+        counts: Counter = Counter()
         grouped = defaultdict(list)
         rows = rows_of(batch, kg.ENTITY_COLUMNS)
-        for (wiki_db, title), item in kg.items_of_entities(rows, self._config.wikis, self._geocoder, counters):
+        for (wiki_db, title), item in kg.items_of_entities(rows, self._config.wikis, self._geocoder, counts):
             grouped[kg.title_bucket(wiki_db, title, self._config.buckets)].append((title, item))
         yield from grouped.items()
-        for name, count in counters.items():
-            Metrics.counter(NAMESPACE, name).inc(count)
+        for name, count in counts.items():
+            Metrics.counter(counters.NAMESPACE, name).inc(count)
         self._progress.add(records=batch.num_rows)
 
 
@@ -189,7 +268,7 @@ def join_page_bucket(element, buckets: int):
 class JoinTitlesFn(beam.DoFn):
     """A title bucket's inputs -> (Partition, [article_gaps row, ...]); errors rows on the `errors` output."""
 
-    def __init__(self, config: KnowledgeGapsConfig):
+    def __init__(self, config: Config):
         self._config = config
 
     def process(self, element):
@@ -197,13 +276,13 @@ class JoinTitlesFn(beam.DoFn):
         partials = [pair for part in parts["articles"] for pair in part]
         if not partials:
             return
-        counters: Counter = Counter()
+        counts: Counter = Counter()
         items = [pair for part in parts["items"] for pair in part]
         rows, problems = kg.join_by_title(wiki_db, partials, items, parts["views"],
                                           self._config.covered_months.get(wiki_db, frozenset()),
-                                          self._config.standard_quality, counters)
-        for name, count in counters.items():
-            Metrics.counter(NAMESPACE, name).inc(count)
+                                          self._config.standard_quality, counts)
+        for name, count in counts.items():
+            Metrics.counter(counters.NAMESPACE, name).inc(count)
         by_snapshot = defaultdict(list)
         for snapshot, row in rows:
             by_snapshot[snapshot].append(row)
@@ -214,8 +293,8 @@ class JoinTitlesFn(beam.DoFn):
             errors[snapshot].append(error_row(problem, pipeline=NAME, stage="join-items",
                                               source_file=self._config.wikidata_root, stream_offset=None))
         for snapshot, error_rows in errors.items():
-            yield beam.pvalue.TaggedOutput("errors", (Partition(wiki_db, snapshot), "errors",
-                                                      to_record_batch(DATASETS["errors"], error_rows)))
+            yield beam.pvalue.TaggedOutput(ERRORS, (Partition(wiki_db, snapshot), ERRORS,
+                                                    to_record_batch(schemas.DATASETS[ERRORS], error_rows)))
 
 
 def cells_of_articles(element):
@@ -225,7 +304,7 @@ def cells_of_articles(element):
         yield (partition.wiki_db, partition.snapshot, gap, category), cells
 
 
-def index_of_category(element, config: KnowledgeGapsConfig):
+def index_of_category(element, config: Config):
     """A category's summed cells -> (Partition, knowledge_gaps row) per month."""
     (wiki_db, snapshot, gap, category), cells = element
     covered = config.covered_months.get(wiki_db, frozenset())
@@ -233,23 +312,23 @@ def index_of_category(element, config: KnowledgeGapsConfig):
         yield Partition(wiki_db, snapshot), row
 
 
-def build(root, config: KnowledgeGapsConfig) -> dict:
-    """Dataset name -> PCollection of (Partition, split_key, RecordBatch)."""
+def build(root, config: Config, staging: Staging) -> dict:
+    """Dataset name -> PCollection of (Partition, split_key, RecordBatch), each written to `staging`."""
 
     def summarised(label: str, root_dir: str, dataset: str, names, summarise):
         return (root
                 | f"Read{label}" >> ReadFromDataset(root_dir, dataset, columns=names, wiki_dbs=config.wikis)
-                | f"Summarise{label}" >> beam.ParDo(SummariseFn(summarise, config)))
+                | f"Summarise{label}" >> beam.ParDo(SummariseFn(summarise, config, staging.progress)))
 
     by_page = {
-        "pages": summarised("Pages", config.pages_root, "pages", kg.PAGE_COLUMNS, articles_of),
-        "revisions": summarised("Revisions", config.revisions_root, "revisions", kg.REVISION_COLUMNS, revisions_of),
-        "media": summarised("Links", config.links_root, "links", kg.LINK_COLUMNS, media_of),
-        "quality": summarised("Quality", config.quality_root, "article_quality", kg.QUALITY_COLUMNS, quality_of),
+        "pages": summarised("Pages", config.pages_root, PAGES, kg.PAGE_COLUMNS, articles_of),
+        "revisions": summarised("Revisions", config.revisions_root, REVISIONS, kg.REVISION_COLUMNS, revisions_of),
+        "media": summarised("Links", config.links_root, LINKS, kg.LINK_COLUMNS, media_of),
+        "quality": summarised("Quality", config.quality_root, ARTICLE_QUALITY, kg.QUALITY_COLUMNS, quality_of),
     }
     by_title = {}
     if config.pageviews_root:
-        views = summarised("Pageviews", config.pageviews_root, "pageviews", kg.PAGEVIEW_COLUMNS, pageviews_of)
+        views = summarised("Pageviews", config.pageviews_root, PAGEVIEWS, kg.PAGEVIEW_COLUMNS, pageviews_of)
         by_page["views"] = views | "ViewsById" >> beam.FlatMap(lambda v: [v[1:]] if v[0] == "id" else [])
         by_title["views"] = views | "ViewsByTitle" >> beam.FlatMap(lambda v: [v[1:]] if v[0] == "title" else [])
     else:
@@ -262,26 +341,26 @@ def build(root, config: KnowledgeGapsConfig) -> dict:
     )
     by_title["items"] = (
         root
-        | "ReadEntities" >> ReadFromDataset(config.wikidata_root, "wikidata_entities", columns=kg.ENTITY_COLUMNS)
-        | "CategoriseItems" >> beam.ParDo(CategoriseItemsFn(config))
+        | "ReadEntities" >> ReadFromDataset(config.wikidata_root, WIKIDATA_ENTITIES, columns=kg.ENTITY_COLUMNS)
+        | "CategoriseItems" >> beam.ParDo(CategoriseItemsFn(config, staging.progress))
     )
     joined = (
         by_title
         | "GroupByTitle" >> beam.CoGroupByKey()
-        | "JoinByTitle" >> beam.ParDo(JoinTitlesFn(config)).with_outputs("errors", main="articles")
+        | "JoinByTitle" >> beam.ParDo(JoinTitlesFn(config)).with_outputs(ERRORS, main="articles")
     )
     articles = (
         joined.articles
         | "ArticleRows" >> beam.FlatMap(lambda item: [(item[0], row) for row in item[1]])
-        | "BatchArticleRows" >> beam.BatchElements(min_batch_size=BATCH_ROWS, max_batch_size=BATCH_ROWS)
-        | "ArticleBatches" >> beam.ParDo(BatchRowsFn("article_gaps"))
+        | "BatchArticleRows" >> BatchRows(ARTICLE_GAPS)
     )
     index = (
         joined.articles
         | "CellsPerCategory" >> beam.FlatMap(cells_of_articles)
         | "SumCells" >> beam.CombinePerKey(kg.merge_cells)
         | "IndexRows" >> beam.FlatMap(index_of_category, config)
-        | "BatchIndexRows" >> beam.BatchElements(min_batch_size=BATCH_ROWS, max_batch_size=BATCH_ROWS)
-        | "IndexBatches" >> beam.ParDo(BatchRowsFn("knowledge_gaps"))
+        | "BatchIndexRows" >> BatchRows(KNOWLEDGE_GAPS)
     )
-    return {"article_gaps": articles, "knowledge_gaps": index, "errors": joined.errors}
+    datasets = {ARTICLE_GAPS: articles, KNOWLEDGE_GAPS: index, ERRORS: joined[ERRORS]}
+    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs)
+    return datasets

@@ -8,55 +8,83 @@ from functools import partial
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from transforms.lines import DEFAULT_SPLIT_BYTES, LineSplit, TextInput
-from transforms.pageview_files import DEFAULT_BUCKETS, merge_counts, read_pageviews
-from transforms.read_lines import NAMESPACE, ReadLineFiles
-from transforms.rows import Partition
+from pipelines.driver import Balance, describe_records
+from schemas import ERRORS, PAGEVIEWS
+from schemas.layout import Partition
+from transforms import ReadFromLineDump, WriteToDatasets
+from transforms.common import counters
+from transforms.datasets.staged import Staging
+from transforms.lines.inputs import LineInput
+from transforms.lines.pageviews import COUNTS, DEFAULT_BUCKETS, describe_inputs, merge_counts, read_pageviews
+from transforms.lines.splits import DEFAULT_SPLIT_BYTES, LineSplit
 
 NAME = "pageviews"
-DATASETS = ("pageviews", "errors")
+DATASETS = (PAGEVIEWS, ERRORS)
+PROGRESS = describe_records
 
 
 @dataclass(frozen=True)
-class PageviewsConfig:
-    """Inputs planned by the driver; hash buckets of the shuffle that sums a month's views."""
+class Config:
+    """The dumps to read, as the driver planned them; hash buckets of the shuffle that sums a month's views."""
 
-    inputs: tuple[TextInput, ...]
+    inputs: tuple[LineInput, ...]
     buckets: int = DEFAULT_BUCKETS
     split_bytes: int = DEFAULT_SPLIT_BYTES
-    progress_dir: str | None = None
+
+    @property
+    def partitions(self) -> set[Partition]:
+        """None known in advance: a file holds the views of every wiki."""
+        return set()
 
 
-def read_split(split: LineSplit, counters: Counter, buckets: int):
-    return read_pageviews(split, buckets, counters, pipeline=NAME)
+def plan(paths: list[str], *, buckets: int = DEFAULT_BUCKETS, split_bytes: int = DEFAULT_SPLIT_BYTES) -> Config:
+    """The job's Config for the given pageview dumps (UnusableInputError names a file it cannot use).
+
+    Args:
+        paths: the dumps; every file of a month, of one kind (hourly or pageviews-complete).
+        buckets: hash buckets of the shuffle that sums a month's views.
+        split_bytes: bytes per split of an uncompressed file.
+    """
+    return Config(tuple(describe_inputs(paths)), buckets, split_bytes)
+
+
+def accounting(config: Config) -> tuple[Balance, ...]:
+    """Lines are summed into rows, so only their error rate is checked."""
+    return (Balance(counters.LINES),)
+
+
+def read_split(split: LineSplit, counts: Counter, buckets: int):
+    return read_pageviews(split, buckets, counts, pipeline=NAME)
 
 
 def merge_bucket(keyed):
     (snapshot, bucket), parts = keyed
-    counters: Counter = Counter()
-    for partition, batch in merge_counts(snapshot, parts, counters):
+    counts: Counter = Counter()
+    for partition, batch in merge_counts(snapshot, parts, counts):
         yield partition, (bucket, batch)
-    Metrics.counter(NAMESPACE, "views-written").inc(counters["views-written"])
+    Metrics.counter(counters.NAMESPACE, counters.VIEWS_WRITTEN).inc(counts[counters.VIEWS_WRITTEN])
 
 
 def to_dataset_batches(keyed):
-    """One partition's batches, in bucket order, as WriteToDataset elements (one staged file per partition)."""
+    """One partition's batches, in bucket order, as WriteToDatasets elements (one staged file per partition)."""
     (wiki_db, snapshot), batches = keyed
     partition = Partition(wiki_db, snapshot)
     for _bucket, batch in sorted(batches, key=lambda item: item[0]):
-        yield partition, "pageviews", batch
+        yield partition, PAGEVIEWS, batch
 
 
-def build(root, config: PageviewsConfig) -> dict:
-    """Dataset name -> PCollection of (Partition, split_key, RecordBatch)."""
-    read = root | "ReadPageviews" >> ReadLineFiles(
-        config.inputs, partial(read_split, buckets=config.buckets), ("counts", "errors"),
-        split_bytes=config.split_bytes, progress_dir=config.progress_dir, records_counter="lines-read")
+def build(root, config: Config, staging: Staging) -> dict:
+    """Dataset name -> PCollection of (Partition, split_key, RecordBatch), each written to `staging`."""
+    read = root | "ReadPageviews" >> ReadFromLineDump(
+        partial(read_split, buckets=config.buckets), (COUNTS, ERRORS), inputs=config.inputs,
+        split_bytes=config.split_bytes, progress_dir=staging.progress, records_counter=counters.LINES.read)
     pageviews = (
-        read["counts"]
+        read[COUNTS]
         | "GroupBuckets" >> beam.GroupByKey()
         | "SumViews" >> beam.FlatMap(merge_bucket)
         | "GroupPartitions" >> beam.GroupByKey()
         | "OrderBatches" >> beam.FlatMap(to_dataset_batches)
     )
-    return {"pageviews": pageviews, "errors": read["errors"]}
+    datasets = {PAGEVIEWS: pageviews, ERRORS: read[ERRORS]}
+    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs)
+    return datasets

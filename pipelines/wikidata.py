@@ -5,31 +5,66 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 
-from transforms.lines import DEFAULT_SPLIT_BYTES, LineSplit, TextInput
-from transforms.read_lines import ReadLineFiles
-from transforms.wikidata_json import ENTITY_DATASET, ERRORS, read_entities
+from pipelines.driver import Balance, describe_records
+from schemas import ERRORS, WIKIDATA_ENTITIES
+from schemas.layout import Partition
+from transforms import ReadFromLineDump, WriteToDatasets
+from transforms.common import counters
+from transforms.datasets.staged import Staging
+from transforms.lines.inputs import LineInput
+from transforms.lines.splits import DEFAULT_SPLIT_BYTES, LineSplit
+from transforms.lines.wikidata import WIKIDATA_WIKI, describe_inputs, read_entities
 
 NAME = "wikidata"
-DATASETS = (ENTITY_DATASET, ERRORS)
+DATASETS = (WIKIDATA_ENTITIES, ERRORS)
+PROGRESS = describe_records
 
 
 @dataclass(frozen=True)
-class WikidataConfig:
-    """Inputs planned by the driver, the wikis whose sitelinks to keep (None: all), split size."""
+class Config:
+    """The dumps to read, as the driver planned them, the wikis whose sitelinks to keep (None: all), split size."""
 
-    inputs: tuple[TextInput, ...]
+    inputs: tuple[LineInput, ...]
     wiki_dbs: frozenset[str] | None = None
     split_bytes: int = DEFAULT_SPLIT_BYTES
-    progress_dir: str | None = None
+
+    @property
+    def partitions(self) -> set[Partition]:
+        return {partition_of(source) for source in self.inputs}
 
 
-def read_split(split: LineSplit, counters: Counter, wiki_dbs: frozenset[str] | None):
-    return read_entities(split, wiki_dbs, counters, pipeline=NAME)
+def plan(paths: list[str], *, snapshot: str | None = None, wiki_dbs: frozenset[str] | None = None,
+         split_bytes: int = DEFAULT_SPLIT_BYTES) -> Config:
+    """The job's Config for the given entity dumps (UnusableInputError names a file it cannot use).
+
+    Args:
+        paths: the dumps, in the order they are read.
+        snapshot: the dump date, for file names without one (latest-all.json).
+        wiki_dbs: the wikis whose sitelinks to keep (None: all).
+        split_bytes: bytes per split of an uncompressed file.
+    """
+    return Config(tuple(describe_inputs(paths, snapshot)), wiki_dbs, split_bytes)
 
 
-def build(root, config: WikidataConfig) -> dict:
-    """Dataset name -> PCollection of (Partition, split_key, RecordBatch)."""
-    outputs = root | "ReadEntities" >> ReadLineFiles(
-        config.inputs, partial(read_split, wiki_dbs=config.wiki_dbs), DATASETS, split_bytes=config.split_bytes,
-        progress_dir=config.progress_dir, records_counter="entities-read")
-    return {name: outputs[name] for name in DATASETS}
+def partition_of(source: LineInput) -> Partition:
+    """Entities of every wiki go to Wikidata's own partition."""
+    return Partition(WIKIDATA_WIKI, source.snapshot)
+
+
+def accounting(config: Config) -> tuple[Balance, ...]:
+    """Every entity read is a `wikidata_entities` row or an error."""
+    return (Balance(counters.ENTITIES, written=WIKIDATA_ENTITIES),)
+
+
+def read_split(split: LineSplit, counts: Counter, wiki_dbs: frozenset[str] | None):
+    return read_entities(split, wiki_dbs, counts, pipeline=NAME)
+
+
+def build(root, config: Config, staging: Staging) -> dict:
+    """Dataset name -> PCollection of (Partition, split_key, RecordBatch), each written to `staging`."""
+    read = root | "ReadEntities" >> ReadFromLineDump(
+        partial(read_split, wiki_dbs=config.wiki_dbs), DATASETS, inputs=config.inputs, split_bytes=config.split_bytes,
+        progress_dir=staging.progress, records_counter=counters.ENTITIES.read)
+    datasets = {name: read[name] for name in DATASETS}
+    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs)
+    return datasets

@@ -25,8 +25,9 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.transforms import environments
 
-from runners import clusters, local_worker
-from runners.local_runner import queued_runner
+from runners.clusters import processes as clusters
+from runners.local import worker as local_worker
+from runners.local.runner import queued_runner
 
 RUNNERS = ("local", "flink", "spark", "prism", "dataflow")
 SETUP_FILE = Path(__file__).resolve().parent.parent / "setup.py"

@@ -1,4 +1,8 @@
-"""Declared schemas of every dataset. `DATASETS` maps a dataset name to its schema."""
+"""Declared schemas of every dataset. `DATASETS` maps a dataset name to its schema.
+
+Code names a dataset by the constants below (`PAGES`, `REVISIONS`, ...), each the `name` its schema
+module declares, so that a misspelt dataset is an ImportError rather than an empty output.
+"""
 from schemas import (
     article_gaps,
     article_quality,
@@ -24,4 +28,22 @@ DATASETS: dict[str, DatasetSchema] = {
               editor_activity, wikidata_entities, pageviews, article_gaps, knowledge_gaps, errors)
 }
 
-__all__ = ["DATASETS", "Column", "DatasetSchema"]
+PAGES = pages.SCHEMA.name
+REVISIONS = revisions.SCHEMA.name
+PLAIN_TEXT = plain_text.SCHEMA.name
+SECTIONS = sections.SCHEMA.name
+CITATIONS = citations.SCHEMA.name
+LINKS = links.SCHEMA.name
+ARTICLE_QUALITY = article_quality.SCHEMA.name
+EVENTS = events.SCHEMA.name
+EDITOR_MONTHS = editor_months.SCHEMA.name
+EDITOR_ACTIVITY = editor_activity.SCHEMA.name
+WIKIDATA_ENTITIES = wikidata_entities.SCHEMA.name
+PAGEVIEWS = pageviews.SCHEMA.name
+ARTICLE_GAPS = article_gaps.SCHEMA.name
+KNOWLEDGE_GAPS = knowledge_gaps.SCHEMA.name
+ERRORS = errors.SCHEMA.name
+
+__all__ = ["DATASETS", "Column", "DatasetSchema", "PAGES", "REVISIONS", "PLAIN_TEXT", "SECTIONS", "CITATIONS", "LINKS",
+           "ARTICLE_QUALITY", "EVENTS", "EDITOR_MONTHS", "EDITOR_ACTIVITY", "WIKIDATA_ENTITIES", "PAGEVIEWS",
+           "ARTICLE_GAPS", "KNOWLEDGE_GAPS", "ERRORS"]

@@ -10,6 +10,11 @@ MONTH = pa.struct([
     ("quality_score", pa.float64()),
 ])
 
+# Categories every gap column may hold besides its values (the report keeps them apart from the values).
+NO_ITEM = "no_item"  # the article has no Wikidata item
+NOT_A_PERSON = "not_a_person"  # a gap about people (gender, sexual orientation), and the item is not a human
+UNKNOWN = "unknown"  # the item has no usable value for the gap
+
 _CATEGORY = (" Never null: no_item when the article has no Wikidata item, unknown when the item has no usable "
              "value; docs/knowledge-gaps.md states the mapping.")
 

@@ -35,7 +35,7 @@ def real_data() -> Path:
 @pytest.fixture(scope="session")
 def samplewiki_output(tmp_path_factory) -> Path:
     """The history job's output on the bundled samplewiki history, made once; tests must not change it."""
-    from runners import cli
+    from runners.cli import main as cli
 
     output = tmp_path_factory.mktemp("samplewiki-output")
     history = SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2"
@@ -46,7 +46,7 @@ def samplewiki_output(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def samplewiki_demo(tmp_path_factory) -> Path:
     """`make demo`'s output (every job of the chain, then the report), made once; tests must not change it."""
-    from runners import demo
+    from runners.cli import demo
 
     output = tmp_path_factory.mktemp("samplewiki-demo")
     assert demo.main(["--output", str(output), "--workers", "1"]) == 0
@@ -68,8 +68,8 @@ def write_dataset(output: Path, name: str, rows: pa.Table, wiki_db: str = "sampl
     the table's own. Returns the manifest.
     """
     from schemas.dataset import CC0, Column, DatasetSchema
-    from transforms.datasets import RunRecord, publish_dataset, write_staged_file
-    from transforms.rows import Partition
+    from schemas.layout import Partition
+    from transforms.datasets.publish import RunRecord, publish_dataset, write_staged_file
 
     columns = [Column("wiki_db", pa.string(), "Wiki."), Column("snapshot", pa.string(), "Dump date.")]
     columns += [Column(f.name, f.type, f"Test column {f.name}.") for f in rows.schema]

@@ -1,7 +1,6 @@
 """Running `wikidumps run <job>` as a user does, and reading what it published, for runner tests."""
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from runners.cli import RUN_COMMANDS
+from pipelines import JOBS as PIPELINES
 from tests.conftest import ROOT, SAMPLE_DUMPS
 
 # The samplewiki input of each job; a job joins the runner tests as soon as its command exists.
@@ -18,15 +17,15 @@ JOB_INPUTS = {
     "history": ["samplewiki-20260101-pages-meta-history.xml.bz2"],
     "content": ["samplewiki-20260101-pages-articles-multistream.xml.bz2"],
 }
-JOBS = [job for job in JOB_INPUTS if job in RUN_COMMANDS]
+JOBS = [job for job in JOB_INPUTS if job in PIPELINES]
 
 
 def job_datasets(job: str) -> tuple[str, ...]:
-    return importlib.import_module(f"pipelines.{job}").DATASETS
+    return PIPELINES[job].DATASETS
 
 
 def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "runners.launch", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "runners.cli.launch", *args], capture_output=True, text=True, cwd=ROOT,
                           env=dict(os.environ), timeout=timeout)
 
 

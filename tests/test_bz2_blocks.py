@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from tests.conftest import REAL
 from tests.test_splits import rows_of
-from transforms import bz2blocks
-from transforms.dump_inputs import describe_input
-from transforms.dumpfiles import DamagedInputError, TruncatedInputError
-from transforms.splits import DumpSplit, plan_splits, read_split
+from transforms.common import bz2blocks
+from transforms.common.files import DamagedInputError, TruncatedInputError
+from transforms.xml.inputs import describe_input
+from transforms.xml.splits import XmlSplit, plan_splits, read_split
 
 # Single-stream files of several blocks, and a multistream file read without its index (21 streams).
 PLAIN_FILES = [
@@ -31,7 +31,7 @@ def plain_bz2(request):
     source = describe_input(str(REAL / path), snapshot=snapshot)
     # The index beside the multistream file is ignored on purpose: its streams are split by blocks.
     source = source.__class__(**{**source.__dict__, "multistream_index": None})
-    whole = sorted(rows_of(DumpSplit(source, 0, None, None)))  # one plain stream read: the reference
+    whole = sorted(rows_of(XmlSplit(source, 0, None, None)))  # one plain stream read: the reference
     return source, whole
 
 
@@ -56,7 +56,7 @@ def test_arbitrary_byte_ranges_partition_the_pages(plain_bz2, cuts):
     points = sorted({0, source.size, *(int(c * source.size) for c in cuts)})
     combined = []
     for start, end in zip(points, points[1:]):
-        combined.extend(rows_of(DumpSplit(source, start, end, None, blocks=True)))
+        combined.extend(rows_of(XmlSplit(source, start, end, None, blocks=True)))
     assert sorted(combined) == whole
 
 
@@ -64,7 +64,7 @@ def test_page_offsets_count_from_the_first_block_of_the_split(real_data):
     path = real_data / PLAIN_FILES[1][0]
     data = path.read_bytes()
     source = describe_input(str(path), snapshot="20191201")
-    split = DumpSplit(source, len(data) // 2, len(data), None, blocks=True)
+    split = XmlSplit(source, len(data) // 2, len(data), None, blocks=True)
     seen = []
 
     def note(page, _source):

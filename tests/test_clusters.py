@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from runners import clusters
+from runners.clusters import processes as clusters
 from tests.jobs import JOBS, read_all, run_job, upload_inputs
 
 pytestmark = pytest.mark.cluster

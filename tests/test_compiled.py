@@ -50,10 +50,10 @@ def content_digest(paths: list[str]) -> str:
     """The content job's rows, problems and filtered records for every page of `paths` (redirects
     included), reduced to one sha256."""
     # Imported here, not at the top: the subprocess installs its SourceOnly finder before these imports.
-    from transforms.content import ContentOptions, ContentPages
-    from transforms.dump_inputs import describe_input
-    from transforms.rows import Rows
-    from transforms.splits import plan_splits, read_split
+    from transforms.datasets.rows import Rows
+    from transforms.wikitext.content import ContentOptions, ContentPages
+    from transforms.xml.inputs import describe_input
+    from transforms.xml.splits import plan_splits, read_split
 
     digest = hashlib.sha256()
     process_page = ContentPages(ContentOptions(include_redirects=True))

@@ -4,16 +4,16 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import escape
 
-from runners import cli
+from runners.cli import main as cli
 from tests.conftest import read_dataset
 from tests.xmlkit import dump, page, revision
-from transforms.content import ContentOptions, ContentPages
-from transforms.dump_inputs import DumpInput
-from transforms.problems import Filtered, Problem
-from transforms.rows import Rows
-from transforms.xml_dump import DumpReader
+from transforms.common.problems import Filtered, Problem
+from transforms.datasets.rows import Rows
+from transforms.wikitext.content import ContentOptions, ContentPages
+from transforms.xml.inputs import XmlInput
+from transforms.xml.reader import DumpReader
 
-SOURCE = DumpInput("inline.xml", 0, 0, "none", "pages-meta-history", False, True, "testwiki", "20260101", "0.11",
+SOURCE = XmlInput("inline.xml", 0, 0, "none", "pages-meta-history", False, True, "testwiki", "20260101", "0.11",
                    None, None)
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from runners import cli
+from runners.cli import main as cli
 from tests.conftest import read_dataset
 
 ENWIKI = "pages-articles/gensim__enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"

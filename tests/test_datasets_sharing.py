@@ -17,12 +17,12 @@ import pyarrow as pa
 import pytest
 
 import wikidumps
-from runners import cli
-from runners.publish import publish
-from runners.sources import LocalSource, SourceError, UnsafeManifestError, download_dataset
-from runners.transfer import format_bytes
+from runners.cli import main as cli
 from tests.conftest import ROOT, read_dataset, write_dataset
 from tests.httpserver import FileServer
+from wikidumps.publish import publish
+from wikidumps.stores import LocalStore, StoreError, UnsafeManifestError, download_dataset
+from wikidumps.transfer import format_bytes
 
 PARTITION = "wiki_db=samplewiki/snapshot=20260101"
 
@@ -111,7 +111,7 @@ def test_open_dataset_of_an_output_folder(samplewiki_output):
     assert dataset.count_rows() == 261
     assert {"wiki_db": "samplewiki", "snapshot": "20260101"}.items() <= dataset.head(1).to_pylist()[0].items()
     assert wikidumps.list_datasets(samplewiki_output) == ["errors", "pages", "revisions"]
-    with pytest.raises(SourceError, match=r"no partition with wiki_db=\* snapshot=20250101 "
+    with pytest.raises(StoreError, match=r"no partition with wiki_db=\* snapshot=20250101 "
                                           r"\(partitions: samplewiki/20260101\)"):
         wikidumps.open_dataset(samplewiki_output, "pages", snapshot="20250101")
 
@@ -179,13 +179,13 @@ def test_symlinks_in_a_source_or_a_destination_are_refused(shared_output, tmp_pa
     (target / "revisions").mkdir(parents=True)
     (target / "revisions" / "wiki_db=samplewiki").symlink_to(tmp_path / "trap", target_is_directory=True)
     with pytest.raises(UnsafeManifestError, match="is a symlink"):
-        download_dataset(LocalSource(shared_output), "revisions", target)
+        download_dataset(LocalStore(shared_output), "revisions", target)
     assert not (tmp_path / "trap").exists()
 
 
 def test_reading_datasets_does_not_import_beam():
-    from runners import sources
-    from transforms import datasets
+    from transforms.datasets import publish as datasets
+    from wikidumps import stores as sources
 
     assert (sources.MANIFEST, sources.DATA_CARD) == (datasets.MANIFEST, datasets.DATA_CARD)
     probe = "import sys, wikidumps; print('apache_beam' in sys.modules)"

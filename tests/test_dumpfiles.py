@@ -8,17 +8,18 @@ import lzma
 
 import pytest
 
-from transforms import dumpfiles
-from transforms.dumpfiles import (
+from transforms.common import files as dumpfiles
+from transforms.common.files import (
     DamagedInputError,
     TruncatedInputError,
-    align_to_streams,
     iter_bz2_range,
     iter_decompressed,
+    sniff_compression,
+)
+from transforms.xml.multistream import (
     multistream_index_candidates,
     plan_stream_ranges,
     read_stream_offsets,
-    sniff_compression,
 )
 
 PAYLOAD = b"".join(b"<page>%d</page>\n" % i for i in range(20_000))
@@ -196,13 +197,6 @@ def test_stream_ranges_cover_every_stream_once():
     ranges = plan_stream_ranges(offsets, 1200, 300)
     assert ranges == [(100, 400), (400, 900), (900, 1200)]
     assert plan_stream_ranges(offsets, 1200, 10**9) == [(100, 1200)]
-
-
-def test_any_byte_range_maps_to_the_streams_starting_in_it():
-    offsets = [100, 250, 400]
-    assert align_to_streams(offsets, 600, 0, 101) == (100, 250)
-    assert align_to_streams(offsets, 600, 101, 250) is None
-    assert align_to_streams(offsets, 600, 101, 401) == (250, 600)
 
 
 def test_real_multistream_index_offsets(real_data):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from runners import cli
+from runners.cli import main as cli
 from sample_dumps.generate import build_wiki, event_file_names
 from tests.conftest import SAMPLE_DUMPS, read_dataset
 
@@ -288,7 +288,7 @@ def test_dataset_reader_gives_partitions_and_reads_files_older_than_the_schema(t
     import pyarrow.parquet as pq
 
     from schemas import DATASETS
-    from transforms.read_dataset import list_dataset_files, read_dataset_file
+    from transforms.datasets.read import list_dataset_files, read_dataset_file
 
     folder = tmp_path / "revisions" / "wiki_db=xwiki" / "snapshot=20240101"
     folder.mkdir(parents=True)

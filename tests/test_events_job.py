@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from runners import cli
+from runners.cli import main as cli
 from sample_dumps.events import page_change_events
 from sample_dumps.generate import build_wiki, event_file_names
 from tests.conftest import SAMPLE_DUMPS, read_dataset
-from transforms.event_inputs import describe_event_input, read_event_blocks
-from transforms.event_records import HISTORY_LAYOUTS, REVISION_FIELDS, convert_history_line, split_array, unescape_field
+from transforms.events.history_tsv import HISTORY_LAYOUTS, convert_history_line, split_array, unescape_field
+from transforms.events.inputs import describe_input
+from transforms.events.reader import read_event_blocks
+from transforms.events.records import REVISION_FIELDS
 
 HISTORY = SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2"
 FORMATS = ("events_json", "events_avro", "history_tsv")
@@ -172,7 +174,7 @@ def test_history_tsv_escaping_and_older_layouts():
 
 def _read_in_blocks(path: Path, block_records: int) -> tuple[int, list, list[tuple[int, str]], int]:
     """(blocks, (record number, revision id) of each revision, (record number, error type) of each problem, records)."""
-    blocks = list(read_event_blocks(describe_event_input(str(path)), block_records=block_records))
+    blocks = list(read_event_blocks(describe_input(str(path)), block_records=block_records))
     at = REVISION_FIELDS.index("revision_id")
     revisions = [(number, values[at]) for block in blocks
                  for number, values in zip(block.revision_records, block.revisions)]

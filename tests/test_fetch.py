@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from runners import cli
+from runners.cli import main as cli
 from sample_dumps.generate import build_wiki
 from tests.conftest import SAMPLE_DUMPS
 from tests.httpserver import FileServer

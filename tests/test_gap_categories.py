@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from transforms.gap_categories import (
+from transforms.indices.gap_categories import (
     NO_ITEM,
     NOT_A_PERSON,
     UNKNOWN,
@@ -15,14 +15,14 @@ from transforms.gap_categories import (
     sexual_orientation_category,
     time_category,
 )
-from transforms.geography import (
+from transforms.indices.geography import (
     ReverseGeocoder,
     continent_category,
     countries,
     country_category,
     wmf_region_category,
 )
-from transforms.wikidata_json import decode_line, entity_row
+from transforms.lines.wikidata import decode_line, entity_row
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 import py7zr
 import pytest
 
-from runners import cli
+from runners.cli import main as cli
 from tests.conftest import read_dataset
 from tests.test_reverts import literal_reverts
 from tests.xmlkit import dump, page, revision
@@ -289,12 +289,12 @@ def test_multistream_with_two_workers_equals_one_sequential_read(real_data, tmp_
 
 
 def test_a_failing_step_ends_with_one_line_and_publishes_nothing(tmp_path, capsys, monkeypatch):
-    import runners.job
+    from transforms.datasets import write
 
     def unreadable(source):
         raise OSError(f"{source.path}: gone while the job ran")
 
-    monkeypatch.setattr(runners.job, "hash_input", unreadable)
+    monkeypatch.setattr(write, "hash_input", unreadable)
     path = tmp_path / "testwiki-20260101-pages-articles.xml"
     path.write_bytes(dump(page(1, "A", revision(1))))
     code, out, err = run(["--input", path, "--output", tmp_path / "out"], capsys)

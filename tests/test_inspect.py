@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from runners import cli
+from runners.cli import main as cli
 
 
 def inspect(args, capsys):

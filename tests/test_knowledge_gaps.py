@@ -19,11 +19,11 @@ import pyarrow.parquet as pq
 import pytest
 import reverse_geocoder
 
-from runners import cli
+from runners.cli import main as cli
 from sample_dumps.generate import build_pageview_files, build_wiki
 from schemas import DATASETS
 from tests.conftest import SAMPLE_DUMPS, read_dataset
-from transforms import knowledge_gaps as kg
+from transforms.indices import knowledge_gaps as kg
 
 GAPS = ("gender", "sexual_orientation", "geography_country", "geography_continent", "geography_wmf_region",
         "time", "multimedia_illustration")

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.lines import DamagedLinesError, Line, iter_lines, plan_line_ranges
+from transforms.lines.reader import DamagedLinesError, Line, iter_lines
+from transforms.lines.splits import plan_line_ranges
 
 
 def read(data: bytes, start: int = 0, end: int | None = None, **kwargs) -> list[Line]:

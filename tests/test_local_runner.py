@@ -1,4 +1,4 @@
-"""The local runner deals the splits of a dump to whichever worker is free (runners/local_runner.py).
+"""The local runner deals the splits of a dump to whichever worker is free (runners/local/runner.py).
 
 Every job test runs through it on two workers; these tests show how it cuts a reading stage into
 bundles, that other stages run as Beam runs them, and that a failing split fails the job.
@@ -15,7 +15,7 @@ import apache_beam as beam
 import pytest
 
 from runners import profiles
-from runners.local_runner import QueuedFnApiRunner
+from runners.local.runner import QueuedFnApiRunner
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the local runner forks its workers on Linux only")
 

@@ -1,4 +1,4 @@
-"""The local runner's workers, forked by a zygote (runners/local_worker.py, runners/worker_client.py).
+"""The local runner's workers, forked by a zygote (runners/local/worker.py, runners/local/worker_client.py).
 
 Jobs on two local workers (most job tests) show that forked workers run jobs; these tests cover what
 those cannot: when the zygote starts, that a worker's failure reaches the runner as an exit code, the
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from runners import local_worker
+from runners.local import worker as local_worker
 from tests.conftest import ROOT, SAMPLE_DUMPS
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
@@ -63,11 +63,11 @@ def test_without_a_zygote_the_worker_command_starts_a_plain_worker(tmp_path):
 
 
 def test_the_command_ends_with_its_exit_code_its_output_and_no_zygote_left(tmp_path):
-    # runners.launch ends the process right after the exit handlers (no interpreter teardown): what the
+    # runners.cli.launch ends the process right after the exit handlers (no interpreter teardown): what the
     # command printed must still arrive, and the zygote must still be stopped.
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    command = [sys.executable, "-m", "runners.launch", "run", "content", "--workers", "2", "--output",
+    command = [sys.executable, "-m", "runners.cli.launch", "run", "content", "--workers", "2", "--output",
                str(tmp_path / "out"), "--input"]
     env = {**os.environ, "TMPDIR": str(temporary)}
     done = subprocess.run([*command, str(SAMPLE_DUMPS / "samplewiki-20260101-pages-articles-multistream.xml.bz2")],

@@ -6,7 +6,7 @@ import sys
 
 from tests.conftest import ROOT
 
-PACKAGES = ("pipelines", "transforms", "schemas", "runners")
+PACKAGES = ("pipelines", "transforms", "schemas", "runners", "wikidumps")
 
 
 def setup_distribution(monkeypatch):
@@ -33,7 +33,7 @@ def test_every_data_file_of_the_packages_is_installed(monkeypatch):
                   if path.is_file() and path.suffix not in (".py", ".so", ".pyc") and "__pycache__" not in path.parts]
     assert data_files, "the countries table at least"
     for path in data_files:
-        package = path.relative_to(ROOT).parts[0]
-        patterns = declared.get(package, [])
-        assert any(path.relative_to(ROOT / package).match(pattern) for pattern in patterns), path
+        package = next(folder for folder in path.parents if (folder / "__init__.py").exists())
+        patterns = declared.get(".".join(package.relative_to(ROOT).parts), [])
+        assert any(path.relative_to(package).match(pattern) for pattern in patterns), path
 

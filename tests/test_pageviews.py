@@ -3,24 +3,56 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Iterable
 
 import pytest
 
-from runners import cli
+from runners.cli import main as cli
 from tests.conftest import read_dataset
-from transforms.lines import describe_text_input, plan_line_splits
-from transforms.pageview_files import BadLine, decode_hourly_counts, file_kind, pageview_rows, parse_domain_code, wiki_db_of_host
+from transforms.lines.inputs import describe_input
+from transforms.lines.pageviews import (
+    BadLine,
+    decode_hourly_counts,
+    COUNTS,
+    DEFAULT_BUCKETS,
+    file_kind,
+    merge_counts,
+    parse_domain_code,
+    read_pageviews,
+    wiki_db_of_host,
+)
+from transforms.lines.splits import LineSplit, plan_splits
 
 COMPLETE_DIR = "pageviews/kwnlp-pageviews-complete-202106"
 HOURLY_FILE = "pageviews/pvstream__pageviews-20240803-060000.gz"
+
+
+def pageview_rows(splits: Iterable[LineSplit], buckets: int = DEFAULT_BUCKETS) -> tuple[list[dict], list[dict], Counter]:
+    """The whole read-shuffle-merge of the job as plain Python."""
+    counts: Counter = Counter()
+    grouped: dict[tuple, list] = defaultdict(list)
+    errors = []
+    for split in splits:
+        for tag, value in read_pageviews(split, buckets, counts):
+            if tag == COUNTS:
+                grouped[value[0]].append(value[1])
+            else:
+                partition, _, batch = value
+                errors += [{"wiki_db": partition.wiki_db, "snapshot": partition.snapshot, **r} for r in batch.to_pylist()]
+    rows = []
+    for (snapshot, _bucket), parts in sorted(grouped.items()):
+        for (wiki_db, snap), batch in merge_counts(snapshot, parts, counts):
+            rows += [{"wiki_db": wiki_db, "snapshot": snap, **r} for r in batch.to_pylist()]
+    return rows, errors, counts
 
 
 def splits_of(paths: list[Path], split_bytes: int = 64 << 20):
     splits = []
     for order, path in enumerate(paths):
         kind, date = file_kind(str(path))
-        splits += plan_line_splits(describe_text_input(str(path), order, kind, date), split_bytes)
+        splits += plan_splits(describe_input(str(path), order, kind, date), split_bytes)
     return splits
 
 

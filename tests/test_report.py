@@ -12,11 +12,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from runners import cli
-from runners.report import write_report
-from runners.transfer import format_bytes
+from runners.cli import main as cli
 from sample_dumps.generate import build_wiki
 from tests.conftest import SAMPLE_DUMPS, read_dataset, write_dataset
+from wikidumps.report import write_report
+from wikidumps.transfer import format_bytes
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.reverts import RevertInfo, identity_reverts
+from transforms.revisions.reverts import RevertInfo, identity_reverts
 
 
 def flags(history):

@@ -7,7 +7,8 @@ import zipfile
 import pytest
 from apache_beam.io.filesystems import FileSystems
 
-from runners import clusters, dataflow_spec
+from runners.clusters import dataflow as dataflow_spec
+from runners.clusters import processes as clusters
 from runners.profiles import ProfileError, build_profile
 from tests.conftest import SAMPLE_DUMPS
 from tests.jobs import JOB_INPUTS, JOBS, job_datasets, read_all, run_cli, run_job, upload_inputs
@@ -16,7 +17,7 @@ from tests.jobs import JOB_INPUTS, JOBS, job_datasets, read_all, run_cli, run_jo
 def test_profiles_set_defaults_that_any_beam_option_overrides(tmp_path, monkeypatch):
     jar = tmp_path / "job-server.jar"
     jar.write_bytes(b"")
-    monkeypatch.setattr("runners.clusters.job_server_jar", lambda cache, runner: jar)
+    monkeypatch.setattr("runners.clusters.processes.job_server_jar", lambda cache, runner: jar)
     flink = build_profile("flink", ["--parallelism=7"], workers=3).options.get_all_options()
     assert flink["parallelism"] == 7  # the user's option wins over the profile's --workers default
     assert flink["flink_job_server_jar"] == str(jar)

@@ -13,7 +13,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from runners import cli
+from runners.cli import main as cli
 from sample_dumps.generate import build_wiki, in_pages_articles
 from tests.conftest import SAMPLE_DUMPS, read_dataset
 

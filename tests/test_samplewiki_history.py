@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from runners import cli
+from runners.cli import main as cli
 from sample_dumps.generate import build_wiki, find_identity_reverts
 from tests.conftest import SAMPLE_DUMPS, read_dataset
 

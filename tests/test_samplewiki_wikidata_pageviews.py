@@ -5,10 +5,10 @@ from collections import Counter
 
 import pytest
 
-from runners import cli
+from runners.cli import main as cli
 from sample_dumps.generate import build_pageview_files, build_wiki
 from tests.conftest import SAMPLE_DUMPS, read_dataset
-from transforms.gap_categories import gender_category, time_category
+from transforms.indices.gap_categories import gender_category, time_category
 
 CLASS_ITEMS = {"human": "Q5", "town": "Q3957", "taxon": "Q16521", "album": "Q482994"}
 

@@ -1,6 +1,7 @@
 """Any split of a multistream file yields exactly the rows of reading it whole."""
 from __future__ import annotations
 
+import bisect
 import gc
 
 import pytest
@@ -8,11 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REAL
-from transforms.dump_inputs import describe_input
-from transforms.dumpfiles import read_stream_offsets
-from transforms.history import history_rows
-from transforms.problems import Problem
-from transforms.splits import DumpSplit, plan_splits, raise_gc_threshold, read_split, split_for_range
+from transforms.common.problems import Problem
+from transforms.revisions.history import history_rows
+from transforms.xml.inputs import describe_input
+from transforms.xml.multistream import read_stream_offsets
+from transforms.xml.inputs import XmlInput
+from transforms.xml.splits import XmlSplit, plan_splits, raise_gc_threshold, read_split
 
 MULTISTREAM_FILES = [
     ("multistream/DERIVED__ltgwiki-2017-pages-articles-multistream.xml.bz2", "20170101"),
@@ -20,7 +22,35 @@ MULTISTREAM_FILES = [
 ]
 
 
-def rows_of(split: DumpSplit) -> list[tuple]:
+def align_to_streams(offsets: list[int], size: int, start: int, end: int) -> tuple[int, int] | None:
+    """The compressed range holding exactly the streams that start in [start, end), or None.
+
+    Any byte range maps to whole streams this way, so arbitrary cuts of a file partition its pages.
+    """
+    first = bisect.bisect_left(offsets, start)
+    last = bisect.bisect_left(offsets, end)
+    if first >= last:
+        return None
+    stream_end = offsets[last] if last < len(offsets) else size
+    return offsets[first], stream_end
+
+
+def split_for_range(source: XmlInput, offsets: list[int], start: int, end: int) -> XmlSplit | None:
+    """The split reading the streams that start in an arbitrary byte range [start, end)."""
+    aligned = align_to_streams(offsets, source.size, start, end)
+    if aligned is None:
+        return None
+    return XmlSplit(source, aligned[0], aligned[1], offsets[0])
+
+
+def test_any_byte_range_maps_to_the_streams_starting_in_it():
+    offsets = [100, 250, 400]
+    assert align_to_streams(offsets, 600, 0, 101) == (100, 250)
+    assert align_to_streams(offsets, 600, 101, 250) is None
+    assert align_to_streams(offsets, 600, 101, 401) == (250, 600)
+
+
+def rows_of(split: XmlSplit) -> list[tuple]:
     found = []
     with read_split(split, lambda page, source: history_rows(page, is_history=False)) as reader:
         for item in reader:
@@ -32,7 +62,7 @@ def rows_of(split: DumpSplit) -> list[tuple]:
 
 def whole_file_rows(source) -> list[tuple]:
     # Reading the .bz2 as one plain stream, without the index, is the reference.
-    return rows_of(DumpSplit(source, 0, None, None))
+    return rows_of(XmlSplit(source, 0, None, None))
 
 
 @pytest.fixture(scope="module", params=MULTISTREAM_FILES, ids=lambda p: p[0].split("/")[-1])

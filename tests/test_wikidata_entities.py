@@ -3,22 +3,34 @@ from __future__ import annotations
 
 import bz2
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runners import cli
+from runners.cli import main as cli
+from schemas import WIKIDATA_ENTITIES
 from tests.conftest import read_dataset
-from transforms.lines import LineSplit, TextInput, describe_text_input
-from transforms.wikidata_json import entity_rows
+from transforms.lines.inputs import LineInput, describe_input
+from transforms.lines.splits import LineSplit
+from transforms.lines.wikidata import read_entities
 
 REAL_DUMP = "wikidata-json/kwnlp__wikidata-20210705-all.json.bz2"
 
 
-def text_input(path: Path, compression: str = "none", snapshot: str = "20260101") -> TextInput:
-    return TextInput(str(path), 0, path.stat().st_size, compression, "wikidata-json", snapshot)
+def text_input(path: Path, compression: str = "none", snapshot: str = "20260101") -> LineInput:
+    return LineInput(str(path), 0, path.stat().st_size, compression, "wikidata-json", snapshot)
+
+
+def entity_rows(split: LineSplit, wiki_dbs: frozenset[str] | None = None) -> tuple[list[dict], list[dict], Counter]:
+    """All rows of one split as dicts: entities, errors, counters."""
+    counts: Counter = Counter()
+    entities, errors = [], []
+    for dataset, (_, _, batch) in read_entities(split, wiki_dbs, counts):
+        (entities if dataset == WIKIDATA_ENTITIES else errors).extend(batch.to_pylist())
+    return entities, errors, counts
 
 
 def whole(path: Path, wiki_dbs=None):
@@ -46,7 +58,7 @@ def write_dump(path: Path, entities: list, closing: bool = True, raw_lines: tupl
 
 
 def test_real_dump_rows_match_the_entities(real_data):
-    source = describe_text_input(str(real_data / REAL_DUMP), 0, "wikidata-json", "20210705")
+    source = describe_input(str(real_data / REAL_DUMP), 0, "wikidata-json", "20210705")
     assert source.compression == "bz2"
     rows, errors, counters = entity_rows(LineSplit(source, 0, None), frozenset({"enwiki", "dewiki"}))
     assert errors == [] and counters["entities-read"] == 22 == len(rows)

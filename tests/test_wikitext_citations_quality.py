@@ -8,14 +8,16 @@ import numpy as np
 import pytest
 
 from transforms.wikitext import citations
-from transforms.wikitext.citations import citation_rows, isbn_is_valid, normalise_identifier
+from transforms.wikitext.citations import citation_columns, isbn_is_valid, normalise_identifier
 from transforms.wikitext.quality import MINIMUM_THRESHOLDS, WEIGHTS, ThresholdAccumulator, score, transformed
 from transforms.wikitext.scanner import scan
 from transforms.wikitext.titles import TitleResolver
 
 
 def rows_of(wikitext: str) -> list[dict]:
-    return citation_rows(scan(wikitext, TitleResolver(None), wants_args=citations.wants_args))
+    """`citation_columns` of one page as one dict per citation."""
+    columns = citation_columns(scan(wikitext, TitleResolver(None), wants_args=citations.wants_args))
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def test_isbn_check_digits_and_identifier_forms():

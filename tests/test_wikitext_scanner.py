@@ -9,7 +9,7 @@ from transforms.wikitext import citations
 from transforms.wikitext.links import link_columns
 from transforms.wikitext.scanner import ScanTimeout, scan
 from transforms.wikitext.titles import LinkTarget, TitleResolver
-from transforms.xml_dump import SiteInfo
+from transforms.xml.records import SiteInfo
 
 ENWIKI = SiteInfo(wiki_db="enwiki", case="first-letter", namespaces={
     -2: "Media", -1: "Special", 0: "", 1: "Talk", 4: "Wikipedia", 6: "File", 10: "Template", 14: "Category"})

@@ -8,8 +8,9 @@ import tracemalloc
 import pytest
 
 from tests.xmlkit import SITEINFO, dump, page, revision
-from transforms.problems import Problem
-from transforms.xml_dump import DumpReader, MalformedDumpError, mediawiki_sha1, parse_timestamp
+from transforms.common.problems import Problem
+from transforms.xml.reader import DumpReader, parse_timestamp
+from transforms.xml.records import MalformedDumpError, mediawiki_sha1
 
 
 def collect(data: bytes | list[bytes], **reader_args):
@@ -297,7 +298,7 @@ def test_utf16_copies_are_transcoded(encoding):
 def test_real_utf16_file_reads(real_data):
     import bz2
 
-    from transforms.history import history_rows
+    from transforms.revisions.history import history_rows
 
     data = bz2.decompress((real_data / "pages-articles/gensim__bgwiki-latest-pages-articles-shortened.xml.bz2").read_bytes())
     expected_titles = data.decode("utf-16").count("<title>")

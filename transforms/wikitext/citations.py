@@ -380,12 +380,6 @@ def citation_columns(scan: Scan) -> dict[str, list]:
     return columns
 
 
-def citation_rows(scan: Scan) -> list[dict]:
-    """`citation_columns` as one dict per citation."""
-    columns = citation_columns(scan)
-    return [dict(zip(columns, values)) for values in zip(*columns.values())]
-
-
 def _citations(scan: Scan) -> list[tuple]:
     """The values of COLUMNS for each citation of the page, in page order."""
     source = scan.source

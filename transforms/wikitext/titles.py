@@ -22,7 +22,7 @@ from transforms.wikitext.sitedata import (
     WIKIPEDIA_LANGUAGES,
     wiki_language,
 )
-from transforms.xml_dump import SiteInfo
+from transforms.xml.records import SiteInfo
 
 DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e]")
 INVALID_CHARACTERS = re.compile(r"[<>\[\]{}|\n]")
@@ -109,9 +109,6 @@ class TitleResolver:
         self._cache: dict[str, LinkTarget] = {}
         self._templates: dict[str, tuple[int, str] | None] = {}
         self.link_tokens: dict = {}  # the scanner's (see scanner.Resolver)
-
-    def namespace_number(self, prefix: str) -> int | None:
-        return self._namespaces.get(clean_title(prefix).casefold())
 
     def resolve(self, raw: str) -> LinkTarget:
         """Reads a `[[...]]` target as written (without the brackets and label)."""

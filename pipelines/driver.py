@@ -1,0 +1,277 @@
+"""The generic driver: runs any job of pipelines/ and publishes what it wrote.
+
+A job module (pipelines/<job>.py) builds its pipeline into `<output>/_staging/<run_id>/`. When the runner
+reports success, the driver reads the counters and the staged-file list, checks that the counts add up
+(the job's `accounting`) and that the share of bad records stays under `max_error_rate`, then publishes
+every dataset with its manifest and data card. A failed run publishes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Callable, NamedTuple
+
+import apache_beam as beam
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics.metric import MetricsFilter
+
+from schemas import DATASETS, ERRORS
+from transforms.common import counters as counter_names
+from transforms.common.counters import RecordCounters
+from transforms.common.problems import DAMAGED_INPUT, TRUNCATED_INPUT
+from transforms.datasets.progress import Totals, read_totals
+from transforms.datasets.publish import RunRecord, publish_dataset, remove_staging, remove_staging_root
+from transforms.datasets.staged import StagedFile, Staging
+from transforms.datasets.storage import join, read_json, write_json
+
+PROGRESS_EVERY_SECONDS = 10.0
+
+
+def describe_pages(totals: Totals, elapsed: float) -> str:
+    """Progress of a job reading XML dumps."""
+    return (f"{totals.pages:,} pages, {totals.revisions:,} revisions, "
+            f"{totals.xml_bytes / 1e6:,.1f} MB of XML ({totals.xml_bytes / 1e6 / elapsed:,.1f} MB/s), "
+            f"{totals.input_bytes / 1e6:,.1f} MB read from disk")
+
+
+def describe_records(totals: Totals, elapsed: float) -> str:
+    """Progress of a job reading records (event dumps, entity dumps, pageview files, datasets)."""
+    parts = [f"{totals.records:,} records ({totals.records / elapsed:,.0f}/s)"]
+    if totals.revisions:
+        parts.append(f"{totals.revisions:,} revisions")
+    if totals.input_bytes:
+        parts.append(f"{totals.input_bytes / 1e6:,.1f} MB read from disk")
+    return ", ".join(parts)
+
+
+class Balance(NamedTuple):
+    """One rule of a job's accounting: records read = written + dropped (+ filtered).
+
+    Attributes:
+        records: the counters of one kind of record (read, dropped).
+        written: the dataset with one row per record written, or None when rows are not one per record
+            (then only the error rate is checked).
+        filtered: the counter of records left out by a documented rule, if the job has one.
+    """
+
+    records: RecordCounters
+    written: str | None = None
+    filtered: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What a run ended with: the exit code for the command line, and what was published."""
+
+    exit_code: int
+    run_id: str
+    counters: dict = field(default_factory=dict)
+    manifests: dict = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+def code_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("wikidumps")
+    except PackageNotFoundError:
+        release = "unknown"
+    try:
+        here = Path(__file__).resolve().parent
+        commit = subprocess.run(["git", "-C", str(here), "describe", "--always", "--dirty"], capture_output=True,
+                                text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{release}+{commit}" if commit else release
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def new_run(output: str) -> tuple[str, Staging]:
+    """A run id (UTC time and a random suffix, so runs sort by start) and its staging folder."""
+    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    return run_id, Staging.of_run(output, run_id)
+
+
+def build_pipeline(job: ModuleType, config, staging: Staging, runner, options) -> beam.Pipeline:
+    """The job's pipeline, built for the given runner, writing into `staging`."""
+    pipeline = beam.Pipeline(runner=runner, options=options)
+    job.build(pipeline, config, staging)
+    return pipeline
+
+
+def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_rate: float = 0.01,
+            command_line: dict | None = None, out=None, err=None) -> Outcome:
+    """Runs a job and publishes its datasets.
+
+    Args:
+        job: the job's module in pipelines/ (NAME, DATASETS, PROGRESS, accounting, build).
+        config: the job's Config; its `inputs` are recorded in the manifests, its `partitions` published
+            even when the run writes no rows to them.
+        output: the output folder (local or gs://).
+        runner, options: what `beam.Pipeline` is given (runners/profiles.py makes them).
+        max_error_rate: largest tolerated share of dropped records among those not filtered.
+        command_line: the options the user gave, recorded in the manifests.
+        out, err: where the summary and the progress, warnings and errors are printed.
+
+    Returns:
+        The exit code (0, or 1 when the job failed or too many records were bad) and what was published.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    run_id, staging = new_run(output)
+    started = now_iso()
+    clock = time.monotonic()
+    pipeline = build_pipeline(job, config, staging, runner, options)
+
+    printer = ProgressPrinter(job.NAME, staging.progress, err, job.PROGRESS)
+    printer.start()
+    try:
+        result = pipeline.run()
+        result.wait_until_finish()
+        state = str(result.state)
+    except Exception as exc:  # the runner re-raises a failed step's error here; the user gets one line
+        state = f"FAILED ({type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''})"
+        write_json(join(staging.folder, "failure.json"), {"error": traceback.format_exc()})
+    finally:
+        printer.stop()
+    printer.print_line()
+    if "DONE" not in state:
+        print(f"error: the {job.NAME} job ended in state {state}; nothing was published "
+              f"(staging and the traceback kept in {staging.folder})", file=err)
+        return Outcome(1, run_id)
+
+    counters = query_counters(result)
+    staged: dict[str, list[StagedFile]] = {name: [] for name in job.DATASETS}
+    for item in read_json(staging.staged_list):
+        staged[item["dataset"]].append(StagedFile.from_json(item))
+    accounting, rate_messages = account(job.accounting(config), counters, staged, max_error_rate)
+    outcome = Outcome(0, run_id, counters)
+    for line in truncation_warnings(staged.get(ERRORS, [])):
+        print(line, file=err)
+    run = RunRecord(run_id, job.NAME, code_version(), command_line or {}, read_json(staging.inputs_list), started,
+                    now_iso(), counters, accounting)
+    publish = job.DATASETS
+    if rate_messages:
+        # Publish only the errors, so that the user can see why, and fail.
+        outcome.exit_code = 1
+        outcome.messages = rate_messages
+        publish = tuple(name for name in job.DATASETS if name == ERRORS)
+        for message in rate_messages:
+            print(f"error: {message}", file=err)
+    for name in publish:
+        # A dataset's partitions are those its job declared plus those this run wrote rows to: another
+        # job's partitions in the same output folder are never touched.
+        partitions = set(config.partitions) | {f.partition for f in staged[name]}
+        outcome.manifests[name] = publish_dataset(output, staging.folder, DATASETS[name], staged[name],
+                                                  sorted(partitions, key=lambda p: p.path), run)
+    remove_staging(staging.folder)
+    remove_staging_root(output)
+    if not accounting.get("balanced", True):
+        print(f"warning: counts do not add up: {json.dumps(accounting)}", file=err)
+    _print_summary(job.NAME, output, outcome, time.monotonic() - clock, out)
+    return outcome
+
+
+class ProgressPrinter(threading.Thread):
+    """Prints the workers' running totals (summed from their progress files) every few seconds."""
+
+    def __init__(self, pipeline: str, folder: str, out, describe: Callable[[Totals, float], str] = describe_pages):
+        super().__init__(daemon=True, name="progress")
+        self._pipeline = pipeline
+        self._describe = describe
+        self._folder = folder
+        self._out = out
+        self._halt = threading.Event()
+        self._began = time.monotonic()
+
+    def run(self):
+        while not self._halt.wait(PROGRESS_EVERY_SECONDS):
+            self.print_line()
+
+    def print_line(self):
+        totals = read_totals(self._folder)
+        elapsed = max(time.monotonic() - self._began, 1e-6)
+        print(f"[{self._pipeline}] {elapsed:6.0f} s  {self._describe(totals, elapsed)}", file=self._out, flush=True)
+
+    def stop(self):
+        self._halt.set()
+
+
+def query_counters(result) -> dict[str, int]:
+    """The job's counters by name, summed over steps."""
+    counters: dict[str, int] = {}
+    for item in result.metrics().query(MetricsFilter())["counters"]:
+        if item.key.metric.namespace != counter_names.NAMESPACE:
+            continue
+        value = item.committed if item.committed is not None else item.attempted
+        counters[item.key.metric.name] = counters.get(item.key.metric.name, 0) + (value or 0)
+    return dict(sorted(counters.items()))
+
+
+def truncation_warnings(staged_errors: list[StagedFile]) -> list[str]:
+    """One line per input that ended early, from the staged `errors` files."""
+    warnings = []
+    for staged in staged_errors:
+        if not staged.rows:
+            continue
+        with FileSystems.open(staged.path) as handle:
+            table = pq.read_table(handle, columns=["error_type", "source_file", "page_id", "message"])
+        for row in table.to_pylist():
+            if row["error_type"] in (TRUNCATED_INPUT, DAMAGED_INPUT):
+                page = f" (page {row['page_id']} is in errors)" if row["page_id"] is not None else ""
+                warnings.append(f"warning: {row['source_file']}: {row['message']}{page}")
+    return sorted(set(warnings))
+
+
+def account(rules: tuple[Balance, ...], counters: dict, staged: dict, max_error_rate: float
+            ) -> tuple[dict, list[str]]:
+    """Records read = written + dropped (+ filtered), per record kind; and the error-rate check.
+
+    Returns:
+        The accounting the manifests record (per kind its counts, and whether they balance), and one
+        message per kind whose share of dropped records passes `max_error_rate`.
+    """
+    accounting = {"balanced": True}
+    messages = []
+    for records, dataset, filtered_name in rules:
+        kind = records.kind
+        read = counters.get(records.read, 0)
+        dropped = counters.get(records.dropped, 0)
+        filtered = counters.get(filtered_name, 0) if filtered_name else 0
+        entry = {"read": read, "dropped": dropped}
+        if filtered_name:
+            entry["filtered"] = filtered
+        if dataset is not None:
+            written = sum(f.rows for f in staged.get(dataset, []))
+            entry["written"] = written
+            entry["balanced"] = read == written + dropped + filtered
+            accounting["balanced"] &= entry["balanced"]
+        accounting[kind] = entry
+        considered = read - filtered
+        if considered > 0 and dropped / considered > max_error_rate:
+            messages.append(
+                f"{dropped:,} of {considered:,} {kind} ({dropped / considered:.2%}) could not be used, "
+                f"more than --max-error-rate {max_error_rate:g}; only the errors dataset was published"
+            )
+    return accounting, messages
+
+
+def _print_summary(job_name: str, output: str, outcome: Outcome, seconds: float, out) -> None:
+    print(f"wikidumps {job_name}: finished in {seconds:.1f} s (run {outcome.run_id})", file=out)
+    for name, manifest in outcome.manifests.items():
+        rows = sum(f["rows"] for p in manifest["partitions"] for f in p["files"] if f.get("run_id") == outcome.run_id)
+        print(f"  {name:<12} {rows:>12,} rows  {join(output, name)}", file=out)

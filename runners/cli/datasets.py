@@ -1,0 +1,95 @@
+"""`wikidumps datasets publish|list|describe|download`: share datasets and get them back, verified."""
+from __future__ import annotations
+
+import sys
+
+from wikidumps.stores import StoreError, download_dataset, open_store, partition_bytes, read_manifest
+from wikidumps.transfer import TransferError, VerificationError, format_bytes
+
+HELP = "publish datasets to gs://, list and describe published datasets, download them verified"
+DESCRIPTION = (
+    "SOURCE is a local output folder, gs://bucket/prefix or an https:// URL of a published prefix. "
+    "Downloads stream, resume partial files and verify every file's sha256 against the manifest."
+)
+
+
+def add_arguments(parser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    publish = actions.add_parser("publish", help="upload an output folder's datasets, manifests and data cards")
+    publish.add_argument("output", metavar="OUTPUT_DIR", help="output folder of `wikidumps run`")
+    publish.add_argument("target", metavar="gs://BUCKET/PREFIX")
+    publish.add_argument("--dataset", action="append", metavar="NAME", help="publish only this dataset (repeatable)")
+    listing = actions.add_parser("list", help="the datasets of a source, with partitions, rows and sizes")
+    listing.add_argument("source", metavar="SOURCE")
+    describe = actions.add_parser("describe", help="a dataset's description, licence, partitions and columns")
+    describe.add_argument("source", metavar="SOURCE")
+    describe.add_argument("dataset", metavar="DATASET")
+    download = actions.add_parser("download", help="download a dataset (or some partitions), verified")
+    download.add_argument("source", metavar="SOURCE")
+    download.add_argument("dataset", metavar="DATASET")
+    download.add_argument("--wiki-db", metavar="X", help="only this wiki's partitions")
+    download.add_argument("--snapshot", metavar="YYYYMMDD", help="only this snapshot's partitions")
+    download.add_argument("--to", required=True, metavar="DIR", help="destination folder (the dataset goes to DIR/DATASET)")
+
+
+def run(args, beam_args: list[str]) -> int:
+    try:
+        return ACTIONS[args.action](args)
+    except (StoreError, TransferError, VerificationError, ValueError) as exc:
+        print(f"wikidumps datasets {args.action}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _publish(args) -> int:
+    from wikidumps.publish import publish
+
+    result = publish(args.output, args.target, args.dataset)
+    print(f"published {', '.join(result.datasets)} to {args.target}: {len(result.uploaded)} file(s) uploaded, "
+          f"{len(result.skipped)} already there, {len(result.removed)} stale file(s) removed")
+    return 0
+
+
+def _list(args) -> int:
+    source = open_store(args.source)
+    names = source.list_datasets()
+    if not names:
+        print(f"{source.location}: no datasets")
+        return 0
+    print(f"{'dataset':<20} {'partitions':>10} {'rows':>14} {'size':>11}  description")
+    for name in names:
+        manifest = read_manifest(source, name)
+        partitions = manifest.get("partitions", [])
+        rows = sum(p.get("rows", 0) for p in partitions)
+        size = sum(partition_bytes(p) for p in partitions)
+        first_sentence = (manifest.get("description") or "").split(". ")[0].rstrip(".")
+        print(f"{name:<20} {len(partitions):>10,} {rows:>14,} {format_bytes(size):>11}  {first_sentence}")
+    return 0
+
+
+def _describe(args) -> int:
+    manifest = read_manifest(open_store(args.source), args.dataset)
+    print(f"{manifest.get('dataset', args.dataset)} (schema {manifest.get('schema_version', '?')})")
+    print(manifest.get("description", ""))
+    print(f"licence: {manifest.get('licence', 'unknown')}")
+    print(f"partitioned by: {', '.join(manifest.get('partitioning', []))}")
+    print()
+    print(f"{'wiki_db':<16} {'snapshot':<10} {'rows':>14} {'files':>6} {'size':>11}")
+    for p in manifest.get("partitions", []):
+        print(f"{p['wiki_db']:<16} {p['snapshot']:<10} {p['rows']:>14,} {len(p['files']):>6} "
+              f"{format_bytes(partition_bytes(p)):>11}")
+    print()
+    for column in manifest.get("columns", []):
+        print(f"  {column['name']:<32} {column['type']:<24} {column['doc']}")
+    return 0
+
+
+def _download(args) -> int:
+    result = download_dataset(open_store(args.source), args.dataset, args.to, wiki_db=args.wiki_db,
+                              snapshot=args.snapshot)
+    size = sum(partition_bytes(p) for p in result.partitions)
+    print(f"{args.dataset}: {len(result.partitions)} partition(s), {format_bytes(size)}, sha256 verified, in "
+          f"{result.folder} ({len(result.downloaded)} file(s) downloaded, {len(result.present)} already there)")
+    return 0
+
+
+ACTIONS = {"publish": _publish, "list": _list, "describe": _describe, "download": _download}

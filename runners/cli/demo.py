@@ -1,0 +1,48 @@
+"""`make demo`: the jobs on the bundled samplewiki, one after the other into one folder, then the report."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from runners.cli.main import main as run_command
+from wikidumps.report import write_report
+
+SAMPLE_DUMPS = Path(__file__).resolve().parents[2] / "sample_dumps"
+HISTORY_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2"
+ARTICLES_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-pages-articles-multistream.xml.bz2"
+WIKIDATA_DUMP = SAMPLE_DUMPS / "wikidata-20260101-all.json.gz"
+PAGEVIEW_DUMPS = SAMPLE_DUMPS / "pageviews"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run wikidumps on the bundled samplewiki.")
+    parser.add_argument("--output", default="demo-output", help="output folder (default %(default)s)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="local worker processes of each job (default: one per core)")
+    args = parser.parse_args(argv)
+    out = args.output
+    # Each job reads what the earlier ones published into the same folder: knowledge-gaps needs them all.
+    steps = [
+        ["run", "history", "--input", str(HISTORY_DUMP), "--output", out],
+        ["run", "content", "--input", str(ARTICLES_DUMP), "--output", out],
+        ["run", "wikidata", "--input", str(WIKIDATA_DUMP), "--wiki-db", "samplewiki", "--output", out],
+        ["run", "pageviews", "--input", *sorted(str(p) for p in PAGEVIEW_DUMPS.iterdir()), "--output", out],
+        ["run", "editor-activity", "--revisions", out, "--output", out],
+        ["run", "knowledge-gaps", "--pages", out, "--revisions", out, "--links", out, "--quality", out,
+         "--wikidata", out, "--pageviews", out, "--output", out],
+    ]
+    for step in steps:
+        if args.workers:
+            step = [*step[:2], "--workers", str(args.workers), *step[2:]]
+        print(f"\n$ wikidumps {' '.join(step)}", flush=True)
+        code = run_command(step)
+        if code != 0:
+            return code
+    print(f"\nDatasets, data cards (README.md) and manifests (_manifest.json) are in {Path(args.output).resolve()}")
+    print(f"Report (open it in a browser): {write_report(args.output).resolve()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

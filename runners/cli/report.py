@@ -1,0 +1,30 @@
+"""`wikidumps report OUTPUT_DIR`: an HTML page with the datasets' sizes, errors and charts."""
+from __future__ import annotations
+
+import sys
+
+from wikidumps.stores import StoreError
+
+HELP = "write a self-contained HTML report (sizes, errors, charts) about an output folder"
+DESCRIPTION = (
+    "Write OUTPUT_DIR/report.html: rows and sizes per dataset, errors by stage, and a section with charts "
+    "for each dataset that has one (edits, editor activity, knowledge gaps, citations). The page needs no "
+    "network to be viewed."
+)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("output", metavar="OUTPUT_DIR", help="output folder of `wikidumps run`")
+    parser.add_argument("--to", metavar="FILE", help="where to write the page (default OUTPUT_DIR/report.html)")
+
+
+def run(args, beam_args: list[str]) -> int:
+    from wikidumps.report import write_report  # matplotlib is imported only when a report is written
+
+    try:
+        path = write_report(args.output, args.to)
+    except StoreError as exc:
+        print(f"wikidumps report: error: {exc}", file=sys.stderr)
+        return 1
+    print(path.resolve())
+    return 0

@@ -1,0 +1,36 @@
+"""`wikidumps run editor-activity`: editor_months and the editor_activity index from published datasets."""
+from __future__ import annotations
+
+from pipelines import editor_activity as JOB
+from transforms.common.files import UnusableInputError
+
+HELP = "revisions (+ events) -> editor_months and the editor_activity index, with WMF's definitions"
+DESCRIPTION = (
+    "Compute per-editor months and the editor-activity index (active, very active, new and returning editors, "
+    "edits by editor type and page type, revert rate, new-editor retention) from a published revisions "
+    "dataset, with user events (registrations, bot groups) from an events dataset when given. "
+    "Definitions: docs/metrics.md."
+)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--revisions", required=True, metavar="DIR", help="output folder holding the revisions dataset")
+    parser.add_argument("--events", metavar="DIR", help="output folder holding the events dataset (user events)")
+    parser.add_argument("--output", required=True, metavar="DIR", help="output folder (local or gs://)")
+    parser.add_argument("--privacy", choices=("public", "none"), default="none",
+                        help="public: WMF's public thresholds (counts rounded up to tens, cells under 3 dropped)")
+    parser.add_argument("--content-namespaces", metavar="N,N", default="0",
+                        help="content namespaces of wikis the namespace map does not list (default: 0)")
+    parser.add_argument("--namespace-map", metavar="PATH",
+                        help="WMF's mediawiki_project_namespace_map as JSON lines (dbname, namespace, "
+                             "namespace_is_content), plain or .gz")
+
+
+def plan(args) -> JOB.Config:
+    """The job's Config from the command line (--resume has no effect: the index is recomputed whole)."""
+    try:
+        default = frozenset(int(n) for n in args.content_namespaces.split(",") if n.strip())
+    except ValueError:
+        raise UnusableInputError(args.content_namespaces, "--content-namespaces takes numbers separated by commas") from None
+    return JOB.plan(args.revisions, events_root=args.events, namespace_map=args.namespace_map,
+                    default_content=default, public=args.privacy == "public")

@@ -1,0 +1,31 @@
+"""`wikidumps run events`: revisions, events and errors from event dumps."""
+from __future__ import annotations
+
+from pipelines import events as JOB
+from runners.cli.run.options import UsageError, unique_paths
+
+HELP = "event dumps (EventStreams JSON, Avro, MediaWiki history TSV) -> revisions, events and errors"
+DESCRIPTION = (
+    "Read EventStreams/EventGate JSON lines (plain, .gz, .bz2) of mediawiki.recentchange, revision-create and "
+    "mediawiki.page_change.v1, Avro container files of those schemas, and MediaWiki history dumps (*.tsv.bz2) "
+    "into the revisions dataset (the XML path's schema; fields an event lacks are null), an events dataset of "
+    "page and user events, and errors. Formats are told apart by content; files may hold several wikis."
+)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--input", action="append", required=True, metavar="PATH",
+                        help="event dump file (local path or gs://); repeat for several files")
+    parser.add_argument("--output", required=True, metavar="DIR", help="output folder (local or gs://)")
+    parser.add_argument("--snapshot", metavar="YYYYMMDD",
+                        help="snapshot of every input (default: the date in each file name)")
+    parser.add_argument("--wiki-db", metavar="NAME",
+                        help="wiki for errors of records that name none (default: the first wiki of each file)")
+
+
+def plan(args) -> JOB.Config:
+    """The job's Config from the command line."""
+    if args.resume:
+        raise UsageError("--resume is not supported by the events job: an event file's partitions are known only "
+                         "once it has been read")
+    return JOB.plan(unique_paths(args.input), snapshot=args.snapshot, wiki_db=args.wiki_db)

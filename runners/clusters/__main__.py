@@ -1,0 +1,6 @@
+"""`python -m runners.clusters fetch|start|stop|status ...` (see processes.py)."""
+import sys
+
+from runners.clusters.processes import main
+
+sys.exit(main())

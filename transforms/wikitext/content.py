@@ -1,0 +1,209 @@
+"""The content job's page processor: one scan of a revision's wikitext feeds five datasets.
+
+`ContentPages(options)` is what `ReadFromXmlDump` calls for each page. By default it keeps only the text
+of the page's latest revision (latest by timestamp, then id) while the revisions stream by; with
+`all_revisions` it scans every revision. Pages outside the chosen namespaces, redirects (unless asked
+for), revisions without text and non-wikitext content models are counted as filtered. A page that is
+too large, or whose scan outlives its time budget, becomes an `errors` row instead of a stall.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
+from schemas import ARTICLE_QUALITY, CITATIONS, LINKS, PLAIN_TEXT, SECTIONS
+from transforms.common.naming import title_for_output
+from transforms.common.problems import Filtered, Problem, excerpt_of
+from transforms.datasets.rows import Rows
+from transforms.wikitext import citations
+from transforms.wikitext.citations import citation_columns
+from transforms.wikitext.links import link_columns
+from transforms.wikitext.quality import quality_features
+from transforms.wikitext.scanner import ScanTimeout, scan
+from transforms.wikitext.titles import TitleResolver
+from transforms.xml.inputs import XmlInput
+from transforms.xml.records import Item, Page, Revision, SiteInfo
+
+CONTENT_DATASETS = (PLAIN_TEXT, SECTIONS, CITATIONS, LINKS, ARTICLE_QUALITY)
+# Large text columns, which also bound the size of a batch of rows.
+TEXT_COLUMNS = {PLAIN_TEXT: "text", SECTIONS: "text", CITATIONS: "raw_wikitext"}
+DEFAULT_NAMESPACES = frozenset({0})
+DEFAULT_MAX_PAGE_BYTES = 8 * 2**20
+DEFAULT_PAGE_SECONDS = 10.0
+# A redirect page starts with the redirect magic word (localised: #WEITERLEITUNG, #REDIRECCIÓN, ...).
+REDIRECT_LINE = re.compile(r"^\s*#[^\s\[]+[ \t]*:?[ \t]*(?=\[\[)")
+ENGLISH_REDIRECT = re.compile(r"^\s*#redirect[ \t]*:?[ \t]*(?=\[\[)", re.IGNORECASE)
+WIKITEXT_MODELS = (None, "wikitext")
+
+
+@dataclass(frozen=True)
+class ContentOptions:
+    """What the content job reads, and how much one page may cost.
+
+    Attributes:
+        namespaces: namespaces whose pages are read; others are filtered.
+        include_redirects: read redirect pages too (their link to the target is in `links`).
+        all_revisions: one set of rows per revision instead of per page.
+        max_page_bytes: larger revisions become `errors` rows (page-too-large).
+        page_seconds: time budget of one revision's extraction (page-timeout beyond it).
+    """
+
+    namespaces: frozenset[int] = DEFAULT_NAMESPACES
+    include_redirects: bool = False
+    all_revisions: bool = False
+    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    page_seconds: float = DEFAULT_PAGE_SECONDS
+
+
+def extract_content(text: str, page: Page, revision: Revision, resolver: TitleResolver,
+                    deadline: float | None = None) -> dict[str, list[dict] | Rows]:
+    """Rows of the five content datasets for one revision's wikitext, from a single scan (sections,
+    citations and links as `Rows` blocks, plain_text and article_quality as one dict each).
+
+    Raises:
+        ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes.
+    """
+    wikitext = text
+    if page.is_redirect:
+        wikitext = REDIRECT_LINE.sub("", wikitext, count=1)
+    elif match := ENGLISH_REDIRECT.match(wikitext):
+        wikitext = wikitext[match.end():]
+    found = scan(wikitext, resolver, wants_args=citations.wants_args, deadline=deadline)
+    keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
+            "revision_id": revision.id}
+    plain = found.text
+    sections = _with_keys({
+        "section_index": [s.index for s in found.sections],
+        "section_level": [s.level for s in found.sections],
+        "section_title": [s.title if s.index else None for s in found.sections],
+        "section_anchor": [s.anchor if s.index else None for s in found.sections],
+        "text": [s.text for s in found.sections],
+        "text_chars": [len(s.text) for s in found.sections],
+        "parent_section_index": [s.parent for s in found.sections],
+    }, keys, "section_index")
+    columns = link_columns(found, resolver, page.namespace, page.title)
+    links = _with_keys(columns, keys)
+    _check(deadline)
+    cited = _with_keys(citation_columns(found), keys)
+    _check(deadline)
+    quality = {**keys, "revision_timestamp": revision.timestamp,
+               **quality_features(len(text), found, columns["link_type"]), "quality_score": None}
+    return {
+        PLAIN_TEXT: [{**keys, "revision_timestamp": revision.timestamp, "text": plain, "text_chars": len(plain),
+                        "text_words": len(plain.split())}],
+        SECTIONS: sections,
+        CITATIONS: cited,
+        LINKS: links,
+        ARTICLE_QUALITY: [quality],
+    }
+
+
+def _with_keys(columns: dict[str, list], keys: dict, counted: str = "position") -> Rows:
+    count = len(columns[counted])
+    return Rows({**{name: [value] * count for name, value in keys.items()}, **columns}, count)
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.perf_counter() > deadline:
+        raise ScanTimeout()
+
+
+@dataclass
+class ContentPages:
+    """`process_page` for ReadFromXmlDump: a page in, content rows (or Problems, or Filtered) out."""
+
+    options: ContentOptions = ContentOptions()
+    _resolvers: dict = field(default_factory=dict, init=False, repr=False)  # per input file
+
+    def __call__(self, page: Page, source: XmlInput) -> Iterator[Item]:
+        options = self.options
+        if page.namespace not in options.namespaces:
+            yield from self._filtered(page, "namespace")
+        elif page.is_redirect and not options.include_redirects:
+            yield from self._filtered(page, "redirect")
+        elif options.all_revisions:
+            yield from self._every_revision(page, self._resolver(source))
+        else:
+            yield from self._latest_revision(page, self._resolver(source))
+
+    def _resolver(self, source: XmlInput) -> TitleResolver:
+        resolver = self._resolvers.get(source.path)
+        if resolver is None:
+            # The wiki's language (namespace aliases) comes from its name, which --wiki-db may have given.
+            siteinfo = replace(source.siteinfo or SiteInfo(), wiki_db=source.wiki_db)
+            resolver = self._resolvers[source.path] = TitleResolver(siteinfo)
+        return resolver
+
+    def _filtered(self, page: Page, reason: str) -> Iterator[Filtered]:
+        yield Filtered(reason, "page", page.page_id)
+        if self.options.all_revisions:
+            count = sum(1 for _ in page.revisions)
+            if count:
+                yield Filtered(reason, "revision", page.page_id, count)
+
+    def _latest_revision(self, page: Page, resolver: TitleResolver) -> Iterator[Item]:
+        latest = None
+        for revision in page.revisions:  # only the latest text so far is kept while the history streams
+            if latest is None or (revision.timestamp, revision.id) > (latest.timestamp, latest.id):
+                latest = revision
+        reason = "no-revision" if latest is None else self._unusable(latest)
+        if reason is None and not self.options.include_redirects and ENGLISH_REDIRECT.match(latest.text):
+            reason = "redirect"  # exports before 0.4 have no <redirect> element
+        if reason is not None:
+            yield Filtered(reason, "page", page.page_id)
+            return
+        yield from self._extract(page, latest, resolver, "page")
+
+    def _every_revision(self, page: Page, resolver: TitleResolver) -> Iterator[Item]:
+        seen: set[int] = set()
+        for revision in page.revisions:
+            if revision.id in seen:
+                yield Problem("duplicate-revision", f"revision {revision.id} appears twice in page {page.page_id}; "
+                              "later copy dropped", "revision", True, page.offset, page.page_id, revision.id)
+                continue
+            seen.add(revision.id)
+            reason = self._unusable(revision)
+            if reason is None and not self.options.include_redirects and ENGLISH_REDIRECT.match(revision.text):
+                reason = "redirect"
+            if reason is not None:
+                yield Filtered(reason, "revision", page.page_id)
+                continue
+            yield from self._extract(page, revision, resolver, "revision")
+
+    @staticmethod
+    def _unusable(revision: Revision) -> str | None:
+        if revision.text is None:
+            return "no-text"  # deleted, suppressed, or a stub dump
+        if revision.model not in WIKITEXT_MODELS:
+            return "content-model"
+        return None
+
+    def _extract(self, page: Page, revision: Revision, resolver: TitleResolver, record_kind: str) -> Iterator[Item]:
+        options = self.options
+        size = revision.text_bytes if revision.text_bytes is not None else len(revision.text)
+        if size > options.max_page_bytes:
+            yield Problem("page-too-large", f"revision has {size:,} bytes of wikitext, more than the "
+                          f"{options.max_page_bytes:,} allowed (--max-page-mb); it was not scanned", record_kind,
+                          True, page.offset, page.page_id, revision.id, excerpt_of(page.full_title))
+            return
+        try:
+            rows = extract_content(revision.text, page, revision, resolver,
+                                   time.perf_counter() + options.page_seconds)
+        except ScanTimeout:
+            yield Problem("page-timeout", f"extraction took longer than {options.page_seconds:g} s "
+                          "(--page-timeout); the revision was left out", record_kind, True, page.offset,
+                          page.page_id, revision.id, excerpt_of(page.full_title))
+            return
+        except Exception as exc:  # one unreadable revision must not cost the rest of its history
+            yield Problem("content-extraction", f"{type(exc).__name__}: {exc}", record_kind, True, page.offset,
+                          page.page_id, revision.id, excerpt_of(page.full_title))
+            return
+        for dataset in CONTENT_DATASETS:
+            rows_of_dataset = rows[dataset]
+            if isinstance(rows_of_dataset, Rows):
+                yield dataset, rows_of_dataset
+            else:
+                for row in rows_of_dataset:
+                    yield dataset, row

@@ -1,0 +1,134 @@
+"""Pages and revisions of an XML dump as plain values, and what <siteinfo> says about the wiki.
+
+The reader (reader.py) fills these in while it streams; page processors (history, content) read them.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import mwxml
+
+from transforms.common.naming import TEMPORARY_ACCOUNT
+from transforms.common.problems import Filtered, Problem
+
+
+class MalformedDumpError(Exception):
+    """The input is not a MediaWiki XML dump, or declares entities we refuse to expand."""
+
+
+@dataclass
+class ReadStats:
+    """Counts the reader keeps while it streams; the Beam step turns them into counters."""
+
+    pages: int = 0
+    revisions: int = 0
+    decompressed_bytes: int = 0
+    unknown_tags: Counter = field(default_factory=Counter)
+    empty_texts: int = 0
+    pages_without_revisions: int = 0
+    sha1_computed: int = 0
+    source_encoding: str = "utf-8"
+
+
+class Revision:
+    """One revision as plain values. `timestamp` is seconds since the epoch (UTC)."""
+
+    __slots__ = (
+        "id", "parent_id", "timestamp", "user_id", "user_text", "user_is_anonymous", "user_is_deleted",
+        "minor", "comment", "comment_is_deleted", "text", "text_is_deleted", "text_bytes", "sha1",
+        "model", "format",
+    )
+
+    def __init__(self):
+        self.id = None
+        self.parent_id = None
+        self.timestamp = None
+        self.user_id = None
+        self.user_text = None
+        self.user_is_anonymous = False
+        self.user_is_deleted = False
+        self.minor = False
+        self.comment = None
+        self.comment_is_deleted = False
+        self.text = None  # None when the dump carries no text (stubs, deleted); "" for empty text
+        self.text_is_deleted = False
+        self.text_bytes = None
+        self.sha1 = None
+        self.model = None
+        self.format = None
+
+    @property
+    def user_is_temporary(self) -> bool:
+        return bool(self.user_text) and not self.user_is_anonymous and TEMPORARY_ACCOUNT.match(self.user_text) is not None
+
+
+@dataclass
+class SiteInfo:
+    """What <siteinfo> says about the wiki: its database name, title case rule and namespaces by number."""
+
+    wiki_db: str | None = None
+    sitename: str | None = None
+    base: str | None = None
+    generator: str | None = None
+    case: str | None = None
+    namespaces: dict[int, str] = field(default_factory=dict)
+    namespace_cases: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_mwxml(cls, info: mwxml.SiteInfo) -> SiteInfo:
+        namespaces = {int(ns.id): ns.name or "" for ns in info.namespaces or ()}
+        cases = {int(ns.id): ns.case for ns in info.namespaces or () if ns.case}
+        return cls(info.dbname, info.name, info.base, info.generator, info.case, namespaces, cases)
+
+    def namespace_of(self, full_title: str) -> tuple[int, str]:
+        """Splits a prefixed title into (namespace, title) the way MediaWiki reads a title."""
+        prefix, sep, rest = full_title.partition(":")
+        if sep and prefix:
+            wanted = prefix.replace("_", " ").strip().casefold()
+            for ns_id, name in self.namespaces.items():
+                if ns_id != 0 and name.casefold() == wanted:
+                    return ns_id, rest
+        return 0, full_title
+
+    def strip_prefix(self, namespace: int, full_title: str) -> str:
+        if namespace == 0:
+            return full_title
+        name = self.namespaces.get(namespace)
+        if name and full_title[: len(name) + 1].casefold() == (name + ":").casefold():
+            return full_title[len(name) + 1 :]
+        # Without siteinfo the prefix is still everything before the first colon.
+        return full_title.partition(":")[2] or full_title
+
+
+@dataclass
+class Page:
+    """A page's header and the lazy iterator over its revisions (which reads the XML as it goes)."""
+
+    page_id: int
+    namespace: int
+    title: str  # without namespace prefix, as the dump spells it (spaces)
+    full_title: str
+    redirect_title: str | None
+    is_redirect: bool
+    offset: int | None
+    revisions: Iterator[Revision]
+    problems: list[Problem] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+Item = tuple[str, dict] | Problem | Filtered  # (dataset, row) from process_page, a problem, a filtered record
+
+
+def mediawiki_sha1(text: str) -> str:
+    """MediaWiki's rev_sha1: SHA-1 of the UTF-8 text as a base-36 number, 31 digits, zero-padded."""
+    number = int.from_bytes(hashlib.sha1(text.encode("utf-8")).digest(), "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 36)
+        digits.append("0123456789abcdefghijklmnopqrstuvwxyz"[digit])
+    return "".join(reversed(digits)).rjust(31, "0")

@@ -1,0 +1,84 @@
+"""The user-facing library: open wikidumps datasets in one line, from an output folder or a published source.
+
+    import wikidumps
+    revisions = wikidumps.open_dataset("demo-output", "revisions")
+    df = revisions.to_table(filter=pyarrow.dataset.field("page_namespace") == 0).to_pandas()
+
+A published source (gs://bucket/prefix or https://...) is downloaded on demand into a local cache, every
+file checked against the manifest's sha256, and re-used on the next call. Beside open_dataset the package
+holds what shares datasets and dumps without running a job: stores.py (where datasets are stored, and
+downloads), publish.py, fetch.py (dumps from a mirror), transfer.py and the HTML report (report/). It
+imports Apache Beam nowhere, and of this project only `schemas`: the jobs live in `pipelines`,
+`transforms` and `runners`.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+from pathlib import Path
+
+import pyarrow.dataset as ds
+
+from wikidumps.stores import (
+    LocalStore,
+    arrow_dataset,
+    download_dataset,
+    open_store,
+    read_manifest,
+    select_partitions,
+)
+
+__all__ = ["open_dataset", "list_datasets", "cache_folder"]
+
+CACHE_ENV = "WIKIDUMPS_CACHE"
+
+
+def cache_folder(source: str, cache_dir: str | Path | None = None) -> Path:
+    """Where a published source's downloads are kept: `<cache>/datasets/<source slug>`.
+
+    The cache root is `cache_dir`, else $WIKIDUMPS_CACHE, else ~/.cache/wikidumps.
+    """
+    root = Path(cache_dir or os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "wikidumps")
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", source).strip("-")[:80]
+    return root / "datasets" / f"{slug}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:8]}"
+
+
+def open_dataset(source: str | Path, name: str, *, wiki_db: str | None = None, snapshot: str | None = None,
+                 cache_dir: str | Path | None = None, quiet: bool = False) -> ds.Dataset:
+    """A dataset as a `pyarrow.dataset.Dataset`, partition columns included as strings.
+
+    Args:
+        source: an output folder of `wikidumps run`, a folder `wikidumps datasets download` wrote, or a
+            published prefix (gs://bucket/prefix, https://host/path).
+        name: dataset name (revisions, pages, errors, ...).
+        wiki_db: only this wiki's partitions (default: all).
+        snapshot: only this snapshot's partitions, YYYYMMDD (default: all).
+        cache_dir: where published data is downloaded (default: $WIKIDUMPS_CACHE or ~/.cache/wikidumps).
+        quiet: no progress bars while downloading.
+
+    Returns:
+        A lazy dataset over exactly the files the manifest lists for the chosen partitions (the data
+        card and manifest beside them are not read as data); `wiki_db` and `snapshot` are string columns.
+
+    Raises:
+        wikidumps.stores.StoreError: no such dataset or partition, or a manifest naming unsafe paths.
+        wikidumps.transfer.TransferError, VerificationError: a download failed or did not match its sha256.
+    """
+    opened = open_store(source)
+    if isinstance(opened, LocalStore):
+        manifest = read_manifest(opened, name)
+        partitions = select_partitions(manifest, wiki_db, snapshot)
+        folder = opened.local_path(name)
+    else:
+        result = download_dataset(opened, name, cache_folder(opened.location, cache_dir), wiki_db=wiki_db,
+                                  snapshot=snapshot, out=io.StringIO() if quiet else None)
+        manifest = read_manifest(LocalStore(result.folder.parent), name)
+        partitions, folder = result.partitions, result.folder
+    return arrow_dataset(folder, manifest, partitions)
+
+
+def list_datasets(source: str | Path) -> list[str]:
+    """Names of the datasets in an output folder or published source."""
+    return open_store(source).list_datasets()

@@ -1,0 +1,69 @@
+"""`wikidumps report`: one self-contained HTML page about an output folder's datasets.
+
+The page has no script and loads nothing: styles are inline and charts are inline SVG, so it opens
+offline, can be mailed, and shows the same thing in ten years. Sections come from
+sections.py; those whose datasets are missing are listed with the command that makes them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+from wikidumps.report.sections import SECTIONS, ReportData, SectionUnavailable
+
+REPORT_FILE = "report.html"
+
+STYLE = """
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #202122; margin: 0; }
+main { max-width: 980px; margin: 0 auto; padding: 1.5em; }
+h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #c8ccd1; margin-top: 2em; }
+.meta { color: #54595d; } nav ol { columns: 2; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
+th, td { border: 1px solid #c8ccd1; padding: 0.25em 0.6em; text-align: left; }
+td:not(:first-child) { font-variant-numeric: tabular-nums; }
+figure.chart { margin: 1.2em 0; } figure.chart svg { display: block; max-width: 100%; height: auto; }
+figcaption { color: #54595d; font-size: 0.9em; } details summary { cursor: pointer; color: #36c; font-size: 0.85em; }
+.good { color: #14866d; } .note { background: #fef6e7; border: 1px solid #fc3; padding: 0.5em 0.8em; }
+"""
+
+
+def build_report(output: str | Path, *, now: dt.datetime | None = None) -> str:
+    """The report's HTML for an output folder."""
+    data = ReportData(output)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    shown, missing = [], []
+    for section in SECTIONS:
+        if all(data.has(name) for name in section.datasets):
+            try:
+                body = section.render(data)
+            except SectionUnavailable as exc:
+                body = f'<p class="note">{html.escape(str(exc))}</p>'
+            shown.append((section, body))
+        else:
+            missing.append(section)
+    toc = "".join(f'<li><a href="#{s.key}">{html.escape(s.title)}</a></li>' for s, _ in shown)
+    sections = "".join(f'<section id="{s.key}" data-datasets="{" ".join(s.datasets)}"><h2>{html.escape(s.title)}</h2>'
+                       f"{body}</section>" for s, body in shown)
+    later = "".join(
+        f"<li>{html.escape(s.title)}: needs {', '.join(f'<code>{d}</code>' for d in s.datasets)}, made by "
+        f"<code>{html.escape(s.made_by)}</code></li>" for s in missing)
+    pending = f'<section id="not-included"><h2>Not in this report</h2><ul>{later}</ul></section>' if missing else ""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>wikidumps report: {html.escape(Path(output).name)}</title><style>{STYLE}</style></head><body><main>"
+        f"<h1>wikidumps report</h1><p class=\"meta\">{html.escape(str(Path(output).resolve()))}: "
+        f"{len(data.manifests)} datasets. Written {now.strftime('%Y-%m-%d %H:%M UTC')}.</p>"
+        f"<nav><ol>{toc}</ol></nav>{sections}{pending}</main></body></html>\n"
+    )
+
+
+def write_report(output: str | Path, path: str | Path | None = None) -> Path:
+    """Writes the report (default: `<output>/report.html`) and returns its path."""
+    target = Path(path) if path else Path(output) / REPORT_FILE
+    page = build_report(output)
+    temporary = target.with_name(f".{target.name}.partial")
+    temporary.write_text(page, encoding="utf-8")
+    temporary.replace(target)
+    return target
