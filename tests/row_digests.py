@@ -64,7 +64,7 @@ def cases(project: Path, work: Path, real: Path) -> list[tuple[str, list[str]]]:
     articles_dump = f"{SAMPLE}/samplewiki-20260101-pages-articles-multistream.xml.bz2"
     pageview_files = sorted(f"{SAMPLE}/pageviews/{name}" for name in os.listdir(project / SAMPLE / "pageviews"))
     runs = [
-        # The chain of runners/demo.py, each job in its own folder instead of one shared one.
+        # The chain of runners/cli/demo.py, each job in its own folder instead of one shared one.
         (f"{sw}/history", ["history", "--input", history_dump]),
         (f"{sw}/content", ["content", "--input", articles_dump]),
         (f"{sw}/wikidata", ["wikidata", "--input", f"{SAMPLE}/wikidata-20260101-all.json.gz", "--wiki-db", sw]),
