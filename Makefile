@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_OUT ?= demo-output
 
-.PHONY: demo test venv clean samplewiki docs bench-tools fetch-runners cluster-flink cluster-flink-stop cluster-spark cluster-spark-stop
+.PHONY: demo test venv browser clean samplewiki docs bench-tools fetch-runners cluster-flink cluster-flink-stop cluster-spark cluster-spark-stop
 
 # setup.py compiles modules of transforms/wikitext with mypyc: an edit there rebuilds the extensions.
 $(VENV)/.installed: setup.py pyproject.toml $(wildcard transforms/wikitext/*.py)
@@ -18,8 +18,21 @@ venv: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(PY) -m runners.cli.demo --output $(DEMO_OUT)
 
-test: $(VENV)/.installed fetch-runners
+test: $(VENV)/.installed fetch-runners browser
 	$(PY) -m pytest -q
+
+# The report's browser test renders the page in Debian's headless Chromium (no browser download of its own):
+# installed with apt when missing and make runs as root, else make stops and names the packages.
+browser:
+	@if ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing Debian's chromium and chromium-driver for the report's browser test"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else \
+			echo "make test needs Debian's chromium and chromium-driver: run 'sudo apt-get install chromium chromium-driver'" >&2; \
+			exit 1; \
+		fi; \
+	fi
 
 # The baselines the benchmarks compare with (wikiextractor, mwparserfromhell): the dev extra, not needed by tests.
 bench-tools: $(VENV)/.installed

@@ -36,6 +36,8 @@ def run_job(job: str, output: str, *options: str, inputs: list[str] | None = Non
         arguments += ["--input", path]
     result = run_cli(*arguments)
     assert result.returncode == 0, f"wikidumps {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr[-6000:]}"
+    # A run that succeeded says so, and nothing else: no traceback of a runner's own shutdown.
+    assert "Traceback" not in result.stderr, result.stderr[-6000:]
     return result
 
 

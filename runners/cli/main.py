@@ -12,6 +12,7 @@ import sys  # noqa: E402
 from runners.cli import datasets, fetch, inspect, report  # noqa: E402
 from runners.cli.run import add_job_parsers  # noqa: E402
 from runners.cli.run.options import UsageError  # noqa: E402
+from runners.local import worker as local_worker  # noqa: E402
 from runners.profiles import ProfileError  # noqa: E402
 from transforms.common.files import UnusableInputError  # noqa: E402
 
@@ -48,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ProfileError, UsageError) as exc:
         print(f"wikidumps: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: the driver has removed the run's staging; the shell's code for SIGINT
+        local_worker.interrupt()
+        print("wikidumps: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -89,8 +89,14 @@ class QueuedBundleManager(fn_runner.ParallelBundleManager):
                     raise
             return results
 
-        with ThreadPoolExecutor(len(workers), thread_name_prefix="split-queue") as pool:
+        pool = ThreadPoolExecutor(len(workers), thread_name_prefix="split-queue")
+        try:
             results = [result for done in pool.map(serve, workers) for result in done]
+        except BaseException:
+            failed.set()  # a failed bundle or Ctrl-C: no worker takes another bundle
+            raise
+        finally:
+            pool.shutdown(wait=False)  # nor is any waited for: the run is over, or the results are in
         return _merged(results)
 
 

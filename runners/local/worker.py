@@ -72,6 +72,13 @@ class Zygote:
 
 
 _zygote: Zygote | None = None  # this process's, started on first need
+_forked: set[int] = set()  # in the zygote: the workers it forked that have not ended
+
+
+def interrupt() -> None:
+    """Ctrl-C in the driver: this process's zygote ends its workers now, without waiting for their bundles."""
+    if _zygote is not None and _zygote.process.poll() is None:
+        _zygote.process.terminate()
 
 
 def local_workers(requested: int | None) -> int:
@@ -89,11 +96,15 @@ def start_early(argv: list[str]) -> None:
 
 
 def worker_command() -> str:
-    """The command line the local runner starts a worker with: a fork of this process's zygote if it can."""
+    """The command line the local runner starts a worker with: a fork of this process's zygote if it can.
+
+    Beam runs it through a shell; `exec` lets the worker replace that shell, which would otherwise die of
+    the terminal's Ctrl-C (the worker ignores it) and have the runner report a failed worker.
+    """
     if not _can_fork():
-        return f"{shlex.quote(sys.executable)} -m runners.local.worker"
+        return f"exec {shlex.quote(sys.executable)} -m runners.local.worker"
     socket_path = _running_zygote().socket_path
-    return f"{shlex.quote(sys.executable)} -S {shlex.quote(str(CLIENT))} {shlex.quote(socket_path)}"
+    return f"exec {shlex.quote(sys.executable)} -S {shlex.quote(str(CLIENT))} {shlex.quote(socket_path)}"
 
 
 def _can_fork() -> bool:
@@ -131,6 +142,7 @@ def serve(socket_path: str) -> None:
     _preload()
     gc.freeze()  # the preloaded objects stay shared with the forks instead of being copied by collections
     signal.signal(signal.SIGCHLD, lambda *_: _reap_workers())
+    signal.signal(signal.SIGTERM, lambda *_: _end_workers())
     while True:
         ready, _, _ = select.select([listener, sys.stdin], [], [])
         if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
@@ -141,9 +153,11 @@ def serve(socket_path: str) -> None:
             connection, _ = listener.accept()
             with connection.makefile("rb") as request:
                 order = json.loads(request.readline())
-            if os.fork() == 0:
+            pid = os.fork()
+            if pid == 0:
                 listener.close()
                 _run_worker(connection, order)
+            _forked.add(pid)
             connection.close()
 
 
@@ -160,6 +174,19 @@ def _reap_workers(wait_seconds: float = 0) -> None:
             if time.monotonic() >= deadline:
                 return
             time.sleep(0.05)
+        else:
+            _forked.discard(pid)
+
+
+def _end_workers() -> None:
+    """The driver was interrupted (runners/cli/main.py): end every worker and the zygote itself."""
+    for pid in list(_forked):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # ended meanwhile
+    _reap_workers(wait_seconds=REAP_SECONDS)
+    os._exit(0)
 
 
 def _run_worker(connection: socket.socket, order: dict) -> None:
@@ -190,6 +217,9 @@ def _run_worker(connection: socket.socket, order: dict) -> None:
 
 
 if __name__ == "__main__":
+    # Ctrl-C reaches every process of the terminal's process group: the driver decides what it means (it
+    # ends the job and, with it, the workers); a worker that took it as its own would print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if len(sys.argv) > 1:
         serve(sys.argv[1])
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import sys
 import time
@@ -43,4 +44,5 @@ def main(socket_path: str) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C (runners/local/worker.py)
     sys.exit(main(sys.argv[1]))

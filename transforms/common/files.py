@@ -9,6 +9,7 @@ from __future__ import annotations
 import bz2
 import io
 import lzma
+import os
 import queue
 import threading
 import zlib
@@ -84,6 +85,9 @@ def open_raw(path: str) -> BinaryIO:
 
 
 def file_size(path: str) -> int:
+    """The size of an input as stored (UnusableInputError when it is missing, a folder or unreadable)."""
+    if "://" not in path and os.path.isdir(path):
+        raise UnusableInputError(path, "is a folder, not a dump file; give the files in it (e.g. with a shell glob)")
     try:
         found = FileSystems.match([path])[0].metadata_list
     except Exception as exc:

@@ -11,7 +11,7 @@ import sys
 
 from pipelines import driver
 from runners.cli.run import content, editor_activity, events, history, knowledge_gaps, pageviews, wikidata
-from runners.cli.run.options import add_run_options, recorded_options
+from runners.cli.run.options import add_run_options, beam_arguments, check_output, recorded_options
 from runners.clusters.dataflow import check_job_file
 from runners.profiles import Profile, profile_from_args
 
@@ -33,6 +33,8 @@ def add_job_parsers(run: argparse.ArgumentParser) -> None:
 def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     """Plans the job, then runs it (or, with --dry-run, only writes its Dataflow specification)."""
     command = JOB_COMMANDS[args.job]
+    beam_args = beam_arguments(command, beam_args)
+    check_output(args.output)
     config = command.plan(args)
     if config is None:
         return 0

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pipelines import events as JOB
-from runners.cli.run.options import UsageError, unique_paths
+from runners.cli.run.options import UsageError, add_input_arguments, unique_paths
 
 HELP = "event dumps (EventStreams JSON, Avro, MediaWiki history TSV) -> revisions, events and errors"
 DESCRIPTION = (
@@ -14,9 +14,7 @@ DESCRIPTION = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--input", action="append", required=True, metavar="PATH",
-                        help="event dump file (local path or gs://); repeat for several files")
-    parser.add_argument("--output", required=True, metavar="DIR", help="output folder (local or gs://)")
+    add_input_arguments(parser, "event dump file")
     parser.add_argument("--snapshot", metavar="YYYYMMDD",
                         help="snapshot of every input (default: the date in each file name)")
     parser.add_argument("--wiki-db", metavar="NAME",

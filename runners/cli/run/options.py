@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
+import json
 import sys
+import tempfile
+from pathlib import Path
 from typing import Callable, TypeVar
+
+from apache_beam.options.pipeline_options import PipelineOptions
 
 from runners.profiles import RUNNERS
 from schemas.layout import Partition
@@ -37,10 +43,15 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="skip inputs whose partitions are already complete in every output dataset")
 
 
-def add_xml_input_arguments(parser: argparse.ArgumentParser, *, split_bytes: int = XML_SPLIT_BYTES) -> None:
-    parser.add_argument("--input", action="append", required=True, metavar="PATH",
-                        help="dump file (local path or gs://); repeat for several files")
+def add_input_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """--input (several paths after it, as a shell glob gives them, and repeatable) and --output."""
+    parser.add_argument("--input", action="extend", nargs="+", required=True, metavar="PATH",
+                        help=f"{what} (local path or gs://); several may follow, and the option may be repeated")
     parser.add_argument("--output", required=True, metavar="DIR", help="output folder (local or gs://)")
+
+
+def add_xml_input_arguments(parser: argparse.ArgumentParser, *, split_bytes: int = XML_SPLIT_BYTES) -> None:
+    add_input_arguments(parser, "XML dump file")
     parser.add_argument("--wiki-db", metavar="NAME", help="wiki database name when the dump's siteinfo has none")
     parser.add_argument("--snapshot", metavar="YYYYMMDD", help="dump date when the file name does not carry it")
     parser.add_argument("--dump-kind", metavar="KIND",
@@ -50,12 +61,65 @@ def add_xml_input_arguments(parser: argparse.ArgumentParser, *, split_bytes: int
 
 
 def add_line_input_arguments(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--input", action="extend", nargs="+", required=True, metavar="PATH",
-                        help=f"{what} (local path or gs://); several may follow, and the option may be repeated")
-    parser.add_argument("--output", required=True, metavar="DIR", help="output folder (local or gs://)")
+    add_input_arguments(parser, what)
     parser.add_argument("--split-size-mb", type=float, default=LINE_SPLIT_BYTES / 2**20, metavar="MB",
                         help="megabytes per parallel split of an uncompressed file (compressed files are read "
                              "whole; default %(default)g)")
+
+
+def beam_arguments(command, extras: list[str]) -> list[str]:
+    """The options a `run` command line gives Beam: those wikidumps does not know must be Beam's own
+    (checked with Beam's option parser); anything after `--` is passed on unchecked.
+
+    Raises:
+        UsageError: naming the first argument that is neither, with the closest option name if any.
+    """
+    passed = []
+    if "--" in extras:
+        passed = extras[extras.index("--") + 1:]
+        extras = extras[:extras.index("--")]
+    beam = beam_option_parser()
+    _, unknown = beam.parse_known_args(extras)
+    if unknown:
+        word = unknown[0]
+        if not word.startswith("-"):
+            raise UsageError(f"unexpected argument {word!r} (several paths go after one --input)")
+        ours = argparse.ArgumentParser(add_help=False)
+        command.add_arguments(ours)
+        add_run_options(ours)
+        names = [name for parser in (ours, beam) for action in parser._actions for name in action.option_strings]
+        close = difflib.get_close_matches(word.split("=", 1)[0], names, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise UsageError(f"unknown option {word}{hint}; Beam options are passed on by name, anything after -- "
+                         "unchecked")
+    return extras + passed
+
+
+def check_output(output: str) -> None:
+    """Refuses, before a job starts, a local --output that is a file or cannot be written to.
+
+    A gs:// output is left to the job: only writing to it tells whether the credentials allow it.
+
+    Raises:
+        UsageError: saying what is wrong with the folder.
+    """
+    if "://" in output:
+        return
+    path = Path(output)
+    existing = next(folder for folder in (path, *path.parents) if folder.exists())
+    if not existing.is_dir():
+        raise UsageError(f"--output {output}: {existing} is a file, not a folder")
+    try:  # permissions, read-only mounts and full disks all show when a file is made
+        tempfile.TemporaryFile(dir=existing, prefix=".wikidumps-").close()
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write in {existing} ({exc.strerror})") from None
+
+
+def beam_option_parser() -> argparse.ArgumentParser:
+    """The parser Beam reads pipeline options with, every option of every runner declared."""
+    parsers = []
+    PipelineOptions([]).get_all_options(add_extra_args_fn=parsers.append)
+    return parsers[0]
 
 
 def split_bytes(args: argparse.Namespace) -> int:
@@ -88,5 +152,12 @@ def resume(config: Config, output: str, datasets: tuple[str, ...],
 
 
 def recorded_options(args: argparse.Namespace, beam_args: list[str]) -> dict:
-    """The command line as the manifests record it."""
-    return {key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args}
+    """The command line as the manifests record it, in JSON's types (a set of values: a sorted list)."""
+    options = {key: value for key, value in vars(args).items() if key != "handler"} | {"beam_args": beam_args}
+    return json.loads(json.dumps(options, default=_json_value))
+
+
+def _json_value(value):
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"option value {value!r} has no JSON form")
