@@ -20,8 +20,15 @@ from transforms.common.files import UnusableInputError  # noqa: E402
 OTHER_COMMANDS = {"inspect": inspect, "fetch": fetch, "datasets": datasets, "report": report}
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (the usage is one --help away)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="wikidumps",
         description="Turn Wikimedia dumps into research-ready Parquet datasets.",
         epilog="Any option a `run` job does not know is passed to Apache Beam (e.g. --direct_num_workers=4).",
@@ -38,9 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args, beam_args = parser.parse_known_args(argv)
-    if beam_args and args.command != "run":
-        parser.error(f"unrecognized arguments: {' '.join(beam_args)}")
+    try:
+        args, beam_args = parser.parse_known_args(argv)
+        if beam_args and args.command != "run":
+            parser.error(f"unrecognized arguments: {' '.join(beam_args)}")
+    except SystemExit as stop:  # --help, or a parse error argparse has printed
+        return stop.code
     try:
         return args.handler(args, beam_args)
     except UnusableInputError as exc:

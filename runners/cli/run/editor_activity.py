@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pipelines import editor_activity as JOB
+from runners.cli.run.options import UsageError
 from transforms.common.files import UnusableInputError
 
 HELP = "revisions (+ events) -> editor_months and the editor_activity index, with WMF's definitions"
@@ -27,7 +28,10 @@ def add_arguments(parser) -> None:
 
 
 def plan(args) -> JOB.Config:
-    """The job's Config from the command line (--resume has no effect: the index is recomputed whole)."""
+    """The job's Config from the command line."""
+    if args.resume:
+        raise UsageError("--resume is not supported by the editor-activity job: its index is computed from every "
+                         "partition of the revisions at once")
     try:
         default = frozenset(int(n) for n in args.content_namespaces.split(",") if n.strip())
     except ValueError:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pipelines import knowledge_gaps as JOB
+from runners.cli.run.options import UsageError
 from transforms.common.files import UnusableInputError
 from transforms.indices.knowledge_gaps import DEFAULT_STANDARD_QUALITY
 
@@ -48,6 +49,9 @@ def content_namespaces(value: str) -> dict[int, str]:
 
 
 def plan(args) -> JOB.Config:
-    """The job's Config from the command line (--resume has no effect: the index is recomputed whole)."""
+    """The job's Config from the command line."""
+    if args.resume:
+        raise UsageError("--resume is not supported by the knowledge-gaps job: its index is computed from all of "
+                         "its input datasets at once")
     return JOB.plan(args.pages, args.revisions, args.links, args.quality, args.wikidata, pageviews_root=args.pageviews,
                     namespaces=content_namespaces(args.content_namespaces), standard_quality=args.standard_quality)

@@ -37,10 +37,22 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                              "(default 2), Dataflow's maximum number of workers")
     parser.add_argument("--dry-run", action="store_true",
                         help="with --runner dataflow: write and check the job specification, start no job")
-    parser.add_argument("--max-error-rate", type=float, default=0.01, metavar="RATE",
+    parser.add_argument("--max-error-rate", type=share, default=0.01, metavar="RATE",
                         help="fail when more than this share of records is bad (default %(default)g)")
     parser.add_argument("--resume", action="store_true",
-                        help="skip inputs whose partitions are already complete in every output dataset")
+                        help="history, content, wikidata: skip inputs whose partitions are already complete in "
+                             "every output dataset (the other jobs refuse it)")
+
+
+def share(value: str) -> float:
+    """A number from 0 to 1 (argparse type)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a share from 0 to 1")
+    return number
 
 
 def add_input_arguments(parser: argparse.ArgumentParser, what: str) -> None:

@@ -1,10 +1,8 @@
 """`wikidumps run pageviews`: hourly and pageviews-complete dumps into monthly pageviews and errors."""
 from __future__ import annotations
 
-import sys
-
 from pipelines import pageviews as JOB
-from runners.cli.run.options import add_line_input_arguments, split_bytes, unique_paths
+from runners.cli.run.options import UsageError, add_line_input_arguments, split_bytes, unique_paths
 from transforms.lines.pageviews import DEFAULT_BUCKETS
 
 HELP = "pageview dumps (hourly pageviews-*.gz, daily pageviews-*-user.bz2) -> monthly pageviews and errors"
@@ -25,9 +23,7 @@ def add_arguments(parser) -> None:
 
 def plan(args) -> JOB.Config:
     """The job's Config from the command line."""
-    config = JOB.plan(unique_paths(args.input), buckets=args.buckets, split_bytes=split_bytes(args))
     if args.resume:
-        # A month is complete only as a whole: resume skips nothing finer than the run's own months.
-        print("--resume is not supported by the pageviews job: a month's partitions are rewritten whole",
-              file=sys.stderr)
-    return config
+        raise UsageError("--resume is not supported by the pageviews job: a month's partitions are rewritten whole "
+                         "from all of its files")
+    return JOB.plan(unique_paths(args.input), buckets=args.buckets, split_bytes=split_bytes(args))
