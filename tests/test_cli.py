@@ -112,6 +112,14 @@ def test_a_folder_given_as_input_is_refused_in_one_line(job, tmp_path, capsys):
                               "in it (e.g. with a shell glob)\n")
 
 
+def test_a_dump_without_wiki_or_date_asks_for_both_at_once(tmp_path, capsys):
+    path = tmp_path / "export.xml"
+    path.write_bytes(dump(page(1, "A", revision(1)), siteinfo=""))
+    code, _, err = run(["history", "--input", path, "--output", tmp_path / "out"], capsys)
+    assert (code, err) == (2, f"wikidumps: error: {path}: the dump names no wiki (<siteinfo><dbname>); cannot tell "
+                              "the dump date from the file name; pass --wiki-db NAME --snapshot YYYYMMDD\n")
+
+
 def test_content_namespaces_are_read_and_recorded(tmp_path, capsys):
     path = tmp_path / "testwiki-20260101-pages-articles.xml"
     path.write_bytes(dump(page(1, "A", revision(10, text="Main.")) + page(2, "User:B", revision(20, text="User."), ns=2)

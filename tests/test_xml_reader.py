@@ -295,6 +295,18 @@ def test_utf16_copies_are_transcoded(encoding):
     assert pages[0]["title"] == "Σόφια" and pages[0]["revisions"][0]["text"] == "Български текст"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_copies_without_a_byte_order_mark_are_transcoded(encoding):
+    """Expat reads UTF-16 without a byte order mark too (a NUL in the first two bytes): so does the feeder,
+    so that the prolog it checks is the one expat would read. The first chunk is a single byte."""
+    declaration = b'<?xml version="1.0" encoding="UTF-16"?>\n'
+    xml = declaration + dump(page(1, "Σόφια", revision(1, text="Български текст")))
+    data = xml.decode("utf-8").encode(encoding)
+    reader, pages, problems = collect([data[:1]] + [data[i : i + 1001] for i in range(1, len(data), 1001)])
+    assert problems == [] and reader.stats.source_encoding == "utf-16"
+    assert pages[0]["title"] == "Σόφια" and pages[0]["revisions"][0]["text"] == "Български текст"
+
+
 def test_real_utf16_file_reads(real_data):
     import bz2
 

@@ -1,8 +1,8 @@
 """The feeder between decompressed bytes and the XML parser: validated pieces out, with page offsets.
 
-It knows the byte offset of every `<page>` tag, replaces invalid UTF-8 before expat sees it, refuses
-entity declarations, transcodes UTF-16 copies, and can restart the document at the next `<page>` after
-the XML broke inside a page (reader.py decides when).
+It knows the byte offset of every `<page>` tag, replaces invalid UTF-8 before expat sees it, parses the
+prolog and refuses DTDs and entity declarations, transcodes UTF-16 copies, and can restart the document
+at the next `<page>` after the XML broke inside a page (reader.py decides when).
 """
 from __future__ import annotations
 
@@ -12,37 +12,227 @@ from collections import deque
 from typing import Iterable, Iterator
 from xml.etree.ElementTree import ParseError, XMLPullParser
 
-from transforms.common.files import DamagedInputError
+from transforms.common.files import DamagedInputError, TruncatedInputError
 from transforms.common.problems import excerpt_of
 from transforms.xml.records import MalformedDumpError, ReadStats
 
 PAGE_TAG = b"<page>"
 # A <page> tag or a UTF-8 sequence may straddle two chunks: this many bytes wait for the next one.
 CARRY = len(PAGE_TAG)
-ROOT_START = re.compile(rb"<mediawiki\b[^>]*>")
+ROOT_NAME = b"mediawiki"
 PROLOG_LIMIT = 1 << 16  # the <mediawiki> start tag must appear within this many bytes
-UTF16_DECLARATION = re.compile(r"""encoding\s*=\s*["']utf-?16(?:le|be)?["']""", re.IGNORECASE)
+# Bytes a markup start must show before it can be told apart (`<!DOCTYPE`, `<!NOTATION `, `<mediawiki `).
+LOOKAHEAD = 16
+XML_SPACE = b" \t\r\n"
+# Markup declarations: they belong in a DTD, and MediaWiki dumps have none.
+DECLARATIONS = (b"DOCTYPE", b"ENTITY", b"ELEMENT", b"ATTLIST", b"NOTATION")
+WORD = re.compile(rb"[^\s<>/\[\]\"'=?!]*")
+REFUSAL = "refusing to expand DTDs and XML entities (MediaWiki dumps have none)"
+
+
+def _utf16_codec(head: bytes) -> str | None:
+    """The codec of a UTF-16 copy from its first bytes, or None for UTF-8.
+
+    Besides a byte order mark, expat takes a NUL in either of the first two bytes for UTF-16 without
+    one; such files are transcoded too, so that the prolog check and expat read the same characters.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 2 and head[1] == 0 and head[0] in b"<" + XML_SPACE:
+        return "utf-16-le"
+    if len(head) >= 2 and head[0] == 0 and head[1] in b"<" + XML_SPACE:
+        return "utf-16-be"
+    return None
 
 
 def _as_utf8(chunks: Iterator[bytes], stats: ReadStats) -> Iterator[bytes]:
-    """The input as UTF-8. Wikimedia writes UTF-8, but re-encoded copies in UTF-16 (with a byte order
-    mark) circulate; they are transcoded on the fly, so their offsets count UTF-8 bytes."""
-    first = next(chunks, b"")
-    if not first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """The input as UTF-8. Wikimedia writes UTF-8, but re-encoded copies in UTF-16 circulate; they are
+    transcoded on the fly, so their offsets count UTF-8 bytes. (Their XML declaration, which says UTF-16,
+    never reaches expat: the prolog is blanked before it is parsed.)"""
+    first = b""
+    for chunk in chunks:
+        first += chunk
+        if len(first) >= 2:
+            break
+    codec = _utf16_codec(first)
+    if codec is None:
         if first:
             yield first
         yield from chunks
         return
     stats.source_encoding = "utf-16"
-    decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
-    # The XML declaration, if any, must stop claiming UTF-16 once the bytes are UTF-8.
-    head = UTF16_DECLARATION.sub('encoding="utf-8"', decoder.decode(first), count=1)
-    yield head.encode("utf-8")
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    yield decoder.decode(first).encode("utf-8")
     for chunk in chunks:
         yield decoder.decode(chunk).encode("utf-8")
     tail = decoder.decode(b"", final=True)
     if tail:
         yield tail.encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The prolog: what comes before the root element
+
+
+def scan_prolog(data: bytes, final: bool = False) -> tuple[int, int] | None:
+    """Parses a dump's prolog up to the end of its `<mediawiki>` start tag; refuses any DTD in it.
+
+    The grammar accepted is XML 1.0's prolog without a DTD: an optional UTF-8 byte order mark, then any
+    run of whitespace, comments (`<!-- ... -->`) and processing instructions (`<? ... ?>`, the XML
+    declaration among them, wherever it stands), then `<mediawiki` and its attributes up to `>` (quoted
+    values may hold `>`). A DOCTYPE in any form (an external identifier, an internal subset with quoted
+    literals, comments, processing instructions or nested brackets) or any other markup declaration
+    before the root is refused: a DTD is where entities are declared, which expand into a page's text
+    (billions of laughs) or read other files (external entities). A DOCTYPE is still parsed to its end,
+    so that an HTML page (`<!DOCTYPE html><html>`) is reported as what it is, not a dump. A processing
+    instruction that holds a DOCTYPE or an entity declaration is refused as well.
+
+    Args:
+        data: the first bytes of the document (UTF-8: `_as_utf8` transcoded UTF-16 copies).
+        final: no more bytes will come.
+
+    Returns:
+        (start, end) of the `<mediawiki ...>` start tag in `data`, or None until enough bytes are there.
+
+    Raises:
+        MalformedDumpError: a DTD or entity declaration before the root, or not a MediaWiki dump at all.
+    """
+    window = data[:PROLOG_LIMIT]
+    complete = final or len(data) >= PROLOG_LIMIT
+    position = len(codecs.BOM_UTF8) if window.startswith(codecs.BOM_UTF8) else 0
+    doctype_at = None
+    while True:
+        while position < len(window) and window[position] in XML_SPACE:
+            position += 1
+        if position < len(window) and window[position] != ord("<"):
+            raise _not_a_dump(data)
+        if len(window) - position < LOOKAHEAD and not complete:
+            return None  # the markup ahead cannot be told yet
+        if position >= len(window):
+            end = None
+        elif window.startswith(b"<!--", position):
+            end = _end_of(window, b"-->", position + 4)
+        elif window.startswith(b"<?", position):
+            end = _end_of(window, b"?>", position + 2)
+            if end is not None and (b"<!DOCTYPE" in window[position:end] or b"<!ENTITY" in window[position:end]):
+                raise MalformedDumpError(f"a processing instruction declaring a DTD or entities at byte {position}, "
+                                         f"before <mediawiki>; {REFUSAL}")
+        elif window.startswith(b"<!DOCTYPE", position):
+            doctype_at = position if doctype_at is None else doctype_at
+            end = _end_of_doctype(window, position + len(b"<!DOCTYPE"))
+        elif window.startswith(b"<!", position):
+            keyword = WORD.match(window, position + 2).group()
+            if keyword in DECLARATIONS:
+                raise MalformedDumpError(f"declares <!{keyword.decode()} at byte {position}, before <mediawiki>; "
+                                         f"{REFUSAL}")
+            raise _not_a_dump(data)
+        elif WORD.match(window, position + 1).group() != ROOT_NAME:
+            raise _not_a_dump(data)  # another root element: an HTML page, an XML file of another kind
+        elif doctype_at is not None:
+            raise MalformedDumpError(f"declares a DOCTYPE at byte {doctype_at}, before <mediawiki>; {REFUSAL}")
+        else:
+            end = _end_of_start_tag(window, position + 1 + len(ROOT_NAME))
+            if end is not None:
+                _check_start_tag(window[position:end], position)
+                return position, end
+        if end is None:
+            if not complete:
+                return None
+            if doctype_at is not None:  # an internal subset that never ends, or one longer than the limit
+                raise MalformedDumpError(f"declares a DOCTYPE at byte {doctype_at}, before <mediawiki>; {REFUSAL}")
+            raise _not_a_dump(data)
+        position = end
+
+
+def _not_a_dump(data: bytes) -> MalformedDumpError:
+    if not data:
+        return MalformedDumpError("not a MediaWiki XML dump (it is empty)")
+    return MalformedDumpError(f"not a MediaWiki XML dump (starts with {excerpt_of(data[:60])!r})")
+
+
+def _end_of(data: bytes, terminator: bytes, position: int) -> int | None:
+    found = data.find(terminator, position)
+    return None if found < 0 else found + len(terminator)
+
+
+def _end_of_doctype(data: bytes, position: int) -> int | None:
+    """Where a DOCTYPE whose keyword ends at `position` ends, or None when `data` ends first.
+
+    Quoted literals (system and public ids, entity values) may hold `>`, `[` and `]`; inside the internal
+    subset so may comments and processing instructions. Brackets are counted, so a `>` only ends the
+    DOCTYPE outside them.
+    """
+    depth = 0
+    while position < len(data):
+        byte = data[position]
+        if byte in b"\"'":
+            position = _end_of(data, data[position : position + 1], position + 1)
+        elif depth and data.startswith(b"<!--", position):
+            position = _end_of(data, b"-->", position + 4)
+        elif depth and data.startswith(b"<?", position):
+            position = _end_of(data, b"?>", position + 2)
+        else:
+            if byte == ord(">") and depth <= 0:
+                return position + 1
+            depth += (byte == ord("[")) - (byte == ord("]"))
+            position += 1
+        if position is None:
+            return None
+    return None
+
+
+def _end_of_start_tag(data: bytes, position: int) -> int | None:
+    """Where a start tag whose name ends at `position` ends: after the first `>` outside quoted values."""
+    while position < len(data):
+        byte = data[position]
+        if byte in b"\"'":
+            position = _end_of(data, data[position : position + 1], position + 1)
+            if position is None:
+                return None
+        elif byte == ord(">"):
+            return position + 1
+        elif byte == ord("<"):
+            raise MalformedDumpError(f"the <mediawiki> start tag is not closed before the '<' at byte {position}")
+        else:
+            position += 1
+    return None
+
+
+def _check_start_tag(tag: bytes, position: int) -> None:
+    """Refuses a root start tag that expat cannot read (a duplicate or unbound attribute, a stray '<').
+
+    Every restart after a broken page begins with this tag: if it failed, no page could ever be read.
+    """
+    parser = XMLPullParser(events=("start",))
+    try:
+        parser.feed(tag)
+        for _ in parser.read_events():
+            pass
+    except ParseError as exc:
+        reason = str(exc).partition(":")[0]  # what follows is the line and column within the tag
+        raise MalformedDumpError(f"the <mediawiki> start tag at byte {position} is malformed ({reason})") from None
+
+
+def _blanked(prolog: bytes) -> bytes:
+    """The prolog with every character but line breaks turned into a space.
+
+    Expat is fed this instead of the prolog, so whatever the prolog check could have missed, expat never
+    sees a DOCTYPE (after the root start tag it is a syntax error) and no declaration can make it read
+    the UTF-8 it is given in another encoding; line and column numbers in its errors stay the file's.
+    """
+    return re.sub(r"[^\r\n]", " ", prolog.decode("utf-8", "replace")).encode("utf-8")
+
+
+def _unreadable_start(damage: DamagedInputError) -> MalformedDumpError:
+    """The refusal of an input whose compressed data breaks before the `<mediawiki>` start tag."""
+    if isinstance(damage, TruncatedInputError):
+        return MalformedDumpError("the compressed data is truncated: it ends before the <mediawiki> start tag, "
+                                  "so nothing can be read (the file was cut short)")
+    return MalformedDumpError(f"the compressed data is corrupt before the <mediawiki> start tag, so nothing can "
+                              f"be read ({damage})")
+
+
+# ---------------------------------------------------------------------------------------------------
 
 
 def _page_tags(data: bytes, offset: int) -> list[int]:
@@ -197,15 +387,18 @@ class Feeder:
         while True:
             yield from parser.read_events()
             piece = self.next_piece()
-            if piece is not None and self.root_start_tag is None:
+            if self.root_start_tag is None:
                 # Hold the input back until the root start tag is whole: the prolog must be checked first.
-                prolog += piece
-                if not self._check_prolog(prolog):
+                if piece is not None:
+                    prolog += piece
+                found = self._check_prolog(prolog, final=piece is None)
+                if found is None:
                     continue
-                piece, prolog = prolog, b""
+                start, end = found
+                self.root_start_tag = prolog[start:end]
+                # Expat never sees the prolog itself, only blanks in its place (see _blanked).
+                piece, prolog = _blanked(prolog[:start]) + prolog[start:], b""
             if piece is None:
-                if self.root_start_tag is None:
-                    self._check_prolog(prolog, final=True)
                 try:
                     parser.close()
                 except ParseError:
@@ -214,16 +407,9 @@ class Feeder:
                 raise EndOfInput(self.damage is None, self.damage)
             parser.feed(piece)
 
-    def _check_prolog(self, data: bytes, final: bool = False) -> bool:
-        """True once the <mediawiki> start tag is seen; raises on entity declarations or non-dumps."""
-        match = ROOT_START.search(data, 0, PROLOG_LIMIT)
-        if match is None:
-            start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]  # a UTF-8 byte order mark is allowed
-            if final or len(data) >= PROLOG_LIMIT or start not in (b"", b"<"):
-                raise MalformedDumpError(f"not a MediaWiki XML dump (starts with {excerpt_of(data[:60])!r})")
-            return False
-        prolog = data[: match.start()]
-        if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-            raise MalformedDumpError("declares a DOCTYPE or XML entities; refusing to expand them")
-        self.root_start_tag = match.group(0)
-        return True
+    def _check_prolog(self, data: bytes, final: bool) -> tuple[int, int] | None:
+        """The root start tag's (start, end) once it is whole (see `scan_prolog`); raises on refusal."""
+        if final and self.damage is not None:
+            scan_prolog(data)  # what was decoded may already show another file or a DTD
+            raise _unreadable_start(self.damage)
+        return scan_prolog(data, final)

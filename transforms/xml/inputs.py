@@ -134,7 +134,9 @@ def sniff_dump(path: str) -> tuple[str, DumpReader, Sniffed]:
     except (DamagedInputError, OSError, EOFError) as exc:
         raise UnusableInputError(path, f"cannot decompress as {compression}: {exc}") from None
     if reader.header.export_version is None:
-        raise UnusableInputError(path, "no <mediawiki> root element found")
+        # The prolog check has seen the <mediawiki> start tag by now: only its version can be missing.
+        raise UnusableInputError(path, 'the <mediawiki> start tag has no version attribute (every MediaWiki '
+                                       'export names its format, e.g. version="0.11")')
     return compression, reader, sniffed
 
 
@@ -157,9 +159,14 @@ def describe_input(path: str, input_order: int = 0, *, wiki_db: str | None = Non
     compression, reader, sniffed = sniff_dump(path)
     siteinfo = reader.header.siteinfo
     resolved_wiki = (siteinfo and siteinfo.wiki_db) or wiki_db or wiki_db_from_base(siteinfo and siteinfo.base)
-    if not resolved_wiki and strict:
-        raise UnusableInputError(path, "the dump names no wiki (<siteinfo><dbname>); pass --wiki-db NAME")
-    resolved_snapshot = resolve_snapshot(path, snapshot, required=strict)
+    resolved_snapshot = resolve_snapshot(path, snapshot, required=False)
+    if strict and not (resolved_wiki and resolved_snapshot):
+        # Both at once when both are missing: the user learns everything to add in one run.
+        missing = [("the dump names no wiki (<siteinfo><dbname>)", "--wiki-db NAME") if not resolved_wiki else None,
+                   ("cannot tell the dump date from the file name", "--snapshot YYYYMMDD")
+                   if not resolved_snapshot else None]
+        reasons, options = zip(*(item for item in missing if item))
+        raise UnusableInputError(path, f"{'; '.join(reasons)}; pass {' '.join(options)}")
     guessed = False
     if kind:
         if kind not in {k for _, k, _ in KINDS}:

@@ -16,7 +16,8 @@ from transforms.common.problems import Filtered, Problem
 
 
 class MalformedDumpError(Exception):
-    """The input is not a MediaWiki XML dump, or declares entities we refuse to expand."""
+    """The input cannot be read as a MediaWiki XML dump: not one, a DTD or entity declarations we refuse to
+    expand, or compressed data that breaks before the root element."""
 
 
 @dataclass

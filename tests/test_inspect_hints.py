@@ -1,0 +1,57 @@
+"""`wikidumps inspect` on a dump of another family: one line saying what it is and which job reads it."""
+from __future__ import annotations
+
+import pytest
+
+from runners.cli import main as cli
+from tests.conftest import SAMPLE_DUMPS
+
+
+def inspect(path, capsys):
+    code = cli.main(["inspect", str(path)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def hint(path, what: str, job: str) -> str:
+    return (f"wikidumps: error: {path}: {what}, not a MediaWiki XML dump (`wikidumps inspect` describes XML dumps); "
+            f"read it with `wikidumps run {job}`\n")
+
+
+@pytest.mark.parametrize("name,what,job", [
+    ("wikidata-20260101-all.json.gz", "a Wikidata JSON entity dump", "wikidata"),
+    ("pageviews/pageviews-20251201-000000.gz", "a pageview dump (pageviews-hourly)", "pageviews"),
+    ("pageviews/pageviews-20250901-user.bz2", "a pageview dump (pageviews-complete)", "pageviews"),
+    ("samplewiki-20260101-events.json.gz", "an event dump (EventStreams JSON lines)", "events"),
+    ("samplewiki-20260101-page_change.avro", "an event dump (Avro event file)", "events"),
+    ("2025-12.samplewiki.all-time.tsv.bz2", "an event dump (MediaWiki history TSV)", "events"),
+])
+def test_sample_dumps_of_other_families_name_their_job(capsys, name, what, job):
+    path = SAMPLE_DUMPS / name
+    assert inspect(path, capsys) == (2, "", hint(path, what, job))
+
+
+@pytest.mark.parametrize("name,what,job", [
+    # A `[` line, then an entity line longer than the lines sniffed.
+    ("wikidata-json/kwnlp__wikidata-20210705-all.json.bz2", "a Wikidata JSON entity dump", "wikidata"),
+    ("wikidata-json/wikibase-dump-filter__Q22.json", "a Wikidata JSON entity dump", "wikidata"),
+    ("pageviews/pvstream__pageviews-20240803-060000.gz", "a pageview dump (pageviews-hourly)", "pageviews"),
+    ("pageviews/kwnlp-pageviews-complete-202106/kwnlp__pageviews-20210601-user.bz2",
+     "a pageview dump (pageviews-complete)", "pageviews"),
+    ("eventstreams/page_change/wdqs__wikibase__item-edit.json", "an event dump (EventStreams JSON lines)", "events"),
+])
+def test_real_dumps_of_other_families_name_their_job(real_data, capsys, name, what, job):
+    path = real_data / name
+    assert inspect(path, capsys) == (2, "", hint(path, what, job))
+
+
+def test_files_no_family_reads_keep_the_xml_refusal(real_data, capsys):
+    """An API response holding one entity is no Wikidata dump, and a SQL dump is read by no job."""
+    for name, start in [
+        ("wikidata-json/wdtk__wbgetentities-Douglas-Adams.json", '{"entities":{"Q42":{"id":"Q42","type":"item",'),
+        ("sql/mwsql__simplewiki-change_tag_def.sql.gz", "-- MySQL dump 10.18  Distrib 10.3.27-MariaDB,"),
+    ]:
+        code, out, err = inspect(real_data / name, capsys)
+        assert (code, out) == (2, "")
+        assert err.startswith(f"wikidumps: error: {real_data / name}: not a MediaWiki XML dump (starts with '{start}")
+        assert err.count("\n") == 1
