@@ -1,6 +1,7 @@
 """Problems: what a reader could not use (or had to repair), before it becomes an `errors` row."""
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 
 EXCERPT_CHARS = 200
@@ -21,6 +22,16 @@ class Problem:
     page_id: int | None = None
     revision_id: int | None = None
     excerpt: str | None = None
+
+
+# What a value's repr may take in a message: never the whole of a large or deep value.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxdict, _SHORT.maxlist, _SHORT.maxstring, _SHORT.maxother = 3, 8, 8, 60, 60
+
+
+def shown(value) -> str:
+    """A short repr of a decoded value (JSON, Avro), for a message."""
+    return _SHORT.repr(value)
 
 
 def excerpt_of(data: bytes | str | None) -> str | None:

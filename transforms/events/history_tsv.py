@@ -2,6 +2,12 @@
 
 Each line is one event of the page, user or revision history: revision/create lines give revisions,
 page and user lines give events, in the shapes records.py declares for every event source.
+
+Every field read is checked as records.py checks an event's: numbers are plain ASCII decimals (a sign
+only where negative values exist: namespaces, byte diffs) within their column's range (ids and sizes 0
+to 2^63-1, namespaces int32, a parent size, the size minus the byte diff, 0 to 2^63-1), booleans `true`
+or `false`, timestamps `YYYY-MM-DD hh:mm:ss[.f]` or ISO 8601, the wiki a wiki name. A line with a field
+out of shape is dropped whole (`missing-field`; a wrong number of fields is `malformed-line`).
 """
 from __future__ import annotations
 
@@ -10,15 +16,23 @@ from collections import namedtuple
 from transforms.common.problems import Problem
 from transforms.common.timestamps import parse_timestamp
 from transforms.events.records import (
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    MISSING_FIELD,
     Converted,
     MissingField,
+    bad_field,
     converted_of,
     event_row,
     is_temporary,
     parent_id_of,
     record_problem,
     timestamp_of,
+    wiki_of,
 )
+
+MALFORMED_LINE = "malformed-line"
 
 _BASE = [
     "wiki_db", "event_entity", "event_type", "event_timestamp", "event_comment",
@@ -100,11 +114,30 @@ def split_array(value: str) -> list[str]:
     return items
 
 
-def _history_timestamp(value: str) -> int:
+def _history_timestamp(value: str, name: str) -> int:
     # `2023-01-01 00:00:00.0` as Hive writes it; ISO 8601 accepted too.
     if len(value) >= 19 and value[10] == " ":
-        return parse_timestamp(f"{value[:10]}T{value[11:19]}Z")
-    return timestamp_of(value)
+        fraction = value[19:]
+        if not fraction or (fraction[0] == "." and fraction[1:].isdigit() and fraction.isascii()):
+            try:
+                return parse_timestamp(f"{value[:10]}T{value[11:19]}Z")
+            except ValueError:
+                pass
+        raise bad_field(name, value, "a timestamp YYYY-MM-DD hh:mm:ss[.f]")
+    return timestamp_of(value, name)
+
+
+def _number(value: str, name: str, low: int = 0, high: int = INT64_MAX) -> int | None:
+    """The integer of a field (None when empty): ASCII digits, a '-' only when `low` is negative."""
+    if not value:
+        return None
+    digits = value[1:] if value[0] == "-" and low < 0 else value
+    # isdigit alone takes other scripts' digits; 19 digits bound int() before the range test.
+    if digits.isdigit() and digits.isascii() and len(digits) <= 19:
+        number = int(value)
+        if low <= number <= high:
+            return number
+    raise bad_field(name, value, f"an integer from {low} to {high}")
 
 
 def _boolean(name: str, value: str) -> bool | None:
@@ -139,7 +172,7 @@ def add_history_line(line: str, revisions: list[tuple], events: list[dict]) -> P
     raw = line.split("\t")
     at = _POSITIONS.get(len(raw))
     if at is None:
-        return record_problem("malformed-line", f"{len(raw)} tab-separated fields; MediaWiki history dumps have "
+        return record_problem(MALFORMED_LINE, f"{len(raw)} tab-separated fields; MediaWiki history dumps have "
                         f"{', '.join(map(str, sorted(HISTORY_LAYOUTS)))}", line)
     # Escapes are rare: most lines hold no backslash at all. Arrays are split before unescaping.
     fields = raw if "\\" not in line else [unescape_field(value) for value in raw]
@@ -147,9 +180,7 @@ def add_history_line(line: str, revisions: list[tuple], events: list[dict]) -> P
     if fields is not raw:
         fields.append("")
     try:
-        wiki_db = fields[at.wiki_db]
-        if not wiki_db:
-            raise MissingField("wiki_db")
+        wiki_db = wiki_of(fields[at.wiki_db] or None, "wiki_db")
         entity, event_type = fields[at.event_entity], fields[at.event_type]
         if entity == "revision" and event_type == "create":
             revisions.append(_history_revision(wiki_db, fields, raw, at))
@@ -157,11 +188,11 @@ def add_history_line(line: str, revisions: list[tuple], events: list[dict]) -> P
             events.append(_history_event(wiki_db, entity, event_type or None, fields, raw, at))
     except (MissingField, ValueError) as exc:
         try:
-            revision_id = int(fields[at.revision_id]) if fields[at.revision_id] else None
-        except ValueError:
+            revision_id = _number(fields[at.revision_id], "revision_id")
+        except MissingField:
             revision_id = None
-        return record_problem("missing-field", f"history line lacks a required field or has a bad value ({exc})",
-                        line, revision_id)
+        return record_problem(MISSING_FIELD, f"history line lacks a required field or has a bad value ({exc})",
+                              line, revision_id)
     return None
 
 
@@ -172,31 +203,30 @@ def convert_history_line(line: str) -> Converted:
 
 
 def _history_revision(wiki_db: str, fields: list[str], raw: list[str], at: _Positions) -> tuple:
-    value = fields[at.revision_id]
-    revision_id = int(value) if value else None
+    revision_id = _number(fields[at.revision_id], "revision_id")
     value = fields[at.event_timestamp]
-    timestamp = _history_timestamp(value) if value else None
-    value = fields[at.page_namespace] or fields[at.page_namespace_historical]
-    namespace = int(value) if value else None
+    timestamp = _history_timestamp(value, "event_timestamp") if value else None
+    namespace = _number(fields[at.page_namespace] or fields[at.page_namespace_historical], "page_namespace",
+                        INT32_MIN, INT32_MAX)
     title = fields[at.page_title] or fields[at.page_title_historical] or None
     if revision_id is None or timestamp is None or namespace is None or title is None:
-        raise MissingField("revision_id, event_timestamp, page_namespace and page_title")
+        raise MissingField("revision_id, event_timestamp, page_namespace or page_title is missing")
     value = raw[at.revision_deleted_parts]
     deleted = set(split_array(value)) if value else ()
     user_hidden = "user" in deleted
     anonymous = bool(_boolean("event_user_is_anonymous", fields[at.event_user_is_anonymous])) and not user_hidden
     user_text = None if user_hidden else (fields[at.event_user_text] or fields[at.event_user_text_historical] or None)
     temporary = _boolean("event_user_is_temporary", fields[at.event_user_is_temporary])
-    value = fields[at.revision_text_bytes]
-    size = int(value) if value else None
-    value = fields[at.revision_text_bytes_diff]
-    diff = int(value) if value else None
-    value = fields[at.page_id]
-    page_id = int(value) if value else None
-    value = fields[at.revision_parent_id]
-    parent_id = parent_id_of(int(value)) if value else None
-    value = fields[at.event_user_id]
-    user_id = None if user_hidden or not value else int(value)
+    size = _number(fields[at.revision_text_bytes], "revision_text_bytes")
+    diff = _number(fields[at.revision_text_bytes_diff], "revision_text_bytes_diff", -INT64_MAX, INT64_MAX)
+    parent_size = None if size is None or diff is None else size - diff
+    if parent_size is not None and not 0 <= parent_size <= INT64_MAX:
+        raise bad_field("revision_text_bytes_diff", diff, f"a difference from a size (revision_text_bytes is {size})")
+    page_id = _number(fields[at.page_id], "page_id")
+    parent_id = parent_id_of(_number(fields[at.revision_parent_id], "revision_parent_id"))
+    user_id = _number(fields[at.event_user_id], "event_user_id")
+    if user_hidden:
+        user_id = None
     value = raw[at.event_user_groups_historical]
     minor = bool(_boolean("revision_minor_edit", fields[at.revision_minor_edit]))
     return (
@@ -206,28 +236,26 @@ def _history_revision(wiki_db: str, fields: list[str], raw: list[str], at: _Posi
         # An empty field is null, and an empty edit summary is written as an empty field too.
         None if "comment" in deleted else fields[at.event_comment], "comment" in deleted, size,
         fields[at.revision_text_sha1] or None, "text" in deleted, fields[at.revision_content_model] or None,
-        fields[at.revision_content_format] or None, None if size is None or diff is None else size - diff,
+        fields[at.revision_content_format] or None, parent_size,
     )
 
 
 def _history_event(wiki_db: str, entity: str, event_type: str | None, fields: list[str], raw: list[str],
                    at: _Positions) -> dict:
     value = fields[at.event_timestamp]
-    timestamp = _history_timestamp(value) if value else None
+    timestamp = _history_timestamp(value, "event_timestamp") if value else None
     if timestamp is None or not event_type:
-        raise MissingField("event_type and event_timestamp")
-    value = fields[at.event_user_id]
-    values = {"event_comment": fields[at.event_comment] or None, "event_user_id": int(value) if value else None,
+        raise MissingField("event_type or event_timestamp is missing")
+    values = {"event_comment": fields[at.event_comment] or None,
+              "event_user_id": _number(fields[at.event_user_id], "event_user_id"),
               "event_user_text": fields[at.event_user_text_historical] or fields[at.event_user_text] or None}
     if entity == "page":
-        value = fields[at.page_namespace_historical] or fields[at.page_namespace]
-        namespace = int(value) if value else None
-        value = fields[at.page_id]
-        values.update(page_id=int(value) if value else None, page_namespace=namespace,
+        namespace = _number(fields[at.page_namespace_historical] or fields[at.page_namespace], "page_namespace",
+                            INT32_MIN, INT32_MAX)
+        values.update(page_id=_number(fields[at.page_id], "page_id"), page_namespace=namespace,
                       page_title=fields[at.page_title_historical] or fields[at.page_title] or None)
     else:
-        value = fields[at.user_id]
-        user_id = int(value) if value else None
+        user_id = _number(fields[at.user_id], "user_id")
         groups, blocks = raw[at.user_groups_historical], raw[at.user_blocks_historical]
         values.update(user_id=user_id, user_text=fields[at.user_text_historical] or fields[at.user_text] or None,
                       user_groups=split_array(groups) if groups else [],

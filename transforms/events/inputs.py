@@ -3,6 +3,11 @@
 `describe_input` sniffs the first bytes in the driver so that an unusable file is refused before any
 worker starts. An event file is one split: its compressed stream cannot be entered mid-file, and its
 records are read whole by reader.py.
+
+A file is unusable, whatever its format, when none of its first records (SNIFF_LINES) is of a known
+event schema: the refusal names the schema the first one gives. An Avro file is also unusable when its
+header cannot be read or when not one record can be (its first block cut short or damaged): the refusal
+says which.
 """
 from __future__ import annotations
 
@@ -24,9 +29,11 @@ from transforms.common.files import (
 )
 from transforms.common.naming import resolve_snapshot
 from transforms.events.history_tsv import HISTORY_LAYOUTS, convert_history_line
-from transforms.events.records import Converted, convert_event, event_schema
+from transforms.events.records import Converted, convert_event, event_schema, schema_name, shown
 
 AVRO_MAGIC = b"Obj\x01"
+AVRO_BLOCK_HEADER_BYTES = 20  # a block starts with two varint longs (records, bytes), 10 bytes at most each
+AVRO_SYNC_BYTES = 16  # and ends with the file's sync marker
 JSON_LINES = "json"
 AVRO = "avro"
 HISTORY_TSV = "mediawiki-history-tsv"
@@ -112,14 +119,8 @@ def describe_input(path: str, input_order: int = 0, *, snapshot: str | None = No
     first_wiki = None
     if compression == "none" and head.startswith(AVRO_MAGIC):
         fmt = AVRO
-        import fastavro
-
-        with open_raw(path) as raw:
-            try:
-                for record in islice(fastavro.reader(raw), SNIFF_LINES):
-                    first_wiki = first_wiki or _wiki_of(convert_event(record))
-            except Exception as exc:  # fastavro raises many kinds for a broken header
-                raise UnusableInputError(path, f"not a readable Avro container: {exc}") from None
+        for record in _head_records(path, size):
+            first_wiki = first_wiki or _wiki_of(convert_event(record))
     else:
         lines = _head_lines(path, compression)
         if not lines:
@@ -132,24 +133,102 @@ def describe_input(path: str, input_order: int = 0, *, snapshot: str | None = No
     resolved = resolve_snapshot(path, snapshot, snapshot_of_history_dump(path))
     wiki = wiki_db or first_wiki
     if not wiki:
-        raise UnusableInputError(path, "no event among the first lines names its wiki; pass --wiki-db NAME")
+        raise UnusableInputError(path, f"no event among the first {'records' if fmt == AVRO else 'lines'} names its "
+                                 "wiki; pass --wiki-db NAME")
     return EventInput(path, input_order, size, compression, fmt, resolved, wiki)
 
 
 def _json_or_none(text: str):
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
+
+
+def _unknown_schemas(records: list) -> str:
+    """What the first of some records of no known schema says it is, for the refusal."""
+    first = records[0]
+    if first is None:  # what _json_or_none gives for a line that is not JSON (or is `null`)
+        return "the first is not a JSON object"
+    if type(first) is not dict:
+        return f"the first is {shown(first)[:60]}, not an object"
+    name = schema_name(first)
+    return f"the first gives schema {shown(name)[:100]}" if name is not None else "the first names no schema"
+
+
+def _head_records(path: str, size: int) -> list:
+    """The first records of an Avro file, refusing one whose schema is unknown or that gives none."""
+    import fastavro
+
+    records, failure = [], None
+    with open_raw(path) as raw:
+        try:
+            avro = fastavro.reader(raw)
+        except Exception as exc:  # noqa: BLE001 (fastavro raises many kinds for a broken header)
+            raise UnusableInputError(path, f"not a readable Avro container: {str(exc)[:200]}") from None
+        writer = avro.writer_schema.get("name") if isinstance(avro.writer_schema, dict) else avro.writer_schema
+        start = raw.tell()
+        try:
+            records.extend(islice(avro, SNIFF_LINES))
+        except Exception as exc:  # noqa: BLE001 (a cut or damaged first block: the reader reports it)
+            failure = exc
+    if not records:
+        if failure is None:
+            raise UnusableInputError(path, "empty: an Avro container without records")
+        block = avro_block_at(path, start, size)
+        if block is not None and block[2]:
+            reason = (f"the file ends inside its first block (at byte {start}, declaring {block[0]} records in "
+                      f"{block[1]:,} bytes; {size - start:,} bytes present): cut short?")
+        else:
+            reason = f"its first block, at byte {start}, is unreadable ({type(failure).__name__}: {str(failure)[:100]})"
+        raise UnusableInputError(path, f"no Avro record can be read: {reason}")
+    if not any(type(record) is dict and event_schema(record) for record in records):
+        raise UnusableInputError(path, f"Avro records of writer schema {str(writer)[:100]!r}, but none of the first "
+                                 "is a recentchange, revision-create or page_change event "
+                                 f"({_unknown_schemas(records)})")
+    return records
+
+
+def avro_block_at(path: str, offset: int, size: int) -> tuple[int, int, bool] | None:
+    """(record count, data size, cut short by the file's end) of the Avro block at byte `offset` of a
+    file of `size` bytes; None when its header cannot be read."""
+    with open_raw(path) as raw:
+        raw.seek(offset)
+        header = avro_block_header(raw.read(AVRO_BLOCK_HEADER_BYTES))
+    if header is None:
+        return None
+    count, data_size, taken = header
+    return count, data_size, offset + taken + data_size + AVRO_SYNC_BYTES > size
+
+
+def avro_block_header(data: bytes) -> tuple[int, int, int] | None:
+    """(record count, data size, bytes taken) of the Avro block header at the start of `data`; None when
+    `data` ends inside it or it is not two zigzag varints with a size >= 0."""
+    values, at = [], 0
+    for _ in range(2):
+        value = shift = 0
+        while True:
+            if at >= len(data) or shift > 63:
+                return None
+            byte = data[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        values.append((value >> 1) ^ -(value & 1))
+    count, size = values
+    return (count, size, at) if size >= 0 else None
 
 
 def _sniff_text_format(path: str, lines: list[bytes]) -> str:
     first = lines[0].lstrip()
     if first.startswith(b"{"):
-        if any(isinstance(obj, dict) and event_schema(obj) for obj in map(_json_or_none, (l.decode("utf-8", "replace") for l in lines))):
+        objects = [_json_or_none(line.decode("utf-8", "replace")) for line in lines]
+        if any(type(obj) is dict and event_schema(obj) for obj in objects):
             return JSON_LINES
         raise UnusableInputError(path, "JSON lines, but none of the first is a recentchange, revision-create or "
-                                 "page_change event")
+                                 f"page_change event ({_unknown_schemas(objects)})")
     fields = first.split(b"\t")
     if len(fields) in HISTORY_LAYOUTS:
         return HISTORY_TSV

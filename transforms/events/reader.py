@@ -2,24 +2,41 @@
 
 Pure functions over bytes, no Beam: `read_event_blocks` streams a whole file on a worker and hands its
 converted records on in blocks of thousands (records.py and history_tsv.py convert one record).
+
+An Avro file is read block by block (its blocks, not ours: runs of records with a count, a size and a
+sync marker). What damage costs:
+- a record that fastavro cannot decode: it and the rest of its block are lost, each lost record an
+  `errors` row (`damaged-input`, record_kind "event", dropped); the next block is read, as the block's
+  sync marker was found;
+- a file cut short inside a block: the records of the complete blocks before it are kept, and each of
+  the records its header declares is a lost record (`truncated-input`, dropped), so that they are counted;
+- any other unreadable block (damaged header or sync marker, data that does not decompress), or a cut
+  block whose record count is unreadable or implausible (over MAX_LOST_RECORDS): one `damaged-input` or
+  `truncated-input` row of record_kind "file" naming the block's offset, the records it declares and
+  the bytes left unread; the records before it are kept, the rest of the file is not read.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from transforms.common.files import DamagedInputError, TruncatedInputError, iter_decompressed, open_raw
 from transforms.common.problems import DAMAGED_INPUT, TRUNCATED_INPUT, Problem, excerpt_of
 from transforms.events.history_tsv import add_history_line
-from transforms.events.inputs import AVRO, HISTORY_TSV, EventInput
+from transforms.events.inputs import AVRO, AVRO_BLOCK_HEADER_BYTES, HISTORY_TSV, EventInput, avro_block_at
 from transforms.events.records import add_event
 
 # Records a reader converts before handing them on together: enough to make Arrow's per-batch costs small.
 BLOCK_RECORDS = 20_000
 # What bytes.strip() strips: a line of nothing else is blank.
 _ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
+# Lost records of one Avro block listed one by one (Java's and fastavro's writers put tens to thousands
+# in a block); a declared count above it is not trusted and the block is reported as one "file" row.
+MAX_LOST_RECORDS = 100_000
+INVALID_UTF8 = "invalid-utf8"
+MALFORMED_LINE = "malformed-line"
 
 
 @dataclass
@@ -48,40 +65,122 @@ def read_event_blocks(source: EventInput, on_read: Callable[[int], None] | None 
     """Converts every record of the file, `block_records` at a time; blank lines are skipped.
 
     A file that stops being decodable part-way ends with a `truncated-input` or `damaged-input` problem
-    after the records before it.
+    after the records before it (an Avro file's damage costs what the module docstring says).
     """
     reader = _BlockReader(source.format)
     with open_raw(source.path) as raw:
+        if source.format == AVRO:
+            yield from _read_avro(source, raw, reader, block_records)
+            return
         try:
-            if source.format == AVRO:
-                import fastavro
-
-                records = fastavro.reader(raw)
-                while True:
-                    read = reader.number
-                    reader.add_records(islice(records, block_records))
-                    if reader.number == read:
-                        break
+            carry = b""
+            for chunk in iter_decompressed(raw, source.compression, on_read=on_read):
+                data = carry + chunk
+                cut = data.rfind(b"\n") + 1
+                carry = data[cut:]
+                if cut:
+                    reader.add_lines(data[:cut - 1])
+                if reader.block.records >= block_records:
                     yield reader.take()
-            else:
-                carry = b""
-                for chunk in iter_decompressed(raw, source.compression, on_read=on_read):
-                    data = carry + chunk
-                    cut = data.rfind(b"\n") + 1
-                    carry = data[cut:]
-                    if cut:
-                        reader.add_lines(data[:cut - 1])
-                    if reader.block.records >= block_records:
-                        yield reader.take()
-                if carry:
-                    reader.add_lines(carry)
+            if carry:
+                reader.add_lines(carry)
         except DamagedInputError as exc:
             kind = TRUNCATED_INPUT if isinstance(exc, TruncatedInputError) else DAMAGED_INPUT
             reader.add_problem(Problem(kind, f"{exc}; the records before it were kept", "file", False))
-        except (EOFError, ValueError, OSError) as exc:  # fastavro on a cut or corrupt block
-            reader.add_problem(Problem(DAMAGED_INPUT, f"Avro data unreadable after record {reader.number}: "
-                                       f"{exc}; the records before it were kept", "file", False))
+        except OSError as exc:  # the storage failing part-way
+            reader.add_problem(Problem(DAMAGED_INPUT, f"the file is unreadable after record {reader.number} ({exc}); "
+                                       "the records before it were kept", "file", False))
     yield reader.take()
+
+
+def _read_avro(source: EventInput, raw: BinaryIO, reader: _BlockReader, block_records: int) -> Iterator[EventBlock]:
+    """The records of an Avro file, block after block of the file; damage as the module docstring says."""
+    import fastavro
+
+    try:
+        blocks = fastavro.block_reader(raw)
+    except Exception as exc:  # noqa: BLE001 (describe_input read this header: the file changed since)
+        reader.add_problem(Problem(DAMAGED_INPUT, f"not a readable Avro container any more ({_cause(exc)})", "file",
+                                   False))
+        yield reader.take()
+        return
+    end = raw.tell()  # where the next block starts: here, right after the header
+    while True:
+        try:
+            block = next(blocks, None)
+        except Exception as exc:  # noqa: BLE001 (fastavro raises EOFError, ValueError, zlib.error, ... for a bad block)
+            _unreadable_block(source, end, exc, reader)
+            break
+        if block is None:
+            break
+        end = block.offset + block.size
+        failure: list[Exception] = []
+        records = _decoded_records(block, failure)
+        first = reader.number
+        while True:
+            if reader.block.records >= block_records:
+                yield reader.take()
+            read = reader.number
+            reader.add_records(islice(records, block_records - reader.block.records))
+            if reader.number == read:
+                break
+        if failure:
+            decoded = reader.number - first
+            _lose(reader, block.num_records - decoded, DAMAGED_INPUT,
+                  f"record lost with the rest of the Avro block at byte {block.offset}: its record {decoded + 1} of "
+                  f"{block.num_records} cannot be decoded ({_cause(failure[0])}); the next block was read")
+    yield reader.take()
+
+
+def _cause(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:100]}"
+
+
+def _lose(reader: _BlockReader, count: int, error_type: str, message: str) -> None:
+    """Records of a block that could not be decoded: one dropped record each when their count is
+    plausible, else one "file" row (the block's header may be as damaged as its data)."""
+    if 0 < count <= MAX_LOST_RECORDS:
+        reader.add_lost(count, error_type, message)
+    else:
+        reader.add_problem(Problem(error_type, f"{message} (the block's record count, {count}, cannot be trusted: "
+                                   "its records are not counted)", "file", False))
+
+
+def _decoded_records(block, failure: list[Exception]) -> Iterator[dict]:
+    """The records of an Avro block until one cannot be decoded; its exception is appended to `failure`."""
+    records = iter(block)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 (fastavro raises whatever the bytes make its decoders raise)
+            failure.append(exc)
+            return
+        yield record
+
+
+def _unreadable_block(source: EventInput, offset: int, exc: Exception, reader: _BlockReader) -> None:
+    """Reports the block at `offset` that fastavro could not read: its records lost, or the rest of the file."""
+    block = avro_block_at(source.path, offset, source.size)
+    cause = _cause(exc)
+    left = source.size - offset
+    if block is None:
+        kind = TRUNCATED_INPUT if left < AVRO_BLOCK_HEADER_BYTES else DAMAGED_INPUT
+        reader.add_problem(Problem(kind, f"the Avro block at byte {offset} has no readable header ({cause}); "
+                                   f"the records before it were kept, the last {left:,} bytes were not read",
+                                   "file", False))
+        return
+    count, size, cut = block
+    if cut and 0 < count <= MAX_LOST_RECORDS:
+        reader.add_lost(count, TRUNCATED_INPUT, f"record lost with the {count} records of the Avro block at byte "
+                        f"{offset}: the file ends {left:,} bytes into the block ({size:,} bytes of data; cut short?); "
+                        "the records of the complete blocks before it were kept")
+        return
+    kind = TRUNCATED_INPUT if cut else DAMAGED_INPUT
+    reader.add_problem(Problem(kind, f"the Avro block at byte {offset}, declaring {count} records in {size:,} bytes, "
+                               f"is unreadable ({cause}); the records before it were kept, the last {left:,} bytes "
+                               "were not read", "file", False))
 
 
 class _BlockReader:
@@ -104,6 +203,13 @@ class _BlockReader:
         """Converts decoded records (Avro)."""
         self._convert(records, add_event)
 
+    def add_lost(self, count: int, error_type: str, message: str) -> None:
+        """The next `count` records, lost (their bytes could not be decoded): each a dropped record."""
+        for _ in range(count):
+            self.number += 1
+            self.block.problems.append((self.number, Problem(error_type, message, "event", True)))
+        self.block.records += count
+
     def add_lines(self, data: bytes) -> None:
         """Converts the lines of `data` (line breaks between them, none at the end)."""
         try:
@@ -116,7 +222,7 @@ class _BlockReader:
                     self.number += 1
                     self.block.records += 1
                     self.block.problems.append((self.number, Problem(
-                        "invalid-utf8", "the line is not valid UTF-8; it was skipped", "line", True,
+                        INVALID_UTF8, "the line is not valid UTF-8; it was skipped", "line", True,
                         excerpt=excerpt_of(line))))
             return
         self._convert(text.split("\n"), self._add)
@@ -150,10 +256,14 @@ class _BlockReader:
 def _add_json_line(line: str, revisions: list[tuple], events: list[dict]) -> Problem | None:
     try:
         record = json.loads(line)
-    except ValueError as exc:
-        return Problem("malformed-line", f"not JSON ({exc}); the line was skipped", "line", True,
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than Python's stack
+        reason = exc if isinstance(exc, ValueError) else "nested too deep"
+        return Problem(MALFORMED_LINE, f"not JSON ({reason}); the line was skipped", "line", True,
                        excerpt=excerpt_of(line))
-    return add_event(record, revisions, events)
+    problem = add_event(record, revisions, events)
+    if problem is not None:
+        problem.excerpt = excerpt_of(line)  # the line as written, rather than the decoded record
+    return problem
 
 
 def _add_history_line(line: str, revisions: list[tuple], events: list[dict]) -> Problem | None:

@@ -12,6 +12,16 @@ Two formats, both space-separated text, one line per page:
 A split aggregates its lines into per-month sums keyed by (wiki_db, page_title, page_id, access_method),
 spread over hash buckets so that the job shuffles a few fat elements; `merge_counts` adds the buckets of
 all splits up.
+
+What is checked: a line is dropped (an `errors` row with record_dropped true, counted in `lines-dropped`)
+when its site is unknown (`unknown-project`), it has the wrong number of fields, an empty title, an
+unknown access method, or a count or page id that is not a plain decimal number (`malformed-line`), or
+a count above MAX_VIEWS or a page id above int64 (`count-out-of-range`). MAX_VIEWS (10^12) is far above
+any real count (all Wikimedia projects together get about 10^10 views a month) and far below int64, so
+that the sums the job makes of counts (a page's month, the `views-read` counter, which Beam adds up in
+int64 and wraps silently) stay exact. The hourly counts of a pageviews-complete line (`A16B10...`, hour
+letters strictly increasing) only check the daily total: when they are malformed or disagree with it,
+the line is kept with its daily total and an `errors` row (record_dropped false) says so.
 """
 from __future__ import annotations
 
@@ -57,7 +67,17 @@ WIKI_DB_EXCEPTIONS = {"be-tarask.wikipedia.org": "be_x_oldwiki", "wikimediafound
 WIKIFUNCTIONS_CODE = '""'
 CODE_PART = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ACCESS_METHODS = ("desktop", "mobile-web", "mobile-app")
-HOURLY_COUNTS = re.compile(r"([A-X])(\d+)")
+HOURLY_COUNTS = re.compile(r"([A-X])([0-9]{1,19})")  # at most 19 digits: int() refuses more than 4,300
+# Largest view count a line may give (see the module docstring); page ids are int64 in `pageviews`.
+MAX_VIEWS = 10**12
+MAX_PAGE_ID = 2**63 - 1
+# Error types of the rows this module writes (besides the truncated and damaged input of every family).
+UNKNOWN_PROJECT = "unknown-project"
+MALFORMED_LINE = "malformed-line"
+COUNT_OUT_OF_RANGE = "count-out-of-range"
+INVALID_UTF8 = "invalid-utf8"
+MALFORMED_HOURLY_COUNTS = "malformed-hourly-counts"  # the line is kept
+HOURLY_COUNTS_MISMATCH = "hourly-counts-mismatch"  # the line is kept
 
 
 class BadLine(ValueError):
@@ -137,7 +157,7 @@ def parse_domain_code(code: str) -> tuple[str, str]:
         return "www.wikifunctions.org", "desktop"
     parts = code.split(".")
     if not all(CODE_PART.match(part) for part in parts):
-        raise BadLine("unknown-project", f"not a domain code: {code[:40]!r}")
+        raise BadLine(UNKNOWN_PROJECT, f"not a domain code: {code[:40]!r}")
     if parts[0] in WIKIMEDIA_SITES and len(parts) in (2, 3) and parts[1] == "m":
         mobile = len(parts) == 3 and parts[2] == "m"
         return f"{parts[0]}.wikimedia.org", "mobile" if mobile else "desktop"
@@ -152,26 +172,31 @@ def parse_domain_code(code: str) -> tuple[str, str]:
         return f"{parts[0]}.{FAMILIES[parts[1]]}.org", "desktop"
     if len(parts) == 3 and parts[1] in MOBILE_MARKERS and parts[2] in FAMILIES:
         return f"{parts[0]}.{FAMILIES[parts[2]]}.org", "mobile"
-    raise BadLine("unknown-project", f"unknown domain code {code!r}")
+    raise BadLine(UNKNOWN_PROJECT, f"unknown domain code {code[:40]!r}")
 
 
 def _wiki_db(host: str, code: str) -> str:
     wiki_db = wiki_db_of_host(host)
     if not wiki_db:
-        raise BadLine("unknown-project", f"no wiki database known for {code!r} ({host})")
+        raise BadLine(UNKNOWN_PROJECT, f"no wiki database known for {code[:40]!r} ({host[:60]})")
     return wiki_db
 
 
 def _title(raw: str) -> str:
     # Titles holding a double quote are written quoted, with the quote escaped.
     if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
-        return raw[1:-1].replace('\\"', '"')
+        raw = raw[1:-1].replace('\\"', '"')
+    if not raw:
+        raise BadLine(MALFORMED_LINE, "no page title")
     return raw
 
 
-def _count(text: str, what: str) -> int:
-    if not text.isdigit():
-        raise BadLine("malformed-line", f"{what} is not a count: {text[:40]!r}")
+def _count(text: str, what: str, limit: int = MAX_VIEWS) -> int:
+    # isdigit alone would let other scripts' digits through (int() takes some, not all: '²').
+    if not (text.isdigit() and text.isascii()):
+        raise BadLine(MALFORMED_LINE, f"{what} is not a count: {text[:40]!r}")
+    if len(text) > 19 or int(text) > limit:
+        raise BadLine(COUNT_OUT_OF_RANGE, f"{what} {text[:40]} is out of range (above {limit:,})")
     return int(text)
 
 
@@ -182,7 +207,7 @@ def parse_hourly(text: str) -> tuple[str, str, None, str, int]:
     wiki_db = _wiki_db(host, fields[0])
     try:
         if len(fields) != 4:
-            raise BadLine("malformed-line", f"expected 4 space-separated fields, found {len(fields)}")
+            raise BadLine(MALFORMED_LINE, f"expected 4 space-separated fields, found {len(fields)}")
         _code, title, views, _size = fields
         return wiki_db, _title(title), None, access, _count(views, "count_views")
     except BadLine as exc:
@@ -197,29 +222,33 @@ def decode_hourly_counts(text: str) -> dict[int, int]:
         BadLine: when the string is not a sequence of hour letters and counts.
     """
     counts: dict[int, int] = {}
-    position = 0
+    position, last_hour = 0, -1
     for match in HOURLY_COUNTS.finditer(text):
-        if match.start() != position:
+        hour = ord(match.group(1)) - ord("A")
+        if match.start() != position or hour <= last_hour:
             break
-        counts[ord(match.group(1)) - ord("A")] = counts.get(ord(match.group(1)) - ord("A"), 0) + int(match.group(2))
-        position = match.end()
+        counts[hour] = int(match.group(2))
+        position, last_hour = match.end(), hour
     if position != len(text):
-        raise BadLine("malformed-hourly-counts", f"hourly counts not in the A<n>B<n>... form: {text[:60]!r}")
+        raise BadLine(MALFORMED_HOURLY_COUNTS, f"hourly counts not in the A<n>B<n>... form (hours in order, "
+                      f"each once): {text[:60]!r}")
     return counts
 
 
-def parse_complete(text: str) -> tuple[tuple[str, str, int | None, str, int], str | None]:
-    """A pageviews-complete line: the row key and views, and a warning when its hourly counts disagree."""
+def parse_complete(text: str) -> tuple[tuple[str, str, int | None, str, int], tuple[str, str] | None]:
+    """A pageviews-complete line: the row key and views, and a warning (error type, message) when its
+    hourly counts are malformed or disagree with the daily total."""
     fields = text.split(" ")
     wiki_db = _wiki_db(f"{fields[0]}.org", fields[0])
     try:
         if len(fields) != 6:
-            raise BadLine("malformed-line", f"expected 6 space-separated fields, found {len(fields)}")
+            raise BadLine(MALFORMED_LINE, f"expected 6 space-separated fields, found {len(fields)}")
         _code, title, page_id, access, total, hourly = fields
         if access not in ACCESS_METHODS:
-            raise BadLine("malformed-line", f"unknown access method {access!r}")
+            raise BadLine(MALFORMED_LINE, f"unknown access method {access[:40]!r}")
+        title = _title(title)
         views = _count(total, "daily_total")
-        page = None if page_id == "null" else _count(page_id, "page_id")
+        page = None if page_id == "null" else _count(page_id, "page_id", MAX_PAGE_ID)
     except BadLine as exc:
         exc.wiki_db = wiki_db
         raise
@@ -227,10 +256,11 @@ def parse_complete(text: str) -> tuple[tuple[str, str, int | None, str, int], st
     try:
         hourly_sum = sum(decode_hourly_counts(hourly).values())
         if hourly_sum != views:
-            warning = f"hourly counts add up to {hourly_sum}, the daily total says {views}; the daily total is used"
+            warning = (HOURLY_COUNTS_MISMATCH, f"hourly counts add up to {hourly_sum}, the daily total says {views}; "
+                       "the daily total is used")
     except BadLine as exc:
-        warning = f"{exc}; the daily total is used"
-    return (wiki_db, _title(title), page, access, views), warning
+        warning = (exc.error_type, f"{exc}; the daily total is used")
+    return (wiki_db, title, page, access, views), warning
 
 
 def bucket_of(wiki_db: str, title: str, buckets: int) -> int:
@@ -271,7 +301,7 @@ def read_pageviews(split: LineSplit, buckets: int, counts: Counter, *, pipeline:
                     key_views, warning = parse_complete(text)
             except UnicodeDecodeError:
                 counts[counters.LINES.dropped] += 1
-                problem("invalid-utf8", "the line is not UTF-8; it is dropped", line, True, None)
+                problem(INVALID_UTF8, "the line is not UTF-8; it is dropped", line, True, None)
                 continue
             except BadLine as exc:
                 counts[counters.LINES.dropped] += 1
@@ -281,7 +311,7 @@ def read_pageviews(split: LineSplit, buckets: int, counts: Counter, *, pipeline:
                 continue
             wiki_db, title, page_id, access, views = key_views
             if warning:
-                problem("hourly-counts-mismatch", warning, line, False, wiki_db)
+                problem(*warning, line, False, wiki_db)
             counts[counters.VIEWS_READ] += views
             sums[bucket_of(wiki_db, title, buckets)][(wiki_db, title, page_id, access)] += views
     except DamagedLinesError as exc:
