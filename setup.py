@@ -66,9 +66,13 @@ setup(
     extras_require={
         # gs:// inputs and outputs (Beam's GCS file system) and the Dataflow runner.
         "gcp": ["apache-beam[gcp]>=2.60", "google-cloud-storage>=2.10"],
-        # The emulator and Selenium serve the gs:// and report tests (a real GCS API and Debian's Chromium).
+        # The emulator and Selenium serve the gs:// and report tests (a real GCS API and Debian's Chromium);
+        # pandas, duckdb and pyspark are the generic readers every dataset must open with their default
+        # options (tests/test_dataset_readers.py).
         "test": ["pytest>=7.4", "hypothesis>=6.80", "google-cloud-storage>=2.10", "gcp-storage-emulator>=2026.7.19",
-                 "selenium>=4.11"],
+                 "selenium>=4.11", "pandas>=2.0", "duckdb>=1.1",
+                 # <4: the Spark 3.5 line that runners/clusters/processes.py runs (Beam's Spark runner is Scala 2.12).
+                 "pyspark>=3.5,<4"],
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9"],
     },
     ext_modules=compiled_extensions(),

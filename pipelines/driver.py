@@ -7,10 +7,16 @@ every dataset with its manifest and data card. A failed run publishes nothing.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
+import logging
+import os
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -30,9 +36,17 @@ from transforms.common import counters as counter_names
 from transforms.common.counters import RecordCounters
 from transforms.common.problems import DAMAGED_INPUT, TRUNCATED_INPUT
 from transforms.datasets.progress import Totals, read_totals
-from transforms.datasets.publish import RunRecord, publish_dataset, remove_staging, remove_staging_root
+from transforms.datasets.publish import (
+    Release,
+    RunRecord,
+    publish_datasets,
+    read_manifest,
+    recover,
+    remove_staging,
+    remove_staging_root,
+)
 from transforms.datasets.staged import StagedFile, Staging
-from transforms.datasets.storage import join, read_json, write_json
+from transforms.datasets.storage import OutputLocked, OutputStateError, acquire_lock, join, read_json
 
 PROGRESS_EVERY_SECONDS = 10.0
 
@@ -115,7 +129,11 @@ def build_pipeline(job: ModuleType, config, staging: Staging, runner, options) -
 
 def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_rate: float = 0.01,
             command_line: dict | None = None, out=None, err=None) -> Outcome:
-    """Runs a job and publishes its datasets.
+    """Runs a job and publishes its datasets, holding the output's lock from start to end.
+
+    Before the job starts, what killed runs left in the output is finished or undone (`recover`). Whatever
+    ends the run (success, a failed step, a full disk, Ctrl-C or SIGTERM), its staging folder is removed
+    and the lock released; a killed run's are cleaned up by the next run.
 
     Args:
         job: the job's module in pipelines/ (NAME, DATASETS, PROGRESS, accounting, build).
@@ -128,11 +146,47 @@ def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_
         out, err: where the summary and the progress, warnings and errors are printed.
 
     Returns:
-        The exit code (0, or 1 when the job failed or too many records were bad) and what was published.
+        The exit code (0; 1 when the job failed, too many records were bad or publishing failed; 2 when
+        another run holds the output or it cannot be written) and what was published.
+
+    Raises:
+        KeyboardInterrupt: Ctrl-C or SIGTERM, after the clean-up.
     """
     out = out or sys.stdout
     err = err or sys.stderr
     run_id, staging = new_run(output)
+    try:
+        lock = acquire_lock(output, run_id, err)
+    except OutputLocked as exc:
+        print(f"wikidumps: error: {exc}", file=err)
+        return Outcome(2, run_id)
+    except OSError as exc:
+        print(f"wikidumps: error: cannot write to {output}: {_reason(exc)}", file=err)
+        return Outcome(2, run_id)
+    try:
+        with _interrupts_handled():
+            for line in recover(output, keep_staging=staging.folder):
+                print(f"wikidumps: {line}", file=err)
+            return _run_and_publish(job, config, output, run_id, staging, runner, options, max_error_rate,
+                                    command_line, out, err)
+    except (OSError, OutputStateError) as exc:  # publishing or recovering: the output is old or new, never mixed
+        published = [name for name in job.DATASETS if run_id in _manifest_runs(output, name)]
+        what = f"published {', '.join(published)}" if published else "nothing was published"
+        print(f"error: {output}: {_reason(exc)}; {what}", file=err)
+        return Outcome(1, run_id)
+    finally:
+        with _signals_ignored():  # a second Ctrl-C must not leave the staging behind
+            try:
+                remove_staging(staging.folder)
+                remove_staging_root(output)
+            except OSError:
+                pass  # the next run removes it, as the staging of a dead run
+            finally:
+                lock.release()
+
+
+def _run_and_publish(job: ModuleType, config, output: str, run_id: str, staging: Staging, runner, options,
+                     max_error_rate: float, command_line: dict | None, out, err) -> Outcome:
     started = now_iso()
     clock = time.monotonic()
     pipeline = build_pipeline(job, config, staging, runner, options)
@@ -144,14 +198,20 @@ def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_
         result.wait_until_finish()
         state = str(result.state)
     except Exception as exc:  # the runner re-raises a failed step's error here; the user gets one line
-        state = f"FAILED ({type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''})"
-        write_json(join(staging.folder, "failure.json"), {"error": traceback.format_exc()})
+        if _interrupted.is_set():
+            raise KeyboardInterrupt from None  # Beam's wrapping of a Ctrl-C that hit a step in this process
+        details = traceback.format_exc()
+        cause = _reason_in_text(details)
+        last = str(exc).strip().splitlines()[-1] if str(exc).strip() else ""
+        state = f"FAILED: {cause}" if cause else f"FAILED ({type(exc).__name__}: {last})"
+        if not cause:  # a disk problem is said in full; anything else may be a bug, worth its traceback
+            saved = _save_traceback(run_id, details)
+            state += f"; traceback in {saved}" if saved else ""
     finally:
         printer.stop()
     printer.print_line()
     if "DONE" not in state:
-        print(f"error: the {job.NAME} job ended in state {state}; nothing was published "
-              f"(staging and the traceback kept in {staging.folder})", file=err)
+        print(f"error: the {job.NAME} job ended in state {state}; nothing was published (staging removed)", file=err)
         return Outcome(1, run_id)
 
     counters = query_counters(result)
@@ -172,18 +232,107 @@ def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_
         publish = tuple(name for name in job.DATASETS if name == ERRORS)
         for message in rate_messages:
             print(f"error: {message}", file=err)
-    for name in publish:
-        # A dataset's partitions are those its job declared plus those this run wrote rows to: another
-        # job's partitions in the same output folder are never touched.
-        partitions = set(config.partitions) | {f.partition for f in staged[name]}
-        outcome.manifests[name] = publish_dataset(output, staging.folder, DATASETS[name], staged[name],
-                                                  sorted(partitions, key=lambda p: p.path), run)
-    remove_staging(staging.folder)
-    remove_staging_root(output)
+    # A dataset's partitions are those its job declared plus those this run wrote rows to: another job's
+    # partitions in the same output folder are never touched.
+    releases = [Release(DATASETS[name], staged[name],
+                        sorted(set(config.partitions) | {f.partition for f in staged[name]}, key=lambda p: p.path))
+                for name in publish]
+    outcome.manifests = publish_datasets(output, staging.folder, releases, run)
     if not accounting.get("balanced", True):
         print(f"warning: counts do not add up: {json.dumps(accounting)}", file=err)
     _print_summary(job.NAME, output, outcome, time.monotonic() - clock, out)
     return outcome
+
+
+# What a full or read-only disk is called in an error's text, and how the user is told.
+DISK_ERRORS = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded",
+               errno.EROFS: "read-only file system", errno.EACCES: "permission denied", errno.EIO: "input/output error"}
+
+
+def _reason(exc: BaseException) -> str:
+    """An OSError as a user reads it: what happened, and to which file."""
+    if isinstance(exc, OSError) and exc.strerror:
+        phrase = DISK_ERRORS.get(exc.errno) or exc.strerror[0].lower() + exc.strerror[1:]
+        return phrase + (f" ({exc.filename})" if exc.filename else "")
+    return str(exc)
+
+
+def _reason_in_text(text: str) -> str | None:
+    """A disk problem named in a failed step's error (it reaches the driver as text from a worker)."""
+    for code, phrase in DISK_ERRORS.items():
+        if f"[Errno {code}]" in text or os.strerror(code) in text:
+            return phrase
+    return None
+
+
+def _save_traceback(run_id: str, details: str) -> str | None:
+    """A failed step's traceback, for a bug report, outside the output (its staging is removed)."""
+    path = os.path.join(tempfile.gettempdir(), f"wikidumps-{run_id}-traceback.txt")
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(details)
+    except OSError:
+        return None
+    return path
+
+
+def _manifest_runs(output: str, dataset: str) -> dict:
+    try:
+        return (read_manifest(output, dataset) or {}).get("runs", {})
+    except (OSError, ValueError, OutputStateError):
+        return {}
+
+
+_interrupted = threading.Event()
+
+
+@contextlib.contextmanager
+def _interrupts_handled():
+    """Ctrl-C, and SIGTERM (`kill`) too, end the run with its clean-up rather than on the spot; and the
+    console gets one line per failure, not Beam's tracebacks.
+
+    Beam logs a failed step with its traceback (and, for a step on a local worker, once more as the
+    worker's log relayed to this process) before the driver reports it in one line and keeps the
+    traceback in a file: Beam's error records are dropped here. A Ctrl-C that hits a step running in this
+    process (`--workers 1`) reaches the driver as Beam's RuntimeError: `_run_and_publish` turns it back
+    into KeyboardInterrupt.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        _interrupted.set()
+        raise KeyboardInterrupt
+
+    def quiet(record) -> bool:
+        return not (_interrupted.is_set() or record.name.startswith("apache_beam") and record.levelno >= logging.ERROR)
+
+    _interrupted.clear()
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    handlers = list(logging.getLogger().handlers)
+    for handler in handlers:
+        handler.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for handler in handlers:
+            handler.removeFilter(quiet)
+
+
+@contextlib.contextmanager
+def _signals_ignored():
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class ProgressPrinter(threading.Thread):

@@ -11,7 +11,7 @@ def datasets_reference() -> str:
         "Generated from the schemas declared in `schemas/` (`make docs`); do not edit by hand.",
         "",
         "Every dataset lives at `<output>/<dataset>/wiki_db=<db>/snapshot=<YYYYMMDD>/part-<n>-of-<N>.parquet`,",
-        "with a data card (`README.md`) and a manifest (`_manifest.json`) beside the partitions. Partition",
+        "with a data card (`_README.md`) and a manifest (`_manifest.json`) beside the partitions. Partition",
         "columns are in the directory names, not in the files. Timestamps are UTC, stored as Parquet",
         "timestamps (declared `timestamp[s]`; Parquet keeps them in milliseconds).",
         "",

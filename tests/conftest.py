@@ -57,7 +57,7 @@ def read_dataset(output: Path, name: str) -> list[dict]:
     """All rows of a published dataset, partition columns included, as dicts."""
     partitioning = ds.partitioning(pa.schema([("wiki_db", pa.string()), ("snapshot", pa.string())]), flavor="hive")
     dataset = ds.dataset(output / name, format="parquet", partitioning=partitioning,
-                         ignore_prefixes=[".", "_", "README"])
+                         ignore_prefixes=[".", "_"])
     return dataset.to_table().to_pylist()
 
 

@@ -118,7 +118,7 @@ def test_job_writes_every_dataset_and_accounts_for_every_page(tmp_path, capsys):
     assert run["accounting"]["pages"] == {"read": 4, "dropped": 1, "filtered": 2, "written": 1, "balanced": True}
     assert run["counters"]["pages-filtered:namespace"] == 1 and run["counters"]["pages-filtered:redirect"] == 1
     for name in ("plain_text", "sections", "citations", "links", "article_quality", "errors"):
-        assert (output / name / "README.md").read_text().startswith(f"# {name}")
+        assert (output / name / "_README.md").read_text().startswith(f"# {name}")
 
 
 def test_job_fails_when_too_many_pages_are_bad_and_refuses_stub_dumps(tmp_path, capsys):

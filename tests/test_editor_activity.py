@@ -279,7 +279,7 @@ def test_public_privacy_rounds_drops_and_says_so(samplewiki, tmp_path):
     assert public and len(public) < len(exact)
     months = read_dataset(tmp_path, "editor_months")
     assert months and not any(r["user_is_anonymous"] for r in months) and all(r["edits"] % 10 == 0 for r in months)
-    card = (tmp_path / "editor_activity" / "README.md").read_text()
+    card = (tmp_path / "editor_activity" / "_README.md").read_text()
     assert "--privacy public" in card and "rounded up to the nearest 10" in card
 
 

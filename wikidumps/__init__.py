@@ -68,9 +68,9 @@ def open_dataset(source: str | Path, name: str, *, wiki_db: str | None = None, s
     """
     opened = open_store(source)
     if isinstance(opened, LocalStore):
-        manifest = read_manifest(opened, name)
+        manifest = read_manifest(opened, name)  # resolves the dataset's current version once: see stores.py
         partitions = select_partitions(manifest, wiki_db, snapshot)
-        folder = opened.local_path(name)
+        folder = opened.dataset_folder(name)
     else:
         result = download_dataset(opened, name, cache_folder(opened.location, cache_dir), wiki_db=wiki_db,
                                   snapshot=snapshot, out=io.StringIO() if quiet else None)

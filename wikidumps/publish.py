@@ -1,10 +1,12 @@
 """Publishing an output folder's datasets to gs://bucket/prefix, where others download them from.
 
 Per dataset: every file the manifest lists is checked against its manifest entry (size and sha256)
-before upload, uploaded (resumable, in chunks, when large), then the data card, then `_manifest.json`
-last, so a reader who finds a manifest finds every file it lists. Files already there with the same
+before upload, uploaded (resumable, in chunks, when large), then the data card (`_README.md`, whatever
+name the local output has it under), then `_manifest.json` last, so a reader who finds a manifest finds
+every file it lists. Files already there with the same
 sha256 (kept as object metadata) are skipped, so an interrupted publish is resumed by running it
-again. Files of a partition that the new manifest no longer lists are deleted after the manifest.
+again. Files of a partition that the new manifest no longer lists are deleted after the manifest, and so
+is a data card under the name before `_README.md` (a folder-wide Parquet reader trips on it).
 `_catalog.json` at the prefix root lists the datasets, for https:// readers who cannot list a bucket.
 """
 from __future__ import annotations
@@ -14,9 +16,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from schemas.layout import CATALOG, DATA_CARD, MANIFEST
+from schemas.layout import CATALOG, DATA_CARD, LEGACY_DATA_CARD, MANIFEST
 from wikidumps.gcs import client, split_gs_url
-from wikidumps.stores import LocalStore, StoreError, local_files_match, read_manifest
+from wikidumps.stores import LocalStore, StoreError, local_files_match, read_data_card, read_manifest
 from wikidumps.transfer import Progress, TransferError
 
 # Files larger than this go up as resumable uploads in chunks of this size (a multiple of 256 KiB, as
@@ -100,11 +102,16 @@ def publish(output: str | Path, target: str, datasets: list[str] | None = None, 
                         continue
                     _upload(target_blob, local.local_path(relpath), item, relpath, chunk_bytes, out)
                     result.uploaded.append(relpath)
-            blob(f"{name}/{DATA_CARD}").upload_from_filename(str(local.local_path(f"{name}/{DATA_CARD}")),
-                                                             content_type="text/markdown; charset=utf-8")
+            card = read_data_card(local, name)
+            if card is not None:
+                blob(f"{name}/{DATA_CARD}").upload_from_string(card, content_type="text/markdown; charset=utf-8")
             blob(f"{name}/{MANIFEST}").upload_from_string(json.dumps(manifest, indent=2) + "\n",
                                                           content_type="application/json")
             result.removed += _remove_unlisted(bucket, prefix, name, manifest)
+            legacy_card = bucket.get_blob(blob(f"{name}/{LEGACY_DATA_CARD}").name)
+            if legacy_card is not None:
+                legacy_card.delete()
+                result.removed.append(legacy_card.name)
         catalog_blob = blob(CATALOG)
         catalog = json.loads(catalog_blob.download_as_bytes()) if catalog_blob.exists() else {"datasets": []}
         catalog["datasets"] = sorted(set(catalog.get("datasets", [])) | set(names))

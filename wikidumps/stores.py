@@ -1,10 +1,16 @@
 """Where datasets are stored: an output folder, a gs:// prefix, or an https:// URL, and downloads from them.
 
-A store is a root holding `<dataset>/_manifest.json`, `<dataset>/README.md` and the partitions the
-manifest lists (the layout `wikidumps run` writes and `wikidumps datasets publish` uploads; the command
-line calls it SOURCE). Everything read from a store is checked before it touches the disk: manifest paths
-must stay inside their dataset (no `..`, no absolute paths, no symlinks), and each file's sha256 must
-match the manifest.
+A store is a root holding `<dataset>/_manifest.json`, `<dataset>/_README.md` (the data card; `README.md`
+in outputs written before it was renamed) and the partitions the manifest lists (the layout `wikidumps
+run` writes and `wikidumps datasets publish` uploads; the command line calls it SOURCE). Everything read
+from a store is checked before it touches the disk: manifest paths must stay inside their dataset (no
+`..`, no absolute paths, no symlinks), and each file's sha256 must match the manifest.
+
+In a local output of `wikidumps run`, `<dataset>` is a symlink to its current version,
+`_versions/<dataset>/<version>/` (schemas/layout.py): that one symlink, of exactly that form, is
+followed. A LocalStore resolves it once per dataset, so everything read through one store comes from one
+version even while a run publishes a new one (a version replaced meanwhile is deleted, and reading it
+then fails rather than mixing versions: open the dataset again).
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from schemas.layout import CATALOG, DATA_CARD, MANIFEST
+from schemas.layout import CATALOG, DATA_CARD, LEGACY_DATA_CARD, MANIFEST, VERSIONS
 from wikidumps.transfer import (
     CHUNK_BYTES,
     Expected,
@@ -54,6 +60,7 @@ class LocalStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self.location = str(root)
+        self._folders: dict[str, Path] = {}
 
     def read_bytes(self, relpath: str) -> bytes:
         path = self.local_path(relpath)
@@ -73,8 +80,18 @@ class LocalStore:
         return sorted(p.name for p in self.root.iterdir() if (p / MANIFEST).is_file() and not p.name.startswith(("_", ".")))
 
     def local_path(self, relpath: str) -> Path:
-        """The file's path, refusing one reached through a symlink (it could point anywhere)."""
-        return contained_path(self.root, relpath)
+        """The path of `<dataset>/<file>` (or of a dataset's folder), refusing one reached through a symlink
+        (it could point anywhere) other than the dataset's own version link."""
+        dataset, _, rest = safe_relative_path(relpath).partition("/")
+        folder = self.dataset_folder(dataset)
+        return contained_path(folder, rest) if rest else folder
+
+    def dataset_folder(self, dataset: str) -> Path:
+        """The folder holding a dataset's files now: the version its symlink points to, resolved on the
+        first call and kept (this store then reads one version), or the dataset's plain folder."""
+        if dataset not in self._folders:
+            self._folders[dataset] = version_folder(self.root, dataset)
+        return self._folders[dataset]
 
 
 class HttpStore:
@@ -188,6 +205,19 @@ def contained_path(root: Path, relpath: str) -> Path:
     return path
 
 
+def version_folder(root: Path, dataset: str) -> Path:
+    """`root/dataset`, or the version folder it links to if it is a symlink `_versions/<dataset>/<version>`;
+    any other symlink is refused."""
+    path = root / dataset
+    if not path.is_symlink():
+        return path
+    target = os.readlink(path)
+    parts = target.split("/")
+    if len(parts) != 3 or parts[:2] != [VERSIONS, dataset] or parts[2] in ("", ".", "..") or parts[2].startswith("."):
+        raise UnsafeManifestError(f"{path} is a symlink to {target}; refusing to follow it out of {root}")
+    return contained_path(root, target)
+
+
 def check_dataset_name(name: str) -> str:
     if not DATASET_NAME.match(name):
         raise StoreError(f"{name!r} is not a dataset name")
@@ -291,7 +321,16 @@ def download_dataset(store, dataset: str, to: str | Path, *, wiki_db: str | None
         StoreError: no such dataset or partition, or an unsafe manifest.
         TransferError: a transfer failed (partial files are kept for a resume).
         VerificationError: files did not match the manifest (they were deleted; verified ones stay).
+        StoreError: also for a file that cannot be read or written (a read-only or full disk).
     """
+    try:
+        return _download(store, dataset, to, wiki_db, snapshot, out)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise StoreError(f"{exc.filename or to}: {reason}") from None
+
+
+def _download(store, dataset: str, to: str | Path, wiki_db: str | None, snapshot: str | None, out) -> DownloadResult:
     out = out or sys.stderr
     manifest = read_manifest(store, dataset)
     partitions = select_partitions(manifest, wiki_db, snapshot)
@@ -325,13 +364,24 @@ def download_dataset(store, dataset: str, to: str | Path, *, wiki_db: str | None
         else:
             failed_partitions.append(partition)
     _write_local_manifest(folder, manifest, local_manifest, done_partitions, failed_partitions, store.location)
-    try:
-        _write_atomically(folder / DATA_CARD, store.read_bytes(f"{dataset}/{DATA_CARD}"))
-    except NotFoundError:
-        pass  # a data card is documentation; the data and its checks do not depend on it
+    card = read_data_card(store, dataset)
+    if card is not None:  # a data card is documentation; the data and its checks do not depend on it
+        _write_atomically(folder / DATA_CARD, card)
+    if (folder / LEGACY_DATA_CARD).is_file():
+        (folder / LEGACY_DATA_CARD).unlink()  # an earlier download's, under the name Parquet readers trip on
     if failures:
         raise VerificationError("; ".join(failures))
     return result
+
+
+def read_data_card(store, dataset: str) -> bytes | None:
+    """A dataset's data card, under its name or the one outputs had before it was renamed; None if absent."""
+    for name in (DATA_CARD, LEGACY_DATA_CARD):
+        try:
+            return store.read_bytes(f"{dataset}/{name}")
+        except NotFoundError:
+            continue
+    return None
 
 
 def _remove_unlisted_files(folder: Path, partition: dict) -> None:

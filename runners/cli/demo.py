@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         code = run_command(step)
         if code != 0:
             return code
-    print(f"\nDatasets, data cards (README.md) and manifests (_manifest.json) are in {Path(args.output).resolve()}")
+    print(f"\nDatasets, data cards (_README.md) and manifests (_manifest.json) are in {Path(args.output).resolve()}")
     print(f"Report (open it in a browser): {write_report(args.output).resolve()}")
     return 0
 

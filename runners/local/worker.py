@@ -121,7 +121,7 @@ def _running_zygote() -> Zygote:
 
 def _quiet_console() -> None:
     console = logging.StreamHandler()
-    console.setLevel(logging.ERROR)
+    console.setLevel(logging.CRITICAL)  # a failed step is the driver's to report, in one line
     logging.getLogger().addHandler(console)
 
 

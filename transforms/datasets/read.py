@@ -21,6 +21,7 @@ from schemas import DATASETS
 from schemas.dataset import DatasetSchema
 from schemas.layout import PARTITION_FILE, Partition
 from transforms.common.files import UnusableInputError
+from transforms.datasets.storage import OutputStateError, dataset_folder
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,16 @@ class DatasetFile:
 
 
 def list_dataset_files(root: str, dataset: str) -> list[DatasetFile]:
-    """Every Parquet file of `<root>/<dataset>`, by partition then name; staging and hidden files skipped."""
-    pattern = FileSystems.join(root, dataset, "wiki_db=*", "snapshot=*", "*.parquet")
+    """Every Parquet file of `<root>/<dataset>`, by partition then name; staging and hidden files skipped.
+
+    A local dataset's version folder is resolved once, so that a job reading it reads one version even if
+    another run publishes the dataset meanwhile.
+    """
+    try:
+        folder = dataset_folder(root, dataset)
+    except OutputStateError as exc:
+        raise UnusableInputError(root, str(exc)) from None
+    pattern = FileSystems.join(folder, "wiki_db=*", "snapshot=*", "*.parquet")
     try:
         matches = FileSystems.match([pattern])[0].metadata_list
     except Exception:  # Beam raises when nothing matches on some file systems

@@ -2,11 +2,14 @@
 
 A file is written from record batches with its sha256 computed on the way; the writer step reports each
 finished file (so a retried bundle's orphan files are never published) and publish.py moves them into
-place when the job succeeds.
+place when the job succeeds. The staging of a run that died is removed by the next run on the output
+(`remove_stale_staging`).
 """
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from typing import Iterable
@@ -20,7 +23,7 @@ from apache_beam.io.filesystems import FileSystems
 from schemas import DATASETS
 from schemas.dataset import DatasetSchema
 from schemas.layout import STAGING, Partition
-from transforms.datasets.storage import join
+from transforms.datasets.storage import is_local, join
 
 # Row groups of this size let readers skip and parallelise without thousands of tiny groups.
 ROW_GROUP_BYTES = 96 * 1024 * 1024
@@ -168,3 +171,22 @@ def filter_staged_file(staged: StagedFile, staging: str, drop_page_ids: set[int]
     result = write_staged_file(staging, schema, staged.partition, staged.split_key, kept.to_batches())
     FileSystems.delete([staged.path])
     return result
+
+
+def remove_stale_staging(output: str, keep: str | None = None) -> None:
+    """Removes `<output>/_staging/<run>/` of every run but `keep` (a staging folder): the caller holds the
+    output's lock, so no other run is alive to use its staging."""
+    root = join(output, STAGING)
+    if is_local(output):
+        for entry in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+            if join(root, entry) != keep:
+                shutil.rmtree(join(root, entry), ignore_errors=True)
+        try:
+            os.rmdir(root)
+        except OSError:
+            pass  # the caller's staging is there, or there was none
+        return
+    matches = FileSystems.match([join(root, "**")])[0].metadata_list
+    stale = [m.path for m in matches if keep is None or not m.path.startswith(keep.rstrip("/") + "/")]
+    if stale:
+        FileSystems.delete(stale)

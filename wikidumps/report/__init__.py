@@ -6,11 +6,13 @@ sections.py; those whose datasets are missing are listed with the command that m
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 from pathlib import Path
 
 from wikidumps.report.sections import SECTIONS, ReportData, SectionUnavailable
+from wikidumps.stores import StoreError
 
 REPORT_FILE = "report.html"
 
@@ -64,6 +66,11 @@ def write_report(output: str | Path, path: str | Path | None = None) -> Path:
     target = Path(path) if path else Path(output) / REPORT_FILE
     page = build_report(output)
     temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_text(page, encoding="utf-8")
-    temporary.replace(target)
+    try:
+        temporary.write_text(page, encoding="utf-8")
+        temporary.replace(target)
+    except OSError as exc:  # a read-only or full disk: one line, not a traceback
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
     return target

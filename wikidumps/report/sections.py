@@ -38,15 +38,17 @@ class ReportData:
 
     def __init__(self, output: str | Path):
         self.output = Path(output)
-        source = LocalStore(self.output)
-        self.manifests = {name: read_manifest(source, name) for name in source.list_datasets()}
+        # One store: each dataset is read from the version its manifest came from, even if a run
+        # publishes a new one while the report is written.
+        self.source = LocalStore(self.output)
+        self.manifests = {name: read_manifest(self.source, name) for name in self.source.list_datasets()}
 
     def has(self, name: str) -> bool:
         return name in self.manifests and any(p.get("complete", True) for p in self.manifests[name]["partitions"])
 
     def dataset(self, name: str, needs: Iterable[str] = ()) -> ds.Dataset:
         manifest = self.manifests[name]
-        dataset = arrow_dataset(self.output / name, manifest, select_partitions(manifest))
+        dataset = arrow_dataset(self.source.dataset_folder(name), manifest, select_partitions(manifest))
         missing = sorted(set(needs) - set(dataset.schema.names))
         if missing:
             raise SectionUnavailable(f"{name} has no column {', '.join(missing)} (schema {manifest.get('schema_version')}); "
