@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 
 from apache_beam.metrics import monitoring_infos
 from apache_beam.portability.api import beam_fn_api_pb2
@@ -89,15 +88,7 @@ class QueuedBundleManager(fn_runner.ParallelBundleManager):
                     raise
             return results
 
-        pool = ThreadPoolExecutor(len(workers), thread_name_prefix="split-queue")
-        try:
-            results = [result for done in pool.map(serve, workers) for result in done]
-        except BaseException:
-            failed.set()  # a failed bundle or Ctrl-C: no worker takes another bundle
-            raise
-        finally:
-            pool.shutdown(wait=False)  # nor is any waited for: the run is over, or the results are in
-        return _merged(results)
+        return _merged(_on_each(serve, workers, failed))
 
 
 class _OneWorker:
@@ -109,6 +100,39 @@ class _OneWorker:
 
     def __getattr__(self, name):
         return getattr(self._context, name)
+
+
+def _on_each(serve, workers: list, failed: threading.Event) -> list:
+    """`serve(worker)` for each worker at once, in daemon threads; their results in worker order.
+
+    After a failed bundle the runner stops the workers, and a bundle another worker was running then
+    never answers: its thread waits for ever. Daemon threads are not waited for when the command exits
+    (a ThreadPoolExecutor's are, which would hang it).
+    """
+    results: list = [[] for _ in workers]
+    errors: list[BaseException] = []
+
+    def run(index: int, worker) -> None:
+        try:
+            results[index] = serve(worker)
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the calling thread)
+            errors.append(exc)
+            failed.set()
+
+    threads = [threading.Thread(target=run, args=(index, worker), name=f"split-queue-{index}", daemon=True)
+               for index, worker in enumerate(workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        while any(thread.is_alive() for thread in threads) and not errors:
+            for thread in threads:
+                thread.join(0.1)
+    except BaseException:
+        failed.set()  # Ctrl-C: no worker takes another bundle
+        raise
+    if errors:
+        raise errors[0]  # the first failure ends the stage, whatever the other workers are doing
+    return [result for done in results for result in done]
 
 
 def _merged(results: list) -> tuple:
