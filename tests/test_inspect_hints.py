@@ -55,3 +55,35 @@ def test_files_no_family_reads_keep_the_xml_refusal(real_data, capsys):
         assert (code, out) == (2, "")
         assert err.startswith(f"wikidumps: error: {real_data / name}: not a MediaWiki XML dump (starts with '{start}")
         assert err.count("\n") == 1
+
+
+def run_job(job: str, path, capsys, *extra: str):
+    code = cli.main(["run", job, "--input", str(path), "--output", str(path.parent / "never-written"), *extra])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("job,name,what,readers", [
+    ("history", "wikidata-20260101-all.json.gz", "a Wikidata JSON entity dump", "`wikidumps run wikidata`"),
+    ("content", "pageviews/pageviews-20251201-000000.gz", "a pageview dump (pageviews-hourly)",
+     "`wikidumps run pageviews`"),
+    ("history", "samplewiki-20260101-page_change.avro", "an event dump (Avro event file)", "`wikidumps run events`"),
+    ("events", "samplewiki-20260101-pages-meta-history.xml.bz2", "a MediaWiki XML dump",
+     "`wikidumps run history` or `wikidumps run content`"),
+    ("wikidata", "2025-12.samplewiki.all-time.tsv.bz2", "an event dump (MediaWiki history TSV)",
+     "`wikidumps run events`"),
+])
+def test_a_job_given_another_familys_dump_names_the_job_that_reads_it(tmp_path, capsys, job, name, what, readers):
+    path = tmp_path / name.rsplit("/", 1)[-1]
+    path.symlink_to(SAMPLE_DUMPS / name)
+    extra = ["--snapshot", "20260101"] if job == "wikidata" else []
+    assert run_job(job, path, capsys, *extra) == (
+        2, "", f"wikidumps: error: {path}: {what}, which `wikidumps run {job}` does not read; read it with {readers}\n")
+    assert not (tmp_path / "never-written").exists()
+
+
+def test_a_job_given_a_broken_dump_of_its_own_family_says_what_is_wrong(tmp_path, capsys):
+    path = tmp_path / "samplewiki-20260101-pages-articles.xml"
+    path.write_text("<html><body>502 Bad Gateway</body></html>\n")
+    code, out, err = run_job("history", path, capsys)
+    assert (code, out) == (2, "") and err.startswith(f"wikidumps: error: {path}: not a MediaWiki XML dump (starts with")

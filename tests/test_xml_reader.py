@@ -247,7 +247,8 @@ def test_revisions_stream_with_flat_memory():
 def test_timestamps_parse_exactly():
     assert parse_timestamp("1970-01-01T00:00:00Z") == 0
     assert parse_timestamp("2001-01-15T13:15:00Z") == 979564500
-    for bad in ("2001-01-15 13:15:00", "2001-13-15T13:15:00Z", "2001-01-15T25:15:00Z", ""):
+    for bad in ("2001-01-15 13:15:00", "2001-13-15T13:15:00Z", "2001-01-15T25:15:00Z", "", "2001-01-15T-1:15:00Z",
+                "2001-01-15T13:-5:00Z", "2001-01-15T+1:15:00Z", "2001-01-15T 1:15:00Z", "2001-01-15T13:15:0٣Z"):
         with pytest.raises(ValueError):
             parse_timestamp(bad)
 

@@ -19,6 +19,9 @@ DESCRIPTION = (
 # The families' checks want a date and a wiki that only matter to a job; to tell what a file is, any will do.
 ANY_SNAPSHOT = "20000101"
 ANY_WIKI = "unknown"
+# The family of dump files each job reads (the other jobs read datasets).
+FAMILY_OF_JOB = {"history": "xml", "content": "xml", "events": "events", "wikidata": "wikidata",
+                 "pageviews": "pageviews"}
 EVENT_FORMATS = {event_inputs.JSON_LINES: "an event dump (EventStreams JSON lines)",
                  event_inputs.AVRO: "an event dump (Avro event file)",
                  event_inputs.HISTORY_TSV: "an event dump (MediaWiki history TSV)"}
@@ -59,6 +62,24 @@ def other_family(path: str) -> tuple[str, str] | None:
     except (UnusableInputError, ValueError):
         pass
     return None
+
+
+def with_family_hint(exc: UnusableInputError, job: str) -> UnusableInputError:
+    """`exc`, refusing a file to `job`, or, when the file is a dump of another family, an error that says
+    what it is and which job reads it."""
+    if FAMILY_OF_JOB.get(job) is None:
+        return exc
+    try:
+        describe_input(exc.path, strict=False)
+        found: tuple[str, str] | None = ("a MediaWiki XML dump", "history")
+    except UnusableInputError:
+        found = other_family(exc.path)
+    if found is None or FAMILY_OF_JOB[found[1]] == FAMILY_OF_JOB[job]:
+        return exc
+    what, reader = found
+    readers = " or ".join(f"`wikidumps run {name}`" for name, family in FAMILY_OF_JOB.items()
+                          if family == FAMILY_OF_JOB[reader])
+    return UnusableInputError(exc.path, f"{what}, which `wikidumps run {job}` does not read; read it with {readers}")
 
 
 def run(args, beam_args: list[str]) -> int:

@@ -17,7 +17,10 @@ def parse_timestamp(text: str) -> int:
         seconds = (date.fromisoformat(day).toordinal() - _EPOCH_ORDINAL) * 86400
         if len(_DAY_SECONDS) < 100_000:
             _DAY_SECONDS[day] = seconds
-    hour, minute, second = int(text[11:13]), int(text[14:16]), int(text[17:19])
+    clock = text[11:13] + text[14:16] + text[17:19]
+    if not (clock.isascii() and clock.isdigit()):  # int() would take " 1", "+1" and "-1"
+        raise ValueError(f"not a dump timestamp: {text!r}")
+    hour, minute, second = int(clock[:2]), int(clock[2:4]), int(clock[4:])
     if hour > 23 or minute > 59 or second > 60:
         raise ValueError(f"not a dump timestamp: {text!r}")
     return seconds + hour * 3600 + minute * 60 + second

@@ -10,10 +10,12 @@ import argparse
 import sys
 
 from pipelines import driver
+from runners.cli.inspect import with_family_hint
 from runners.cli.run import content, editor_activity, events, history, knowledge_gaps, pageviews, wikidata
 from runners.cli.run.options import add_run_options, beam_arguments, check_output, recorded_options
 from runners.clusters.dataflow import check_job_file
 from runners.profiles import Profile, profile_from_args
+from transforms.common.files import UnusableInputError
 
 # The command of each job, by the job's name.
 JOB_COMMANDS = {command.JOB.NAME: command
@@ -35,7 +37,10 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     command = JOB_COMMANDS[args.job]
     beam_args = beam_arguments(command, beam_args)
     check_output(args.output)
-    config = command.plan(args)
+    try:
+        config = command.plan(args)
+    except UnusableInputError as exc:
+        raise with_family_hint(exc, command.JOB.NAME) from None
     if config is None:
         return 0
     profile = profile_from_args(args, beam_args, command.JOB.NAME)
