@@ -62,12 +62,13 @@ def plan(paths: list[str], options: ContentOptions = ContentOptions(), *, wiki_d
 
 
 def accounting(config: Config) -> tuple[Balance, ...]:
-    """Each page read (each revision, with --all-revisions) is a plain_text row, an error, or filtered."""
+    """Each revision read is a plain_text row, an error, or filtered (with its page, or superseded by the
+    page's latest revision); so is each page read, except with --all-revisions, where a page is no one
+    record (its revisions are)."""
+    revisions = Balance(counters.REVISIONS, written=PLAIN_TEXT, filtered=counters.REVISIONS.filtered)
     if config.options.all_revisions:
-        return (Balance(counters.PAGES, filtered=counters.PAGES.filtered),
-                Balance(counters.REVISIONS, written=PLAIN_TEXT, filtered=counters.REVISIONS.filtered))
-    return (Balance(counters.PAGES, written=PLAIN_TEXT, filtered=counters.PAGES.filtered),
-            Balance(counters.REVISIONS))
+        return (revisions,)
+    return Balance(counters.PAGES, written=PLAIN_TEXT, filtered=counters.PAGES.filtered), revisions
 
 
 def build(root, config: Config, staging: Staging) -> dict:
@@ -75,8 +76,10 @@ def build(root, config: Config, staging: Staging) -> dict:
     read = root | "ReadDumps" >> ReadFromXmlDump(
         ContentPages(config.options), NAME, CONTENT_DATASETS, inputs=config.inputs,
         split_bytes=config.split_bytes, progress_dir=staging.progress, text_columns=TEXT_COLUMNS,
+        revision_rows=PLAIN_TEXT,
     )
     datasets = {name: read[name] for name in DATASETS}
     datasets[ARTICLE_QUALITY] = read[ARTICLE_QUALITY] | "ScoreArticleQuality" >> ScoreArticleQuality()
-    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs, dropped_pages=read[DROPPED_PAGES])
+    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs, dropped_pages=read[DROPPED_PAGES],
+                                                      revision_rows=PLAIN_TEXT)
     return datasets

@@ -69,12 +69,12 @@ def describe_records(totals: Totals, elapsed: float) -> str:
 
 
 class Balance(NamedTuple):
-    """One rule of a job's accounting: records read = written + dropped (+ filtered).
+    """One rule of a job's accounting: records read = written + dropped (+ filtered), or the job fails.
 
     Attributes:
-        records: the counters of one kind of record (read, dropped).
-        written: the dataset with one row per record written, or None when rows are not one per record
-            (then only the error rate is checked).
+        records: the counters of one kind of record (read, written, dropped).
+        written: the dataset with one row per record written, whose rows count them; None when rows are
+            not one per record (records are summed into rows): then the `<kind>-written` counter does.
         filtered: the counter of records left out by a documented rule, if the job has one.
     """
 
@@ -219,6 +219,12 @@ def _run_and_publish(job: ModuleType, config, output: str, run_id: str, staging:
     for item in read_json(staging.staged_list):
         staged[item["dataset"]].append(StagedFile.from_json(item))
     accounting, rate_messages = account(job.accounting(config), counters, staged, max_error_rate)
+    if not accounting["balanced"]:
+        # A record neither kept, nor an error, nor left out by a rule: a bug that lost (or invented) data.
+        # Nothing of it is published; the counts go to the terminal for the bug report.
+        print(f"error: the counts of the {job.NAME} job do not add up (read = written + dropped + filtered): "
+              f"{json.dumps(unbalanced(accounting))}; nothing was published (staging removed)", file=err)
+        return Outcome(1, run_id, counters)
     outcome = Outcome(0, run_id, counters)
     for line in truncation_warnings(staged.get(ERRORS, [])):
         print(line, file=err)
@@ -238,8 +244,6 @@ def _run_and_publish(job: ModuleType, config, output: str, run_id: str, staging:
                         sorted(set(config.partitions) | {f.partition for f in staged[name]}, key=lambda p: p.path))
                 for name in publish]
     outcome.manifests = publish_datasets(output, staging.folder, releases, run)
-    if not accounting.get("balanced", True):
-        print(f"warning: counts do not add up: {json.dumps(accounting)}", file=err)
     _print_summary(job.NAME, output, outcome, time.monotonic() - clock, out)
     return outcome
 
@@ -391,8 +395,9 @@ def account(rules: tuple[Balance, ...], counters: dict, staged: dict, max_error_
     """Records read = written + dropped (+ filtered), per record kind; and the error-rate check.
 
     Returns:
-        The accounting the manifests record (per kind its counts, and whether they balance), and one
-        message per kind whose share of dropped records passes `max_error_rate`.
+        The accounting the manifests record (per kind its counts and whether they balance, and
+        `balanced` for all), and one message per kind whose share of dropped records passes
+        `max_error_rate`.
     """
     accounting = {"balanced": True}
     messages = []
@@ -401,14 +406,15 @@ def account(rules: tuple[Balance, ...], counters: dict, staged: dict, max_error_
         read = counters.get(records.read, 0)
         dropped = counters.get(records.dropped, 0)
         filtered = counters.get(filtered_name, 0) if filtered_name else 0
-        entry = {"read": read, "dropped": dropped}
-        if filtered_name:
-            entry["filtered"] = filtered
         if dataset is not None:
             written = sum(f.rows for f in staged.get(dataset, []))
-            entry["written"] = written
-            entry["balanced"] = read == written + dropped + filtered
-            accounting["balanced"] &= entry["balanced"]
+        else:
+            written = counters.get(records.written, 0)
+        entry = {"read": read, "written": written, "dropped": dropped}
+        if filtered_name:
+            entry["filtered"] = filtered
+        entry["balanced"] = read == written + dropped + filtered
+        accounting["balanced"] &= entry["balanced"]
         accounting[kind] = entry
         considered = read - filtered
         if considered > 0 and dropped / considered > max_error_rate:
@@ -417,6 +423,11 @@ def account(rules: tuple[Balance, ...], counters: dict, staged: dict, max_error_
                 f"more than --max-error-rate {max_error_rate:g}; only the errors dataset was published"
             )
     return accounting, messages
+
+
+def unbalanced(accounting: dict) -> dict:
+    """The record kinds whose counts do not add up."""
+    return {kind: entry for kind, entry in accounting.items() if isinstance(entry, dict) and not entry["balanced"]}
 
 
 def _print_summary(job_name: str, output: str, outcome: Outcome, seconds: float, out) -> None:

@@ -83,7 +83,7 @@ def plan(revisions_root: str, *, events_root: str | None = None, namespace_map: 
 
 
 def accounting(config: Config) -> tuple[Balance, ...]:
-    """Revisions are summed into editors and months: only their error rate is checked."""
+    """Each revision read is summed into its editor's months, or filtered (its editor is hidden)."""
     return (Balance(counters.REVISIONS, filtered=counters.EDITS_UNATTRIBUTED),)
 
 
@@ -105,6 +105,7 @@ class SummariseRevisionsFn(beam.DoFn):
         content = self._config.content_namespaces.get(partition.wiki_db, self._config.default_content)
         histories, hidden = ea.summarise_revisions(partition.wiki_db, partition.snapshot, columns, content)
         Metrics.counter(counters.NAMESPACE, counters.REVISIONS.read).inc(batch.num_rows)
+        Metrics.counter(counters.NAMESPACE, counters.REVISIONS.written).inc(batch.num_rows - hidden)
         if hidden:
             Metrics.counter(counters.NAMESPACE, counters.EDITS_UNATTRIBUTED).inc(hidden)
         self._progress.add(revisions=batch.num_rows, records=batch.num_rows)

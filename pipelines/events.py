@@ -40,9 +40,10 @@ def plan(paths: list[str], *, snapshot: str | None = None, wiki_db: str | None =
 
 
 def accounting(config: Config) -> tuple[Balance, ...]:
-    """Each revision read is a `revisions` row (once: duplicates are counted apart), each event an `events`
-    row; records are only checked for their error rate (one may give a revision, an event, or nothing)."""
-    return (Balance(counters.RECORDS),
+    """Each record read gave a revision or an event (records-written), was dropped, or filtered (a known
+    schema that gives no rows); each revision read is a `revisions` row (once: duplicates are counted
+    apart), each event an `events` row."""
+    return (Balance(counters.RECORDS, filtered=counters.RECORDS.filtered),
             Balance(counters.REVISIONS, written=REVISIONS, filtered=counters.REVISIONS_DUPLICATE),
             Balance(counters.EVENTS, written=EVENTS))
 

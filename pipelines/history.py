@@ -11,7 +11,7 @@ from transforms.common import counters
 from transforms.datasets.staged import Staging
 from transforms.revisions.history import history_rows
 from transforms.xml.inputs import XmlInput, describe_input
-from transforms.xml.read import DROPPED_PAGES
+from transforms.xml.read import DROPPED_PAGES, DROPPED_REVISIONS
 from transforms.xml.records import Page
 from transforms.xml.splits import DEFAULT_SPLIT_BYTES
 
@@ -48,8 +48,9 @@ def plan(paths: list[str], *, wiki_db: str | None = None, snapshot: str | None =
 
 
 def accounting(config: Config) -> tuple[Balance, ...]:
-    """Every page read is a `pages` row or an error; revisions are only checked for their error rate."""
-    return Balance(counters.PAGES, written=PAGES), Balance(counters.REVISIONS)
+    """Every page read is a `pages` row or an error; every revision read is a `revisions` row or an error
+    (those of a dropped page, and a repeated revision id, included)."""
+    return Balance(counters.PAGES, written=PAGES), Balance(counters.REVISIONS, written=REVISIONS)
 
 
 def page_rows(page: Page, source: XmlInput):
@@ -59,7 +60,10 @@ def page_rows(page: Page, source: XmlInput):
 def build(root, config: Config, staging: Staging) -> dict:
     """Dataset name -> PCollection of (Partition, split_key, RecordBatch), each written to `staging`."""
     read = root | "ReadDumps" >> ReadFromXmlDump(page_rows, NAME, (PAGES, REVISIONS), inputs=config.inputs,
-                                                 split_bytes=config.split_bytes, progress_dir=staging.progress)
+                                                 split_bytes=config.split_bytes, progress_dir=staging.progress,
+                                                 revision_rows=REVISIONS, unique_revisions=True)
     datasets = {name: read[name] for name in DATASETS}
-    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs, dropped_pages=read[DROPPED_PAGES])
+    _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs, dropped_pages=read[DROPPED_PAGES],
+                                                      dropped_revisions=read[DROPPED_REVISIONS],
+                                                      revision_rows=REVISIONS)
     return datasets

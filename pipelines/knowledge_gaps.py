@@ -130,10 +130,11 @@ def plan(pages_root: str, revisions_root: str, links_root: str, quality_root: st
 
 
 def accounting(config: Config) -> tuple[Balance, ...]:
-    """Every page read is an `article_gaps` row, an error, or filtered (not an article); entities are only
-    checked for their error rate."""
+    """Every page read is an `article_gaps` row, an error, or filtered (not an article); every entity read
+    gave its articles their Wikidata gaps (entities-written), could not (dropped), or links none of the
+    wikis (filtered)."""
     return (Balance(counters.PAGES, written=ARTICLE_GAPS, filtered=counters.PAGES.filtered),
-            Balance(counters.ENTITIES))
+            Balance(counters.ENTITIES, filtered=counters.ENTITIES_WITHOUT_SITELINK))
 
 
 def columns(batch: pa.RecordBatch, names) -> dict[str, list]:

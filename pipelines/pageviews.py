@@ -49,7 +49,7 @@ def plan(paths: list[str], *, buckets: int = DEFAULT_BUCKETS, split_bytes: int =
 
 
 def accounting(config: Config) -> tuple[Balance, ...]:
-    """Lines are summed into rows, so only their error rate is checked."""
+    """Each line read is summed into a row (lines-written) or dropped."""
     return (Balance(counters.LINES),)
 
 

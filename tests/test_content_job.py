@@ -52,9 +52,12 @@ def test_pages_outside_the_rules_are_filtered_not_lost():
                + page(4, "Module", revision(4, text="return {}", extra="")
                       .replace("<model>wikitext</model>", "<model>Scribunto</model>"))
                + page(5, "Deleted", revision(5, text=None, text_attrs=' deleted="deleted"')))
-    assert [(i.reason, i.record_kind, i.page_id) for i in process(xml) if isinstance(i, Filtered)] == [
-        ("namespace", "page", 1), ("redirect", "page", 2), ("redirect", "page", 3), ("content-model", "page", 4),
-        ("no-text", "page", 5)]
+    # A filtered page's revisions are filtered with it, so that revisions balance too.
+    assert [(i.reason, i.record_kind, i.page_id, i.count) for i in process(xml) if isinstance(i, Filtered)] == [
+        ("namespace", "page", 1, 1), ("namespace", "revision", 1, 1), ("redirect", "page", 2, 1),
+        ("redirect", "revision", 2, 1), ("redirect", "page", 3, 1), ("redirect", "revision", 3, 1),
+        ("content-model", "page", 4, 1), ("content-model", "revision", 4, 1), ("no-text", "page", 5, 1),
+        ("no-text", "revision", 5, 1)]
     included = process(xml, ContentOptions(namespaces=frozenset({0, 1}), include_redirects=True))
     assert [row["page_id"] for row in rows_of(included, "plain_text")] == [1, 2, 3]
     assert [(row["page_id"], row["link_type"], row["target"]) for row in rows_of(included, "links")] == [
@@ -116,9 +119,37 @@ def test_job_writes_every_dataset_and_accounts_for_every_page(tmp_path, capsys):
     manifest = json.loads((output / "plain_text" / "_manifest.json").read_text())
     run = next(iter(manifest["runs"].values()))
     assert run["accounting"]["pages"] == {"read": 4, "dropped": 1, "filtered": 2, "written": 1, "balanced": True}
+    assert run["accounting"]["revisions"] == {"read": 4, "dropped": 1, "filtered": 2, "written": 1, "balanced": True}
     assert run["counters"]["pages-filtered:namespace"] == 1 and run["counters"]["pages-filtered:redirect"] == 1
     for name in ("plain_text", "sections", "citations", "links", "article_quality", "errors"):
         assert (output / name / "_README.md").read_text().startswith(f"# {name}")
+
+
+def test_every_revision_of_a_history_dump_is_accounted_for_in_both_modes(tmp_path, capsys):
+    path = tmp_path / "testwiki-20260101-pages-meta-history.xml"
+    path.write_bytes(dump(
+        page(1, "River", revision(1, "2024-01-01T00:00:00Z", text="One.") + revision(2, "2024-02-01T00:00:00Z",
+             text="Two.") + revision(3, "2024-03-01T00:00:00Z", text="Three."))
+        + page(2, "Talk:River", revision(4, text="Talk.") + revision(5, text="More talk."), ns=1)
+        + page(3, "Huge", revision(6, "2024-01-01T00:00:00Z", text="Small.")
+               + revision(7, "2024-02-01T00:00:00Z", text="y" * 3000))))
+
+    def accounting(*extra: str) -> dict:
+        out = tmp_path / f"out{len(extra)}"
+        assert cli.main(["run", "content", "--workers", "1", "--input", str(path), "--output", str(out),
+                         "--max-page-mb", "0.002", "--max-error-rate", "0.9", *extra]) == 0
+        manifest = json.loads((out / "plain_text" / "_manifest.json").read_text())
+        return next(iter(manifest["runs"].values()))["accounting"]
+
+    # Latest revisions only: the others are filtered as superseded (3 of them), the talk page's with their
+    # page (2); the huge page's latest revision is dropped with its page.
+    latest = accounting()
+    assert latest["pages"] == {"read": 3, "written": 1, "dropped": 1, "filtered": 1, "balanced": True}
+    assert latest["revisions"] == {"read": 7, "written": 1, "dropped": 1, "filtered": 5, "balanced": True}
+    # Every revision: a page is no one record, and the huge revision alone is dropped.
+    every = accounting("--all-revisions")
+    assert set(every) == {"balanced", "revisions"} and every["balanced"]
+    assert every["revisions"] == {"read": 7, "written": 4, "dropped": 1, "filtered": 2, "balanced": True}
 
 
 def test_job_fails_when_too_many_pages_are_bad_and_refuses_stub_dumps(tmp_path, capsys):

@@ -106,7 +106,7 @@ def test_real_page_change_events(real_data, tmp_path):
     assert len(suppressed) == 1  # the suppression hid its performer
     manifest = json.loads((tmp_path / "out" / "revisions" / "_manifest.json").read_text())
     accounting = next(iter(manifest["runs"].values()))["accounting"]
-    assert accounting["records"] == {"read": 13, "dropped": 0}
+    assert accounting["records"] == {"read": 13, "written": 12, "dropped": 0, "filtered": 1, "balanced": True}
     assert accounting["revisions"] == {"read": 8, "dropped": 0, "filtered": 0, "written": 8, "balanced": True}
 
 

@@ -165,8 +165,14 @@ def test_truncated_input_keeps_complete_pages(real_data, tmp_path, capsys, compr
     assert len(pages) == complete_pages > 300
     errors = read_dataset(tmp_path / "out", "errors")
     assert [(e["error_type"], e["page_id"], e["record_dropped"]) for e in errors] == [("truncated-input", cut_page_id, True)]
-    info = next(iter(manifest(tmp_path / "out", "pages")["runs"].values()))["accounting"]["pages"]
-    assert info == {"read": complete_pages + 1, "dropped": 1, "written": complete_pages, "balanced": True}
+    accounting = next(iter(manifest(tmp_path / "out", "pages")["runs"].values()))["accounting"]
+    assert accounting["pages"] == {"read": complete_pages + 1, "dropped": 1, "written": complete_pages,
+                                   "balanced": True}
+    # The cut page's revisions that were begun are read, and dropped with their page.
+    begun = survived[survived.rindex(b"<page>"):].count(b"<revision>")
+    written = len(read_dataset(tmp_path / "out", "revisions"))
+    assert accounting["revisions"] == {"read": written + begun, "dropped": begun, "written": written,
+                                       "balanced": True}
 
 
 @pytest.mark.parametrize("content,name", [
@@ -218,7 +224,50 @@ def test_duplicate_pages_across_files_keep_the_first_input(tmp_path, capsys):
         ("duplicate-page", 3, str(second), "dedupe")]
     run_info = next(iter(manifest(tmp_path / "out", "pages")["runs"].values()))
     assert run_info["accounting"]["pages"] == {"read": 4, "dropped": 1, "written": 3, "balanced": True}
+    assert run_info["accounting"]["revisions"] == {"read": 5, "dropped": 1, "written": 4, "balanced": True}
     assert run_info["counters"]["error:duplicate-page"] == 1
+
+
+def test_a_revision_id_is_written_once_whichever_pages_and_files_repeat_it(tmp_path, capsys):
+    first = tmp_path / "testwiki-20260101-pages-meta-history1.xml"
+    second = tmp_path / "testwiki-20260101-pages-meta-history2.xml"
+    first.write_bytes(dump(page(50, "A", revision(4999) + revision(5000, parent=4999))
+                           + page(51, "B", revision(5000) + revision(5001, parent=5000))))
+    second.write_bytes(dump(page(60, "C", revision(5000) + revision(6000, parent=5000))))
+    code, _, err = run(["--input", first, second, "--output", tmp_path / "out", "--max-error-rate", "0.5"], capsys)
+    assert code == 0, err
+    revisions = sorted((r["revision_id"], r["page_id"]) for r in read_dataset(tmp_path / "out", "revisions"))
+    assert revisions == [(4999, 50), (5000, 50), (5001, 51), (6000, 60)]
+    errors = sorted(read_dataset(tmp_path / "out", "errors"), key=lambda e: e["page_id"])
+    assert [(e["error_type"], e["stage"], e["page_id"], e["revision_id"], e["record_kind"], e["record_dropped"],
+             e["source_file"], e["message"]) for e in errors] == [
+        ("duplicate-revision", stage, page_id, 5000, "revision", True, str(path),
+         f"revision id 5000 is also in page 50 of {first}, read first; this copy is dropped")
+        for stage, page_id, path in (("read", 51, first), ("dedupe", 60, second))]
+    # The pages keep their other revisions.
+    assert sorted(p["page_id"] for p in read_dataset(tmp_path / "out", "pages")) == [50, 51, 60]
+    run_info = next(iter(manifest(tmp_path / "out", "revisions")["runs"].values()))
+    assert run_info["accounting"]["revisions"] == {"read": 6, "dropped": 2, "written": 4, "balanced": True}
+    assert run_info["counters"]["error:duplicate-revision"] == 2
+
+
+def test_the_revisions_of_a_dropped_page_are_counted_as_dropped(tmp_path, capsys):
+    path = tmp_path / "testwiki-20260101-pages-meta-history.xml"
+    xml = dump(page(1, "P", revision(1) + revision(2, parent=1))
+               + page(2, "Q", revision(3) + revision(4, parent=3) + revision(5, parent=4) + revision(6, parent=5))
+               + page(3, "R", revision(7)))
+    # Page 2 breaks inside its third revision: the two before it were read, and all three are dropped with
+    # the page; the reader resumes at the next page.
+    path.write_bytes(xml.replace(b"<id>5</id>", b"<id>5</id><id>5</i>"))
+    code, _, err = run(["--input", path, "--output", tmp_path / "out", "--max-error-rate", "0.6"], capsys)
+    assert code == 0, err
+    assert sorted(r["revision_id"] for r in read_dataset(tmp_path / "out", "revisions")) == [1, 2, 7]
+    [error] = read_dataset(tmp_path / "out", "errors")
+    assert (error["error_type"], error["record_kind"], error["page_id"], error["record_dropped"]) == (
+        "xml-syntax", "page", 2, True)
+    accounting = next(iter(manifest(tmp_path / "out", "revisions")["runs"].values()))["accounting"]
+    assert accounting["pages"] == {"read": 3, "dropped": 1, "written": 2, "balanced": True}
+    assert accounting["revisions"] == {"read": 6, "dropped": 3, "written": 3, "balanced": True}
 
 
 def test_too_many_bad_pages_fail_the_job_and_publish_only_errors(tmp_path, capsys):
@@ -307,6 +356,24 @@ def test_a_failing_step_ends_with_one_line_and_publishes_nothing(tmp_path, capsy
     traceback_file = Path(line.rsplit("traceback in ", 1)[1].split(";", 1)[0])
     assert "gone while the job ran" in traceback_file.read_text()
     traceback_file.unlink()
+
+
+def test_counts_that_do_not_add_up_fail_the_job_and_publish_nothing(tmp_path, capsys, monkeypatch):
+    from pipelines import history
+    from pipelines.driver import Balance
+    from transforms.common import counters
+
+    # A job that loses records: here, one whose accounting takes pages for revisions.
+    monkeypatch.setattr(history, "accounting", lambda config: (Balance(counters.REVISIONS, written="pages"),))
+    path = tmp_path / "testwiki-20260101-pages-meta-history.xml"
+    path.write_bytes(dump(page(1, "A", revision(1) + revision(2, parent=1))))
+    code, out, err = run(["--input", path, "--output", tmp_path / "out"], capsys)
+    assert code == 1 and "Traceback" not in err
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
+    assert line == ('error: the counts of the history job do not add up (read = written + dropped + filtered): '
+                    '{"revisions": {"read": 2, "written": 1, "dropped": 0, "balanced": false}}; nothing was '
+                    'published (staging removed)')
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []
 
 
 def test_jobs_sharing_an_output_keep_each_others_errors(tmp_path, capsys):

@@ -380,6 +380,9 @@ def test_bad_entities_are_handled_counted_and_filed(samplewiki_demo, articles, t
                                                    "items-large", "titles-with-several-items")} == {
         "entities-read": 6, "entities-dropped": 1, "items-off-earth-coordinates": 1, "items-large": 1,
         "titles-with-several-items": 1}
+    # Every entity with a sitelink gave its categories but the one with a broken coordinate.
+    accounting = next(iter(manifest["runs"].values()))["accounting"]
+    assert accounting["entities"] == {"read": 6, "written": 5, "dropped": 1, "filtered": 0, "balanced": True}
     index = read_dataset(out, "knowledge_gaps")
     assert all(row["pageviews_sum"] is None for row in index)  # no pageviews given
     for gap in GAPS:

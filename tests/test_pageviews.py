@@ -13,10 +13,10 @@ from runners.cli import main as cli
 from tests.conftest import read_dataset
 from transforms.lines.inputs import describe_input
 from transforms.lines.pageviews import (
-    BadLine,
-    decode_hourly_counts,
     COUNTS,
     DEFAULT_BUCKETS,
+    BadLine,
+    decode_hourly_counts,
     file_kind,
     merge_counts,
     parse_domain_code,
@@ -118,7 +118,7 @@ def test_bad_lines_become_errors_and_splits_add_up(tmp_path):
     assert sorted((e["error_type"], e["record_dropped"], e["source_line"], e["wiki_db"]) for e in errors) == [
         ("hourly-counts-mismatch", False, 6, "dewiki"), ("malformed-line", True, 4, "enwiki"),
         ("unknown-project", True, 5, "unknown")]
-    assert counters["lines-read"] == 7 and counters["lines-dropped"] == 2
+    assert (counters["lines-read"], counters["lines-written"], counters["lines-dropped"]) == (7, 5, 2)
     # Cut anywhere, the splits give the same rows and errors.
     split_rows, split_errors, _ = pageview_rows(splits_of([path], split_bytes=17))
     assert split_rows == rows

@@ -198,8 +198,9 @@ def test_pageviews_sum_a_month_per_page_and_access(tmp_path):
     check(datasets, ERRORS, ("error_type", "source_line"), [("unknown-project", 2)])
     result = pipeline.run()
     result.wait_until_finish()
-    assert counter_values(result, counters.LINES.read, counters.LINES.dropped, counters.VIEWS_WRITTEN) == {
-        "lines-read": 5, "lines-dropped": 1, "views-written": 10}
+    assert counter_values(result, counters.LINES.read, counters.LINES.written, counters.LINES.dropped,
+                          counters.VIEWS_WRITTEN) == {
+        "lines-read": 5, "lines-written": 4, "lines-dropped": 1, "views-written": 10}
 
 
 def test_editor_activity_counts_every_attributed_edit_once(samplewiki_output: Path, tmp_path):
@@ -213,8 +214,8 @@ def test_editor_activity_counts_every_attributed_edit_once(samplewiki_output: Pa
     assert_that(edits, equal_to([len(revisions) - hidden]), label="CheckEdits")
     result = pipeline.run()
     result.wait_until_finish()
-    assert counter_values(result, counters.REVISIONS.read, counters.EDITS_UNATTRIBUTED) == {
-        "revisions-read": len(revisions), "edits-unattributed": hidden}
+    assert counter_values(result, counters.REVISIONS.read, counters.REVISIONS.written, counters.EDITS_UNATTRIBUTED) == {
+        "revisions-read": len(revisions), "revisions-written": len(revisions) - hidden, "edits-unattributed": hidden}
     assert set(staged_rows(staging)) == {EDITOR_MONTHS, EDITOR_ACTIVITY}
 
 

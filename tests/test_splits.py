@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 from tests.conftest import REAL
 from transforms.common.problems import Problem
 from transforms.revisions.history import history_rows
-from transforms.xml.inputs import describe_input
+from transforms.xml.inputs import XmlInput, describe_input
 from transforms.xml.multistream import read_stream_offsets
-from transforms.xml.inputs import XmlInput
 from transforms.xml.splits import XmlSplit, plan_splits, raise_gc_threshold, read_split
 
 MULTISTREAM_FILES = [

@@ -1,10 +1,10 @@
 """Every counter a job reports, declared once: readers bump them, the driver balances them, manifests keep them.
 
 Counters are Beam metrics in the `wikidumps` namespace; the driver sums them into the manifest of every
-dataset a run publishes (`runs.<run_id>.counters`), where users read them. A kind of record has three:
-`<kind>-read`, `<kind>-dropped` (dead letters: it became an `errors` row) and `<kind>-filtered` (left out
-by a documented rule, with `<kind>-filtered:<reason>` beside it), and a job's accounting says which of
-them must add up (pipelines/driver.py). Families of counters named after a value (an error type, a
+dataset a run publishes (`runs.<run_id>.counters`), where users read them. A kind of record has four:
+`<kind>-read`, `<kind>-written` (kept: a row of a dataset, or summed into rows), `<kind>-dropped` (dead
+letters: it became an `errors` row) and `<kind>-filtered` (left out by a documented rule, with
+`<kind>-filtered:<reason>` beside it); a job's accounting says which kinds must add up (pipelines/driver.py). Families of counters named after a value (an error type, a
 dataset, an XML tag) are built by the functions below, never by hand.
 """
 from __future__ import annotations
@@ -23,6 +23,11 @@ class RecordCounters:
     @property
     def read(self) -> str:
         return f"{self.kind}-read"
+
+    @property
+    def written(self) -> str:
+        """Kept records, for a kind that is not one row per record of a dataset (those count rows)."""
+        return f"{self.kind}-written"
 
     @property
     def dropped(self) -> str:
@@ -74,7 +79,6 @@ SHA1_COMPUTED = "sha1-computed"
 REVISIONS_DUPLICATE = "revisions-duplicate"
 
 # Wikidata entities
-ENTITIES_WRITTEN = "entities-written"
 VALUES_LEFT_OUT = "values-left-out"
 COORDINATES_OFF_EARTH = "coordinates-off-earth"
 LARGE_ENTITIES = "large-entities"

@@ -8,11 +8,17 @@ EXCERPT_CHARS = 200
 # The error types of an input that ends early or stops being decodable: the command line names them.
 TRUNCATED_INPUT = "truncated-input"
 DAMAGED_INPUT = "damaged-input"
+# A revision id that a page, or another page, has already given: the later copy is dropped.
+DUPLICATE_REVISION = "duplicate-revision"
 
 
 @dataclass
 class Problem:
-    """A bad record or stretch of input, with where it was and whether it was dropped."""
+    """A bad record or stretch of input, with where it was and whether it was dropped.
+
+    `revisions_read` is for a dropped page: how many of its revisions had been read when it was given up.
+    Those its processor had not already written, filtered or dropped one by one are dropped with it.
+    """
 
     error_type: str
     message: str
@@ -22,6 +28,7 @@ class Problem:
     page_id: int | None = None
     revision_id: int | None = None
     excerpt: str | None = None
+    revisions_read: int = 0
 
 
 # What a value's repr may take in a message: never the whole of a large or deep value.

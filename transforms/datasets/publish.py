@@ -37,8 +37,8 @@ from typing import Iterable
 from apache_beam.io.filesystems import FileSystems
 
 from schemas import DATASETS
-from schemas.dataset import DatasetSchema
 from schemas.card import data_card
+from schemas.dataset import DatasetSchema
 from schemas.layout import DATA_CARD, JOURNAL, LEGACY_DATA_CARD, MANIFEST, STAGING, VERSIONS, Partition
 from transforms.datasets.staged import StagedFile, remove_stale_staging, write_staged_file
 from transforms.datasets.storage import (

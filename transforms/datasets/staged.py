@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Iterable
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -160,14 +161,24 @@ def write_staged_file(staging: str, schema: DatasetSchema, partition: Partition,
     return writer.close()
 
 
-def filter_staged_file(staged: StagedFile, staging: str, drop_page_ids: set[int]) -> StagedFile:
-    """A copy of a staged file without the rows of the given pages (duplicates resolved after reading)."""
+def filter_staged_file(staged: StagedFile, staging: str, page_ids: set[int],
+                       revisions: set[tuple[int, int]] = frozenset()) -> StagedFile:
+    """A copy of a staged file without the rows of the given pages, nor the given (revision_id, page_id)
+    copies (duplicates resolved after reading: a revision id can be in the file twice, in two pages)."""
     schema = DATASETS[staged.dataset]
     with FileSystems.open(staged.path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         # Parquet has no seconds unit: timestamps come back as milliseconds unless cast back.
         table = pq.read_table(handle).cast(schema.file_schema)
-    keep = pc.invert(pc.is_in(table["page_id"], pa.array(sorted(drop_page_ids), pa.int64())))
-    kept = table.filter(keep)
+    kept = table
+    if page_ids:
+        kept = kept.filter(pc.invert(pc.is_in(kept["page_id"], pa.array(sorted(page_ids), pa.int64()))))
+    if revisions:
+        keep = np.ones(kept.num_rows, dtype=bool)
+        candidates = pc.is_in(kept["revision_id"], pa.array(sorted(r for r, _ in revisions), pa.int64()))
+        at = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+        pairs = zip(kept["revision_id"].take(at).to_pylist(), kept["page_id"].take(at).to_pylist())
+        keep[at] = [pair not in revisions for pair in pairs]
+        kept = kept.filter(pa.array(keep))
     result = write_staged_file(staging, schema, staged.partition, staged.split_key, kept.to_batches())
     FileSystems.delete([staged.path])
     return result

@@ -57,17 +57,27 @@ class WriteStagedFilesFn(beam.DoFn):
         return self._open.pop(partition).close().to_json()
 
 
-class DropDuplicatePagesFn(beam.DoFn):
-    """Rewrites the (rare) staged files that hold pages another split holds too."""
+class DropDuplicatesFn(beam.DoFn):
+    """Rewrites the (rare) staged files that hold pages, or revision ids, another split holds too.
 
-    def __init__(self, staging: Staging):
+    The rows removed from `revision_rows` (the dataset with a row per revision kept) are counted as
+    dropped revisions: in their split they were counted as written.
+    """
+
+    def __init__(self, staging: Staging, revision_rows: str | None):
         self._staging = staging
+        self._revision_rows = revision_rows
 
-    def process(self, staged: dict, dropped: dict):
+    def process(self, staged: dict, dropped_pages: dict, dropped_revisions: dict):
         info = StagedFile.from_json(staged)
-        page_ids = dropped.get((info.wiki_db, info.snapshot, info.split_key))
-        if page_ids and has_page_rows(DATASETS[info.dataset]):
-            info = filter_staged_file(info, self._staging.folder, set(page_ids))
+        split = (info.wiki_db, info.snapshot, info.split_key)
+        page_ids = set(dropped_pages.get(split, ())) if has_page_rows(DATASETS[info.dataset]) else set()
+        revisions = set(dropped_revisions.get(split, ())) if info.dataset == self._revision_rows else set()
+        if page_ids or revisions:
+            rows = info.rows
+            info = filter_staged_file(info, self._staging.folder, page_ids, revisions)
+            if info.dataset == self._revision_rows:
+                Metrics.counter(counters.NAMESPACE, counters.REVISIONS.dropped).inc(rows - info.rows)
         yield info.to_json()
 
 
@@ -110,12 +120,17 @@ class WriteToDatasets(beam.PTransform):
         staging: the run's staging folder.
         inputs: the job's input files (each with `path` and `to_json()`).
         dropped_pages: optional `((wiki_db, snapshot, split_key), [page_id, ...])` whose rows must go.
+        dropped_revisions: optional `((wiki_db, snapshot, split_key), [(revision_id, page_id), ...])`: rows
+            of `revision_rows` that must go.
+        revision_rows: the dataset with one row per revision kept (see ReadAllFromXmlDump).
     """
 
     staging: Staging
     inputs: Sequence
     _: KW_ONLY
     dropped_pages: beam.PCollection | None = None
+    dropped_revisions: beam.PCollection | None = None
+    revision_rows: str | None = None
 
     def expand(self, batches: dict):
         staged = tuple(
@@ -123,8 +138,12 @@ class WriteToDatasets(beam.PTransform):
             for name in batches
         ) | "MergeStagedFiles" >> beam.Flatten()
         if self.dropped_pages is not None:
-            staged = staged | "DropDuplicatePages" >> beam.ParDo(
-                DropDuplicatePagesFn(self.staging), dropped=beam.pvalue.AsDict(self.dropped_pages)
+            dropped_revisions = self.dropped_revisions
+            if dropped_revisions is None:
+                dropped_revisions = beam.pvalue.PBegin(staged.pipeline) | "NoDroppedRevisions" >> beam.Create([])
+            staged = staged | "DropDuplicates" >> beam.ParDo(
+                DropDuplicatesFn(self.staging, self.revision_rows), dropped_pages=beam.pvalue.AsDict(self.dropped_pages),
+                dropped_revisions=beam.pvalue.AsDict(dropped_revisions)
             )
         _ = (
             beam.pvalue.PBegin(staged.pipeline)

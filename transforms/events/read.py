@@ -56,6 +56,7 @@ class ReadEventFileFn(beam.DoFn):
         first_order = source.input_order << 40
         for block in read_event_blocks(source, on_read=self._progress.add_input_bytes):
             counts[counters.RECORDS.read] += block.records
+            counts[counters.RECORDS.written] += block.written
             counts[counters.RECORDS.filtered] += block.filtered
             counts[counters.EVENTS.read] += len(block.events)
             counts[counters.REVISIONS.read] += len(block.revisions)

@@ -49,6 +49,7 @@ class EventBlock:
         events: `events` rows, with their wiki_db.
         problems: (record number, Problem) of each unusable record or stretch of file.
         records: records read; a problem with the file itself (record_kind "file") is not one.
+        written: records that gave a revision or an event.
         filtered: records of a known schema that give no rows.
     """
 
@@ -57,6 +58,7 @@ class EventBlock:
     events: list[dict] = field(default_factory=list)
     problems: list[tuple[int, Problem]] = field(default_factory=list)
     records: int = 0
+    written: int = 0
     filtered: int = 0
 
 
@@ -232,7 +234,7 @@ class _BlockReader:
         block = self.block
         revisions, events, problems, revision_records = block.revisions, block.events, block.problems, \
             block.revision_records
-        number, count, filtered = self.number, 0, 0
+        number, count, written, filtered = self.number, 0, 0, 0
         try:
             for record in records:
                 number += 1
@@ -245,11 +247,15 @@ class _BlockReader:
                     problems.append((number, problem))
                 elif len(revisions) > had_revisions:  # a record gives at most one revision
                     revision_records.append(number)
-                elif len(events) == had_events:
+                    written += 1
+                elif len(events) > had_events:
+                    written += 1
+                else:
                     filtered += 1
         finally:  # Avro data can end in error part-way: keep the count of what was read
             self.number = number
             block.records += count
+            block.written += written
             block.filtered += filtered
 
 

@@ -140,7 +140,8 @@ def items_of_entities(rows: Iterable[dict], wikis: frozenset[str], geocoder: Rev
     An item is {entity_id, categories, source_offset, problem}. When the categories cannot be computed
     from a row (a value of the wrong shape), every Wikidata gap says UNKNOWN for its articles and
     `problem` says why: the article is still counted, and the knowledge-gaps join files an errors row.
-    Counters: entities-read, entities-dropped (categories not computed), entities-without-sitelink,
+    Counters: entities-read, entities-written (categories computed), entities-dropped (not computed: its
+    articles still count, as UNKNOWN), entities-without-sitelink (filtered),
     items-off-earth-coordinates (not geocoded), items-large (more than 5,000 statements).
     """
     for row in rows:
@@ -161,6 +162,8 @@ def items_of_entities(rows: Iterable[dict], wikis: frozenset[str], geocoder: Rev
             counts[counters.ENTITIES.dropped] += 1
             categories = {gap: UNKNOWN for gap in WIKIDATA_GAPS}
             problem = f"{row.get('entity_id')}: categories not computed ({type(exc).__name__}: {exc})"
+        else:
+            counts[counters.ENTITIES.written] += 1
         item = {"entity_id": row["entity_id"], "categories": categories, "source_offset": row.get("source_offset"),
                 "problem": problem}
         for link in links:

@@ -312,6 +312,7 @@ def read_pageviews(split: LineSplit, buckets: int, counts: Counter, *, pipeline:
             wiki_db, title, page_id, access, views = key_views
             if warning:
                 problem(*warning, line, False, wiki_db)
+            counts[counters.LINES.written] += 1
             counts[counters.VIEWS_READ] += views
             sums[bucket_of(wiki_db, title, buckets)][(wiki_db, title, page_id, access)] += views
     except DamagedLinesError as exc:

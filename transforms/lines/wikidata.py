@@ -374,7 +374,7 @@ def read_entities(split: LineSplit, wiki_dbs: frozenset[str] | None, counts: Cou
                 counts[counters.COORDINATES_OFF_EARTH] += 1
             if row["statement_count"] > LARGE_ENTITY_STATEMENTS:
                 counts[counters.LARGE_ENTITIES] += 1
-            counts[counters.ENTITIES_WRITTEN] += 1
+            counts[counters.ENTITIES.written] += 1
             yield from emit(WIKIDATA_ENTITIES, row)
         if split.is_last and last_line and last_line.data.strip() != b"]" and not ended_cut:
             yield from emit(ERRORS, problem(TRUNCATED_INPUT, "the file ends without the closing ']' of the "

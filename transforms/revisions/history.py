@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from schemas import PAGES, REVISIONS
 from transforms.common.naming import title_for_output
-from transforms.common.problems import Problem
+from transforms.common.problems import DUPLICATE_REVISION, Problem
 from transforms.revisions.metadata import add_byte_diffs, add_identity_reverts
 from transforms.xml.records import Page
 
@@ -38,7 +38,7 @@ def page_history(page: Page, *, is_history: bool) -> PageHistory:
     for revision in page.revisions:
         if revision.id in seen_ids:
             problems.append(Problem(
-                "duplicate-revision", f"revision {revision.id} appears twice in page {page.page_id}; later copy dropped",
+                DUPLICATE_REVISION, f"revision {revision.id} appears twice in page {page.page_id}; later copy dropped",
                 "revision", True, page.offset, page.page_id, revision.id,
             ))
             continue

@@ -5,6 +5,10 @@ of the page's latest revision (latest by timestamp, then id) while the revisions
 `all_revisions` it scans every revision. Pages outside the chosen namespaces, redirects (unless asked
 for), revisions without text and non-wikitext content models are counted as filtered. A page that is
 too large, or whose scan outlives its time budget, becomes an `errors` row instead of a stall.
+
+Every revision read is accounted for: scanned (one plain_text row each), dropped with an `errors` row,
+or filtered: with its page (namespace, redirect, no-text, ...), or as `superseded` by its page's latest
+revision when only that one is read.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from typing import Iterator
 
 from schemas import ARTICLE_QUALITY, CITATIONS, LINKS, PLAIN_TEXT, SECTIONS
 from transforms.common.naming import title_for_output
-from transforms.common.problems import Filtered, Problem, excerpt_of
+from transforms.common.problems import DUPLICATE_REVISION, Filtered, Problem, excerpt_of
 from transforms.datasets.rows import Rows
 from transforms.wikitext import citations
 from transforms.wikitext.citations import citation_columns
@@ -136,31 +140,35 @@ class ContentPages:
             resolver = self._resolvers[source.path] = TitleResolver(siteinfo)
         return resolver
 
-    def _filtered(self, page: Page, reason: str) -> Iterator[Filtered]:
+    def _filtered(self, page: Page, reason: str, revisions: int | None = None) -> Iterator[Filtered]:
+        """A page left out, and its revisions with it (all of them are read, to count them)."""
         yield Filtered(reason, "page", page.page_id)
-        if self.options.all_revisions:
-            count = sum(1 for _ in page.revisions)
-            if count:
-                yield Filtered(reason, "revision", page.page_id, count)
+        count = sum(1 for _ in page.revisions) if revisions is None else revisions
+        if count:
+            yield Filtered(reason, "revision", page.page_id, count)
 
     def _latest_revision(self, page: Page, resolver: TitleResolver) -> Iterator[Item]:
         latest = None
+        count = 0
         for revision in page.revisions:  # only the latest text so far is kept while the history streams
+            count += 1
             if latest is None or (revision.timestamp, revision.id) > (latest.timestamp, latest.id):
                 latest = revision
         reason = "no-revision" if latest is None else self._unusable(latest)
         if reason is None and not self.options.include_redirects and ENGLISH_REDIRECT.match(latest.text):
             reason = "redirect"  # exports before 0.4 have no <redirect> element
         if reason is not None:
-            yield Filtered(reason, "page", page.page_id)
+            yield from self._filtered(page, reason, count)
             return
-        yield from self._extract(page, latest, resolver, "page")
+        if count > 1:  # the page is its latest revision; the older ones are left out by that rule
+            yield Filtered("superseded", "revision", page.page_id, count - 1)
+        yield from self._extract(page, latest, resolver, "page", revisions_read=count)
 
     def _every_revision(self, page: Page, resolver: TitleResolver) -> Iterator[Item]:
         seen: set[int] = set()
         for revision in page.revisions:
             if revision.id in seen:
-                yield Problem("duplicate-revision", f"revision {revision.id} appears twice in page {page.page_id}; "
+                yield Problem(DUPLICATE_REVISION, f"revision {revision.id} appears twice in page {page.page_id}; "
                               "later copy dropped", "revision", True, page.offset, page.page_id, revision.id)
                 continue
             seen.add(revision.id)
@@ -180,13 +188,16 @@ class ContentPages:
             return "content-model"
         return None
 
-    def _extract(self, page: Page, revision: Revision, resolver: TitleResolver, record_kind: str) -> Iterator[Item]:
+    def _extract(self, page: Page, revision: Revision, resolver: TitleResolver, record_kind: str, *,
+                 revisions_read: int = 0) -> Iterator[Item]:
+        """The rows of one revision, or the Problem that drops it (its page, when `record_kind` is "page":
+        `revisions_read` then says how many of the page's revisions go with it)."""
         options = self.options
         size = revision.text_bytes if revision.text_bytes is not None else len(revision.text)
         if size > options.max_page_bytes:
             yield Problem("page-too-large", f"revision has {size:,} bytes of wikitext, more than the "
                           f"{options.max_page_bytes:,} allowed (--max-page-mb); it was not scanned", record_kind,
-                          True, page.offset, page.page_id, revision.id, excerpt_of(page.full_title))
+                          True, page.offset, page.page_id, revision.id, excerpt_of(page.full_title), revisions_read)
             return
         try:
             rows = extract_content(revision.text, page, revision, resolver,
@@ -194,11 +205,11 @@ class ContentPages:
         except ScanTimeout:
             yield Problem("page-timeout", f"extraction took longer than {options.page_seconds:g} s "
                           "(--page-timeout); the revision was left out", record_kind, True, page.offset,
-                          page.page_id, revision.id, excerpt_of(page.full_title))
+                          page.page_id, revision.id, excerpt_of(page.full_title), revisions_read)
             return
         except Exception as exc:  # one unreadable revision must not cost the rest of its history
             yield Problem("content-extraction", f"{type(exc).__name__}: {exc}", record_kind, True, page.offset,
-                          page.page_id, revision.id, excerpt_of(page.full_title))
+                          page.page_id, revision.id, excerpt_of(page.full_title), revisions_read)
             return
         for dataset in CONTENT_DATASETS:
             rows_of_dataset = rows[dataset]

@@ -20,23 +20,46 @@ from transforms.common.problems import Filtered, Problem
 from transforms.datasets.progress import ProgressReporter
 from transforms.datasets.rows import RowBatcher, error_row
 from transforms.xml import dedupe
-from transforms.xml.dedupe import DROPPED_PAGES
+from transforms.xml.dedupe import DROPPED_PAGES, DROPPED_REVISIONS
 from transforms.xml.inputs import XmlInput
 from transforms.xml.records import Item, Page
 from transforms.xml.splits import DEFAULT_SPLIT_BYTES, XmlSplit, plan_splits, raise_gc_threshold, read_split
 
 PAGE_IDS = "page_ids"
+REVISION_IDS = "revision_ids"
+SPLIT_DROPS = "split_drops"
+
+
+class RevisionTally:
+    """How many revisions of the page being read its processor has accounted for one by one (a row of the
+    dataset with a row per revision, a filtered or a dropped revision), so that those a dropped page still
+    holds are counted as dropped with it."""
+
+    def __init__(self):
+        self.page_id = None
+        self.count = 0
+
+    def add(self, page_id: int | None, count: int = 1) -> None:
+        if page_id != self.page_id:
+            self.page_id, self.count = page_id, 0
+        self.count += count
+
+    def of(self, page_id: int | None) -> int:
+        return self.count if page_id == self.page_id else 0
 
 
 class ReadSplitFn(beam.DoFn):
     """Reads one split and emits its rows as record batches, tagged by dataset."""
 
     def __init__(self, process_page, pipeline: str, progress_dir: str | None,
-                 text_columns: dict[str, str] | None = None):
+                 text_columns: dict[str, str] | None = None, revision_rows: str | None = None,
+                 unique_revisions: bool = False):
         self._process_page = process_page
         self._pipeline = pipeline
         self._progress_dir = progress_dir
         self._text_columns = text_columns or {}
+        self._revision_rows = revision_rows
+        self._unique_revisions = unique_revisions
 
     def setup(self):
         self._progress = ProgressReporter(self._progress_dir)
@@ -49,6 +72,8 @@ class ReadSplitFn(beam.DoFn):
         counts = {counters.PAGES.dropped: 0, counters.REVISIONS.dropped: 0}
         filtered = Counter()
         filtered_pages: set[int] = set()
+        tally = RevisionTally()
+        revision_ids = dedupe.SplitRevisions() if self._unique_revisions else None
         reported = {"pages": 0, "revisions": 0, "bytes": 0}
         with read_split(split, self._process_page, on_read=self._progress.add_input_bytes) as reader:
             for item in reader:
@@ -58,12 +83,16 @@ class ReadSplitFn(beam.DoFn):
                     filtered[records.filtered_because(item.reason)] += item.count
                     if item.record_kind == "page":
                         filtered_pages.add(item.page_id)
+                    else:
+                        tally.add(item.page_id, item.count)
                     continue
+                if isinstance(item, tuple) and item[0] == self._revision_rows:
+                    tally.add(item[1]["page_id"])
+                    if revision_ids is not None:
+                        revision_ids.add(item[1]["revision_id"], item[1]["page_id"])
                 if isinstance(item, Problem):
                     dataset, row = ERRORS, self._error_row(item, split, reader)
-                    records = counters.BY_RECORD_KIND.get(item.record_kind)
-                    if item.record_dropped and records is not None:
-                        counts[records.dropped] += 1
+                    self._count_dropped(item, counts, tally)
                     Metrics.counter(counters.NAMESPACE, counters.error(item.error_type)).inc()
                 else:
                     dataset, row = item
@@ -71,12 +100,43 @@ class ReadSplitFn(beam.DoFn):
                 if batch is not None:
                     yield TaggedOutput(dataset, (partition, split.key, batch))
                 self._report(reader, reported)
+            if revision_ids is not None:
+                yield from self._own_copies(partition, split, revision_ids, batcher)
             for dataset, batch in batcher.flush():
                 yield TaggedOutput(dataset, (partition, split.key, batch))
             self._report(reader, reported, force=True)
             self._count(reader, counts, filtered)
             # A filtered page has no rows to remove, so it is no candidate in the duplicate check.
             yield TaggedOutput(PAGE_IDS, (partition, split.key, source.path, sorted(reader.page_ids - filtered_pages)))
+
+    def _own_copies(self, partition: Partition, split: XmlSplit, revision_ids: dedupe.SplitRevisions,
+                   batcher: RowBatcher) -> Iterator:
+        """The split's distinct revision ids, for the check across splits; and for each later copy of one of
+        them in the split, an errors row and the row to remove (the writer removes it; it counts as
+        dropped there)."""
+        ids, pages, later = dedupe.later_copies(*revision_ids.arrays())
+        yield TaggedOutput(REVISION_IDS, (partition, split.key, split.source.path, ids, pages))
+        for revision_id, page_id, first_page in later:
+            problem = dedupe.duplicate_revision(revision_id, page_id, first_page, split.source.path)
+            Metrics.counter(counters.NAMESPACE, counters.error(problem.error_type)).inc()
+            yield TaggedOutput(SPLIT_DROPS, ((partition.wiki_db, partition.snapshot, split.key), (revision_id, page_id)))
+            row = error_row(problem, pipeline=self._pipeline, stage="read", source_file=split.source.path,
+                            stream_offset=None)
+            batch = batcher.add(ERRORS, row)
+            if batch is not None:
+                yield TaggedOutput(ERRORS, (partition, split.key, batch))
+
+    @staticmethod
+    def _count_dropped(problem: Problem, counts: dict, tally: RevisionTally) -> None:
+        """A dropped page takes along the revisions it had read that were not accounted for one by one."""
+        if not problem.record_dropped:
+            return
+        if problem.record_kind == "page":
+            counts[counters.PAGES.dropped] += 1
+            counts[counters.REVISIONS.dropped] += problem.revisions_read - tally.of(problem.page_id)
+        elif problem.record_kind == "revision":
+            counts[counters.REVISIONS.dropped] += 1
+            tally.add(problem.page_id)
 
     def _error_row(self, problem: Problem, split: XmlSplit, reader) -> dict:
         return error_row(problem, pipeline=self._pipeline, stage="read", source_file=split.source.path,
@@ -123,6 +183,15 @@ class ReadAllFromXmlDump(beam.PTransform):
         split_bytes: compressed bytes per split of a multistream or plain .bz2 file.
         progress_dir: where workers leave progress reports for the command line; None to skip.
         text_columns: per dataset, a large text column that also bounds batch size.
+        revision_rows: the dataset with one row per revision read and kept, by which revisions are
+            accounted for (each read revision is such a row, filtered or dropped).
+        unique_revisions: a revision id appears once in `revision_rows`: a later copy in another page, of
+            the split or of another split or file, is dropped (`dropped_revisions` lists them, for the writer
+            to remove).
+
+    Returns:
+        Each dataset's PCollection, `errors`, `dropped_pages` and, with `unique_revisions`,
+        `dropped_revisions`.
     """
 
     process_page: Callable[[Page, XmlInput], Iterator[Item]]
@@ -132,6 +201,8 @@ class ReadAllFromXmlDump(beam.PTransform):
     split_bytes: int = DEFAULT_SPLIT_BYTES
     progress_dir: str | None = None
     text_columns: dict | None = None
+    revision_rows: str | None = None
+    unique_revisions: bool = False
 
     def expand(self, inputs):
         split_bytes = self.split_bytes
@@ -140,13 +211,20 @@ class ReadAllFromXmlDump(beam.PTransform):
             | "PlanSplits" >> beam.FlatMap(lambda source: plan_splits(source, split_bytes))
             | "SpreadSplits" >> beam.Reshuffle()
             | "ReadSplits" >> beam.ParDo(
-                ReadSplitFn(self.process_page, self.job, self.progress_dir, self.text_columns)
-            ).with_outputs(*self.datasets, ERRORS, PAGE_IDS)
+                ReadSplitFn(self.process_page, self.job, self.progress_dir, self.text_columns, self.revision_rows,
+                            self.unique_revisions)
+            ).with_outputs(*self.datasets, ERRORS, PAGE_IDS, REVISION_IDS, SPLIT_DROPS)
         )
         duplicates = results[PAGE_IDS] | "FindDuplicatePages" >> dedupe.FindDuplicatePages(self.job)
         outputs = {name: results[name] for name in self.datasets}
-        outputs[ERRORS] = (results[ERRORS], duplicates[ERRORS]) | "MergeErrors" >> beam.Flatten()
+        errors = [results[ERRORS], duplicates[ERRORS]]
         outputs[DROPPED_PAGES] = duplicates[DROPPED_PAGES]
+        if self.unique_revisions:
+            revisions = results[REVISION_IDS] | "FindDuplicateRevisions" >> dedupe.FindDuplicateRevisions(
+                self.job, results[SPLIT_DROPS])
+            errors.append(revisions[ERRORS])
+            outputs[DROPPED_REVISIONS] = revisions[DROPPED_REVISIONS]
+        outputs[ERRORS] = tuple(errors) | "MergeErrors" >> beam.Flatten()
         return outputs
 
 

@@ -162,6 +162,7 @@ class DumpReader:
                 if feeder.limit is not None and offset is not None and offset >= feeder.limit:
                     return  # the page starts in the next split, which reads it
                 current["offset"] = offset
+                current["revisions_before"] = self.stats.revisions
                 self.stats.pages += 1
                 yield from self._read_page(child, current)
                 yield from self._repair_problems(current)
@@ -221,16 +222,19 @@ class DumpReader:
             title = siteinfo.strip_prefix(namespace, full_title)
         page = Page(page_id, namespace, title, full_title, redirect_title, is_redirect, current.get("offset"), iter(()))
         page.revisions = self._read_revisions(first_revision, children, page, element)
+        failure = None
         try:
             yield from self._process_page(page)
         except (ParseError, EndOfInput, MalformedDumpError):
             raise
         except Exception as exc:  # a page the processor cannot handle is dropped, not fatal
-            yield Problem("page-processing", f"{type(exc).__name__}: {exc}", "page", True, page.offset,
-                          page.page_id, None, excerpt_of(full_title))
+            failure = exc
         # Whatever process_page left unread must still be walked past (and checked) in the XML.
         for _ in page.revisions:
             pass
+        if failure is not None:
+            yield Problem("page-processing", f"{type(failure).__name__}: {failure}", "page", True, page.offset,
+                          page.page_id, None, excerpt_of(full_title), self._revisions_read(current))
         if first_revision is None:
             self.stats.pages_without_revisions += 1
         yield from page.problems
@@ -364,17 +368,23 @@ class DumpReader:
                 offset, current.get("page_id"), None, excerpt,
             )
 
+    def _revisions_read(self, current: dict) -> int:
+        """Revisions of the current page read so far (the one whose XML broke, if any, included)."""
+        return self.stats.revisions - current.get("revisions_before", self.stats.revisions)
+
     def _truncation_problem(self, current: dict, damage: DamagedInputError | None) -> Problem:
         kind = TRUNCATED_INPUT if damage is None or isinstance(damage, TruncatedInputError) else DAMAGED_INPUT
         reason = str(damage) if damage else "the XML ends before </mediawiki>"
         if current:
             return Problem(kind, f"input ends inside this page ({reason}); pages before it are kept", "page", True,
-                           current.get("offset"), current.get("page_id"), None, excerpt_of(current.get("title")))
+                           current.get("offset"), current.get("page_id"), None, excerpt_of(current.get("title")),
+                           self._revisions_read(current))
         return Problem(kind, f"input ends early ({reason}) between pages; every page read is kept", "file", False)
 
     def _syntax_problem(self, current: dict, exc: ParseError, resumed_at: int | None) -> Problem:
         where = "reading resumed at the next <page>" if resumed_at is not None else "no later <page> to resume at"
         if current:
             return Problem("xml-syntax", f"XML error in page ({exc}); page dropped, {where}", "page", True,
-                           current.get("offset"), current.get("page_id"), None, excerpt_of(current.get("title")))
+                           current.get("offset"), current.get("page_id"), None, excerpt_of(current.get("title")),
+                           self._revisions_read(current))
         return Problem("xml-syntax", f"XML error outside a page ({exc}); {where}", "file", True, resumed_at)
