@@ -81,6 +81,17 @@ def test_user_and_page_events(outputs, wiki):
         sorted((r for r in by_format["events_json"] if r["event_entity"] == "page"), key=key)
 
 
+def test_a_file_of_events_that_save_nothing_is_read_and_counted(real_data, tmp_path, capsys):
+    """A visibility change names its wiki but gives no row: the file is still an event dump of that wiki."""
+    path = real_data / "eventstreams" / "page_change" / "wdqs__wikibase__item-visibility-change.json"
+    assert run("events", [path], tmp_path / "out", "--snapshot", "20241004") == 0, capsys.readouterr().err
+    manifest = json.loads((tmp_path / "out" / "revisions" / "_manifest.json").read_text())
+    assert [p["wiki_db"] for p in manifest["partitions"]] == ["testwikidatawiki"]
+    run_info = next(iter(manifest["runs"].values()))
+    assert run_info["accounting"]["records"] == {"read": 1, "written": 0, "dropped": 0, "filtered": 1,
+                                                 "balanced": True}
+
+
 def test_real_page_change_events(real_data, tmp_path):
     folder = real_data / "eventstreams" / "page_change"
     path = tmp_path / "page_change-20241101.json"

@@ -29,7 +29,15 @@ from transforms.common.files import (
 )
 from transforms.common.naming import resolve_snapshot
 from transforms.events.history_tsv import HISTORY_LAYOUTS, convert_history_line
-from transforms.events.records import Converted, convert_event, event_schema, schema_name, shown
+from transforms.events.records import (
+    Converted,
+    MissingField,
+    convert_event,
+    event_schema,
+    schema_name,
+    shown,
+    wiki_of,
+)
 
 AVRO_MAGIC = b"Obj\x01"
 AVRO_BLOCK_HEADER_BYTES = 20  # a block starts with two varint longs (records, bytes), 10 bytes at most each
@@ -91,9 +99,21 @@ def _head_lines(path: str, compression: str) -> list[bytes]:
     return [line for line in data.split(b"\n")[:SNIFF_LINES] if line.strip()]
 
 
-def _wiki_of(converted: Converted) -> str | None:
+# Where an event of each known schema names its wiki (page_change, revision-create, recentchange).
+WIKI_FIELDS = ("wiki_id", "database", "wiki")
+
+
+def _wiki_of(record, converted: Converted) -> str | None:
+    """The wiki of a record's rows; or, for a record of a known schema that gives none (a visibility
+    change, a patrol), the wiki it names."""
     for row in converted.revisions + converted.events:
         return row["wiki_db"]
+    if converted.problem is None and type(record) is dict:
+        for key in WIKI_FIELDS:
+            try:
+                return wiki_of(record.get(key), key)
+            except MissingField:
+                continue
     return None
 
 
@@ -120,7 +140,7 @@ def describe_input(path: str, input_order: int = 0, *, snapshot: str | None = No
     if compression == "none" and head.startswith(AVRO_MAGIC):
         fmt = AVRO
         for record in _head_records(path, size):
-            first_wiki = first_wiki or _wiki_of(convert_event(record))
+            first_wiki = first_wiki or _wiki_of(record, convert_event(record))
     else:
         lines = _head_lines(path, compression)
         if not lines:
@@ -128,8 +148,9 @@ def describe_input(path: str, input_order: int = 0, *, snapshot: str | None = No
         fmt = _sniff_text_format(path, lines)
         for line in lines:
             text = line.decode("utf-8", "replace")
-            converted = convert_event(_json_or_none(text)) if fmt == JSON_LINES else convert_history_line(text)
-            first_wiki = first_wiki or _wiki_of(converted)
+            record = _json_or_none(text) if fmt == JSON_LINES else text
+            converted = convert_event(record) if fmt == JSON_LINES else convert_history_line(text)
+            first_wiki = first_wiki or _wiki_of(record, converted)
     resolved = resolve_snapshot(path, snapshot, snapshot_of_history_dump(path))
     wiki = wiki_db or first_wiki
     if not wiki:
