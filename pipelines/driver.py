@@ -13,6 +13,7 @@ import errno
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -128,7 +129,7 @@ def build_pipeline(job: ModuleType, config, staging: Staging, runner, options) -
 
 
 def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_rate: float = 0.01,
-            command_line: dict | None = None, out=None, err=None) -> Outcome:
+            command_line: dict | None = None, worker_log: str | None = None, out=None, err=None) -> Outcome:
     """Runs a job and publishes its datasets, holding the output's lock from start to end.
 
     Before the job starts, what killed runs left in the output is finished or undone (`recover`). Whatever
@@ -143,6 +144,8 @@ def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_
         runner, options: what `beam.Pipeline` is given (runners/profiles.py makes them).
         max_error_rate: largest tolerated share of dropped records among those not filtered.
         command_line: the options the user gave, recorded in the manifests.
+        worker_log: the file the runner's Python workers write their stderr to, if not the terminal; kept
+            and named when the run fails.
         out, err: where the summary and the progress, warnings and errors are printed.
 
     Returns:
@@ -168,7 +171,7 @@ def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_
             for line in recover(output, keep_staging=staging.folder):
                 print(f"wikidumps: {line}", file=err)
             return _run_and_publish(job, config, output, run_id, staging, runner, options, max_error_rate,
-                                    command_line, out, err)
+                                    command_line, worker_log, out, err)
     except (OSError, OutputStateError) as exc:  # publishing or recovering: the output is old or new, never mixed
         published = [name for name in job.DATASETS if run_id in _manifest_runs(output, name)]
         what = f"published {', '.join(published)}" if published else "nothing was published"
@@ -186,7 +189,7 @@ def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_
 
 
 def _run_and_publish(job: ModuleType, config, output: str, run_id: str, staging: Staging, runner, options,
-                     max_error_rate: float, command_line: dict | None, out, err) -> Outcome:
+                     max_error_rate: float, command_line: dict | None, worker_log: str | None, out, err) -> Outcome:
     started = now_iso()
     clock = time.monotonic()
     pipeline = build_pipeline(job, config, staging, runner, options)
@@ -211,6 +214,8 @@ def _run_and_publish(job: ModuleType, config, output: str, run_id: str, staging:
         printer.stop()
     printer.print_line()
     if "DONE" not in state:
+        kept = _save_worker_log(run_id, worker_log)
+        state += f"; the workers' log is {kept}" if kept else ""
         print(f"error: the {job.NAME} job ended in state {state}; nothing was published (staging removed)", file=err)
         return Outcome(1, run_id)
 
@@ -275,6 +280,18 @@ def _save_traceback(run_id: str, details: str) -> str | None:
     try:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(details)
+    except OSError:
+        return None
+    return path
+
+
+def _save_worker_log(run_id: str, log: str | None) -> str | None:
+    """A failed run's worker log, moved where it outlives the command (the runner profile's folder does not)."""
+    if not log or not os.path.exists(log) or os.path.getsize(log) == 0:
+        return None
+    path = os.path.join(tempfile.gettempdir(), f"wikidumps-{run_id}-workers.log")
+    try:
+        shutil.move(log, path)
     except OSError:
         return None
     return path

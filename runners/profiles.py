@@ -16,8 +16,12 @@ staged with `--setup_file` for them to install.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shlex
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +50,7 @@ class Profile:
     runner: object
     options: PipelineOptions
     dry_run: bool = False
+    worker_log: str | None = None  # where LOOPBACK workers on this machine write their stderr
 
     @property
     def template_location(self) -> str | None:
@@ -70,16 +75,37 @@ def _given(beam_args: list[str], option: str) -> bool:
     return any(arg == option or arg.startswith(option + "=") for arg in beam_args)
 
 
-def _worker_options(beam_args: list[str], workers: int) -> list[str]:
-    """Python workers for a portable runner: local processes (LOOPBACK), unless the user chose others."""
+def _worker_options(beam_args: list[str], workers: int) -> tuple[list[str], str | None]:
+    """Python workers for a portable runner: local processes (LOOPBACK), unless the user chose others.
+
+    Returns the options and the file the local workers' stderr goes to (None for workers elsewhere).
+    """
     if _given(beam_args, "--environment_type"):
-        return [f"--setup_file={SETUP_FILE}"] if SETUP_FILE.exists() and not _given(beam_args, "--setup_file") else []
-    # Beam's loopback worker pool starts each worker as `python` from PATH: make that this interpreter.
-    bin_dir = str(Path(sys.executable).parent)
-    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-    return ["--environment_type=LOOPBACK", "--experiments=use_loopback_process_worker",
-            f"--sdk_worker_parallelism={workers}"]
+        setup = [f"--setup_file={SETUP_FILE}"] if SETUP_FILE.exists() and not _given(beam_args, "--setup_file") else []
+        return setup, None
+    options = ["--environment_type=LOOPBACK", "--experiments=use_loopback_process_worker",
+               f"--sdk_worker_parallelism={workers}"]
+    return options, _python_with_stderr_to_log()
+
+
+def _python_with_stderr_to_log() -> str:
+    """Puts first on PATH a `python` that is this interpreter with its stderr sent to a log file.
+
+    Beam's loopback worker pool starts each worker as `python` from PATH, with this command's stderr. When
+    the runner hangs up a worker's data channel (Spark and Flink do, between stages and at the end), the
+    worker logs gRPC's CANCELLED with a traceback, though nothing failed: on the user's terminal that reads
+    as a crash. Their stderr goes to the log instead, which the driver keeps and names when the run fails
+    (pipelines/driver.py).
+    """
+    folder = tempfile.mkdtemp(prefix="wikidumps-loopback-")
+    log = os.path.join(folder, "workers.log")
+    wrapper = os.path.join(folder, "python")
+    with open(wrapper, "w", encoding="utf-8") as script:
+        script.write(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} \"$@\" 2>>{shlex.quote(log)}\n")
+    os.chmod(wrapper, 0o755)
+    os.environ["PATH"] = folder + os.pathsep + os.environ.get("PATH", "")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return log
 
 
 def _cached(path: Path, what: str) -> str:
@@ -96,7 +122,8 @@ def flink_profile(beam_args: list[str], workers: int | None) -> Profile:
                 f"--flink_master={cluster.master if cluster else '[local]'}"]
     if not _given(beam_args, "--flink_job_server_jar") and not _given(beam_args, "--job_endpoint"):
         defaults.append(f"--flink_job_server_jar={_cached(clusters.job_server_jar(clusters.cache_dir(), 'flink'), 'flink')}")
-    return Profile("flink", "FlinkRunner", PipelineOptions([*defaults, *_worker_options(beam_args, count), *beam_args]))
+    workers_given, log = _worker_options(beam_args, count)
+    return Profile("flink", "FlinkRunner", PipelineOptions([*defaults, *workers_given, *beam_args]), worker_log=log)
 
 
 def spark_profile(beam_args: list[str], workers: int | None) -> Profile:
@@ -105,15 +132,16 @@ def spark_profile(beam_args: list[str], workers: int | None) -> Profile:
     defaults = [f"--spark_master_url={cluster.master if cluster else f'local[{count}]'}"]
     if not _given(beam_args, "--spark_job_server_jar") and not _given(beam_args, "--job_endpoint"):
         defaults.append(f"--spark_job_server_jar={_cached(clusters.job_server_jar(clusters.cache_dir(), 'spark'), 'spark')}")
-    return Profile("spark", "SparkRunner", PipelineOptions([*defaults, *_worker_options(beam_args, count), *beam_args]))
+    workers_given, log = _worker_options(beam_args, count)
+    return Profile("spark", "SparkRunner", PipelineOptions([*defaults, *workers_given, *beam_args]), worker_log=log)
 
 
 def prism_profile(beam_args: list[str], workers: int | None) -> Profile:
     defaults = []
     if not _given(beam_args, "--prism_location"):
         defaults.append(f"--prism_location={_cached(clusters.prism_binary(clusters.cache_dir()), 'prism')}")
-    options = [*defaults, *_worker_options(beam_args, workers or local_worker.local_workers(None)), *beam_args]
-    return Profile("prism", "PrismRunner", PipelineOptions(options))
+    workers_given, log = _worker_options(beam_args, workers or local_worker.local_workers(None))
+    return Profile("prism", "PrismRunner", PipelineOptions([*defaults, *workers_given, *beam_args]), worker_log=log)
 
 
 def dataflow_profile(beam_args: list[str], workers: int | None, output: str | None, job: str,

@@ -1,7 +1,11 @@
 """Runner profiles, gs:// inputs and outputs, and Dataflow job specifications (no cluster needed)."""
 from __future__ import annotations
 
+import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -11,6 +15,7 @@ from runners.clusters import dataflow as dataflow_spec
 from runners.clusters import processes as clusters
 from runners.profiles import ProfileError, build_profile
 from tests.conftest import SAMPLE_DUMPS
+from tests.xmlkit import dump, page, revision
 from tests.jobs import JOB_INPUTS, JOBS, job_datasets, read_all, run_cli, run_job, upload_inputs
 
 
@@ -30,6 +35,42 @@ def test_profiles_set_defaults_that_any_beam_option_overrides(tmp_path, monkeypa
     assert options["temp_location"] == "gs://b/out/_dataflow/temp"
     assert options["setup_file"].endswith("setup.py") and options["sdk_location"] == "container"
     assert build_profile("local", [], workers=2).options.get_all_options()["direct_num_workers"] == 2
+
+
+def test_loopback_workers_write_their_stderr_to_a_log_that_a_failed_run_keeps(tmp_path, monkeypatch):
+    from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines import driver, history
+    from transforms.datasets import write
+
+    jar = tmp_path / "job-server.jar"
+    jar.write_bytes(b"")
+    monkeypatch.setattr("runners.clusters.processes.job_server_jar", lambda cache, runner: jar)
+    monkeypatch.setenv("PATH", os.environ["PATH"])
+    log = build_profile("spark", [], workers=2).worker_log
+    # Beam's worker pool starts each worker as `python` from PATH: this interpreter, its stderr in the log.
+    worker = subprocess.run(["python", "-c", "import sys; print(sys.executable); sys.stderr.write('CANCELLED')"],
+                            capture_output=True, text=True)
+    assert (worker.stdout.strip(), worker.stderr) == (sys.executable, "")
+    assert open(log).read() == "CANCELLED"
+    assert build_profile("spark", ["--environment_type=EXTERNAL"], workers=2).worker_log is None
+
+    def unreadable(source):
+        raise OSError(f"{source.path}: gone while the job ran")
+
+    monkeypatch.setattr(write, "hash_input", unreadable)
+    path = tmp_path / "testwiki-20260101-pages-articles.xml"
+    path.write_bytes(dump(page(1, "A", revision(1))))
+    err = io.StringIO()
+    outcome = driver.run_job(history, history.plan([str(path)]), str(tmp_path / "out"), runner=FnApiRunner(),
+                             options=PipelineOptions([]), worker_log=log, out=io.StringIO(), err=err)
+    assert outcome.exit_code == 1
+    (line,) = [line for line in err.getvalue().splitlines() if line.startswith("error:")]
+    kept = line.split("the workers' log is ", 1)[1].split(";", 1)[0]
+    assert open(kept).read() == "CANCELLED" and not os.path.exists(log)
+    os.remove(kept)
+    os.remove(line.rsplit("traceback in ", 1)[1].split(";", 1)[0])
 
 
 @pytest.mark.parametrize("runner, args, output, says", [

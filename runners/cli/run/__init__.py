@@ -47,7 +47,8 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     if profile.dry_run:
         return specify_only(command.JOB, config, args.output, profile)
     outcome = driver.run_job(command.JOB, config, args.output, runner=profile.runner, options=profile.options,
-                             max_error_rate=args.max_error_rate, command_line=recorded_options(args, beam_args))
+                             max_error_rate=args.max_error_rate, command_line=recorded_options(args, beam_args),
+                             worker_log=profile.worker_log)
     return outcome.exit_code
 
 
