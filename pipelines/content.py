@@ -11,6 +11,7 @@ from transforms import ReadFromXmlDump, ScoreArticleQuality, WriteToDatasets
 from transforms.common import counters
 from transforms.common.files import UnusableInputError
 from transforms.datasets.staged import Staging
+from transforms.defaults import CONTENT_SPLIT_BYTES as SPLIT_BYTES
 from transforms.wikitext.content import CONTENT_DATASETS, TEXT_COLUMNS, ContentOptions, ContentPages
 from transforms.xml.inputs import XmlInput, describe_input
 from transforms.xml.read import DROPPED_PAGES
@@ -18,10 +19,6 @@ from transforms.xml.read import DROPPED_PAGES
 NAME = "content"
 DATASETS = CONTENT_DATASETS + (ERRORS,)
 PROGRESS = describe_pages
-# Scanning costs about one CPU second per compressed MB, far more than other XML jobs spend: small splits
-# keep every worker busy to the end (the local runner deals its workers splits from a queue, and the last
-# bundles are single splits; 1 MB splits were 0.3 s faster on the 150 MB benchmark but double the files).
-SPLIT_BYTES = 2 * 2**20
 
 
 @dataclass(frozen=True)

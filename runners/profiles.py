@@ -29,17 +29,13 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.transforms import environments
 
+from runners import RUNNERS, ProfileError
 from runners.clusters import processes as clusters
 from runners.local import worker as local_worker
 from runners.local.runner import queued_runner
 
-RUNNERS = ("local", "flink", "spark", "prism", "dataflow")
 SETUP_FILE = Path(__file__).resolve().parent.parent / "setup.py"
 DEFAULT_REGION = "us-central1"
-
-
-class ProfileError(Exception):
-    """The options do not make a runnable job on the chosen runner; the message says what to give."""
 
 
 @dataclass

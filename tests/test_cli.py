@@ -3,6 +3,7 @@ an --output it cannot write, a folder given as input, Ctrl-C."""
 from __future__ import annotations
 
 import glob
+import importlib.metadata
 import gzip
 import json
 import os
@@ -166,3 +167,58 @@ def test_ctrl_c_ends_the_job_in_one_line_and_leaves_nothing_behind(tmp_path):
     while process_group_alive(job.pid):  # the workers end with the command, not long after
         assert time.monotonic() < deadline, "worker processes outlived the interrupted command"
         time.sleep(0.1)
+
+
+HEAVY = {"apache_beam", "pyarrow", "pandas", "numpy", "grpc", "matplotlib", "pipelines"}
+PARSE_ONLY = """
+import contextlib, io, json, sys
+from runners.cli.main import main
+out, err = io.StringIO(), io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    code = main(json.loads(sys.argv[1]))
+print(json.dumps([code, err.getvalue(), sorted({name.split(".")[0] for name in sys.modules})]))
+"""
+
+
+def parse_only(args: list[str], cache: Path) -> tuple[int, str, set[str]]:
+    """Exit code, stderr and the heavy packages imported when a fresh `wikidumps` process handles `args`."""
+    env = dict(os.environ, WIKIDUMPS_CACHE=str(cache))
+    done = subprocess.run([sys.executable, "-c", PARSE_ONLY, json.dumps(args)], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=120, check=True)
+    code, err, modules = json.loads(done.stdout)
+    return code, err, set(modules) & HEAVY
+
+
+def test_help_and_argument_errors_import_nothing_heavy(tmp_path):
+    cache = tmp_path / "cache"
+    for args in (["--help"], ["run", "--help"], ["run", "content", "--help"], ["inspect", "--help"],
+                 ["fetch", "--help"], ["datasets", "download", "--help"], ["report", "--help"]):
+        assert parse_only(args, cache) == (0, "", set()), args
+    assert parse_only(["run", "history", "--output", "out"], cache)[::2] == (2, set())  # --input missing
+    misspelt = ["run", "history", "--input", str(ARTICLES), "--output", str(tmp_path / "out"), "--resmue"]
+    said = ("wikidumps: error: unknown option --resmue (did you mean --resume?); Beam options are passed on by "
+            "name, anything after -- unchecked\n")
+    # The first time, Beam is imported to learn its options, and they are cached for the next commands.
+    code, err, heavy = parse_only(misspelt, cache)
+    assert (code, err, "apache_beam" in heavy) == (2, said, True)
+    assert [path.name for path in cache.iterdir()] == [f"beam-options-{importlib.metadata.version('apache-beam')}.json"]
+    assert parse_only(misspelt, cache) == (2, said, set())
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_cached_beam_options_parse_as_beams_own_parser_does(tmp_path, monkeypatch):
+    from runners.cli.run import options
+
+    monkeypatch.setenv("WIKIDUMPS_CACHE", str(tmp_path))
+    args = ["--project", "p", "--streaming", "--experiments=a,b", "--num_workers", "3", "--labels", "x=y",
+            "--no_use_public_ips", "--resmue", "stray", "--sdk_location=container", "--profile_cpu"]
+    beams = options.beam_option_parser()  # learnt from Beam, then cached
+    cached = options.beam_option_parser()  # read from the cache
+    assert list(tmp_path.iterdir())
+    assert beams.parse_known_args(args)[1] == cached.parse_known_args(args)[1] == ["--resmue", "stray"]
+
+
+def test_each_job_command_runs_the_job_of_its_name():
+    from runners.cli.run import JOB_COMMANDS, job_module
+
+    assert {name: job_module(name).NAME for name in JOB_COMMANDS} == {name: name for name in JOB_COMMANDS}

@@ -19,17 +19,30 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are for
 
 
 @pytest.mark.parametrize("argv, starts", [
-    (["run", "history", "--input", "x.xml", "--output", "out", "--workers", "2"], True),
-    (["run", "content", "--workers=4", "--runner=local", "--input", "x.xml"], True),
-    (["run", "history", "--workers", "1", "--input", "x.xml"], False),
-    (["run", "history", "--runner", "flink", "--workers", "2"], False),
+    (["run", "history", "--output", "OUT", "--workers", "2"], True),
+    (["run", "content", "--workers=4", "--runner=local", "--output", "OUT"], True),
+    (["run", "history", "--workers", "1", "--output", "OUT"], False),
+    (["run", "history", "--runner", "flink", "--workers", "2", "--output", "OUT"], False),
+    (["run", "history", "--workers", "2", "--output", "OUT", "--resmue"], False),  # refused first
     (["inspect", "x.xml"], False),
-    (["--help"], False),
+    (["run", "history", "--help"], False),
 ])
-def test_the_zygote_starts_early_only_for_jobs_on_several_local_workers(argv, starts, monkeypatch):
+def test_the_zygote_starts_early_only_for_jobs_on_several_local_workers(argv, starts, tmp_path, monkeypatch):
+    from runners.cli import main
+    from runners.cli import run
+
     started = []
     monkeypatch.setattr(local_worker, "_running_zygote", lambda: started.append(True))
-    local_worker.start_early(argv)
+
+    def planned(name):  # the job's module is imported right after the zygote has started: stop there
+        raise SystemExit(f"planned {name}")
+
+    monkeypatch.setattr(run, "job_module", planned)
+    argv = [str(tmp_path / "out") if arg == "OUT" else arg for arg in argv]
+    try:
+        main.main([*argv, "--input", str(tmp_path / "x.xml")] if argv[0] == "run" else argv)
+    except SystemExit as stop:
+        assert str(stop.code).startswith("planned")
     assert started == ([True] if starts else [])
 
 

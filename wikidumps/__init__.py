@@ -9,7 +9,8 @@ file checked against the manifest's sha256, and re-used on the next call. Beside
 holds what shares datasets and dumps without running a job: stores.py (where datasets are stored, and
 downloads), publish.py, fetch.py (dumps from a mirror), transfer.py and the HTML report (report/). It
 imports Apache Beam nowhere, and of this project only `schemas`: the jobs live in `pipelines`,
-`transforms` and `runners`.
+`transforms` and `runners`. Arrow is imported when a dataset is opened, not with the package, so that
+the command's help and its other modules (fetch, transfer) load at once.
 """
 from __future__ import annotations
 
@@ -18,29 +19,28 @@ import io
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow.dataset as ds
+if TYPE_CHECKING:
+    import pyarrow.dataset as ds
 
-from wikidumps.stores import (
-    LocalStore,
-    arrow_dataset,
-    download_dataset,
-    open_store,
-    read_manifest,
-    select_partitions,
-)
-
-__all__ = ["open_dataset", "list_datasets", "cache_folder"]
+__all__ = ["open_dataset", "list_datasets", "cache_folder", "cache_root"]
 
 CACHE_ENV = "WIKIDUMPS_CACHE"
+
+
+def cache_root() -> Path:
+    """What this project keeps between runs (downloads, runner binaries): $WIKIDUMPS_CACHE, else
+    ~/.cache/wikidumps."""
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "wikidumps")
 
 
 def cache_folder(source: str, cache_dir: str | Path | None = None) -> Path:
     """Where a published source's downloads are kept: `<cache>/datasets/<source slug>`.
 
-    The cache root is `cache_dir`, else $WIKIDUMPS_CACHE, else ~/.cache/wikidumps.
+    The cache root is `cache_dir`, else `cache_root()`.
     """
-    root = Path(cache_dir or os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "wikidumps")
+    root = Path(cache_dir) if cache_dir else cache_root()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", source).strip("-")[:80]
     return root / "datasets" / f"{slug}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:8]}"
 
@@ -66,6 +66,8 @@ def open_dataset(source: str | Path, name: str, *, wiki_db: str | None = None, s
         wikidumps.stores.StoreError: no such dataset or partition, or a manifest naming unsafe paths.
         wikidumps.transfer.TransferError, VerificationError: a download failed or did not match its sha256.
     """
+    from wikidumps.stores import LocalStore, arrow_dataset, download_dataset, open_store, read_manifest, select_partitions
+
     opened = open_store(source)
     if isinstance(opened, LocalStore):
         manifest = read_manifest(opened, name)  # resolves the dataset's current version once: see stores.py
@@ -81,4 +83,6 @@ def open_dataset(source: str | Path, name: str, *, wiki_db: str | None = None, s
 
 def list_datasets(source: str | Path) -> list[str]:
     """Names of the datasets in an output folder or published source."""
+    from wikidumps.stores import open_store
+
     return open_store(source).list_datasets()

@@ -1,9 +1,11 @@
-"""`wikidumps datasets publish|list|describe|download`: share datasets and get them back, verified."""
+"""`wikidumps datasets publish|list|describe|download`: share datasets and get them back, verified.
+
+Each action imports the stores (and with them Arrow) when it runs, not when the command line is parsed.
+"""
 from __future__ import annotations
 
 import sys
 
-from wikidumps.stores import StoreError, download_dataset, open_store, partition_bytes, read_manifest
 from wikidumps.transfer import TransferError, VerificationError, format_bytes
 
 HELP = "publish datasets to gs://, list and describe published datasets, download them verified"
@@ -33,6 +35,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args, beam_args: list[str]) -> int:
+    from wikidumps.stores import StoreError
+
     try:
         return ACTIONS[args.action](args)
     except (StoreError, TransferError, VerificationError, ValueError) as exc:
@@ -50,6 +54,8 @@ def _publish(args) -> int:
 
 
 def _list(args) -> int:
+    from wikidumps.stores import open_store, partition_bytes, read_manifest
+
     source = open_store(args.source)
     names = source.list_datasets()
     if not names:
@@ -67,6 +73,8 @@ def _list(args) -> int:
 
 
 def _describe(args) -> int:
+    from wikidumps.stores import open_store, partition_bytes, read_manifest
+
     manifest = read_manifest(open_store(args.source), args.dataset)
     print(f"{manifest.get('dataset', args.dataset)} (schema {manifest.get('schema_version', '?')})")
     print(manifest.get("description", ""))
@@ -84,6 +92,8 @@ def _describe(args) -> int:
 
 
 def _download(args) -> int:
+    from wikidumps.stores import download_dataset, open_store, partition_bytes
+
     result = download_dataset(open_store(args.source), args.dataset, args.to, wiki_db=args.wiki_db,
                               snapshot=args.snapshot)
     size = sum(partition_bytes(p) for p in result.partitions)

@@ -1,4 +1,8 @@
-"""The `wikidumps` command: `run <job>`, `inspect`, `fetch`, `datasets`, `report`."""
+"""The `wikidumps` command: `run <job>`, `inspect`, `fetch`, `datasets`, `report`.
+
+The parser is built from modules that import nothing heavy (runners/cli/__init__ says why); what a command
+does is imported once the command line has been parsed.
+"""
 from __future__ import annotations
 
 import logging
@@ -9,11 +13,11 @@ logging.basicConfig(level=logging.ERROR)
 import argparse  # noqa: E402
 import sys  # noqa: E402
 
+from runners import ProfileError  # noqa: E402
 from runners.cli import datasets, fetch, inspect, report  # noqa: E402
 from runners.cli.run import add_job_parsers  # noqa: E402
 from runners.cli.run.options import UsageError  # noqa: E402
 from runners.local import worker as local_worker  # noqa: E402
-from runners.profiles import ProfileError  # noqa: E402
 from transforms.common.files import UnusableInputError  # noqa: E402
 
 # Commands other than `run`: each module has HELP, DESCRIPTION, add_arguments(parser), run(args, beam_args).

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import sys
 
-from wikidumps.stores import StoreError
-
 HELP = "write a self-contained HTML report (sizes, errors, charts) about an output folder"
 DESCRIPTION = (
     "Write OUTPUT_DIR/report.html: rows and sizes per dataset, errors by stage, and a section with charts "
@@ -20,6 +18,7 @@ def add_arguments(parser) -> None:
 
 def run(args, beam_args: list[str]) -> int:
     from wikidumps.report import write_report  # matplotlib is imported only when a report is written
+    from wikidumps.stores import StoreError
 
     try:
         path = write_report(args.output, args.to)

@@ -42,6 +42,8 @@ from urllib.request import pathname2url
 
 import apache_beam
 
+from wikidumps import cache_root
+
 BEAM_VERSION = apache_beam.__version__
 # Flink 1.19 is the oldest Flink line Beam 2.77 supports and the newest whose Beam runner artifacts
 # Maven Central serves here; the cluster uses its last patch release.
@@ -86,7 +88,7 @@ class ClusterError(Exception):
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("WIKIDUMPS_CACHE") or Path.home() / ".cache" / "wikidumps")
+    return cache_root()
 
 
 # ---------------------------------------------------------------------------------------------------

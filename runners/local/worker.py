@@ -3,8 +3,8 @@
 A fresh Python worker spends about 2 CPU-seconds importing Beam and this project before it does any
 work, and the local runner starts one per core for every job: a good part of a small job, and of what
 two workers lose against one. So each `wikidumps` command that runs on several local workers starts
-one "zygote" process (`python -m runners.local.worker SOCKET`) before it imports anything heavy
-itself (runners/cli/launch.py): the zygote imports the workers' code on another core while the driver
+one "zygote" process (`python -m runners.local.worker SOCKET`) once its command line is checked and
+before it imports anything heavy itself (runners/cli/run/__init__.py): the zygote imports the workers' code on another core while the driver
 imports and plans the job, then forks a worker each time the runner asks for one. The runner's
 worker command is runners/local/worker_client.py, which needs only the standard library: it hands its
 environment (the runner's control and logging addresses) and folder to the zygote over a Unix socket
@@ -17,7 +17,6 @@ runner to the command line anyway.
 """
 from __future__ import annotations
 
-import argparse
 import atexit
 import gc
 import importlib
@@ -85,13 +84,9 @@ def local_workers(requested: int | None) -> int:
     return max(1, requested or os.cpu_count() or 1)
 
 
-def start_early(argv: list[str]) -> None:
-    """Start the zygote now if `argv` (a `wikidumps` command line) runs a job on several local workers."""
-    probe = argparse.ArgumentParser(add_help=False)
-    probe.add_argument("--runner", default="local")
-    probe.add_argument("--workers", type=int)
-    options, rest = probe.parse_known_args(argv)
-    if rest[:1] == ["run"] and options.runner == "local" and local_workers(options.workers) > 1 and _can_fork():
+def start_early(runner: str, workers: int | None) -> None:
+    """Start the zygote now if the job about to be planned runs on several local workers."""
+    if runner == "local" and local_workers(workers) > 1 and _can_fork():
         _running_zygote()
 
 

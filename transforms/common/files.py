@@ -2,7 +2,8 @@
 
 Everything here is plain functions over paths and bytes; Beam's FileSystems does the opening so that
 local paths and gs:// URLs behave the same. `InputFile` is what every family's description of an input
-starts with, and `UnusableInputError` how every family refuses one.
+starts with, and `UnusableInputError` how every family refuses one. Beam is imported when a file is
+first opened, not with the module, so that the command line can refuse an input without importing it.
 """
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterator
 
-from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.io.filesystems import FileSystems
 
 try:  # decodes bzip2 with about a third less CPU than the bz2 module (docs/performance.md)
     import indexed_bzip2
@@ -78,6 +77,9 @@ class InputFile:
 
 def open_raw(path: str) -> BinaryIO:
     """Opens a local path or URL for reading bytes exactly as stored."""
+    from apache_beam.io.filesystem import CompressionTypes
+    from apache_beam.io.filesystems import FileSystems
+
     try:
         return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
     except Exception as exc:  # FileSystems raises BeamIOError, IOError, or the GCS client's errors
@@ -88,6 +90,8 @@ def file_size(path: str) -> int:
     """The size of an input as stored (UnusableInputError when it is missing, a folder or unreadable)."""
     if "://" not in path and os.path.isdir(path):
         raise UnusableInputError(path, "is a folder, not a dump file; give the files in it (e.g. with a shell glob)")
+    from apache_beam.io.filesystems import FileSystems
+
     try:
         found = FileSystems.match([path])[0].metadata_list
     except Exception as exc:

@@ -22,6 +22,7 @@ from typing import Iterable, Iterator
 from schemas.knowledge_gaps import QUANTILES
 from transforms.common import counters
 from transforms.common.problems import Problem
+from transforms.defaults import STANDARD_QUALITY as DEFAULT_STANDARD_QUALITY
 from transforms.indices.gap_categories import (
     NO_ITEM,
     UNKNOWN,
@@ -44,9 +45,6 @@ GAPS = WIKIDATA_GAPS + ("multimedia_illustration",)
 ILLUSTRATED = "illustrated"
 NOT_ILLUSTRATED = "not_illustrated"
 MEDIA_LINK = "media"
-# The article_quality score at or above which an article is of standard quality: the median score of
-# C-class articles in Wikimedia Research's calibration of the model (docs/knowledge-gaps.md says why).
-DEFAULT_STANDARD_QUALITY = 0.54
 DEFAULT_BUCKETS = 1024
 
 PAGE_COLUMNS = ("page_id", "page_namespace", "page_title", "page_is_redirect", "page_first_revision_timestamp")

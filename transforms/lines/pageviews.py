@@ -40,6 +40,7 @@ from transforms.common.files import UnusableInputError
 from transforms.common.naming import wiki_db_from_base
 from transforms.common.problems import DAMAGED_INPUT, TRUNCATED_INPUT, Problem, excerpt_of
 from transforms.datasets.rows import RowBatcher, error_row, to_record_batch
+from transforms.defaults import PAGEVIEW_BUCKETS as DEFAULT_BUCKETS
 from transforms.lines.inputs import LineInput, describe_input, first_lines
 from transforms.lines.reader import DamagedLinesError, Line, read_split_lines
 from transforms.lines.splits import LineSplit
@@ -50,7 +51,6 @@ HOURLY_NAME = re.compile(r"pageviews-(\d{8})-(\d{2})0000(?:\.gz)?$")
 COMPLETE_NAME = re.compile(r"pageviews-(\d{8})-user(?:\.bz2)?$")
 FIELDS = {HOURLY: 4, COMPLETE: 6}  # space-separated fields of a line
 UNKNOWN_WIKI = "unknown"
-DEFAULT_BUCKETS = 16
 COUNTS = "counts"  # what a split's reader hands the shuffle besides errors
 
 # Second part of an hourly domain code -> the site family; `m`/`zero` in that place mean a mobile site.

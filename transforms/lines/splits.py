@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from transforms.defaults import LINE_SPLIT_BYTES as DEFAULT_SPLIT_BYTES
 from transforms.lines.inputs import LineInput
 
-DEFAULT_SPLIT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)

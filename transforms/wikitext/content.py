@@ -20,6 +20,8 @@ from typing import Iterator
 from schemas import ARTICLE_QUALITY, CITATIONS, LINKS, PLAIN_TEXT, SECTIONS
 from transforms.common.naming import title_for_output
 from transforms.common.problems import DUPLICATE_REVISION, Filtered, Problem, excerpt_of
+from transforms.defaults import MAX_PAGE_BYTES as DEFAULT_MAX_PAGE_BYTES
+from transforms.defaults import PAGE_SECONDS as DEFAULT_PAGE_SECONDS
 from transforms.datasets.rows import Rows
 from transforms.wikitext import citations
 from transforms.wikitext.citations import citation_columns
@@ -34,8 +36,6 @@ CONTENT_DATASETS = (PLAIN_TEXT, SECTIONS, CITATIONS, LINKS, ARTICLE_QUALITY)
 # Large text columns, which also bound the size of a batch of rows.
 TEXT_COLUMNS = {PLAIN_TEXT: "text", SECTIONS: "text", CITATIONS: "raw_wikitext"}
 DEFAULT_NAMESPACES = frozenset({0})
-DEFAULT_MAX_PAGE_BYTES = 8 * 2**20
-DEFAULT_PAGE_SECONDS = 10.0
 # A redirect page starts with the redirect magic word (localised: #WEITERLEITUNG, #REDIRECCIÓN, ...).
 REDIRECT_LINE = re.compile(r"^\s*#[^\s\[]+[ \t]*:?[ \t]*(?=\[\[)")
 ENGLISH_REDIRECT = re.compile(r"^\s*#redirect[ \t]*:?[ \t]*(?=\[\[)", re.IGNORECASE)

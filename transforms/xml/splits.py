@@ -22,12 +22,12 @@ from typing import Callable, Iterator
 from transforms.common import bz2blocks
 from transforms.common.files import iter_bz2_range, iter_decompressed, open_raw
 from transforms.xml.feeder import PAGE_TAG
+from transforms.defaults import XML_SPLIT_BYTES as DEFAULT_SPLIT_BYTES
 from transforms.xml.inputs import XmlInput
 from transforms.xml.multistream import plan_stream_ranges, read_stream_offsets
 from transforms.xml.reader import DumpReader
 from transforms.xml.records import Item, Page
 
-DEFAULT_SPLIT_BYTES = 64 * 1024 * 1024
 CLOSING_TAG = b"\n</mediawiki>\n"
 FIRST_BLOCK_BIT = 32  # a bz2 file's first block follows its 4-byte header
 # Reading a split allocates millions of short-lived containers (pages, rows, scanner frames). At CPython's

@@ -1,25 +1,30 @@
 """`wikidumps run JOB`: plan the job from its options, then run it on the chosen runner with the driver.
 
-One module here per job (history.py for `wikidumps run history`, ...), each with HELP, DESCRIPTION,
-`add_arguments(parser)` and `plan(args)`, which turns the parsed options into the job's Config (None: nothing
-to do). What every job shares, from `--runner` to `--resume`, is in options.py.
+One module here per job (history.py for `wikidumps run history`, ...), each with NAME, HELP, DESCRIPTION,
+`add_arguments(parser)` and `plan(job, args)`, which turns the parsed options into the Config of `job`, the
+job's module in pipelines/ (None: nothing to do). What every job shares, from `--runner` to `--resume`, is
+in options.py. The job's module is imported only once the command line is parsed: it imports Beam.
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from types import ModuleType
 
-from pipelines import driver
-from runners.cli.inspect import with_family_hint
 from runners.cli.run import content, editor_activity, events, history, knowledge_gaps, pageviews, wikidata
 from runners.cli.run.options import add_run_options, beam_arguments, check_output, recorded_options
-from runners.clusters.dataflow import check_job_file
-from runners.profiles import Profile, profile_from_args
+from runners.local import worker as local_worker
 from transforms.common.files import UnusableInputError
 
 # The command of each job, by the job's name.
-JOB_COMMANDS = {command.JOB.NAME: command
+JOB_COMMANDS = {command.NAME: command
                 for command in (history, content, events, editor_activity, wikidata, pageviews, knowledge_gaps)}
+
+
+def job_module(name: str) -> ModuleType:
+    """The module in pipelines/ of the job called `name` (editor-activity: pipelines/editor_activity.py)."""
+    return importlib.import_module(f"pipelines.{name.replace('-', '_')}")
 
 
 def add_job_parsers(run: argparse.ArgumentParser) -> None:
@@ -33,27 +38,41 @@ def add_job_parsers(run: argparse.ArgumentParser) -> None:
 
 
 def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
-    """Plans the job, then runs it (or, with --dry-run, only writes its Dataflow specification)."""
+    """Plans the job, then runs it (or, with --dry-run, only writes its Dataflow specification).
+
+    Once the options are checked, and before Beam and the job are imported, the local workers' zygote
+    starts (runners/local/worker.py): it imports them on the other core meanwhile.
+    """
     command = JOB_COMMANDS[args.job]
     beam_args = beam_arguments(command, beam_args)
     check_output(args.output)
+    local_worker.start_early(args.runner, args.workers)
+
+    from pipelines import driver
+    from runners.cli.families import with_family_hint
+    from runners.profiles import profile_from_args
+
+    job = job_module(command.NAME)
     try:
-        config = command.plan(args)
+        config = command.plan(job, args)
     except UnusableInputError as exc:
-        raise with_family_hint(exc, command.JOB.NAME) from None
+        raise with_family_hint(exc, command.NAME) from None
     if config is None:
         return 0
-    profile = profile_from_args(args, beam_args, command.JOB.NAME)
+    profile = profile_from_args(args, beam_args, command.NAME)
     if profile.dry_run:
-        return specify_only(command.JOB, config, args.output, profile)
-    outcome = driver.run_job(command.JOB, config, args.output, runner=profile.runner, options=profile.options,
+        return specify_only(job, config, args.output, profile)
+    outcome = driver.run_job(job, config, args.output, runner=profile.runner, options=profile.options,
                              max_error_rate=args.max_error_rate, command_line=recorded_options(args, beam_args),
                              worker_log=profile.worker_log)
     return outcome.exit_code
 
 
-def specify_only(job, config, output: str, profile: Profile) -> int:
+def specify_only(job: ModuleType, config, output: str, profile) -> int:
     """`--dry-run`: the runner writes the job specification instead of starting the job; check it."""
+    from pipelines import driver
+    from runners.clusters.dataflow import check_job_file
+
     _, staging = driver.new_run(output)
     driver.build_pipeline(job, config, staging, profile.runner, profile.options).run()
     location = profile.template_location

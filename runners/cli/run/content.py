@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import argparse
 
-from pipelines import content as JOB
 from runners.cli.run.options import add_xml_input_arguments, resume, split_bytes, unique_paths
-from transforms.wikitext.content import DEFAULT_MAX_PAGE_BYTES, DEFAULT_PAGE_SECONDS, ContentOptions
+from transforms.defaults import CONTENT_SPLIT_BYTES, MAX_PAGE_BYTES, PAGE_SECONDS
 
+NAME = "content"
 HELP = "XML dumps -> plain_text, sections, citations, links, article_quality (one scan per page)"
 DESCRIPTION = (
     "Scan the wikitext of each page's latest revision once (every revision with --all-revisions) and write "
@@ -23,27 +23,29 @@ def namespace_list(value: str) -> frozenset[int]:
 
 
 def add_arguments(parser) -> None:
-    add_xml_input_arguments(parser, split_bytes=JOB.SPLIT_BYTES)
+    add_xml_input_arguments(parser, split_bytes=CONTENT_SPLIT_BYTES)
     parser.add_argument("--namespaces", type=namespace_list, action="append", metavar="N[,N...]",
                         help="namespaces to read (repeatable; default: 0, MediaWiki's content namespace)")
     parser.add_argument("--include-redirects", action="store_true", help="read redirect pages too")
     parser.add_argument("--all-revisions", action="store_true",
                         help="rows for every revision of a history dump (keyed by revision_id), not only the latest")
-    parser.add_argument("--max-page-mb", type=float, default=DEFAULT_MAX_PAGE_BYTES / 2**20, metavar="MB",
+    parser.add_argument("--max-page-mb", type=float, default=MAX_PAGE_BYTES / 2**20, metavar="MB",
                         help="larger revisions become errors rows instead of being scanned (default %(default)g)")
-    parser.add_argument("--page-timeout", type=float, default=DEFAULT_PAGE_SECONDS, metavar="SECONDS",
+    parser.add_argument("--page-timeout", type=float, default=PAGE_SECONDS, metavar="SECONDS",
                         help="time budget of one revision; slower ones become errors rows (default %(default)g)")
 
 
-def content_options(args: argparse.Namespace) -> ContentOptions:
+def content_options(args: argparse.Namespace):
+    from transforms.wikitext.content import ContentOptions
+
     namespaces = frozenset().union(*args.namespaces) if args.namespaces else ContentOptions().namespaces
     return ContentOptions(namespaces=namespaces, include_redirects=args.include_redirects,
                           all_revisions=args.all_revisions, max_page_bytes=int(args.max_page_mb * 2**20),
                           page_seconds=args.page_timeout)
 
 
-def plan(args) -> JOB.Config | None:
+def plan(job, args):
     """The job's Config from the command line; None when --resume finds nothing left to do."""
-    config = JOB.plan(unique_paths(args.input), content_options(args), wiki_db=args.wiki_db, snapshot=args.snapshot,
+    config = job.plan(unique_paths(args.input), content_options(args), wiki_db=args.wiki_db, snapshot=args.snapshot,
                       kind=args.dump_kind, split_bytes=split_bytes(args))
-    return resume(config, args.output, JOB.DATASETS) if args.resume else config
+    return resume(config, args.output, job.DATASETS) if args.resume else config

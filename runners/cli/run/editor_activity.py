@@ -1,10 +1,10 @@
 """`wikidumps run editor-activity`: editor_months and the editor_activity index from published datasets."""
 from __future__ import annotations
 
-from pipelines import editor_activity as JOB
 from runners.cli.run.options import UsageError
 from transforms.common.files import UnusableInputError
 
+NAME = "editor-activity"
 HELP = "revisions (+ events) -> editor_months and the editor_activity index, with WMF's definitions"
 DESCRIPTION = (
     "Compute per-editor months and the editor-activity index (active, very active, new and returning editors, "
@@ -27,7 +27,7 @@ def add_arguments(parser) -> None:
                              "namespace_is_content), plain or .gz")
 
 
-def plan(args) -> JOB.Config:
+def plan(job, args):
     """The job's Config from the command line."""
     if args.resume:
         raise UsageError("--resume is not supported by the editor-activity job: its index is computed from every "
@@ -36,5 +36,5 @@ def plan(args) -> JOB.Config:
         default = frozenset(int(n) for n in args.content_namespaces.split(",") if n.strip())
     except ValueError:
         raise UnusableInputError(args.content_namespaces, "--content-namespaces takes numbers separated by commas") from None
-    return JOB.plan(args.revisions, events_root=args.events, namespace_map=args.namespace_map,
+    return job.plan(args.revisions, events_root=args.events, namespace_map=args.namespace_map,
                     default_content=default, public=args.privacy == "public")

@@ -1,9 +1,9 @@
 """`wikidumps run events`: revisions, events and errors from event dumps."""
 from __future__ import annotations
 
-from pipelines import events as JOB
 from runners.cli.run.options import UsageError, add_input_arguments, unique_paths
 
+NAME = "events"
 HELP = "event dumps (EventStreams JSON, Avro, MediaWiki history TSV) -> revisions, events and errors"
 DESCRIPTION = (
     "Read EventStreams/EventGate JSON lines (plain, .gz, .bz2) of mediawiki.recentchange, revision-create and "
@@ -21,9 +21,9 @@ def add_arguments(parser) -> None:
                         help="wiki for errors of records that name none (default: the first wiki of each file)")
 
 
-def plan(args) -> JOB.Config:
+def plan(job, args):
     """The job's Config from the command line."""
     if args.resume:
         raise UsageError("--resume is not supported by the events job: an event file's partitions are known only "
                          "once it has been read")
-    return JOB.plan(unique_paths(args.input), snapshot=args.snapshot, wiki_db=args.wiki_db)
+    return job.plan(unique_paths(args.input), snapshot=args.snapshot, wiki_db=args.wiki_db)

@@ -1,9 +1,9 @@
 """`wikidumps run history`: pages, revisions and errors from XML dumps."""
 from __future__ import annotations
 
-from pipelines import history as JOB
 from runners.cli.run.options import add_xml_input_arguments, resume, split_bytes, unique_paths
 
+NAME = "history"
 HELP = "XML dumps -> pages, revisions (with identity reverts) and errors"
 DESCRIPTION = (
     "Stream pages-articles, pages-meta-current, pages-meta-history or stub dumps (xml, bz2 incl. "
@@ -15,8 +15,8 @@ def add_arguments(parser) -> None:
     add_xml_input_arguments(parser)
 
 
-def plan(args) -> JOB.Config | None:
+def plan(job, args):
     """The job's Config from the command line; None when --resume finds nothing left to do."""
-    config = JOB.plan(unique_paths(args.input), wiki_db=args.wiki_db, snapshot=args.snapshot, kind=args.dump_kind,
+    config = job.plan(unique_paths(args.input), wiki_db=args.wiki_db, snapshot=args.snapshot, kind=args.dump_kind,
                       split_bytes=split_bytes(args))
-    return resume(config, args.output, JOB.DATASETS) if args.resume else config
+    return resume(config, args.output, job.DATASETS) if args.resume else config

@@ -1,11 +1,11 @@
 """`wikidumps run knowledge-gaps`: article_gaps and the knowledge_gaps index from published datasets."""
 from __future__ import annotations
 
-from pipelines import knowledge_gaps as JOB
 from runners.cli.run.options import UsageError
 from transforms.common.files import UnusableInputError
-from transforms.indices.knowledge_gaps import DEFAULT_STANDARD_QUALITY
+from transforms.defaults import STANDARD_QUALITY
 
+NAME = "knowledge-gaps"
 HELP = "pages, revisions, links, article_quality, wikidata_entities (+ pageviews) -> article_gaps, knowledge_gaps"
 DESCRIPTION = (
     "Put every article (content namespace, not a redirect) in a category of each knowledge gap (gender, sexual "
@@ -28,7 +28,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--content-namespaces", default="0", metavar="N[=PREFIX],...",
                         help="content namespaces (default: 0); others need the title prefix sitelinks and pageview "
                              "dumps write, e.g. 0,104=Author")
-    parser.add_argument("--standard-quality", type=float, default=DEFAULT_STANDARD_QUALITY, metavar="SCORE",
+    parser.add_argument("--standard-quality", type=float, default=STANDARD_QUALITY, metavar="SCORE",
                         help="article_quality score at or above which an article is of standard quality "
                              "(default %(default)g, see docs/knowledge-gaps.md)")
 
@@ -48,10 +48,10 @@ def content_namespaces(value: str) -> dict[int, str]:
     return namespaces
 
 
-def plan(args) -> JOB.Config:
+def plan(job, args):
     """The job's Config from the command line."""
     if args.resume:
         raise UsageError("--resume is not supported by the knowledge-gaps job: its index is computed from all of "
                          "its input datasets at once")
-    return JOB.plan(args.pages, args.revisions, args.links, args.quality, args.wikidata, pageviews_root=args.pageviews,
+    return job.plan(args.pages, args.revisions, args.links, args.quality, args.wikidata, pageviews_root=args.pageviews,
                     namespaces=content_namespaces(args.content_namespaces), standard_quality=args.standard_quality)

@@ -1,24 +1,29 @@
 """Options and plumbing the `run` commands share: options every job takes, input options of each input
-family, distinct inputs, `--resume`, and the command line as the manifests record it."""
+family, distinct inputs, `--resume`, and the command line as the manifests record it.
+
+Like every command module, this one imports what does the work (Beam, Arrow, the jobs) inside the
+functions that need it, so that `--help` and a mistyped option answer at once (see runners/cli/__init__).
+"""
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import difflib
+import importlib.metadata
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
-from apache_beam.options.pipeline_options import PipelineOptions
-
-from runners.profiles import RUNNERS
-from schemas.layout import Partition
+from runners import RUNNERS
 from transforms.common.files import UnusableInputError
-from transforms.datasets.publish import complete_partitions
-from transforms.lines.splits import DEFAULT_SPLIT_BYTES as LINE_SPLIT_BYTES
-from transforms.xml.splits import DEFAULT_SPLIT_BYTES as XML_SPLIT_BYTES
+from transforms.defaults import LINE_SPLIT_BYTES, XML_SPLIT_BYTES
+from wikidumps import cache_root
+
+if TYPE_CHECKING:
+    from schemas.layout import Partition
 
 Input = TypeVar("Input")
 Config = TypeVar("Config")
@@ -128,10 +133,41 @@ def check_output(output: str) -> None:
 
 
 def beam_option_parser() -> argparse.ArgumentParser:
-    """The parser Beam reads pipeline options with, every option of every runner declared."""
-    parsers = []
+    """A parser that knows every option of every Beam runner as Beam's own parser does (names, and
+    whether each takes values).
+
+    Beam declares them only when imported, which takes over a second: the declarations are kept in the
+    cache, one file per Beam version, written whenever Beam has been imported for them, so that a
+    mistyped option is reported at once from the second command on.
+    """
+    cached = cache_root() / f"beam-options-{importlib.metadata.version('apache-beam')}.json"
+    try:
+        declared = json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        declared = beam_option_declarations()
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+            partial.write_text(json.dumps(declared), encoding="utf-8")
+            os.replace(partial, cached)
+        except OSError:
+            pass  # a read-only cache: Beam is imported again next time
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    for names, nargs in declared:
+        if nargs == 0:
+            parser.add_argument(*names, action="store_true")
+        else:
+            parser.add_argument(*names, nargs=nargs)
+    return parser
+
+
+def beam_option_declarations() -> list[tuple[list[str], int | str | None]]:
+    """Each option of Beam's own option parser: its names and its nargs (0 for a flag)."""
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    parsers: list[argparse.ArgumentParser] = []
     PipelineOptions([]).get_all_options(add_extra_args_fn=parsers.append)
-    return parsers[0]
+    return [(list(action.option_strings), action.nargs) for action in parsers[0]._actions if action.option_strings]
 
 
 def split_bytes(args: argparse.Namespace) -> int:
@@ -152,6 +188,8 @@ def resume(config: Config, output: str, datasets: tuple[str, ...],
            partition_of: Callable[[Input], Partition] = lambda source: source.partition) -> Config | None:
     """`--resume`: the job's Config without the inputs whose partition every dataset already has, complete
     (saying so on stderr); None when no input is left."""
+    from transforms.datasets.publish import complete_partitions
+
     done = set.intersection(*(complete_partitions(output, dataset) for dataset in datasets))
     remaining = tuple(source for source in config.inputs if partition_of(source) not in done)
     for source in config.inputs:

@@ -1,9 +1,9 @@
 """`wikidumps run wikidata`: a Wikidata JSON entity dump into wikidata_entities and errors."""
 from __future__ import annotations
 
-from pipelines import wikidata as JOB
 from runners.cli.run.options import add_line_input_arguments, resume, split_bytes, unique_paths
 
+NAME = "wikidata"
 HELP = "Wikidata JSON entity dump -> wikidata_entities and errors"
 DESCRIPTION = (
     "Stream a Wikidata JSON entity dump (latest-all.json, .json.gz or .json.bz2: one entity per line) into "
@@ -20,8 +20,8 @@ def add_arguments(parser) -> None:
                         help="dump date when the file name does not carry it (latest-all.json)")
 
 
-def plan(args) -> JOB.Config | None:
+def plan(job, args):
     """The job's Config from the command line; None when --resume finds nothing left to do."""
-    config = JOB.plan(unique_paths(args.input), snapshot=args.snapshot,
+    config = job.plan(unique_paths(args.input), snapshot=args.snapshot,
                       wiki_dbs=frozenset(args.wiki_db) if args.wiki_db else None, split_bytes=split_bytes(args))
-    return resume(config, args.output, JOB.DATASETS, JOB.partition_of) if args.resume else config
+    return resume(config, args.output, job.DATASETS, job.partition_of) if args.resume else config
