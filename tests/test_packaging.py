@@ -1,10 +1,19 @@
 """What `pip install wikidumps` (a wheel, not the editable install of the Makefile) puts in place."""
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
 import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
+from tests.httpserver import FileServer
 
 PACKAGES = ("pipelines", "transforms", "schemas", "runners", "wikidumps")
 
@@ -37,3 +46,70 @@ def test_every_data_file_of_the_packages_is_installed(monkeypatch):
         patterns = declared.get(".".join(package.relative_to(ROOT).parts), [])
         assert any(path.relative_to(package).match(pattern) for pattern in patterns), path
 
+
+
+@pytest.fixture(scope="module")
+def distributions(tmp_path_factory) -> Path:
+    """`python -m build`'s sdist, and the wheel it builds from that sdist (pure Python: no compiler needed)."""
+    out = tmp_path_factory.mktemp("dist")
+    env = dict(os.environ, WIKIDUMPS_PURE_PYTHON="1")
+    # No build isolation: the build requirements come from the test install, not from the network.
+    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--skip-dependency-check", "--outdir", str(out),
+                    str(ROOT)], check=True, capture_output=True, env=env, cwd=ROOT, timeout=600)
+    return out
+
+
+def test_the_wheel_holds_every_module_and_data_file_and_the_sdist_can_rebuild_it(distributions, monkeypatch):
+    (wheel,) = distributions.glob("wikidumps-*-py3-none-any.whl")
+    (sdist,) = distributions.glob("wikidumps-*.tar.gz")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    wanted = {str(path.relative_to(ROOT)) for package in PACKAGES for path in (ROOT / package).rglob("*")
+              if path.is_file() and path.suffix not in (".so", ".pyc") and "__pycache__" not in path.parts}
+    assert wanted <= names, sorted(wanted - names)[:10]
+    with tarfile.open(sdist) as archive:
+        top = archive.getnames()[0].split("/")[0]
+        assert {f"{top}/setup.py", f"{top}/pyproject.toml", f"{top}/README.md"} <= set(archive.getnames())
+    metadata = next(name for name in names if name.endswith(".dist-info/METADATA"))
+    with zipfile.ZipFile(wheel) as archive:
+        requires = [line for line in archive.read(metadata).decode().splitlines() if line.startswith("Requires-Dist:")]
+    # The reader needs Arrow only; Beam and the rest come with the pipelines extra.
+    assert [line for line in requires if "extra ==" not in line] == ["Requires-Dist: pyarrow>=14"]
+    assert any(line.startswith("Requires-Dist: apache-beam") and 'extra == "pipelines"' in line for line in requires)
+
+
+def test_the_reader_install_opens_a_published_dataset_over_http_without_beam(distributions, samplewiki_output,
+                                                                              tmp_path):
+    wheelhouse = Path(sys.prefix) / "wheelhouse"
+    assert any(wheelhouse.glob("pyarrow-*.whl")), f"{wheelhouse} has no pyarrow wheel: `make test` downloads it"
+    (wheel,) = distributions.glob("wikidumps-*-py3-none-any.whl")
+    venv = tmp_path / "reader"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python, command = str(venv / "bin" / "python"), str(venv / "bin" / "wikidumps")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-index", "--find-links", str(wheelhouse), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    installed = subprocess.run([python, "-m", "pip", "list", "--format=freeze"], check=True, capture_output=True,
+                               text=True).stdout
+    assert {line.split("==")[0].lower() for line in installed.split()} - {"pip", "setuptools"} == {"wikidumps", "pyarrow"}
+
+    site = tmp_path / "site"
+    shutil.copytree(samplewiki_output, site / "wd")  # the datasets as a static web server holds them
+    (site / "wd" / "_catalog.json").write_text(json.dumps({"datasets": ["errors", "pages", "revisions"]}))
+    reader = (f"import sys, wikidumps\n"
+              f"pages = wikidumps.open_dataset(sys.argv[1], 'pages', cache_dir=sys.argv[2], quiet=True)\n"
+              f"print(pages.count_rows(), sorted(m for m in ('apache_beam', 'pandas', 'pipelines') if m in sys.modules))")
+    with FileServer(site) as server:
+        listed = subprocess.run([command, "datasets", "list", f"{server.url}/wd"], capture_output=True, text=True,
+                                cwd=tmp_path, timeout=120)
+        opened = subprocess.run([python, "-c", reader, f"{server.url}/wd", str(tmp_path / "cache")],
+                                capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split()[:3] for line in listed.stdout.splitlines()[1:]] == [
+        ["errors", "1", "0"], ["pages", "1", "261"], ["revisions", "1", "2,334"]]
+    assert opened.stdout.split("\n")[0] == "261 []", opened.stderr
+    # The jobs are not there, and the command says which install has them.
+    refused = subprocess.run([command, "run", "history", "--input", "x.xml", "--output", "out"], capture_output=True,
+                             text=True, cwd=tmp_path, timeout=120)
+    assert (refused.returncode, refused.stderr) == (2, "wikidumps: error: `wikidumps run` needs what `pip install "
+                                                       "'wikidumps[pipelines]'` installs (apache_beam is missing); "
+                                                       "this install reads datasets only\n")

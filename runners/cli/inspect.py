@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from runners.cli.run.options import require_extra
 from transforms.common.files import UnusableInputError
 
 HELP = "describe a dump file: kind, wiki, export version, compression, index, counts"
@@ -20,6 +21,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, beam_args: list[str]) -> int:
+    require_extra("apache_beam", "pipelines", "inspect")
     from runners.cli.families import other_family
     from transforms.xml.inputs import describe_input
     from transforms.xml.inspection import count_pages

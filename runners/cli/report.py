@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from runners.cli.run.options import require_extra
+
 HELP = "write a self-contained HTML report (sizes, errors, charts) about an output folder"
 DESCRIPTION = (
     "Write OUTPUT_DIR/report.html: rows and sizes per dataset, errors by stage, and a section with charts "
@@ -17,6 +19,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, beam_args: list[str]) -> int:
+    require_extra("matplotlib", "pipelines", "report")
     from wikidumps.report import write_report  # matplotlib is imported only when a report is written
     from wikidumps.stores import StoreError
 

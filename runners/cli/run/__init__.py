@@ -13,7 +13,7 @@ import sys
 from types import ModuleType
 
 from runners.cli.run import content, editor_activity, events, history, knowledge_gaps, pageviews, wikidata
-from runners.cli.run.options import add_run_options, beam_arguments, check_output, recorded_options
+from runners.cli.run.options import add_run_options, beam_arguments, check_output, recorded_options, require_extra
 from runners.local import worker as local_worker
 from transforms.common.files import UnusableInputError
 
@@ -44,6 +44,7 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     starts (runners/local/worker.py): it imports them on the other core meanwhile.
     """
     command = JOB_COMMANDS[args.job]
+    require_extra("apache_beam", "pipelines", "run")
     beam_args = beam_arguments(command, beam_args)
     check_output(args.output)
     local_worker.start_early(args.runner, args.workers)

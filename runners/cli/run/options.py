@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import difflib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import sys
@@ -31,6 +32,17 @@ Config = TypeVar("Config")
 
 class UsageError(Exception):
     """Options that make no job (the command line prints the message and exits 2)."""
+
+
+def require_extra(module: str, extra: str, command: str) -> None:
+    """Refuses a command of the pipelines when this is the reader install (`pip install wikidumps`).
+
+    Raises:
+        UsageError: naming the extra that installs `module`.
+    """
+    if importlib.util.find_spec(module) is None:
+        raise UsageError(f"`wikidumps {command}` needs what `pip install 'wikidumps[{extra}]'` installs "
+                         f"({module} is missing); this install reads datasets only")
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
