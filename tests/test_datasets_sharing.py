@@ -191,3 +191,51 @@ def test_reading_datasets_does_not_import_beam():
     probe = "import sys, wikidumps; print('apache_beam' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_publish_to_a_folder_that_a_static_web_server_serves(shared_output, tmp_path, capsys):
+    site = tmp_path / "site"
+    target = site / "wd" / "2026-01"
+    expected = sorted(f"{name}/{path}" for name in ("errors", "noise", "pages", "revisions")
+                      for path in parquet_files(shared_output, name))
+    assert cli.main(["datasets", "publish", str(shared_output), str(target)]) == 0
+    assert capsys.readouterr().out == (f"published errors, noise, pages, revisions to {target}: {len(expected)} file(s) "
+                                       "uploaded, 0 already there, 0 stale file(s) removed\n")
+    # Plain folders, no version links, no partial files: what a web server or a shared drive serves as is.
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file() and p.suffix == ".parquet") \
+        == expected
+    assert not [p for p in target.rglob("*") if p.is_symlink() or p.name.startswith(".") or p.name.startswith("_v")]
+    assert json.loads((target / "_catalog.json").read_text()) == {"datasets": ["errors", "noise", "pages", "revisions"]}
+    for name in ("pages", "revisions"):
+        assert parquet_files(target, name) == parquet_files(shared_output, name)
+        assert (target / name / "_README.md").read_text() == (shared_output / name / "_README.md").read_text()
+    with FileServer(site) as server:
+        source = f"{server.url}/wd/2026-01"
+        assert cli.main(["datasets", "list", source]) == 0
+        assert [line.split()[:3] for line in capsys.readouterr().out.splitlines()[1:]] == [
+            ["errors", "1", "0"], ["noise", "1", "600"], ["pages", "1", "261"], ["revisions", "1", "2,334"]]
+        opened = wikidumps.open_dataset(source, "revisions", cache_dir=tmp_path / "cache", quiet=True)
+        assert opened.count_rows() == 2334
+    # Published again: nothing copied; a file the manifest no longer lists goes.
+    stale = target / "pages" / PARTITION / "part-99999-of-99999.parquet"
+    stale.write_bytes(b"old")
+    again = publish(shared_output, str(target), ["pages"])
+    assert (again.uploaded, again.removed) == ([], [f"pages/{PARTITION}/part-99999-of-99999.parquet"])
+    assert not stale.exists()
+
+
+def test_publish_refuses_a_folder_inside_the_output(shared_output, capsys):
+    assert cli.main(["datasets", "publish", str(shared_output), str(shared_output / "site")]) == 1
+    assert capsys.readouterr().err == (f"wikidumps datasets publish: error: {shared_output / 'site'}: publish to a "
+                                       f"folder outside the output {shared_output} (and not holding it)\n")
+    assert not (shared_output / "site").exists()
+
+
+def test_listing_an_https_source_without_a_catalog_says_how_to_make_one(shared_output, tmp_path, capsys):
+    shutil.copytree(shared_output, tmp_path / "site" / "wd")
+    with FileServer(tmp_path / "site") as server:
+        assert cli.main(["datasets", "list", f"{server.url}/wd"]) == 1
+    assert capsys.readouterr().err == (
+        f"wikidumps datasets list: error: {server.url}/wd/_catalog.json not found: HTTP has no folder listing, so name "
+        "the dataset (describe and download work without a catalog), or have the publisher write one: `wikidumps "
+        "datasets publish OUTPUT_DIR FOLDER` writes the folder to serve, with _catalog.json\n")

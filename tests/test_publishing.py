@@ -468,7 +468,7 @@ def test_an_older_output_is_published_and_downloaded_with_the_new_card_name(two_
     result = publish(output, target)
     names = {blob.name for blob in bucket.list_blobs(prefix="legacy/")}
     assert all(f"legacy/{name}/_README.md" in names and f"legacy/{name}/README.md" not in names for name in DATASETS)
-    assert "legacy/pages/README.md" in result.removed
+    assert "pages/README.md" in result.removed
     assert bucket.blob("legacy/pages/_README.md").download_as_text().startswith("# pages")
     download_dataset(open_store(target), "pages", tmp_path / "download")
     assert (tmp_path / "download" / "pages" / "_README.md").is_file()

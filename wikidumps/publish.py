@@ -1,25 +1,35 @@
-"""Publishing an output folder's datasets to gs://bucket/prefix, where others download them from.
+"""Publishing an output folder's datasets where others download them from: a gs://bucket/prefix, or a
+local folder that any static web server (or a shared drive) then serves.
 
 Per dataset: every file the manifest lists is checked against its manifest entry (size and sha256)
-before upload, uploaded (resumable, in chunks, when large), then the data card (`_README.md`, whatever
-name the local output has it under), then `_manifest.json` last, so a reader who finds a manifest finds
-every file it lists. Files already there with the same
-sha256 (kept as object metadata) are skipped, so an interrupted publish is resumed by running it
-again. Files of a partition that the new manifest no longer lists are deleted after the manifest, and so
-is a data card under the name before `_README.md` (a folder-wide Parquet reader trips on it).
-`_catalog.json` at the prefix root lists the datasets, for https:// readers who cannot list a bucket.
+before it is copied, copied (gs://: resumable uploads in chunks, when large; a folder: to a temporary name,
+then renamed), then the data card (`_README.md`, whatever name the local output has it under), then
+`_manifest.json` last, so a reader who finds a manifest finds every file it lists. Files already there
+with the same size and sha256 (gs://: kept as object metadata) are skipped, so an interrupted publish is
+resumed by running it again. Files of a partition that the new manifest no longer lists are deleted after
+the manifest, and so is a data card under the name before `_README.md` (a folder-wide Parquet reader trips
+on it). `_catalog.json` at the root lists the datasets, for https:// readers, who cannot list a folder.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.layout import CATALOG, DATA_CARD, LEGACY_DATA_CARD, MANIFEST
-from wikidumps.gcs import client, split_gs_url
-from wikidumps.stores import LocalStore, StoreError, local_files_match, read_data_card, read_manifest
-from wikidumps.transfer import Progress, TransferError
+from wikidumps.stores import (
+    LocalStore,
+    StoreError,
+    contained_path,
+    local_files_match,
+    read_data_card,
+    read_manifest,
+)
+from wikidumps.transfer import Progress, TransferError, file_digests
 
 # Files larger than this go up as resumable uploads in chunks of this size (a multiple of 256 KiB, as
 # the API requires); a dropped connection then costs one chunk, not the file.
@@ -28,6 +38,8 @@ RESUMABLE_CHUNK_BYTES = 8 << 20
 
 @dataclass
 class PublishResult:
+    """What a publish did, each file named by its path under the target."""
+
     datasets: list[str]
     uploaded: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -55,70 +67,179 @@ class _ProgressReader:
 
 def publish(output: str | Path, target: str, datasets: list[str] | None = None, *,
             chunk_bytes: int = RESUMABLE_CHUNK_BYTES, out=None) -> PublishResult:
-    """Uploads datasets of a local output folder to a gs:// prefix.
+    """Copies datasets of a local output folder to a gs:// prefix or a local folder.
 
     Args:
         output: the local output folder of `wikidumps run`.
-        target: gs://bucket/prefix.
+        target: gs://bucket/prefix, or a folder (created if missing) outside the output.
         datasets: names to publish (default: every dataset with a manifest).
-        chunk_bytes: files larger than this are uploaded resumably in chunks of this size.
+        chunk_bytes: files larger than this are uploaded to gs:// resumably in chunks of this size.
         out: where progress goes (stderr by default).
 
     Raises:
-        StoreError: a dataset is missing, unsafe, or its files do not match its manifest.
-        TransferError: the bucket refused an upload.
+        StoreError: a dataset is missing, unsafe, or its files do not match its manifest; a target folder
+            inside the output, or holding the output.
+        TransferError: the bucket refused an upload, or the folder a write.
     """
-    from google.api_core import exceptions
-
     out = out or sys.stderr
     local = LocalStore(output)
     names = datasets or local.list_datasets()
     if not names:
         raise StoreError(f"{output}: no datasets (folders with {MANIFEST}) to publish")
-    # Check everything before the first upload: a bucket must not get half of a bad output.
+    # Check everything before the first copy: a target must not get half of a bad output.
     manifests = {name: read_manifest(local, name) for name in names}
     for name, manifest in manifests.items():
         problems = local_files_match(local.local_path(name), manifest["partitions"])
         if problems:
             raise StoreError(f"{name} does not match its manifest, refusing to publish it: {problems[0]}"
                               + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
-    bucket_name, prefix = split_gs_url(target)
-    bucket = client().bucket(bucket_name)
-
-    def blob(relpath: str):
-        return bucket.blob(f"{prefix}/{relpath}" if prefix else relpath)
-
+    destination = BucketTarget(target, chunk_bytes, out) if target.startswith("gs://") else FolderTarget(target, output)
     result = PublishResult(list(names))
-    try:
+    with destination.errors_as_transfer_errors():
         for name, manifest in manifests.items():
             for partition in manifest["partitions"]:
                 for item in partition["files"]:
                     relpath = f"{name}/{item['path']}"
-                    target_blob = blob(relpath)
-                    existing = bucket.get_blob(target_blob.name)
-                    if existing is not None and existing.size == item["bytes"] and \
-                            (existing.metadata or {}).get("sha256") == item["sha256"]:
+                    if destination.holds(relpath, item):
                         result.skipped.append(relpath)
                         continue
-                    _upload(target_blob, local.local_path(relpath), item, relpath, chunk_bytes, out)
+                    destination.copy_file(relpath, local.local_path(relpath), item)
                     result.uploaded.append(relpath)
             card = read_data_card(local, name)
             if card is not None:
-                blob(f"{name}/{DATA_CARD}").upload_from_string(card, content_type="text/markdown; charset=utf-8")
-            blob(f"{name}/{MANIFEST}").upload_from_string(json.dumps(manifest, indent=2) + "\n",
-                                                          content_type="application/json")
-            result.removed += _remove_unlisted(bucket, prefix, name, manifest)
-            legacy_card = bucket.get_blob(blob(f"{name}/{LEGACY_DATA_CARD}").name)
-            if legacy_card is not None:
-                legacy_card.delete()
-                result.removed.append(legacy_card.name)
-        catalog_blob = blob(CATALOG)
-        catalog = json.loads(catalog_blob.download_as_bytes()) if catalog_blob.exists() else {"datasets": []}
+                destination.write(f"{name}/{DATA_CARD}", card, "text/markdown; charset=utf-8")
+            destination.write(f"{name}/{MANIFEST}", (json.dumps(manifest, indent=2) + "\n").encode(), "application/json")
+            result.removed += destination.remove_unlisted(name, manifest)
+            if destination.delete(f"{name}/{LEGACY_DATA_CARD}"):
+                result.removed.append(f"{name}/{LEGACY_DATA_CARD}")
+        catalog_text = destination.read_text(CATALOG)
+        catalog = json.loads(catalog_text) if catalog_text is not None else {"datasets": []}
         catalog["datasets"] = sorted(set(catalog.get("datasets", [])) | set(names))
-        catalog_blob.upload_from_string(json.dumps(catalog, indent=2) + "\n", content_type="application/json")
-    except (exceptions.GoogleAPIError, OSError) as exc:  # OSError: requests' connection errors
-        raise TransferError(f"{target}: {exc}") from None
+        destination.write(CATALOG, (json.dumps(catalog, indent=2) + "\n").encode(), "application/json")
     return result
+
+
+class BucketTarget:
+    """A gs://bucket/prefix; each file's sha256 is kept as object metadata, to skip it next time."""
+
+    def __init__(self, target: str, chunk_bytes: int, out):
+        from wikidumps.gcs import client, split_gs_url
+
+        self.target, self.chunk_bytes, self.out = target, chunk_bytes, out
+        bucket_name, self.prefix = split_gs_url(target)
+        self.bucket = client().bucket(bucket_name)
+
+    def blob(self, relpath: str):
+        return self.bucket.blob(f"{self.prefix}/{relpath}" if self.prefix else relpath)
+
+    @contextlib.contextmanager
+    def errors_as_transfer_errors(self):
+        from google.api_core import exceptions
+
+        try:
+            yield
+        except (exceptions.GoogleAPIError, OSError) as exc:  # OSError: requests' connection errors
+            raise TransferError(f"{self.target}: {exc}") from None
+
+    def holds(self, relpath: str, item: dict) -> bool:
+        existing = self.bucket.get_blob(self.blob(relpath).name)
+        return existing is not None and existing.size == item["bytes"] and \
+            (existing.metadata or {}).get("sha256") == item["sha256"]
+
+    def copy_file(self, relpath: str, path: Path, item: dict) -> None:
+        _upload(self.blob(relpath), path, item, relpath, self.chunk_bytes, self.out)
+
+    def write(self, relpath: str, data: bytes, content_type: str) -> None:
+        self.blob(relpath).upload_from_string(data, content_type=content_type)
+
+    def read_text(self, relpath: str) -> str | None:
+        blob = self.blob(relpath)
+        return blob.download_as_bytes().decode("utf-8") if blob.exists() else None
+
+    def delete(self, relpath: str) -> bool:
+        existing = self.bucket.get_blob(self.blob(relpath).name)
+        if existing is None:
+            return False
+        existing.delete()
+        return True
+
+    def remove_unlisted(self, name: str, manifest: dict) -> list[str]:
+        """Deletes objects in the published partitions that the manifest no longer lists."""
+        removed = []
+        root = self.blob(name).name + "/"
+        for partition in manifest["partitions"]:
+            listed = {root + item["path"] for item in partition["files"]}
+            for stale in self.bucket.client.list_blobs(self.bucket, prefix=f"{root}{partition['path']}/"):
+                if stale.name not in listed:
+                    stale.delete()
+                    removed.append(f"{name}/{stale.name[len(root):]}")
+        return removed
+
+
+class FolderTarget:
+    """A local folder laid out as a published prefix (plain folders, no versions): what a static web server
+    serves as is. Each file is written under a temporary name and renamed, so none is ever seen half-written."""
+
+    def __init__(self, target: str, output: str | Path):
+        self.root = Path(target)
+        resolved, source = self.root.resolve(), Path(output).resolve()
+        if resolved == source or source in resolved.parents or resolved in source.parents:
+            raise StoreError(f"{target}: publish to a folder outside the output {output} (and not holding it)")
+
+    @contextlib.contextmanager
+    def errors_as_transfer_errors(self):
+        try:
+            yield
+        except OSError as exc:
+            raise TransferError(f"{self.root}: {exc.strerror or exc} ({exc.filename or self.root})") from None
+
+    def path(self, relpath: str) -> Path:
+        return contained_path(self.root, relpath)
+
+    def holds(self, relpath: str, item: dict) -> bool:
+        path = self.path(relpath)
+        return path.is_file() and path.stat().st_size == item["bytes"] and \
+            file_digests(path, ["sha256"])["sha256"] == item["sha256"]
+
+    def copy_file(self, relpath: str, path: Path, item: dict) -> None:
+        self._replace(self.path(relpath), lambda partial: shutil.copyfile(path, partial))
+
+    def write(self, relpath: str, data: bytes, content_type: str) -> None:
+        self._replace(self.path(relpath), lambda partial: partial.write_bytes(data))
+
+    def read_text(self, relpath: str) -> str | None:
+        path = self.path(relpath)
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def delete(self, relpath: str) -> bool:
+        path = self.path(relpath)
+        if not path.is_file():
+            return False
+        path.unlink()
+        return True
+
+    def remove_unlisted(self, name: str, manifest: dict) -> list[str]:
+        """Deletes files in the published partitions that the manifest no longer lists."""
+        removed = []
+        for partition in manifest["partitions"]:
+            folder = self.path(f"{name}/{partition['path']}")
+            listed = {item["path"] for item in partition["files"]}
+            for stale in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                relpath = stale.relative_to(self.path(name)).as_posix()
+                if stale.is_file() and relpath not in listed:
+                    stale.unlink()
+                    removed.append(f"{name}/{relpath}")
+        return removed
+
+    @staticmethod
+    def _replace(path: Path, write) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        try:
+            write(partial)
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
 
 
 def _upload(target_blob, path: Path, item: dict, label: str, chunk_bytes: int, out) -> None:
@@ -130,16 +251,3 @@ def _upload(target_blob, path: Path, item: dict, label: str, chunk_bytes: int, o
         target_blob.upload_from_file(_ProgressReader(handle, progress), size=item["bytes"],
                                      content_type="application/vnd.apache.parquet")
     progress.finish()
-
-
-def _remove_unlisted(bucket, prefix: str, name: str, manifest: dict) -> list[str]:
-    """Deletes objects in the published partitions that the manifest no longer lists."""
-    removed = []
-    root = f"{prefix}/{name}/" if prefix else f"{name}/"
-    for partition in manifest["partitions"]:
-        listed = {root + item["path"] for item in partition["files"]}
-        for stale in bucket.client.list_blobs(bucket, prefix=f"{root}{partition['path']}/"):
-            if stale.name not in listed:
-                stale.delete()
-                removed.append(stale.name)
-    return removed

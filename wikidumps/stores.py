@@ -114,7 +114,9 @@ class HttpStore:
             catalog = json.loads(self.read_bytes(CATALOG))
         except NotFoundError:
             raise StoreError(f"{self.url(CATALOG)} not found: HTTP has no folder listing, so name the dataset "
-                              "(describe and download work without a catalog)") from None
+                              "(describe and download work without a catalog), or have the publisher write one: "
+                              "`wikidumps datasets publish OUTPUT_DIR FOLDER` writes the folder to serve, with "
+                              f"{CATALOG}") from None
         return sorted(catalog.get("datasets", []))
 
 

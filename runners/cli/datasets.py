@@ -8,7 +8,7 @@ import sys
 
 from wikidumps.transfer import TransferError, VerificationError, format_bytes
 
-HELP = "publish datasets to gs://, list and describe published datasets, download them verified"
+HELP = "publish datasets to gs:// or a folder a web server serves, list and describe them, download them verified"
 DESCRIPTION = (
     "SOURCE is a local output folder, gs://bucket/prefix or an https:// URL of a published prefix. "
     "Downloads stream, resume partial files and verify every file's sha256 against the manifest."
@@ -17,9 +17,11 @@ DESCRIPTION = (
 
 def add_arguments(parser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    publish = actions.add_parser("publish", help="upload an output folder's datasets, manifests and data cards")
+    publish = actions.add_parser("publish", help="copy an output folder's datasets, manifests and data cards, "
+                                                 "with the catalog https:// readers list them by")
     publish.add_argument("output", metavar="OUTPUT_DIR", help="output folder of `wikidumps run`")
-    publish.add_argument("target", metavar="gs://BUCKET/PREFIX")
+    publish.add_argument("target", metavar="TARGET",
+                         help="gs://BUCKET/PREFIX, or a folder to serve with any static web server (or share)")
     publish.add_argument("--dataset", action="append", metavar="NAME", help="publish only this dataset (repeatable)")
     listing = actions.add_parser("list", help="the datasets of a source, with partitions, rows and sizes")
     listing.add_argument("source", metavar="SOURCE")
