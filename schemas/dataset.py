@@ -5,6 +5,7 @@ docs/datasets.md are all generated from it, so a column is described in exactly 
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -75,7 +76,8 @@ class DatasetSchema:
             for c in self.columns
             if c.name not in self.partitioning
         ]
-        return pa.schema(fields, metadata={"dataset": self.name, "schema_version": self.version})
+        return pa.schema(fields, metadata={"dataset": self.name, "schema_version": self.version,
+                                           "pandas": pandas_metadata(fields)})
 
     @cached_property
     def file_columns(self) -> tuple[str, ...]:
@@ -86,3 +88,19 @@ class DatasetSchema:
             if c.name == name:
                 return c
         raise KeyError(f"{self.name} has no column {name!r}")
+
+
+def pandas_metadata(fields: list[pa.Field]) -> str:
+    """The `pandas` schema metadata that makes pandas read a nullable integer column as its nullable
+    integer dtype (Int64, ...) rather than float64.
+
+    Arrow's conversion to pandas (pandas.read_parquet, Table.to_pandas) looks up each column's
+    `numpy_type` here and uses it when it names a pandas extension dtype: with it, an integer column keeps
+    integer values in every file, with or without nulls, whichever reader is used. Other readers ignore it.
+    """
+    columns = [{"name": f.name, "field_name": f.name, "pandas_type": str(f.type),
+                "numpy_type": str(f.type).replace("uint", "UInt").replace("int", "Int"), "metadata": None}
+               for f in fields if f.nullable and pa.types.is_integer(f.type)]
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns,
+                       "creator": {"library": "wikidumps"}})
+

@@ -6,7 +6,7 @@ from schemas.dataset import CC0, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="links",
-    version="1.0.0",
+    version="2.0.0",
     description="One row per link occurrence in page order: wikilink, category, media ([[File:]], [[Image:]], "
     "[[Media:]], gallery lines), template (every {{...}} call, nested ones included), external "
     "([url label] and bare URLs in the text), interwiki ([[wikt:...]], [[:fr:...]]) and interlanguage ([[fr:...]]).",
@@ -19,7 +19,7 @@ SCHEMA = DatasetSchema(
     columns=KEYS + (
         SECTION_INDEX,
         Column("link_type", pa.string(), "wikilink, category, media, template, external, interwiki or interlanguage.", False),
-        Column("target", pa.string(), "Target title without namespace prefix: first letter cased by the namespace's siteinfo case rule, underscores as spaces, entities and %-escapes decoded, fragment split off; the title on the other wiki for interwiki and interlanguage links; null for external links."),
+        Column("target", pa.string(), "Target title without namespace prefix: first letter cased by the namespace's siteinfo case rule, spaces as underscores (as page_title in pages and revisions, so the two join as they are), entities and %-escapes decoded, fragment split off; the title on the other wiki for interwiki and interlanguage links; null for external links."),
         Column("target_namespace", pa.int32(), "Namespace of the target on this wiki, resolved through siteinfo names, canonical English names and aliases (Image: is 6); 6 for media links; null for external, interwiki and interlanguage links."),
         Column("target_fragment", pa.string(), "The part after #, if any."),
         Column("anchor_text", pa.string(), "Text shown for the link: the label, or the target as written; a file's caption; null for categories, templates and interlanguage links."),

@@ -109,7 +109,7 @@ def test_job_writes_every_dataset_and_accounts_for_every_page(tmp_path, capsys):
     [cited] = read_dataset(output, "citations")
     assert (cited["template_name"], cited["url"], cited["title"]) == ("cite web", "https://a.example", "A")
     assert sorted((r["link_type"], r["target"]) for r in read_dataset(output, "links")) == [
-        ("category", "Rivers"), ("template", "Cite web"), ("wikilink", "Sea")]
+        ("category", "Rivers"), ("template", "Cite_web"), ("wikilink", "Sea")]
     [quality] = read_dataset(output, "article_quality")
     assert (quality["num_refs"], quality["num_headings"], quality["num_wikilinks"], quality["num_categories"]) == (1, 1, 1, 1)
     assert 0 < quality["quality_score"] < 1

@@ -123,7 +123,7 @@ def test_content_scans_each_article_once_into_every_dataset(tmp_path):
     check(datasets, SECTIONS, ("section_index", "section_title", "text"),
           [(0, None, "Alpha is a town."), (1, "History", "Founded in 1900.")])
     check(datasets, LINKS, ("link_type", "target", "anchor_text"),
-          [("wikilink", "Beta", "town"), ("template", "Cite journal", None)])
+          [("wikilink", "Beta", "town"), ("template", "Cite_journal", None)])
     check(datasets, CITATIONS, ("template_name", "title", "doi"), [("cite journal", "On Alpha", "10.1000/xyz1")])
     check(datasets, ERRORS, ("error_type",), [])
     result = pipeline.run()

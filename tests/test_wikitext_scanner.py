@@ -74,8 +74,8 @@ def test_named_reference_reuse():
 def test_interwiki_and_interlanguage_links():
     assert links_of("[[fr:Paris]] [[:fr:Paris]] [[wikt:word|a word]] [[en:Local page]] [[Star Wars: Episode IV]]") == [
         ("interlanguage", "Paris", None, None), ("interwiki", "Paris", None, "fr:Paris"),
-        ("interwiki", "word", None, "a word"), ("wikilink", "Local page", 0, "en:Local page"),
-        ("wikilink", "Star Wars: Episode IV", 0, "Star Wars: Episode IV")]
+        ("interwiki", "word", None, "a word"), ("wikilink", "Local_page", 0, "en:Local page"),
+        ("wikilink", "Star_Wars:_Episode_IV", 0, "Star Wars: Episode IV")]
     found = run("[[fr:Paris]] [[:fr:Paris]]")
     assert found.text == "fr:Paris"  # an interlanguage link shows nothing, an inline one its target
 
@@ -150,8 +150,8 @@ def test_links_files_categories_and_external_links():
                     "[https://example.org/a Example] https://bare.example/path_(x). "
                     "<gallery>\nFile:A.jpg|Caption\nB.png\n</gallery>")
     assert rows == [
-        ("wikilink", "Foo (band)", 0, "Foo (band)"),
-        ("media", "Photo one.jpg", 6, "A caption here"),
+        ("wikilink", "Foo_(band)", 0, "Foo (band)"),
+        ("media", "Photo_one.jpg", 6, "A caption here"),
         ("wikilink", "Caption", 0, "caption"),
         ("category", "Bands", 14, None),
         ("wikilink", "Bands", 14, "Category:Bands"),

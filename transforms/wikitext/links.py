@@ -99,8 +99,11 @@ def link_columns(scan: Scan, resolver: TitleResolver, page_namespace: int, page_
     if not found:
         return {name: [] for name in COLUMNS}
     _, sections, kinds, titles, namespaces, fragments, anchors, urls, languages, prefixes = map(list, zip(*found))
+    # Resolved titles have spaces, as the wiki shows them; the datasets spell titles with underscores
+    # (pages, revisions, pageviews), so that a link's target joins a page_title as it is.
+    targets = [title.replace(" ", "_") if title is not None else None for title in titles]
     return {
-        "section_index": sections, "link_type": kinds, "target": titles, "target_namespace": namespaces,
+        "section_index": sections, "link_type": kinds, "target": targets, "target_namespace": namespaces,
         "target_fragment": fragments, "anchor_text": anchors, "position": list(range(len(found))), "url": urls,
         "language": languages, "interwiki_prefix": prefixes,
     }
