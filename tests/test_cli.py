@@ -212,10 +212,22 @@ def test_the_cached_beam_options_parse_as_beams_own_parser_does(tmp_path, monkey
     monkeypatch.setenv("WIKIDUMPS_CACHE", str(tmp_path))
     args = ["--project", "p", "--streaming", "--experiments=a,b", "--num_workers", "3", "--labels", "x=y",
             "--no_use_public_ips", "--resmue", "stray", "--sdk_location=container", "--profile_cpu"]
-    beams = options.beam_option_parser()  # learnt from Beam, then cached
-    cached = options.beam_option_parser()  # read from the cache
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    parsers = []
+    PipelineOptions([]).get_all_options(add_extra_args_fn=parsers.append)
+    beams = parsers[0]  # Beam's own
+    options.beam_option_parser()  # learnt from Beam, then cached
     assert list(tmp_path.iterdir())
+    cached = options.beam_option_parser()  # read from the cache
     assert beams.parse_known_args(args)[1] == cached.parse_known_args(args)[1] == ["--resmue", "stray"]
+    assert vars(cached.parse_known_args(args)[0])["num_workers"] == 3  # Beam's number types are kept
+
+
+def test_a_bad_value_of_a_beam_option_is_one_line(tmp_path, capsys):
+    code, _, err = run(["history", "--input", ARTICLES, "--output", tmp_path / "out", "--num_workers", "abc"], capsys)
+    assert (code, err) == (2, "wikidumps: error: argument --num_workers: invalid int value: 'abc' (a Beam option)\n")
+    assert not (tmp_path / "out").exists()
 
 
 def test_each_job_command_runs_the_job_of_its_name():

@@ -144,9 +144,22 @@ def check_output(output: str) -> None:
         raise UsageError(f"--output {output}: cannot write in {existing} ({exc.strerror})") from None
 
 
+class BeamOptionParser(argparse.ArgumentParser):
+    """Beam's options as declared, with a bad value said in one line (argparse would print the usage of
+    every Beam option first)."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message} (a Beam option)")
+
+
+# Number types of Beam options, by name in the cache (other options take strings).
+OPTION_TYPES = {"int": int, "float": float}
+CACHE_FORMAT = 2
+
+
 def beam_option_parser() -> argparse.ArgumentParser:
-    """A parser that knows every option of every Beam runner as Beam's own parser does (names, and
-    whether each takes values).
+    """A parser that knows every option of every Beam runner as Beam's own parser does: names, whether
+    each takes values, number types and choices.
 
     Beam declares them only when imported, which takes over a second: the declarations are kept in the
     cache, one file per Beam version, written whenever Beam has been imported for them, so that a
@@ -154,32 +167,39 @@ def beam_option_parser() -> argparse.ArgumentParser:
     """
     cached = cache_root() / f"beam-options-{importlib.metadata.version('apache-beam')}.json"
     try:
-        declared = json.loads(cached.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        kept = json.loads(cached.read_text(encoding="utf-8"))
+        declared = kept["options"] if kept["format"] == CACHE_FORMAT else None
+    except (OSError, ValueError, KeyError, TypeError):
+        declared = None
+    if declared is None:
         declared = beam_option_declarations()
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-            partial.write_text(json.dumps(declared), encoding="utf-8")
+            partial.write_text(json.dumps({"format": CACHE_FORMAT, "options": declared}), encoding="utf-8")
             os.replace(partial, cached)
         except OSError:
             pass  # a read-only cache: Beam is imported again next time
-    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    for names, nargs in declared:
-        if nargs == 0:
-            parser.add_argument(*names, action="store_true")
+    parser = BeamOptionParser(add_help=False, allow_abbrev=False)
+    for option in declared:
+        if option["nargs"] == 0:
+            parser.add_argument(*option["names"], action="store_true")
         else:
-            parser.add_argument(*names, nargs=nargs)
+            parser.add_argument(*option["names"], nargs=option["nargs"], type=OPTION_TYPES.get(option["type"]),
+                                choices=option["choices"])
     return parser
 
 
-def beam_option_declarations() -> list[tuple[list[str], int | str | None]]:
-    """Each option of Beam's own option parser: its names and its nargs (0 for a flag)."""
+def beam_option_declarations() -> list[dict]:
+    """Each option of Beam's own option parser: its names, nargs (0 for a flag), number type and choices."""
     from apache_beam.options.pipeline_options import PipelineOptions
 
     parsers: list[argparse.ArgumentParser] = []
     PipelineOptions([]).get_all_options(add_extra_args_fn=parsers.append)
-    return [(list(action.option_strings), action.nargs) for action in parsers[0]._actions if action.option_strings]
+    types = {kind: name for name, kind in OPTION_TYPES.items()}
+    return [{"names": list(action.option_strings), "nargs": action.nargs, "type": types.get(action.type),
+             "choices": list(action.choices) if action.choices else None}
+            for action in parsers[0]._actions if action.option_strings]
 
 
 def split_bytes(args: argparse.Namespace) -> int:
