@@ -222,6 +222,12 @@ def test_the_cached_beam_options_parse_as_beams_own_parser_does(tmp_path, monkey
     cached = options.beam_option_parser()  # read from the cache
     assert beams.parse_known_args(args)[1] == cached.parse_known_args(args)[1] == ["--resmue", "stray"]
     assert vars(cached.parse_known_args(args)[0])["num_workers"] == 3  # Beam's number types are kept
+    # A cache another version of this code wrote (the first kept [names, nargs] pairs) is learnt again.
+    (cache,) = tmp_path.iterdir()
+    for stale in ("[[[\"--project\"], null]]", "{\"format\": 2, \"options\": [{\"names\": 1}]}", "{"):
+        cache.write_text(stale)
+        assert options.beam_option_parser().parse_known_args(args)[1] == ["--resmue", "stray"]
+        assert json.loads(cache.read_text())["format"] == options.CACHE_FORMAT
 
 
 def test_a_bad_value_of_a_beam_option_is_one_line(tmp_path, capsys):

@@ -168,18 +168,23 @@ def beam_option_parser() -> argparse.ArgumentParser:
     cached = cache_root() / f"beam-options-{importlib.metadata.version('apache-beam')}.json"
     try:
         kept = json.loads(cached.read_text(encoding="utf-8"))
-        declared = kept["options"] if kept["format"] == CACHE_FORMAT else None
-    except (OSError, ValueError, KeyError, TypeError):
-        declared = None
-    if declared is None:
-        declared = beam_option_declarations()
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-            partial.write_text(json.dumps({"format": CACHE_FORMAT, "options": declared}), encoding="utf-8")
-            os.replace(partial, cached)
-        except OSError:
-            pass  # a read-only cache: Beam is imported again next time
+        if kept["format"] != CACHE_FORMAT:
+            raise ValueError(f"cache format {kept['format']}")
+        return _parser_of(kept["options"])
+    except (OSError, ValueError, KeyError, TypeError, argparse.ArgumentError):
+        pass  # missing, or written by another version of this code: learnt again
+    declared = beam_option_declarations()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps({"format": CACHE_FORMAT, "options": declared}), encoding="utf-8")
+        os.replace(partial, cached)
+    except OSError:
+        pass  # a read-only cache: Beam is imported again next time
+    return _parser_of(declared)
+
+
+def _parser_of(declared: list[dict]) -> argparse.ArgumentParser:
     parser = BeamOptionParser(add_help=False, allow_abbrev=False)
     for option in declared:
         if option["nargs"] == 0:
