@@ -234,3 +234,70 @@ def test_report_renders_in_headless_chromium(full_output, tmp_path):
         assert len(colours) >= 8, chart
     edits = next(c for c in facts["charts"] if c["key"] == "edits-per-month")
     assert {"registered", "anonymous (IP)", "temporary account", "2024-03"} <= set(edits["labels"])
+
+
+def test_time_axes_keep_months_without_data(tmp_path):
+    # Edits in March and July 2003 only: the axis runs through April to June, with no edits and no share.
+    revisions = pa.Table.from_pylist([
+        dict(revision_timestamp=pa.scalar(stamp, pa.timestamp("s", tz="UTC")).as_py(), user_is_anonymous=anonymous,
+             user_is_temporary=False, user_is_deleted=False, revision_is_identity_reverted=reverted)
+        for stamp, anonymous, reverted in ((1046563200, False, False), (1046649600, True, True),
+                                           (1057017600, False, False))], pa.schema([
+        ("revision_timestamp", pa.timestamp("s", tz="UTC")), ("user_is_anonymous", pa.bool_()),
+        ("user_is_temporary", pa.bool_()), ("user_is_deleted", pa.bool_()),
+        ("revision_is_identity_reverted", pa.bool_())]))
+    write_dataset(tmp_path / "out", "revisions", revisions)
+    page = report_of(tmp_path / "out", tmp_path)
+    assert page.tables["edits-per-month"] == [
+        ["", "registered", "anonymous (IP)"], ["2003-03", "1", "1"], ["2003-04", "0", "0"], ["2003-05", "0", "0"],
+        ["2003-06", "0", "0"], ["2003-07", "1", "0"]]
+    assert page.tables["reverted-share"] == [
+        ["", "identity-reverted"], ["2003-03", "0.5"], ["2003-04", ""], ["2003-05", ""], ["2003-06", ""],
+        ["2003-07", "0"]]
+
+
+def test_every_month_spans_the_years_between():
+    from wikidumps.report.sections import every_month
+
+    assert every_month(["2006-09", "2003-03", "2006-09"])[:2] == ["2003-03", "2003-04"]
+    assert len(every_month(["2003-03", "2006-09"])) == 43 and every_month(["2003-12", "2004-01"]) == ["2003-12", "2004-01"]
+    assert every_month([]) == [] and every_month(["2024-W05", "2024-W01"]) == ["2024-W01", "2024-W05"]
+
+
+def test_history_charts_are_left_out_for_a_current_revision_dump(tmp_path):
+    output = tmp_path / "out"
+    assert cli.main(["run", "history", "--workers", "1", "--input",
+                     str(SAMPLE_DUMPS / "samplewiki-20260101-pages-articles-multistream.xml.bz2"),
+                     "--output", str(output)]) == 0
+    text = write_report(output, tmp_path / "report.html").read_text(encoding="utf-8")
+    page = Tables(text)
+    assert "edits-per-month" not in page.tables and "reverted-share" not in page.tables
+    assert "No edit history: these revisions are each page's latest only" in text
+    assert page.tables["dataset-rows"][1:] == [["errors", "0"], ["pages", "198"], ["revisions", "198"]]
+
+
+def test_citations_each_cited_once_are_said_not_drawn(tmp_path):
+    cites = [dict(doi=f"10.5555/{n}", url=f"https://site{n}.example/x", is_reuse=False) for n in range(5)]
+    cites.append(dict(doi=None, url="https://site0.example/y", is_reuse=False))
+    write_dataset(tmp_path / "out", "citations", pa.Table.from_pylist(cites, pa.schema([
+        ("doi", pa.string()), ("url", pa.string()), ("is_reuse", pa.bool_())])))
+    text = write_report(tmp_path / "out", tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "top-dois" not in Tables(text).tables and "Each of the 5 DOIs cited is cited once." in text
+    assert Tables(text).tables["top-hosts"][1:3] == [["site0.example", "2"], ["site1.example", "1"]]
+
+
+def test_each_chart_downloads_its_data_as_csv(full_output, tmp_path):
+    import csv
+    import io
+    import re
+    import urllib.parse
+
+    text = write_report(full_output, tmp_path / "report.html").read_text(encoding="utf-8")
+    links = dict(re.findall(r'<a class="csv" download="([^"]+)\.csv" href="data:text/csv;charset=utf-8,([^"]*)"', text))
+    page = Tables(text)
+    charts = [key for key in page.tables if key.startswith(("edits-", "reverted-", "active-", "gap-", "top-"))]
+    assert charts and set(charts) <= set(links)
+    rows = list(csv.reader(io.StringIO(urllib.parse.unquote(links["top-dois"]))))
+    assert rows == [["", "citations"], ["10.5555/a", "2"], ["10.5555/b", "1"]]
+    shares = list(csv.reader(io.StringIO(urllib.parse.unquote(links["new-editor-retention"]))))
+    assert shares[1:] == [["2025-10", "0.25"], ["2025-11", "0.1"]]

@@ -2,13 +2,16 @@
 
 SVG keeps the page self-contained (no script, no network at view time) and sharp at any zoom; text
 stays text (`svg.fonttype = none`) so it can be searched and read by a screen reader. Every chart
-carries a `<details>` table of the values it plots, which also lets a test read them back.
+carries a `<details>` table of the values it plots, which also lets a test read them back, and a link
+that downloads the same values as CSV (a data: URL, so the page stays one file).
 """
 from __future__ import annotations
 
+import csv
 import html
 import io
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 import matplotlib
@@ -46,7 +49,17 @@ class Chart:
         return (f'<figure class="chart" id="{self.key}" data-chart="{self.key}">{self.svg}'
                 f"<figcaption>{html.escape(self.caption)}</figcaption>"
                 f'<details><summary>Data</summary><table class="data" data-chart="{self.key}">'
-                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details></figure>")
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>"
+                f'<a class="csv" download="{self.key}.csv" href="{html.escape(self.csv_url())}">Download the data '
+                f"(CSV)</a></figure>")
+
+    def csv_url(self) -> str:
+        """The plotted values as a CSV file in a data: URL (numbers unformatted, empty cells for no value)."""
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows([["" if v is None else v for v in row] for row in self.rows])
+        return "data:text/csv;charset=utf-8," + urllib.parse.quote(text.getvalue())
 
 
 def _cell(value) -> str:

@@ -110,6 +110,15 @@ def count_groups(tables: Iterable[pa.Table], keys: list[str], sums: tuple[str, .
     return totals
 
 
+def _latest_revisions_only(data: ReportData) -> bool:
+    """Whether `revisions` holds no more rows than `pages` (from the manifests: nothing is read)."""
+    if not data.has("pages"):
+        return False  # revisions from event dumps: edits as they happened
+    rows = {name: sum(f["rows"] for p in data.manifests[name]["partitions"] for f in p["files"])
+            for name in ("pages", "revisions")}
+    return rows["revisions"] <= rows["pages"]
+
+
 def _batches(dataset: ds.Dataset, columns: list[str], filter=None) -> Iterable[pa.Table]:
     for batch in dataset.to_batches(columns=columns, filter=filter):
         yield pa.Table.from_batches([batch])
@@ -166,7 +175,13 @@ def _editor_kind(table: pa.Table) -> pa.Array:
 
 
 def edits_over_time(data: ReportData) -> str:
-    """Edits per month by kind of editor, and the share of edits later identity-reverted."""
+    """Edits per month by kind of editor, and the share of edits later identity-reverted; left out, with a
+    note, for revisions of a current-revision dump, where they would date each page's last edit only."""
+    if _latest_revisions_only(data):
+        return ("<p class=\"note\">No edit history: these revisions are each page's latest only (no more revisions "
+                "than pages, as a pages-articles or pages-meta-current dump gives), so their months date the pages' "
+                "last edits and no revert can be seen. Edits per month and reverts need a history dump "
+                "(pages-meta-history or stub-meta-history) or event dumps.</p>")
     needs = ["revision_timestamp", "user_is_anonymous", "user_is_temporary", "user_is_deleted",
              "revision_is_identity_reverted"]
     dataset = data.dataset("revisions", needs)
@@ -181,7 +196,7 @@ def edits_over_time(data: ReportData) -> str:
     groups = count_groups((shaped(t) for t in _batches(dataset, needs)), ["month", "kind"], ("reverted",))
     if not groups:
         return "<p>No revisions.</p>"
-    months = sorted({month for month, _ in groups if month is not None})
+    months = every_month(month for month, _ in groups if month is not None)
     kinds = [k for k in ("registered", "anonymous (IP)", "temporary account", "hidden user") if any(k == kind for _, kind in groups)]
     edits = {kind: [groups.get((m, kind), {}).get("rows", 0) for m in months] for kind in kinds}
     totals = [sum(edits[k][i] for k in kinds) for i in range(len(months))]
@@ -215,16 +230,32 @@ def _rollup(table: pa.Table, dimensions: dict[str, bool]) -> pa.Table:
     return table if mask is None else table.filter(mask)
 
 
-def _by_month(table: pa.Table, value: str, series: str | None) -> tuple[list[str], dict[str, list]]:
-    """Sums of `value` per time_bucket, one series per distinct `series` value (or one series)."""
+def _by_month(table: pa.Table, value: str, series: str | None, missing: float | None = 0) -> tuple[list[str], dict[str, list]]:
+    """Sums of `value` per time_bucket, one series per distinct `series` value (or one series), over every
+    month from the first to the last; a month without rows gets `missing` (0 for counts, None for rates)."""
     cells: dict[tuple[str, str], float] = defaultdict(float)
     keys = table.select(["time_bucket", value] + ([series] if series else [])).to_pylist()
     for row in keys:
         if row[value] is not None:
             cells[(row["time_bucket"], str(row[series]) if series else value)] += row[value]
-    months = sorted({m for m, _ in cells})
+    months = every_month(m for m, _ in cells)
     names = sorted({s for _, s in cells}, key=_natural)
-    return months, {s: [cells.get((m, s), 0) for m in months] for s in names}
+    return months, {s: [cells.get((m, s), missing) for m in months] for s in names}
+
+
+def every_month(months: Iterable[str]) -> list[str]:
+    """Every month from the first to the last of `months` (YYYY-MM), those without data included: a time
+    axis of the report's charts is spaced evenly in time, and a gap shows as one."""
+    present = sorted(set(months))
+    if not present or not all(re.fullmatch(r"\d{4}-\d{2}", m) for m in present):
+        return present
+    year, month = map(int, present[0].split("-"))
+    last = tuple(map(int, present[-1].split("-")))
+    filled = []
+    while (year, month) <= last:
+        filled.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return filled
 
 
 def _natural(label: str) -> tuple:
@@ -261,7 +292,7 @@ def editor_activity(data: ReportData) -> str:
                              "(very active: 100)." + _wiki_note(wikis), months, series, y_label="editors"))
     if "new_editor_retention" in totals.column_names and not summed:
         cohorts = totals.filter(pc.is_valid(totals["new_editor_retention"]))
-        months, series = _by_month(cohorts, "new_editor_retention", "wiki_db")
+        months, series = _by_month(cohorts, "new_editor_retention", "wiki_db", missing=None)
         charts.append(line_chart("new-editor-retention", "New editor retention by cohort (registration month): share of "
                                  "new editors who edited again in days 30 to 60.", months, series,
                                  y_label="retained", percent=True))
@@ -302,7 +333,7 @@ def knowledge_gaps(data: ReportData) -> str:
         quality: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
         for row in rows:
             counts[(row["time_bucket"], row["category"])] += row["article_count"] or 0
-        months = sorted({m for m, _ in counts})
+        months = every_month(m for m, _ in counts)
         latest = months[-1] if months else None
         ranked = sorted({c for _, c in counts}, key=lambda c: (-counts.get((latest, c), 0), c))
         valued = [c for c in ranked if c not in NO_VALUE_CATEGORIES]
@@ -360,13 +391,16 @@ def top_citations(data: ReportData) -> str:
             for key, entry in count_groups([table.select([column]).filter(pc.is_valid(table[column]))], [column]).items():
                 counter[key[0]] += entry["rows"]
     note = _wiki_note(data.wikis("citations"))
-    charts = []
+    parts = []
     for column, label in (("doi", "DOIs"), ("host", "web domains")):
         top = sorted(counts[column].items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CITED]
-        if top:
-            charts.append(bar_chart(f"top-{column}s", f"The {len(top)} most cited {label} (citations dataset)." + note,
-                                    [key for key, _ in top], [count for _, count in top], x_label="citations"))
-    return _charts(*charts) or "<p>No citation carries a DOI or a URL.</p>"
+        if top and top[0][1] == 1:  # bars all of length 1 would rank nothing
+            parts.append(f"<p>Each of the {len(counts[column]):,} {label} cited is cited once." + note + "</p>")
+        elif top:
+            parts.append(_charts(bar_chart(f"top-{column}s", f"The {len(top)} most cited {label} (citations dataset)."
+                                           + note, [key for key, _ in top], [count for _, count in top],
+                                           x_label="citations")))
+    return "".join(parts) or "<p>No citation carries a DOI or a URL.</p>"
 
 
 SECTIONS = (
