@@ -301,3 +301,15 @@ def test_each_chart_downloads_its_data_as_csv(full_output, tmp_path):
     assert rows == [["", "citations"], ["10.5555/a", "2"], ["10.5555/b", "1"]]
     shares = list(csv.reader(io.StringIO(urllib.parse.unquote(links["new-editor-retention"]))))
     assert shares[1:] == [["2025-10", "0.25"], ["2025-11", "0.1"]]
+
+
+def test_every_chart_says_how_to_read_it(full_output, tmp_path):
+    import re
+
+    text = write_report(full_output, tmp_path / "report.html").read_text(encoding="utf-8")
+    figures = re.findall(r'<figure class="chart" id="([^"]+)".*?</figure>', text, flags=re.S)
+    lines = dict(re.findall(r'<figure class="chart" id="([^"]+)".*?<p class="how">How to read this: ([^<]+)</p>', text,
+                            flags=re.S))
+    assert len(figures) > 10 and sorted(lines) == sorted(figures)
+    assert lines["gap-share-gender"].startswith("each bar is a month: how the articles with a value in this gap split")
+    assert lines["top-dois"].startswith("each bar counts the citations of one DOI")

@@ -43,11 +43,13 @@ class Chart:
     columns: list[str]
     rows: list[list]
 
-    def html(self) -> str:
+    def html(self, how_to_read: str = "") -> str:
+        """The figure: chart, caption, the line saying how to read it, its data table and CSV link."""
+        how = f'<p class="how">How to read this: {html.escape(how_to_read)}</p>' if how_to_read else ""
         head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in self.rows)
         return (f'<figure class="chart" id="{self.key}" data-chart="{self.key}">{self.svg}'
-                f"<figcaption>{html.escape(self.caption)}</figcaption>"
+                f"<figcaption>{html.escape(self.caption)}</figcaption>{how}"
                 f'<details><summary>Data</summary><table class="data" data-chart="{self.key}">'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>"
                 f'<a class="csv" download="{self.key}.csv" href="{html.escape(self.csv_url())}">Download the data '

@@ -87,8 +87,36 @@ def _table(columns: list[str], rows: list[list], css: str = "") -> str:
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+# One line under each chart for a reader who did not build it, by chart key or the start of one.
+HOW_TO_READ = {
+    "dataset-rows": "each bar is one dataset's number of rows; a dataset without a bar has none (for errors, "
+                    "that is good).",
+    "errors-by-stage": "each bar counts the errors rows one job wrote at one stage; the table above says which "
+                       "records were dropped and which kept after a repair.",
+    "edits-per-month": "each bar is a month, split by who made the edits; a month without a bar had no edits.",
+    "reverted-share": "each point is the share of a month's edits that a later edit undid exactly (an identity "
+                      "revert); a break in the line is a month without edits.",
+    "active-editors": "each line counts, per month, registered non-bot editors with at least 5 edits to content "
+                      "pages (very active: 100); new active editors registered that month.",
+    "new-editor-retention": "each point is a registration month: the share of its new editors who edited again 30 "
+                            "to 60 days after their first edit; a break is a month without new editors.",
+    "editors-by-": "each bar is a month's editors split by kind; its height is all the editors of that month.",
+    "gap-share-": "each bar is a month: how the articles with a value in this gap split between its categories; "
+                  "a bar adds up to 100%, the articles without a value are left out.",
+    "gap-quality-": "each bar is the mean quality score, from 0 to 1 (Wikimedia Research's language-agnostic "
+                    "model), of one category's articles; longer is better.",
+    "top-": "each bar counts the citations of one DOI or web domain, most cited on top; a reuse of a named "
+            "reference is not counted again.",
+}
+
+
+def how_to_read(key: str) -> str:
+    return next((text for start, text in sorted(HOW_TO_READ.items(), key=lambda kv: -len(kv[0]))
+                 if key == start or (start.endswith("-") and key.startswith(start))), "")
+
+
 def _charts(*charts: Chart) -> str:
-    return "".join(chart.html() for chart in charts)
+    return "".join(chart.html(how_to_read(chart.key)) for chart in charts)
 
 
 def _wiki_note(wikis: list[str]) -> str:
