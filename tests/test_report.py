@@ -313,3 +313,43 @@ def test_every_chart_says_how_to_read_it(full_output, tmp_path):
     assert len(figures) > 10 and sorted(lines) == sorted(figures)
     assert lines["gap-share-gender"].startswith("each bar is a month: how the articles with a value in this gap split")
     assert lines["top-dois"].startswith("each bar counts the citations of one DOI")
+
+
+def test_report_reads_on_a_phone(full_output, tmp_path):
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail("Debian's chromium and chromium-driver are needed: apt-get install chromium chromium-driver")
+    from matplotlib.image import imread
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    path = write_report(full_output, tmp_path / "report.html")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1}})
+    for flag in (*[f for f in CHROMIUM_FLAGS if not f.startswith("--window-size")],
+                 f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        driver.get(path.as_uri())
+        facts = driver.execute_script("""return {width: innerWidth, page: document.documentElement.scrollWidth,
+            charts: [...document.querySelectorAll('figure.chart svg')].map(s => s.getBoundingClientRect().width),
+            hows: [...document.querySelectorAll('p.how')].map(p => p.getBoundingClientRect().right)};""")
+        shots = []
+        for figure in driver.find_elements(By.CSS_SELECTOR, "figure.chart")[:4]:
+            driver.execute_script("arguments[0].scrollIntoView()", figure)
+            shot = tmp_path / f"chart-{len(shots)}.png"
+            figure.find_element(By.TAG_NAME, "svg").screenshot(str(shot))
+            shots.append(shot)
+    finally:
+        driver.quit()
+    # Nothing wider than the phone: the page does not scroll sideways (wide tables scroll inside themselves),
+    # charts shrink to the screen and their "how to read" lines wrap within it.
+    assert facts["width"] == 390 and facts["page"] <= facts["width"]
+    assert facts["charts"] and all(300 <= width <= facts["width"] for width in facts["charts"]), facts["charts"]
+    assert facts["hows"] and max(facts["hows"]) <= facts["width"]
+    for shot in shots:
+        pixels = imread(shot)[:, :, :3]
+        colours = {tuple(p) for p in (pixels.reshape(-1, 3) * 255).astype(int)[::5].tolist()}
+        assert pixels.shape[1] >= 300 and len(colours) >= 8, shot  # a drawing, not a blank box

@@ -21,11 +21,14 @@ body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 main { max-width: 980px; margin: 0 auto; padding: 1.5em; }
 h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #c8ccd1; margin-top: 2em; }
 .meta { color: #54595d; } nav ol { columns: 2; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; display: block; max-width: 100%;
+        overflow-x: auto; }
 th, td { border: 1px solid #c8ccd1; padding: 0.25em 0.6em; text-align: left; }
 td:not(:first-child) { font-variant-numeric: tabular-nums; }
 figure.chart { margin: 1.2em 0; } figure.chart svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: #54595d; font-size: 0.9em; } details summary { cursor: pointer; color: #36c; font-size: 0.85em; }
+.how { color: #54595d; font-size: 0.85em; margin: 0.3em 0; }
+@media (max-width: 600px) { main { padding: 0.8em; } nav ol { columns: 1; } body { font-size: 14px; } }
 .good { color: #14866d; } .note { background: #fef6e7; border: 1px solid #fc3; padding: 0.5em 0.8em; }
 """
 
