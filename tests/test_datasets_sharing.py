@@ -224,11 +224,15 @@ def test_publish_to_a_folder_that_a_static_web_server_serves(shared_output, tmp_
     assert not stale.exists()
 
 
-def test_publish_refuses_a_folder_inside_the_output(shared_output, capsys):
+def test_publish_refuses_a_folder_inside_the_output_or_under_a_file(shared_output, tmp_path, capsys):
     assert cli.main(["datasets", "publish", str(shared_output), str(shared_output / "site")]) == 1
     assert capsys.readouterr().err == (f"wikidumps datasets publish: error: {shared_output / 'site'}: publish to a "
                                        f"folder outside the output {shared_output} (and not holding it)\n")
     assert not (shared_output / "site").exists()
+    (tmp_path / "file").write_text("x")
+    assert cli.main(["datasets", "publish", str(shared_output), str(tmp_path / "file" / "site")]) == 1
+    assert capsys.readouterr().err == (f"wikidumps datasets publish: error: {tmp_path / 'file' / 'site'}: "
+                                       f"{tmp_path / 'file'} is a file, not a folder\n")
 
 
 def test_listing_an_https_source_without_a_catalog_says_how_to_make_one(shared_output, tmp_path, capsys):

@@ -185,6 +185,9 @@ class FolderTarget:
         resolved, source = self.root.resolve(), Path(output).resolve()
         if resolved == source or source in resolved.parents or resolved in source.parents:
             raise StoreError(f"{target}: publish to a folder outside the output {output} (and not holding it)")
+        existing = next(folder for folder in (resolved, *resolved.parents) if folder.exists())
+        if not existing.is_dir():
+            raise StoreError(f"{target}: {existing} is a file, not a folder")
 
     @contextlib.contextmanager
     def errors_as_transfer_errors(self):
