@@ -55,6 +55,10 @@ class ReportData:
                                      "this section needs it")
         return dataset
 
+    def rows(self, name: str) -> int:
+        """A dataset's rows, as its manifest counts them."""
+        return sum(p["rows"] for p in self.manifests[name]["partitions"])
+
     def wikis(self, name: str) -> list[str]:
         return sorted({p["wiki_db"] for p in self.manifests[name]["partitions"]})
 
@@ -142,9 +146,7 @@ def _latest_revisions_only(data: ReportData) -> bool:
     """Whether `revisions` holds no more rows than `pages` (from the manifests: nothing is read)."""
     if not data.has("pages"):
         return False  # revisions from event dumps: edits as they happened
-    rows = {name: sum(f["rows"] for p in data.manifests[name]["partitions"] for f in p["files"])
-            for name in ("pages", "revisions")}
-    return rows["revisions"] <= rows["pages"]
+    return data.rows("revisions") <= data.rows("pages")
 
 
 def _batches(dataset: ds.Dataset, columns: list[str], filter=None) -> Iterable[pa.Table]:
@@ -161,7 +163,7 @@ def datasets_overview(data: ReportData) -> str:
     rows = []
     for name, manifest in sorted(data.manifests.items()):
         partitions = manifest["partitions"]
-        rows.append([name, len(partitions), sum(p["rows"] for p in partitions), sum(len(p["files"]) for p in partitions),
+        rows.append([name, len(partitions), data.rows(name), sum(len(p["files"]) for p in partitions),
                      format_bytes(sum(partition_bytes(p) for p in partitions)), manifest.get("schema_version", "?"),
                      ", ".join(sorted({f"{p['wiki_db']}/{p['snapshot']}" for p in partitions}))])
     counts = [row[2] for row in rows]
