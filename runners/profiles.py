@@ -33,6 +33,7 @@ from runners import RUNNERS, ProfileError
 from runners.clusters import processes as clusters
 from runners.local import worker as local_worker
 from runners.local.runner import queued_runner
+from wikidumps import cache_root
 
 SETUP_FILE = Path(__file__).resolve().parent.parent / "setup.py"
 DEFAULT_REGION = "us-central1"
@@ -117,7 +118,7 @@ def flink_profile(beam_args: list[str], workers: int | None) -> Profile:
     defaults = [f"--flink_version={clusters.FLINK_LINE}", f"--parallelism={count}",
                 f"--flink_master={cluster.master if cluster else '[local]'}"]
     if not _given(beam_args, "--flink_job_server_jar") and not _given(beam_args, "--job_endpoint"):
-        defaults.append(f"--flink_job_server_jar={_cached(clusters.job_server_jar(clusters.cache_dir(), 'flink'), 'flink')}")
+        defaults.append(f"--flink_job_server_jar={_cached(clusters.job_server_jar(cache_root(), 'flink'), 'flink')}")
     workers_given, log = _worker_options(beam_args, count)
     return Profile("flink", "FlinkRunner", PipelineOptions([*defaults, *workers_given, *beam_args]), worker_log=log)
 
@@ -127,7 +128,7 @@ def spark_profile(beam_args: list[str], workers: int | None) -> Profile:
     cluster = clusters.running_cluster("spark")
     defaults = [f"--spark_master_url={cluster.master if cluster else f'local[{count}]'}"]
     if not _given(beam_args, "--spark_job_server_jar") and not _given(beam_args, "--job_endpoint"):
-        defaults.append(f"--spark_job_server_jar={_cached(clusters.job_server_jar(clusters.cache_dir(), 'spark'), 'spark')}")
+        defaults.append(f"--spark_job_server_jar={_cached(clusters.job_server_jar(cache_root(), 'spark'), 'spark')}")
     workers_given, log = _worker_options(beam_args, count)
     return Profile("spark", "SparkRunner", PipelineOptions([*defaults, *workers_given, *beam_args]), worker_log=log)
 
@@ -135,7 +136,7 @@ def spark_profile(beam_args: list[str], workers: int | None) -> Profile:
 def prism_profile(beam_args: list[str], workers: int | None) -> Profile:
     defaults = []
     if not _given(beam_args, "--prism_location"):
-        defaults.append(f"--prism_location={_cached(clusters.prism_binary(clusters.cache_dir()), 'prism')}")
+        defaults.append(f"--prism_location={_cached(clusters.prism_binary(cache_root()), 'prism')}")
     workers_given, log = _worker_options(beam_args, workers or local_worker.local_workers(None))
     return Profile("prism", "PrismRunner", PipelineOptions([*defaults, *workers_given, *beam_args]), worker_log=log)
 

@@ -87,10 +87,6 @@ class ClusterError(Exception):
         self.pids = pids or []  # the processes that were started, and stopped again
 
 
-def cache_dir() -> Path:
-    return cache_root()
-
-
 # ---------------------------------------------------------------------------------------------------
 # Fetching
 
@@ -123,7 +119,7 @@ def missing(cache: Path, what: str) -> list[Path]:
 
 def fetch(what: str, cache: Path | None = None) -> None:
     """Downloads what `what` needs into the cache, unless it is there already."""
-    cache = cache or cache_dir()
+    cache = cache or cache_root()
     cache.mkdir(parents=True, exist_ok=True)
     if not missing(cache, what):
         return
@@ -289,7 +285,7 @@ def free_port() -> int:
 
 def running_cluster(name: str, cache: Path | None = None) -> Cluster | None:
     """The cluster `start` left running for `name`, if its processes are all alive."""
-    state = (cache or cache_dir()) / "clusters" / name / "cluster.json"
+    state = (cache or cache_root()) / "clusters" / name / "cluster.json"
     try:
         cluster = Cluster(**json.loads(state.read_text()))
     except (OSError, ValueError, TypeError):
@@ -376,7 +372,7 @@ appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n
 def start_flink(cache: Path | None = None, *, slots: int = 2, rest_port: int | None = None,
                 folder: Path | None = None, timeout: float = READY_TIMEOUT_SECONDS) -> Cluster:
     """Starts a JobManager and a TaskManager with `slots` slots; returns when the TaskManager registered."""
-    cache = cache or cache_dir()
+    cache = cache or cache_root()
     _require(cache, "flink")
     home = flink_home(cache)
     folder = folder or cache / "clusters" / "flink"
@@ -413,7 +409,7 @@ def start_flink(cache: Path | None = None, *, slots: int = 2, rest_port: int | N
 def start_spark(cache: Path | None = None, *, cores: int = 2, memory: str = "2g", port: int | None = None,
                 folder: Path | None = None, timeout: float = READY_TIMEOUT_SECONDS) -> Cluster:
     """Starts a standalone master and one worker; returns when the worker registered."""
-    cache = cache or cache_dir()
+    cache = cache or cache_root()
     _require(cache, "spark")
     home = spark_home(cache)
     folder = folder or cache / "clusters" / "spark"
@@ -479,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("action", choices=["fetch", "start", "stop", "status"])
     parser.add_argument("what", nargs="?", choices=["flink", "spark", "prism", "all"], default="all")
     args = parser.parse_args(argv)
-    cache = cache_dir()
+    cache = cache_root()
     names = ["flink", "spark", "prism"] if args.what == "all" else [args.what]
     try:
         if args.action == "fetch":
