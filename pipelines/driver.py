@@ -128,6 +128,12 @@ def build_pipeline(job: ModuleType, config, staging: Staging, runner, options) -
     return pipeline
 
 
+def datasets_of(job: ModuleType, config) -> tuple[str, ...]:
+    """The datasets a run publishes: the job's, or those its Config names when they depend on the inputs
+    (content: `pages` too from Enterprise HTML dumps)."""
+    return getattr(config, "datasets", job.DATASETS)
+
+
 def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_rate: float = 0.01,
             command_line: dict | None = None, worker_log: str | None = None, out=None, err=None) -> Outcome:
     """Runs a job and publishes its datasets, holding the output's lock from start to end.
@@ -173,7 +179,7 @@ def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_
             return _run_and_publish(job, config, output, run_id, staging, runner, options, max_error_rate,
                                     command_line, worker_log, out, err)
     except (OSError, OutputStateError) as exc:  # publishing or recovering: the output is old or new, never mixed
-        published = [name for name in job.DATASETS if run_id in _manifest_runs(output, name)]
+        published = [name for name in datasets_of(job, config) if run_id in _manifest_runs(output, name)]
         what = f"published {', '.join(published)}" if published else "nothing was published"
         print(f"error: {output}: {_reason(exc)}; {what}", file=err)
         return Outcome(1, run_id)
@@ -220,7 +226,7 @@ def _run_and_publish(job: ModuleType, config, output: str, run_id: str, staging:
         return Outcome(1, run_id)
 
     counters = query_counters(result)
-    staged: dict[str, list[StagedFile]] = {name: [] for name in job.DATASETS}
+    staged: dict[str, list[StagedFile]] = {name: [] for name in datasets_of(job, config)}
     for item in read_json(staging.staged_list):
         staged[item["dataset"]].append(StagedFile.from_json(item))
     accounting, rate_messages = account(job.accounting(config), counters, staged, max_error_rate)
@@ -235,12 +241,12 @@ def _run_and_publish(job: ModuleType, config, output: str, run_id: str, staging:
         print(line, file=err)
     run = RunRecord(run_id, job.NAME, code_version(), command_line or {}, read_json(staging.inputs_list), started,
                     now_iso(), counters, accounting)
-    publish = job.DATASETS
+    publish = datasets_of(job, config)
     if rate_messages:
         # Publish only the errors, so that the user can see why, and fail.
         outcome.exit_code = 1
         outcome.messages = rate_messages
-        publish = tuple(name for name in job.DATASETS if name == ERRORS)
+        publish = tuple(name for name in publish if name == ERRORS)
         for message in rate_messages:
             print(f"error: {message}", file=err)
     # A dataset's partitions are those its job declared plus those this run wrote rows to: another job's

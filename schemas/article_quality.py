@@ -6,7 +6,7 @@ from schemas.dataset import CC0, TIMESTAMP, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="article_quality",
-    version="1.0.0",
+    version="1.1.0",
     description="One row per page (per revision with --all-revisions): the six features of Wikimedia "
     "Research's language-agnostic article quality model and its score. See docs/article_quality.md for the "
     "formulas, the normalisation and the weights.",

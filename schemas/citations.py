@@ -6,7 +6,7 @@ from schemas.dataset import CC_BY_SA, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="citations",
-    version="1.0.0",
+    version="1.1.0",
     description="One row per <ref> tag (reuses included), per citation template outside references, and per "
     "line outside both that carries a DOI, ISBN, PMID, PMCID, arXiv id or ISSN (\"ISBN 978-...\" in a list of "
     "further reading). Fields come from the first citation template of a reference; identifiers are also "

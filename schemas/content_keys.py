@@ -13,7 +13,8 @@ PAGE_AND_REVISION = (
     Column("page_title", pa.string(), "Title without namespace prefix, spaces as underscores (as in mediawiki_history).", False),
     Column("revision_id", pa.int64(), "Id of the revision the row was read from: the page's latest (by timestamp, then id) unless the job ran with --all-revisions.", False),
 )
-KEYS = PARTITION + PAGE_AND_REVISION
+SOURCE = Column("source", pa.string(), "What the row was read from: wikitext (an XML dump's wikitext) or html (the rendered page of an Enterprise HTML dump); rows of the two join on the other keys.", False)
+KEYS = PARTITION + PAGE_AND_REVISION + (SOURCE,)
 SECTION_INDEX = Column("section_index", pa.int32(), "Section the item is in: 0 for the lead, then 1, 2, ... in page order (see the sections dataset).", False)
 
 TEXT_CAVEATS = (

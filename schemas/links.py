@@ -6,13 +6,14 @@ from schemas.dataset import CC0, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="links",
-    version="2.0.0",
+    version="2.1.0",
     description="One row per link occurrence in page order: wikilink, category, media ([[File:]], [[Image:]], "
     "[[Media:]], gallery lines), template (every {{...}} call, nested ones included), external "
     "([url label] and bare URLs in the text), interwiki ([[wikt:...]], [[:fr:...]]) and interlanguage ([[fr:...]]).",
     licence=CC0,
     caveats=(
-        "Links made by templates (infobox fields, navboxes) are not seen: templates are not expanded.",
+        "wikitext rows: links made by templates (infobox fields, navboxes) are not seen, templates are not "
+        "expanded; html rows have them, with from_template true.",
         "URLs inside template parameters (e.g. a {{cite web}} url) are in the citations dataset, not here.",
         "anchor_text is CC BY-SA text from the wiki.",
     ),
@@ -27,5 +28,6 @@ SCHEMA = DatasetSchema(
         Column("url", pa.string(), "URL of an external link."),
         Column("language", pa.string(), "Language code of an interlanguage link."),
         Column("interwiki_prefix", pa.string(), "Prefix of an interwiki link (wikt, commons, or a language code after a leading colon)."),
+        Column("from_template", pa.bool_(), "html rows: whether the link is part of what a template transclusion rendered (Parsoid marks it; an infobox's or a navbox's links); null for wikitext rows, which only see links written in the page."),
     ),
 )

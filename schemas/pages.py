@@ -5,9 +5,10 @@ from schemas.dataset import CC0, TIMESTAMP, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="pages",
-    version="1.0.0",
+    version="1.1.0",
     description="One row per page of the dump, with its latest revision and, for history dumps, "
-    "its revision count and first revision.",
+    "its revision count and first revision. From an Enterprise HTML dump: one row per article record kept "
+    "(the highest version of a page), with its Wikidata item and the redirects pointing to it.",
     licence=CC0,
     columns=(
         Column("wiki_db", pa.string(), "Wiki database name (enwiki, dewiki, ...), from <siteinfo><dbname> or --wiki-db.", False),
@@ -23,5 +24,8 @@ SCHEMA = DatasetSchema(
         Column("page_first_revision_timestamp", TIMESTAMP, "Timestamp of the earliest revision in a history dump; null for current-revision dumps."),
         Column("page_text_bytes", pa.int64(), "Size in bytes of the latest revision's text (<text bytes=..>, else its UTF-8 length); null when deleted."),
         Column("page_content_model", pa.string(), "Content model of the latest revision (wikitext, Scribunto, css, json, ...)."),
+        Column("page_wikidata_item", pa.string(), "Wikidata item of the page (Q42), from an Enterprise record's main_entity; null from XML dumps, which do not carry it."),
+        Column("page_redirects", pa.list_(pa.string()), "Titles of the redirects that point to the page (underscores, namespace prefix kept), from an Enterprise record; null from XML dumps, where each redirect is a page row of its own."),
+        Column("source", pa.string(), "What the row was read from: wikitext (an XML dump) or html (an Enterprise HTML dump record).", False),
     ),
 )

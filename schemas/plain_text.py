@@ -6,7 +6,7 @@ from schemas.dataset import CC_BY_SA, TIMESTAMP, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="plain_text",
-    version="1.0.0",
+    version="1.1.0",
     description="One row per page (per revision with --all-revisions): the wikitext as readable prose. "
     "Templates, tables, references, comments, magic words, file and category links, HTML tags and "
     "formatting are removed; link labels are kept; list items and section titles are lines of their own; "

@@ -6,7 +6,7 @@ from schemas.dataset import CC_BY_SA, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="sections",
-    version="1.0.0",
+    version="1.1.0",
     description="One row per section of a page (per revision with --all-revisions), the lead first: its "
     "heading, level, anchor, place in the section tree and plain text (subsections not included).",
     licence=CC_BY_SA,

@@ -131,3 +131,11 @@ def test_score_is_the_weighted_sum_of_capped_normalised_features():
     stub = feature_row(2_500, refs=1, headings=0, links=4, categories=1, media=0)
     expected = (0.395 * math.sqrt(2500) / 100 + 0.181 * (1 / 50) / 0.15 + 0.115 * (2 / 50) / 0.1 + 0.070 * 1 / 5)
     assert score(transformed(stub), thresholds) == pytest.approx(expected, abs=1e-6)
+
+
+def test_frwiki_citation_template_is_a_quotation_not_a_source():
+    # {{citation}} on frwiki quotes text inline (Modèle:Citation); on enwiki it cites a work.
+    found = scan("Il dit {{citation|L'anarchie, c'est l'ordre sans le pouvoir}}.", TitleResolver(None),
+                 wants_args=citations.wants_args)
+    assert citation_columns(found, "fr")["position"] == []
+    assert citation_columns(found, "en")["template_name"] == ["citation"]

@@ -95,4 +95,7 @@ def _page_row(page: Page, page_title: str, rows: list[dict], is_history: bool) -
         ),
         "page_text_bytes": latest and latest["revision_text_bytes"],
         "page_content_model": latest and latest["revision_content_model"],
+        "page_wikidata_item": None,  # an XML dump does not carry it
+        "page_redirects": None,  # each redirect is a page row of its own
+        "source": "wikitext",
     }

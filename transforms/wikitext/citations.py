@@ -100,9 +100,19 @@ _KEYWORD_SEARCHES = tuple((kind, spellings[0].lower().encode("ascii"), frozenset
 URL_IN_TEXT = re.compile(r"(?i:https?|ftp)://[^\s<>\[\]{}|\"]+")
 
 
+# Templates that share a citation template's name on other wikis but quote text there (frwiki's
+# {{citation|...}} is an inline quotation): by wiki language, never citations.
+QUOTATION_TEMPLATES: dict[str, frozenset[str]] = {"fr": frozenset({"citation"})}
+
+
 def is_citation_template(key: str) -> bool:
-    """Whether a template (by `template_key`) is a citation template."""
+    """Whether a template (by `template_key`) is a citation template on some wiki."""
     return key in SOURCE_TYPES or key.startswith(CITATION_PREFIXES)
+
+
+def _cites(key: str, language: str | None) -> bool:
+    """Whether a template is a citation template on a wiki of this language."""
+    return is_citation_template(key) and (language is None or key not in QUOTATION_TEMPLATES.get(language, ()))
 
 
 def wants_args(key: str) -> bool:
@@ -370,9 +380,10 @@ COLUMNS = ("section_index", "position", "ref_name", "ref_group", "is_reuse", "te
            "publication_date", "publication_year", "authors", "access_date", "identifiers", "raw_wikitext")
 
 
-def citation_columns(scan: Scan) -> dict[str, list]:
-    """The page's citations in page order as columns (`COLUMNS`; `position` numbers them from 0)."""
-    found = _citations(scan)
+def citation_columns(scan: Scan, language: str | None = None) -> dict[str, list]:
+    """The page's citations in page order as columns (`COLUMNS`; `position` numbers them from 0), on a
+    wiki of `language` (which decides what a few template names mean)."""
+    found = _citations(scan, language)
     if not found:
         return {name: [] for name in COLUMNS}
     columns = dict(zip(COLUMNS, map(list, zip(*found))))
@@ -380,7 +391,7 @@ def citation_columns(scan: Scan) -> dict[str, list]:
     return columns
 
 
-def _citations(scan: Scan) -> list[tuple]:
+def _citations(scan: Scan, language: str | None) -> list[tuple]:
     """The values of COLUMNS for each citation of the page, in page order."""
     source = scan.source
     hits = _Hits(source)
@@ -403,7 +414,7 @@ def _citations(scan: Scan) -> list[tuple]:
             rows.append(_row(ref.section, ref.start, raw, ref_name=ref.name, ref_group=ref.group, is_reuse=True))
             continue
         templates = by_ref.get(index, [])
-        citations = [t for t in templates if is_citation_template(t.key)]
+        citations = [t for t in templates if _cites(t.key, language)]
         primary = citations[0] if citations else None
         fields = template_fields(primary) if primary is not None else {}
         pairs = []
@@ -425,7 +436,7 @@ def _citations(scan: Scan) -> list[tuple]:
                          fields=fields, identifiers=_unique(pairs), url=url, title=title))
 
     for template in loose_templates:
-        if is_citation_template(template.key):
+        if _cites(template.key, language):
             covered.append((template.start, template.end))
             fields = template_fields(template)
             pairs = [(kind, fields[kind]) for kind in IDENTIFIER_KINDS if fields.get(kind)]

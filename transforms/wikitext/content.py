@@ -40,6 +40,7 @@ DEFAULT_NAMESPACES = frozenset({0})
 REDIRECT_LINE = re.compile(r"^\s*#[^\s\[]+[ \t]*:?[ \t]*(?=\[\[)")
 ENGLISH_REDIRECT = re.compile(r"^\s*#redirect[ \t]*:?[ \t]*(?=\[\[)", re.IGNORECASE)
 WIKITEXT_MODELS = (None, "wikitext")
+SOURCE = "wikitext"  # the `source` column of every row: read from wikitext, not from rendered HTML
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         wikitext = wikitext[match.end():]
     found = scan(wikitext, resolver, wants_args=citations.wants_args, deadline=deadline)
     keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
-            "revision_id": revision.id}
+            "revision_id": revision.id, "source": SOURCE}
     plain = found.text
     sections = _with_keys({
         "section_index": [s.index for s in found.sections],
@@ -88,9 +89,9 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         "parent_section_index": [s.parent for s in found.sections],
     }, keys, "section_index")
     columns = link_columns(found, resolver, page.namespace, page.title)
-    links = _with_keys(columns, keys)
+    links = _with_keys({**columns, "from_template": [None] * len(columns["position"])}, keys)
     _check(deadline)
-    cited = _with_keys(citation_columns(found), keys)
+    cited = _with_keys(citation_columns(found, resolver.language), keys)
     _check(deadline)
     quality = {**keys, "revision_timestamp": revision.timestamp,
                **quality_features(len(text), found, columns["link_type"]), "quality_score": None}

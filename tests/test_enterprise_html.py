@@ -1,0 +1,177 @@
+"""`wikidumps run content` on Enterprise HTML dumps: the shared real records in the dump's form (a tar.gz of
+NDJSON), with an older copy of a page, bad records and a file cut short."""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import tarfile
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from benchmarks.text_fidelity import html_plain_text, measure, real_records, wikitext_rows
+from runners.cli import main as cli
+from tests.conftest import read_dataset
+
+DUMP = "enwiki-NS0-20261201-ENTERPRISE-HTML.json.tar.gz"
+# An entry of a rendered reference list; attribute values are quoted either way and may hold ">".
+LIST_ENTRY = re.compile(r"""<li(?:\s+[\w:-]+=(?:"[^"]*"|'[^']*'))*?\s+id=["']cite_note-""")
+# A reference marker: its attributes (to check its class) and the note it points to.
+MARKER = re.compile(r"""<sup((?:\s+[\w:-]+=(?:"[^"]*"|'[^']*'))*)\s*>\s*<a href=(["'])[^#"']*#(cite_note-.*?)\2""")
+DOI_LINK = re.compile(r'href="(?:https?:)?//(?:dx\.)?doi\.org/([^"]+)"')
+CATEGORY = re.compile(r'<link rel="mw:PageProp/Category" href="\./[^:"]+:([^"#]+)')
+
+
+def tar_gz(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def lines(records) -> bytes:
+    return b"".join(json.dumps(record).encode() + b"\n" for record in records)
+
+
+@pytest.fixture(scope="module")
+def dump(real_data, tmp_path_factory):
+    """The 8 real records in two members, plus an older copy of one page, a line that is not JSON and a
+    record without its HTML: 11 records."""
+    records = real_records(real_data)
+    older = json.loads(json.dumps(records[1]))
+    older["version"]["identifier"] -= 1
+    older["article_body"]["html"] = "<html><body><p>an older revision</p></body></html>"
+    no_html = {key: value for key, value in records[2].items() if key != "article_body"}
+    members = {"enwiki_namespace_0_0.ndjson": lines(records[:4]) + b"{not json\n",
+               "enwiki_namespace_0_1.ndjson": lines([older] + records[4:] + [no_html])}
+    folder = tmp_path_factory.mktemp("enterprise")
+    path = folder / DUMP
+    path.write_bytes(tar_gz(members))
+    output = folder / "out"
+    assert cli.main(["run", "content", "--workers", "1", "--max-error-rate", "0.5", "--input", str(path),
+                     "--output", str(output)]) == 0
+    return records, path, output
+
+
+def counters(output: Path) -> dict:
+    manifest = json.loads((output / "plain_text" / "_manifest.json").read_text())
+    (run,) = manifest["runs"].values()
+    return run["counters"]
+
+
+def test_every_record_is_a_row_an_error_or_a_superseded_copy(dump):
+    records, _, output = dump
+    found = counters(output)
+    assert found["pages-read"] == 11
+    assert found["pages-filtered:superseded"] == 1
+    errors = read_dataset(output, "errors")
+    assert sorted(row["error_type"] for row in errors) == ["malformed-record", "missing-field"]
+    assert any("line 5 of member enwiki_namespace_0_0.ndjson" in row["message"] for row in errors)
+    text = read_dataset(output, "plain_text")
+    assert sorted((row["wiki_db"], row["page_id"], row["revision_id"]) for row in text) == sorted(
+        (r["is_part_of"]["identifier"], r["identifier"], r["version"]["identifier"]) for r in records)
+    assert {row["source"] for row in text} == {"html"}
+    # The highest version of the page that had two records is kept, not the older copy's text.
+    assert not any("an older revision" in row["text"] for row in text)
+
+
+def test_pages_carry_the_records_metadata(dump):
+    records, _, output = dump
+    pages = {(row["wiki_db"], row["page_id"]): row for row in read_dataset(output, "pages")}
+    assert len(pages) == 8
+    for record in records:
+        row = pages[(record["is_part_of"]["identifier"], record["identifier"])]
+        assert row["page_wikidata_item"] == record["main_entity"]["identifier"]
+        assert row["page_redirects"] == [r["name"].replace(" ", "_") for r in record.get("redirects", [])]
+        assert row["page_latest_revision_id"] == record["version"]["identifier"]
+        assert row["source"] == "html"
+
+
+def test_categories_are_those_the_html_declares(dump):
+    records, _, output = dump
+    links = read_dataset(output, "links")
+    for record in records:
+        declared = {unquote(name) for name in CATEGORY.findall(record["article_body"]["html"])}
+        found = {row["target"] for row in links if row["page_id"] == record["identifier"]
+                 and row["wiki_db"] == record["is_part_of"]["identifier"] and row["link_type"] == "category"}
+        assert found == {name[:1].upper() + name[1:] for name in declared}, record["name"]
+
+
+def test_links_say_whether_a_template_made_them(dump):
+    _, _, output = dump
+    baker = [row for row in read_dataset(output, "links") if row["page_title"] == "Josephine_Baker"]
+    # The infobox's birthplace link comes from {{Infobox person}}; the lead's links are written in the page.
+    assert {row["from_template"] for row in baker if row["target"] == "St._Louis"} == {True}
+    assert any(row["target"] == "Montparnasse_Quarter" and row["from_template"] is False for row in baker)
+    assert any(row["link_type"] == "template" and row["target"] == "Infobox_person" for row in baker)
+
+
+def test_citations_are_one_row_per_reference_marker_with_the_list_entries_fields(dump):
+    records, _, output = dump
+    citations = read_dataset(output, "citations")
+    for record in records:
+        html = record["article_body"]["html"]
+        markers = [match.group(3) for match in MARKER.finditer(html) if "mw-ref" in match.group(1)]
+        rows = [row for row in citations if row["page_id"] == record["identifier"]
+                and row["wiki_db"] == record["is_part_of"]["identifier"]]
+        # A note's later markers are reuses; every entry of the reference lists is one full row.
+        assert sum(row["is_reuse"] for row in rows) == len(markers) - len(set(markers)), record["name"]
+        assert sum(not row["is_reuse"] for row in rows) >= len(LIST_ENTRY.findall(html)), record["name"]
+        # Each DOI the page links to through doi.org is a citation's identifier.
+        linked = {"doi:" + unquote(doi) for doi in DOI_LINK.findall(html)}
+        assert linked <= {i for row in rows for i in row["identifiers"]}, record["name"]
+
+
+def test_the_html_path_finds_what_the_wikitext_path_finds(dump):
+    """The same revision read from its wikitext (an XML dump's path): as many wikilinks and citations at
+    least, and the same bibliographic identifiers."""
+    records, _, output = dump
+    html_links, html_citations = read_dataset(output, "links"), read_dataset(output, "citations")
+    for record in records:
+        key = (record["is_part_of"]["identifier"], record["identifier"])
+        wikitext = wikitext_rows(record)
+        links = [row for row in html_links if (row["wiki_db"], row["page_id"]) == key]
+        citations = [row for row in html_citations if (row["wiki_db"], row["page_id"]) == key]
+        wikilinks = wikitext["links"].columns["link_type"].count("wikilink")
+        assert sum(row["link_type"] == "wikilink" for row in links) >= wikilinks, record["name"]
+        assert len(citations) >= wikitext["citations"].count, record["name"]
+        assert {i for row in citations for i in row["identifiers"]} == \
+            {i for found in wikitext["citations"].columns["identifiers"] for i in found}, record["name"]
+
+
+def test_html_text_keeps_the_prose_readers_see(real_data):
+    """Word precision and prose coverage against the Parsoid HTML (benchmarks/text_fidelity.py)."""
+    scores = {record["name"]: measure(html_plain_text(record), record["article_body"]["html"])
+              for record in real_records(real_data)}
+    assert all(precision >= 0.995 and coverage >= 0.995 for precision, coverage in scores.values()), scores
+
+
+def test_a_dump_cut_short_keeps_the_records_before_the_cut(dump, tmp_path):
+    records, path, _ = dump
+    data = gzip.decompress(path.read_bytes())
+    cut = tmp_path / DUMP
+    cut.write_bytes(gzip.compress(data[: len(data) * 3 // 5])[:-8])  # no gzip trailer: a download cut short
+    output = tmp_path / "out"
+    assert cli.main(["run", "content", "--workers", "1", "--input", str(cut), "--output", str(output)]) == 0
+    errors = [row for row in read_dataset(output, "errors") if row["error_type"] == "truncated-input"]
+    assert len(errors) == 1 and "the records before that point were read" in errors[0]["message"]
+    found = counters(output)
+    text = read_dataset(output, "plain_text")
+    assert 0 < len(text) < 8
+    assert found["pages-read"] == len(text) + found.get("pages-filtered", 0) + found.get("pages-dropped", 0)
+
+
+def test_a_file_that_is_no_enterprise_dump_is_refused_in_one_line(tmp_path, capsys):
+    path = tmp_path / "enwiki-NS0-20261201-ENTERPRISE-HTML.json.tar.gz"
+    path.write_bytes(tar_gz({"a.ndjson": b'{"name": "x"}\n'}))
+    assert cli.main(["run", "content", "--input", str(path), "--output", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"wikidumps: error: {path}: not an Enterprise article record: line 1 of member a.ndjson: "
+                   "no usable identifier, version.identifier, namespace.identifier, is_part_of.identifier, "
+                   "article_body.html, date_modified"]

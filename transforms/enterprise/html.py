@@ -1,0 +1,124 @@
+"""Rows of the content datasets and of `pages` from one Enterprise record: the page's Parsoid HTML and
+its metadata.
+
+Parsoid's HTML says what the wikitext leaves implicit: `<section data-mw-section-id=N>` is section N as
+MediaWiki numbers them (negative for sections a template made), `rel="mw:WikiLink"` and
+`rel="mw:PageProp/Category"` are links and categories, `typeof="mw:File..."` is media, and every node a
+template rendered carries the `about` id of its transclusion (`typeof="mw:Transclusion"`, whose
+`data-mw` names the template). The references list (`ol.references`) holds each reference once, with
+its COinS span (`span.Z3988`, the citation's fields as an OpenURL query) when a citation template made it.
+
+The HTML is parsed once, with lexbor (selectolax), a C parser (docs/decisions.md says why); text.py,
+links.py and citations.py read the parsed tree.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from selectolax.lexbor import LexborHTMLParser
+
+from schemas import ARTICLE_QUALITY, CITATIONS, LINKS, PAGES, PLAIN_TEXT, SECTIONS
+from transforms.common.naming import title_for_output
+from transforms.common.timestamps import parse_timestamp
+from transforms.datasets.rows import Rows
+from transforms.enterprise.citations import CITATION_COLUMNS, CITATION_NODES, page_citations
+from transforms.enterprise.links import LINK_NODES, Context, Links, media_prefix, page_links, resolver_for
+from transforms.enterprise.text import Walk, numbered_sections, section_text
+
+SOURCE = "html"
+
+
+def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | Rows]:
+    """The rows of the content datasets and the `pages` row of one parsed record."""
+    html_text = record["article_body"]["html"]
+    tree = LexborHTMLParser(html_text)
+    resolver = resolver_for(record, media_prefix(tree), resolver_cache)
+    namespace = record["namespace"]["identifier"]
+    full_title = record["name"]
+    title = full_title.partition(":")[2] if namespace and ":" in full_title else full_title
+    revision_id = record["version"]["identifier"]
+    timestamp = _timestamp(record.get("date_modified"))
+    keys = {"page_id": record["identifier"], "page_namespace": namespace, "page_title": title_for_output(title),
+            "revision_id": revision_id, "source": SOURCE}
+    walk = Walk()
+    if tree.body is not None:
+        walk.visit(tree.body)
+    # Section numbers as the walk gave them (1, 2, ... in page order): Parsoid's own ids skip the sections
+    # templates made, and the wikitext path numbers headings in order, as here.
+    section_numbers = {0: 0}
+    for node, section in zip(numbered_sections(tree), walk.sections[1:]):
+        section_numbers[node] = section["index"]
+    texts = [section_text(section["blocks"]) for section in walk.sections]
+    parts = [texts[0]] if texts[0] else []
+    for section, text in zip(walk.sections[1:], texts[1:]):
+        parts.append(section["title"] + ("\n" + text if text else ""))
+    plain = "\n\n".join(parts)
+    links = Links(resolver, namespace, title)
+    context = Context(tree, f"{LINK_NODES}, {CITATION_NODES}")
+    refs = page_links(tree, context, links, section_numbers)
+    link_columns = links.columns()
+    cited = page_citations(tree, context, section_numbers)
+    kinds = Counter(link_columns["link_type"])
+    wikitext = (record.get("article_body") or {}).get("wikitext")
+    quality = {
+        **keys, "revision_timestamp": timestamp,
+        "page_length": len(wikitext) if type(wikitext) is str else len(plain),
+        "num_refs": refs, "num_headings": sum(1 for s in walk.sections if s["level"] in (2, 3)),
+        "num_wikilinks": kinds["wikilink"], "num_categories": kinds["category"], "num_media": kinds["media"],
+        "quality_score": None,
+    }
+    sections = {
+        "section_index": [s["index"] for s in walk.sections],
+        "section_level": [s["level"] for s in walk.sections],
+        "section_title": [s["title"] if s["index"] else None for s in walk.sections],
+        "section_anchor": [s["anchor"] if s["index"] else None for s in walk.sections],
+        "text": texts, "text_chars": [len(t) for t in texts],
+        "parent_section_index": [s["parent"] for s in walk.sections],
+    }
+    citation_columns = {name: [row[name] for row in cited] for name in CITATION_COLUMNS}
+    citation_columns["position"] = list(range(len(cited)))
+    return {
+        PLAIN_TEXT: [{**keys, "revision_timestamp": timestamp, "text": plain, "text_chars": len(plain),
+                      "text_words": len(plain.split())}],
+        SECTIONS: _with_keys(sections, keys, len(walk.sections)),
+        CITATIONS: _with_keys(citation_columns, keys, len(cited)),
+        LINKS: _with_keys(link_columns, keys, len(links.rows)),
+        ARTICLE_QUALITY: [quality],
+        PAGES: [page_row(record, title, timestamp, wikitext)],
+    }
+
+
+def _with_keys(columns: dict[str, list], keys: dict, count: int) -> Rows:
+    return Rows({**{name: [value] * count for name, value in keys.items()}, **columns}, count)
+
+
+def _timestamp(value) -> int | None:
+    try:
+        return parse_timestamp(value) if type(value) is str else None
+    except ValueError:
+        return None
+
+
+def page_row(record: dict, title: str, timestamp, wikitext) -> dict:
+    """The `pages` row of a record: what its metadata says of the page and its latest revision."""
+    version = record["version"]
+    size = (version.get("size") or {}).get("value") if type(version.get("size")) is dict else None
+    redirects = [title_for_output(r["name"]) for r in record.get("redirects") or ()
+                 if type(r) is dict and type(r.get("name")) is str]
+    entity = record.get("main_entity") or {}
+    return {
+        "page_id": record["identifier"],
+        "page_namespace": record["namespace"]["identifier"],
+        "page_title": title_for_output(title),
+        "page_is_redirect": False,  # Enterprise dumps hold articles; redirects are listed with their target
+        "page_redirect_title": None,
+        "page_latest_revision_id": version["identifier"],
+        "page_latest_revision_timestamp": timestamp,
+        "page_revision_count": None,
+        "page_first_revision_timestamp": _timestamp(record.get("date_created")),
+        "page_text_bytes": size if type(size) is int else (len(wikitext.encode()) if type(wikitext) is str else None),
+        "page_content_model": "wikitext",
+        "page_wikidata_item": entity.get("identifier") if type(entity) is dict else None,
+        "page_redirects": redirects,
+        "source": SOURCE,
+    }

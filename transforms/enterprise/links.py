@@ -1,0 +1,207 @@
+"""The links of a page from its Parsoid HTML: wikilinks, categories, media, templates, external,
+interwiki and interlanguage links, in page order, each with its section and whether a template rendered it.
+
+Namespaces of link targets: canonical English names and aliases as for wikitext, plus the wiki's own
+names for templates, categories and files, learnt from the record (its `templates` and `categories`
+lists and the media Parsoid marks), so that a French page's `Modèle:` and `Catégorie:` resolve without a
+siteinfo.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from transforms.common.naming import title_for_output
+from transforms.wikitext.titles import CATEGORY, FILE, TitleResolver, clean_title, first_letter_upper
+from transforms.xml.records import SiteInfo
+
+TEMPLATE = 10
+# What page_links looks at (reference markers too: article_quality counts them).
+LINK_NODES = ("a[rel], link[rel~='mw:PageProp/Category'], link[rel~='mw:PageProp/Language'], "
+              "[typeof~='mw:Transclusion'], [typeof^='mw:File'], sup.mw-ref")
+
+
+def _local_prefix(names, fallback: str) -> str:
+    """The namespace prefix most of a record's listed names carry (its wiki's own name for it)."""
+    prefixes = Counter(name.partition(":")[0] for name in names if ":" in name)
+    return prefixes.most_common(1)[0][0] if prefixes else fallback
+
+
+def resolver_for(record: dict, media_prefix: str | None, cache: dict) -> TitleResolver:
+    """A resolver that knows the record's wiki's local names of the Template, Category and File
+    namespaces (learnt from the record), cached per wiki and names."""
+    wiki = record["is_part_of"]["identifier"]
+    templates = _local_prefix((t.get("name") or "" for t in record.get("templates") or () if type(t) is dict), "Template")
+    categories = _local_prefix((c.get("name") or "" for c in record.get("categories") or () if type(c) is dict),
+                               "Category")
+    key = (wiki, templates, categories, media_prefix or "File")
+    resolver = cache.get(key)
+    if resolver is None:
+        names = {TEMPLATE: templates, CATEGORY: categories, FILE: media_prefix or "File"}
+        resolver = cache[key] = TitleResolver(SiteInfo(wiki_db=wiki, namespaces=names))
+    return resolver
+
+
+def _href_title(href: str | None) -> str | None:
+    """`./Foo_bar#x` -> `Foo_bar#x`; None for anything that is not a link within the wiki."""
+    if not href or not href.startswith("./"):
+        return None
+    return href[2:]
+
+
+class Links:
+    """The links of the page in document order, with the template and section each is in."""
+
+    def __init__(self, resolver: TitleResolver, page_namespace: int, page_title: str):
+        self.resolver = resolver
+        self.page = (page_namespace, page_title)
+        self.rows: list[tuple] = []  # (section, type, target, ns, fragment, anchor, url, language, prefix, from_template)
+
+    def add(self, section: int, kind: str, target: str | None, namespace: int | None, fragment: str | None,
+            anchor: str | None, from_template: bool, url: str | None = None, language: str | None = None,
+            prefix: str | None = None) -> None:
+        self.rows.append((section, kind, None if target is None else title_for_output(target), namespace, fragment,
+                          anchor, url, language, prefix, from_template))
+
+    def columns(self) -> dict[str, list]:
+        names = ("section_index", "link_type", "target", "target_namespace", "target_fragment", "anchor_text", "url",
+                 "language", "interwiki_prefix", "from_template")
+        columns = {name: [row[i] for row in self.rows] for i, name in enumerate(names)}
+        columns["position"] = list(range(len(self.rows)))
+        return columns
+
+
+class Context:
+    """Where the nodes a reader looks at are: the section each is in (Parsoid's id, the innermost with one
+    >= 0), whether a template rendered it (it or an ancestor carries the `about` id of a transclusion),
+    and whether it is part of a reference list or a rendered citation.
+
+    Worked out once per page by CSS selection from each section, transclusion and reference list down
+    (lexbor does that in C), rather than by climbing from each node through Python.
+
+    Args:
+        tree: the parsed page.
+        nodes: a CSS selector of every node `of` will be asked about.
+    """
+
+    def __init__(self, tree: LexborHTMLParser, nodes: str):
+        self._sections: dict[int, int] = {}
+        self._templated: set[int] = set()
+        self._referenced: set[int] = set()
+        body = tree.body
+        if body is None:
+            return
+        for section in body.css("section[data-mw-section-id]"):  # outer first: inner ones overwrite
+            try:
+                number = int(section.attrs.get("data-mw-section-id") or "")
+            except ValueError:
+                continue
+            if number >= 0:
+                for node in section.css(nodes):
+                    self._sections[node.mem_id] = number
+        transclusions = {node.attrs.get("about") for node in body.css("[typeof~='mw:Transclusion']")}
+        for top in body.css("[about]"):
+            if top.attrs.get("about") in transclusions:
+                self._templated.update(node.mem_id for node in top.css(nodes))
+        for container in body.css("ol.references, cite"):
+            self._referenced.update(node.mem_id for node in container.css(nodes))
+
+    def of(self, node: LexborNode) -> tuple[int, bool, bool]:
+        """(section id, from a template, in references) of a node of the selector."""
+        key = node.mem_id
+        return self._sections.get(key, 0), key in self._templated, key in self._referenced
+
+
+def _template_targets(node: LexborNode) -> list[str]:
+    """The templates a transclusion node names in its data-mw (parser functions have no href)."""
+    try:
+        data = json.loads(node.attributes.get("data-mw") or "{}")
+    except ValueError:
+        return []
+    targets = []
+    for part in data.get("parts") or ():
+        template = part.get("template") if type(part) is dict else None
+        href = _href_title(((template or {}).get("target") or {}).get("href"))
+        if href:
+            targets.append(href)
+    return targets
+
+
+def media_prefix(tree: LexborHTMLParser) -> str | None:
+    for node in tree.css("[typeof^='mw:File'] [resource]"):
+        title = _href_title(node.attributes.get("resource"))
+        if title and ":" in title:
+            return clean_title(title.partition(":")[0])
+    return None
+
+
+def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_numbers: dict[int, int]) -> int:
+    """Fills `links` in document order; returns the number of reference markers (for article_quality)."""
+    resolver = links.resolver
+    refs = 0
+    for node in tree.body.css(LINK_NODES) if tree.body else ():
+        attributes = node.attributes
+        if node.tag == "sup":
+            refs += 1
+            continue
+        rel = (attributes.get("rel") or "").split()
+        typeof = (attributes.get("typeof") or "").split()
+        if node.tag in ("a", "link") and not rel:
+            continue
+        section, from_template, in_references = context.of(node)
+        section = section_numbers.get(section, 0)
+        if "mw:Transclusion" in typeof:
+            for title in _template_targets(node):
+                target = resolver.template(clean_title(title))  # Parsoid's href has the namespace
+                if target is not None:
+                    links.add(section, "template", target[1], target[0], None, None, from_template)
+            if node.tag not in ("a", "link") and not any(t.startswith("mw:File") for t in typeof):
+                continue
+        if any(t.startswith("mw:File") for t in typeof):
+            resource = next((c.attributes.get("resource") for c in node.css("[resource]")), None)
+            title = _href_title(resource)
+            if title:
+                caption = node.css_first("figcaption")
+                target = resolver.resolve(":" + title)
+                links.add(section, "media", target.title, FILE, None,
+                          " ".join(caption.text(deep=True).split()) or None if caption else None, from_template)
+            continue
+        if "mw:WikiLink" in rel:
+            title = _href_title(attributes.get("href"))
+            if title is None:
+                continue
+            target = resolver.resolve(":" + title)  # a link, even to a category or a file: Parsoid says so
+            if target.link_type != "wikilink":
+                continue
+            name, fragment = target.title, target.fragment
+            if not name:
+                name = links.page[1]
+            links.add(section, "wikilink", name, target.namespace, fragment,
+                      " ".join(node.text(deep=True).split()) or None, from_template)
+        elif "mw:WikiLink/Interwiki" in rel:
+            shown = attributes.get("title") or ""
+            prefix, _, rest = shown.partition(":")
+            title, _, fragment = rest.partition("#")
+            links.add(section, "interwiki", clean_title(title) or None, None, fragment or None,
+                      " ".join(node.text(deep=True).split()) or None, from_template, prefix=prefix.lower() or None)
+        elif "mw:ExtLink" in rel or "mw:ExtLink" in " ".join(rel):
+            if in_references:
+                continue  # a citation's link: the citations dataset has it
+            links.add(section, "external", None, None, None, " ".join(node.text(deep=True).split()) or None,
+                      from_template, url=attributes.get("href"))
+        elif "mw:PageProp/Category" in rel:
+            title = _href_title(attributes.get("href"))
+            if title:
+                name = clean_title(title.partition("#")[0].partition(":")[2])
+                links.add(section, "category", first_letter_upper(name), CATEGORY, None, None, from_template)
+        elif "mw:PageProp/Language" in rel:
+            href = attributes.get("href") or ""
+            host = urlsplit(href).netloc
+            path = urlsplit(href).path
+            language = host.split(".")[0] if host else None
+            links.add(section, "interlanguage", clean_title(path.rpartition("/wiki/")[2]) or None, None, None, None,
+                      from_template, language=language)
+    return refs
