@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qs, unquote
+from urllib.parse import unquote, unquote_plus
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -26,6 +26,7 @@ from transforms.wikitext.scanner import template_key
 
 CITE_NOTE = re.compile(r"^cite_note-(?:(?P<name>.+)-)?(?P<number>\d+)$")
 CITATION_NODES = "sup.mw-ref, ol.references, span.Z3988, li, p, dd"  # what page_citations looks at
+CONTEXT_NODES = "sup.mw-ref, ol.references, span.Z3988"  # those of them it asks a Context about
 ARCHIVES = ("web.archive.org/", "archive.today/", "archive.ph/", "archive.is/", "webcitation.org/")
 CITATION_COLUMNS = ("section_index", "ref_name", "ref_group", "is_reuse", "template_name", "source_type", "title",
                     "url", "archive_url", "doi", "isbn", "pmid", "pmcid", "arxiv", "issn", "journal_or_work",
@@ -34,11 +35,18 @@ CITATION_COLUMNS = ("section_index", "ref_name", "ref_group", "is_reuse", "templ
 
 
 def _coins(reference: LexborNode) -> dict[str, list[str]]:
+    """The fields of a reference's COinS span: an OpenURL query, key=value pairs joined by "&"."""
     span = reference.css_first("span.Z3988")
-    return parse_qs(span.attributes.get("title") or "") if span is not None else {}
+    fields: dict[str, list[str]] = {}
+    for pair in (span.attrs.get("title") or "").split("&") if span is not None else ():
+        key, equals, value = pair.partition("=")
+        if equals and value:
+            fields.setdefault(key, []).append(unquote_plus(value))
+    return fields
 
 
-def page_citations(tree: LexborHTMLParser, context: Context, section_numbers: dict[int, int]) -> list[dict]:
+def page_citations(tree: LexborHTMLParser, context: Context, section_numbers: dict[int, int],
+                   prose: dict[int, str]) -> list[dict]:
     """Citations in page order, as the wikitext path counts them: one row per reference marker (a `<ref>`
     of the wikitext, or one a template such as {{sfn}} made), the first marker of a note carrying the
     fields of its entry in the reference list and the later ones rows of `is_reuse`; an entry no marker
@@ -55,31 +63,37 @@ def page_citations(tree: LexborHTMLParser, context: Context, section_numbers: di
     rows = []
     cited: set[str] = set()
     body = tree.body
-    for node in body.css(CITATION_NODES) if body is not None else ():
+    if body is None:
+        return rows
+    prose = dict(prose)
+    for item in body.css(".refbegin li, .refbegin p"):  # bibliographies are no prose, but cite works
+        prose.setdefault(item.mem_id, item.text(deep=True))
+    loose = {key for key, text in prose.items() if text_identifiers(text)}
+    for node in body.css(CITATION_NODES):
+        key = node.mem_id
+        if key in loose:  # a paragraph or list item with identifiers (most of these nodes are not)
+            if node.css_first("span.Z3988") is None:
+                rows.append(_citation_row(node, None, section_numbers.get(context.section_of(node), 0), note=False))
+            continue
         tag = node.tag
         if tag == "sup":
-            note = (node.css_first("a[href]").attributes.get("href") or "").partition("#")[2] \
-                if node.css_first("a[href]") is not None else ""
-            section = section_numbers.get(context.of(node)[0], 0)
-            if note in notes and note not in cited:
-                cited.add(note)
-                rows.append(_citation_row(notes[note][0], notes[note][1], section))
-            elif note in notes:
-                rows.append(_reuse_row(note, notes[note][1], section))
+            link = node.css_first("a[href]")
+            note = (link.attrs.get("href") or "").partition("#")[2] if link is not None else ""
+            if note in notes:
+                section = section_numbers.get(context.of(node)[0], 0)
+                if note in cited:
+                    rows.append(_reuse_row(note, notes[note][1], section))
+                else:
+                    cited.add(note)
+                    rows.append(_citation_row(notes[note][0], notes[note][1], section))
         elif tag == "ol":
-            if "references" not in (node.attributes.get("class") or "").split():
-                continue
             section = section_numbers.get(context.of(node)[0], 0)
             for note, (item, group) in notes.items():
                 if note not in cited and _inside(item, node):
                     cited.add(note)
                     rows.append(_citation_row(item, group, section))
-        elif not (where := context.of(node))[2]:
-            section = section_numbers.get(where[0], 0)
-            if tag == "span":  # a citation template's COinS, beside what it rendered
-                rows.append(_citation_row(node.parent, None, section, note=False))
-            elif node.css_first("span.Z3988") is None and text_identifiers(node.text(deep=True)):
-                rows.append(_citation_row(node, None, section, note=False))
+        elif tag == "span" and not (where := context.of(node))[2]:  # a citation template's COinS
+            rows.append(_citation_row(node.parent, None, section_numbers.get(where[0], 0), note=False))
     return rows
 
 

@@ -21,7 +21,7 @@ from schemas import ARTICLE_QUALITY, CITATIONS, LINKS, PAGES, PLAIN_TEXT, SECTIO
 from transforms.common.naming import title_for_output
 from transforms.common.timestamps import parse_timestamp
 from transforms.datasets.rows import Rows
-from transforms.enterprise.citations import CITATION_COLUMNS, CITATION_NODES, page_citations
+from transforms.enterprise.citations import CITATION_COLUMNS, CONTEXT_NODES, page_citations
 from transforms.enterprise.links import LINK_NODES, Context, Links, media_prefix, page_links, resolver_for
 from transforms.enterprise.text import Walk, numbered_sections, section_text
 
@@ -54,10 +54,11 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
         parts.append(section["title"] + ("\n" + text if text else ""))
     plain = "\n\n".join(parts)
     links = Links(resolver, namespace, title)
-    context = Context(tree, f"{LINK_NODES}, {CITATION_NODES}")
-    refs = page_links(tree, context, links, section_numbers)
+    context = Context(tree, f"{LINK_NODES}, {CONTEXT_NODES}")
+    page_links(tree, context, links, section_numbers)
+    refs = len(tree.body.css("sup.mw-ref")) if tree.body is not None else 0  # <ref> markers, reuses included
     link_columns = links.columns()
-    cited = page_citations(tree, context, section_numbers)
+    cited = page_citations(tree, context, section_numbers, walk.block_texts)
     kinds = Counter(link_columns["link_type"])
     wikitext = (record.get("article_body") or {}).get("wikitext")
     quality = {

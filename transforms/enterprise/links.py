@@ -19,9 +19,8 @@ from transforms.wikitext.titles import CATEGORY, FILE, TitleResolver, clean_titl
 from transforms.xml.records import SiteInfo
 
 TEMPLATE = 10
-# What page_links looks at (reference markers too: article_quality counts them).
 LINK_NODES = ("a[rel], link[rel~='mw:PageProp/Category'], link[rel~='mw:PageProp/Language'], "
-              "[typeof~='mw:Transclusion'], [typeof^='mw:File'], sup.mw-ref")
+              "[typeof~='mw:Transclusion'], [typeof^='mw:File']")  # what page_links looks at
 
 
 def _local_prefix(names, fallback: str) -> str:
@@ -75,26 +74,27 @@ class Links:
 
 
 class Context:
-    """Where the nodes a reader looks at are: the section each is in (Parsoid's id, the innermost with one
-    >= 0), whether a template rendered it (it or an ancestor carries the `about` id of a transclusion),
-    and whether it is part of a reference list or a rendered citation.
+    """Where a node is: the section it is in (Parsoid's id, the innermost with one >= 0), whether a
+    template rendered it (it or an ancestor carries the `about` id of a transclusion), and whether it is
+    part of a reference list or a rendered citation.
 
-    Worked out once per page by CSS selection from each section, transclusion and reference list down
-    (lexbor does that in C), rather than by climbing from each node through Python.
+    Sections and references are worked out once per page by CSS selection from each section and
+    reference list down (lexbor does that in C) for the nodes of `nodes`; whether a template rendered a
+    node, by climbing to its ancestors, each looked at once per page (most links share them).
 
     Args:
         tree: the parsed page.
-        nodes: a CSS selector of every node `of` will be asked about.
+        nodes: a CSS selector of the nodes `of` will be asked about.
     """
 
     def __init__(self, tree: LexborHTMLParser, nodes: str):
         self._sections: dict[int, int] = {}
-        self._templated: set[int] = set()
         self._referenced: set[int] = set()
+        self._templated: dict[int, bool] = {}
         body = tree.body
-        if body is None:
-            return
-        for section in body.css("section[data-mw-section-id]"):  # outer first: inner ones overwrite
+        self._transclusions = {node.attrs.get("about") for node in body.css("[typeof~='mw:Transclusion']")} \
+            if body is not None else set()
+        for section in body.css("section[data-mw-section-id]") if body is not None else ():  # inner ones last
             try:
                 number = int(section.attrs.get("data-mw-section-id") or "")
             except ValueError:
@@ -102,17 +102,46 @@ class Context:
             if number >= 0:
                 for node in section.css(nodes):
                     self._sections[node.mem_id] = number
-        transclusions = {node.attrs.get("about") for node in body.css("[typeof~='mw:Transclusion']")}
-        for top in body.css("[about]"):
-            if top.attrs.get("about") in transclusions:
-                self._templated.update(node.mem_id for node in top.css(nodes))
-        for container in body.css("ol.references, cite"):
+        for container in body.css("ol.references, cite") if body is not None else ():
             self._referenced.update(node.mem_id for node in container.css(nodes))
 
     def of(self, node: LexborNode) -> tuple[int, bool, bool]:
         """(section id, from a template, in references) of a node of the selector."""
         key = node.mem_id
-        return self._sections.get(key, 0), key in self._templated, key in self._referenced
+        return self._sections.get(key, 0), self._rendered_by_template(node), key in self._referenced
+
+    def section_of(self, node: LexborNode) -> int:
+        """The section of any node, climbing to it (for the few nodes outside the selector)."""
+        current = node.parent
+        while current is not None:
+            if current.tag == "section":
+                try:
+                    number = int(current.attrs.get("data-mw-section-id") or "")
+                except ValueError:
+                    number = -1
+                if number >= 0:
+                    return number
+            current = current.parent
+        return 0
+
+    def _rendered_by_template(self, node: LexborNode) -> bool:
+        known = self._templated
+        climbed = []
+        found = False
+        current: LexborNode | None = node
+        while current is not None and current.tag not in ("body", "html", "-document"):
+            key = current.mem_id
+            if key in known:
+                found = known[key]
+                break
+            if current.attrs.get("about") in self._transclusions:
+                found = True
+                break
+            climbed.append(key)
+            current = current.parent
+        for key in climbed:
+            known[key] = found
+        return found
 
 
 def _template_targets(node: LexborNode) -> list[str]:
@@ -138,70 +167,61 @@ def media_prefix(tree: LexborHTMLParser) -> str | None:
     return None
 
 
-def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_numbers: dict[int, int]) -> int:
-    """Fills `links` in document order; returns the number of reference markers (for article_quality)."""
+def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_numbers: dict[int, int]) -> None:
+    """Fills `links` in document order."""
     resolver = links.resolver
-    refs = 0
     for node in tree.body.css(LINK_NODES) if tree.body else ():
-        attributes = node.attributes
-        if node.tag == "sup":
-            refs += 1
-            continue
-        rel = (attributes.get("rel") or "").split()
-        typeof = (attributes.get("typeof") or "").split()
-        if node.tag in ("a", "link") and not rel:
+        attributes = node.attrs  # read one by one: a template's data-mw can be long
+        rel = attributes.get("rel") or ""
+        typeof = attributes.get("typeof") or ""
+        tag = node.tag
+        if (tag == "a" or tag == "link") and not rel:
             continue
         section, from_template, in_references = context.of(node)
         section = section_numbers.get(section, 0)
-        if "mw:Transclusion" in typeof:
-            for title in _template_targets(node):
-                target = resolver.template(clean_title(title))  # Parsoid's href has the namespace
+        if typeof and "mw:Transclusion" in typeof:
+            for name in _template_targets(node):
+                target = resolver.template(clean_title(name))  # Parsoid's href has the namespace
                 if target is not None:
                     links.add(section, "template", target[1], target[0], None, None, from_template)
-            if node.tag not in ("a", "link") and not any(t.startswith("mw:File") for t in typeof):
-                continue
-        if any(t.startswith("mw:File") for t in typeof):
-            resource = next((c.attributes.get("resource") for c in node.css("[resource]")), None)
+        kinds = rel.split()
+        if "mw:WikiLink" in kinds:
+            title = _href_title(attributes.get("href"))
+            target = resolver.resolve(":" + title) if title else None  # a link even to a category: Parsoid says so
+            if target is not None and target.link_type == "wikilink":
+                links.add(section, "wikilink", target.title or links.page[1], target.namespace, target.fragment,
+                          _shown(node), from_template)
+            continue
+        if "mw:File" in typeof:
+            resource = next((c.attrs.get("resource") for c in node.css("[resource]")), None)
             title = _href_title(resource)
             if title:
                 caption = node.css_first("figcaption")
                 target = resolver.resolve(":" + title)
-                links.add(section, "media", target.title, FILE, None,
-                          " ".join(caption.text(deep=True).split()) or None if caption else None, from_template)
+                links.add(section, "media", target.title, FILE, None, _shown(caption) if caption else None,
+                          from_template)
             continue
-        if "mw:WikiLink" in rel:
-            title = _href_title(attributes.get("href"))
-            if title is None:
-                continue
-            target = resolver.resolve(":" + title)  # a link, even to a category or a file: Parsoid says so
-            if target.link_type != "wikilink":
-                continue
-            name, fragment = target.title, target.fragment
-            if not name:
-                name = links.page[1]
-            links.add(section, "wikilink", name, target.namespace, fragment,
-                      " ".join(node.text(deep=True).split()) or None, from_template)
-        elif "mw:WikiLink/Interwiki" in rel:
-            shown = attributes.get("title") or ""
-            prefix, _, rest = shown.partition(":")
+        if "mw:WikiLink/Interwiki" in kinds:
+            prefix, _, rest = (attributes.get("title") or "").partition(":")
             title, _, fragment = rest.partition("#")
-            links.add(section, "interwiki", clean_title(title) or None, None, fragment or None,
-                      " ".join(node.text(deep=True).split()) or None, from_template, prefix=prefix.lower() or None)
-        elif "mw:ExtLink" in rel or "mw:ExtLink" in " ".join(rel):
-            if in_references:
-                continue  # a citation's link: the citations dataset has it
-            links.add(section, "external", None, None, None, " ".join(node.text(deep=True).split()) or None,
-                      from_template, url=attributes.get("href"))
-        elif "mw:PageProp/Category" in rel:
+            links.add(section, "interwiki", clean_title(title) or None, None, fragment or None, _shown(node),
+                      from_template, prefix=prefix.lower() or None)
+        elif "mw:ExtLink" in kinds:
+            if not in_references:  # a citation's links are the citations dataset's
+                links.add(section, "external", None, None, None, _shown(node), from_template,
+                          url=attributes.get("href"))
+        elif "mw:PageProp/Category" in kinds:
             title = _href_title(attributes.get("href"))
             if title:
                 name = clean_title(title.partition("#")[0].partition(":")[2])
                 links.add(section, "category", first_letter_upper(name), CATEGORY, None, None, from_template)
-        elif "mw:PageProp/Language" in rel:
-            href = attributes.get("href") or ""
-            host = urlsplit(href).netloc
-            path = urlsplit(href).path
-            language = host.split(".")[0] if host else None
-            links.add(section, "interlanguage", clean_title(path.rpartition("/wiki/")[2]) or None, None, None, None,
-                      from_template, language=language)
-    return refs
+        elif "mw:PageProp/Language" in kinds:
+            address = urlsplit(attributes.get("href") or "")
+            language = address.netloc.split(".")[0] if address.netloc else None
+            links.add(section, "interlanguage", clean_title(address.path.rpartition("/wiki/")[2]) or None, None, None,
+                      None, from_template, language=language)
+
+
+def _shown(node: LexborNode) -> str | None:
+    """A link's text as a reader sees it, whitespace collapsed."""
+    return " ".join(node.text(deep=True).split()) or None

@@ -41,6 +41,9 @@ class Walk:
         self._kind = "p"
         self._blocks_only = 0  # inside a table or gallery: only text within a block counts
         self._in_block = 0
+        # The text of each outermost paragraph, list item and definition (by the node's mem_id), where the
+        # citations look for identifiers written outside references.
+        self.block_texts: dict[int, str] = {}
 
     def visit(self, node: LexborNode, depth: int = 0) -> None:
         if depth > MAX_NESTING:
@@ -75,10 +78,14 @@ class Walk:
             elif tag in LIST_ITEM_TAGS or tag == "p":
                 self._end_block()
                 self._kind = "p" if tag == "p" else "li"
+                blocks = self.sections[self._current[-1]]["blocks"]
+                before = len(blocks)
                 self._in_block += 1
                 self.visit(child, depth + 1)
                 self._in_block -= 1
                 self._end_block()
+                if not self._in_block and len(blocks) > before:
+                    self.block_texts[child.mem_id] = " ".join(text for _, text in blocks[before:])
             elif tag in PARAGRAPH_TAGS or tag in ("ul", "ol", "dl"):
                 self._end_block()
                 self._kind = "p"
