@@ -15,7 +15,9 @@ SCHEMA = DatasetSchema(
         "The score is relative to the wiki: each feature is normalised by the 95th percentile of the pages "
         "of the same wiki_db and snapshot in the job's output (never below the model's minimums), so it "
         "changes when other pages are read along with a page.",
-        "Media and references added by templates (infobox images, {{sfn}}) are not counted, as in the model.",
+        "Media and references added by templates (infobox images, {{sfn}}) are not counted, as in the model; "
+        "html rows count them (they are in the rendered page), and their page_length is that of the "
+        "record's wikitext when it carries one, else of the plain text.",
     ),
     columns=KEYS + (
         Column("revision_timestamp", TIMESTAMP, "When the revision was saved (UTC).", False),

@@ -16,6 +16,9 @@ SCHEMA = DatasetSchema(
         "Template parameters are read as written: a citation built by a template that is not a citation "
         "template (e.g. {{sfn}}, {{efn}}) is not expanded.",
         "A reuse (<ref name=x />) row carries only the name: join on ref_name to its definition.",
+        "html rows: one row per reference marker (template-made references such as {{sfn}} included), "
+        "fields from the citation's COinS metadata; raw_wikitext holds the reference's rendered text and "
+        "template_name is null where the HTML does not name the template.",
         "raw_wikitext and titles are CC BY-SA text from the wiki.",
     ),
     columns=KEYS + (

@@ -18,7 +18,10 @@ KEYS = PARTITION + PAGE_AND_REVISION + (SOURCE,)
 SECTION_INDEX = Column("section_index", pa.int32(), "Section the item is in: 0 for the lead, then 1, 2, ... in page order (see the sections dataset).", False)
 
 TEXT_CAVEATS = (
-    "Templates are not expanded (as `wikiextractor --no-templates`): what an infobox or a navbox shows is "
-    "not in the text; a few templates that stand for prose ({{lang}}, {{convert}}, {{nowrap}}, ...) keep "
-    "their words.",
+    "wikitext rows: templates are not expanded (as `wikiextractor --no-templates`): what an infobox or a "
+    "navbox shows is not in the text; a few templates that stand for prose ({{lang}}, {{convert}}, "
+    "{{nowrap}}, ...) keep their words.",
+    "html rows (Enterprise HTML dumps): the page as MediaWiki rendered it, templates expanded; paragraphs and "
+    "list items inside infoboxes and galleries are kept as lines, navboxes and table cells are not "
+    "(docs/decisions.md, Enterprise HTML dumps).",
 )

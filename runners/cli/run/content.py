@@ -1,4 +1,5 @@
-"""`wikidumps run content`: plain text, sections, citations, links and article quality from XML dumps."""
+"""`wikidumps run content`: plain text, sections, citations, links and article quality from XML dumps or
+Enterprise HTML dumps."""
 from __future__ import annotations
 
 import argparse
@@ -7,11 +8,13 @@ from runners.cli.run.options import add_xml_input_arguments, resume, split_bytes
 from transforms.defaults import CONTENT_SPLIT_BYTES, MAX_PAGE_BYTES, PAGE_SECONDS
 
 NAME = "content"
-HELP = "XML dumps -> plain_text, sections, citations, links, article_quality (one scan per page)"
+HELP = "XML or Enterprise HTML dumps -> plain_text, sections, citations, links, article_quality"
 DESCRIPTION = (
     "Scan the wikitext of each page's latest revision once (every revision with --all-revisions) and write "
     "the plain_text, sections, citations, links, article_quality and errors datasets. By default only the "
-    "content namespace (0) is read and redirects are skipped."
+    "content namespace (0) is read and redirects are skipped. Enterprise HTML dumps "
+    "(<wiki>-NS<n>-<date>-ENTERPRISE-HTML.json.tar.gz) give the same datasets from the rendered pages, "
+    "plus pages."
 )
 
 
@@ -48,4 +51,4 @@ def plan(job, args):
     """The job's Config from the command line; None when --resume finds nothing left to do."""
     config = job.plan(unique_paths(args.input), content_options(args), wiki_db=args.wiki_db, snapshot=args.snapshot,
                       kind=args.dump_kind, split_bytes=split_bytes(args))
-    return resume(config, args.output, job.DATASETS) if args.resume else config
+    return resume(config, args.output, config.datasets) if args.resume else config
