@@ -53,9 +53,9 @@ PROGRESS_EVERY_SECONDS = 10.0
 
 
 def describe_pages(totals: Totals, elapsed: float) -> str:
-    """Progress of a job reading XML dumps."""
+    """Progress of a job reading pages (XML dumps, Enterprise HTML dumps): what it decompressed and parsed."""
     return (f"{totals.pages:,} pages, {totals.revisions:,} revisions, "
-            f"{totals.xml_bytes / 1e6:,.1f} MB of XML ({totals.xml_bytes / 1e6 / elapsed:,.1f} MB/s), "
+            f"{totals.xml_bytes / 1e6:,.1f} MB decompressed ({totals.xml_bytes / 1e6 / elapsed:,.1f} MB/s), "
             f"{totals.input_bytes / 1e6:,.1f} MB read from disk")
 
 

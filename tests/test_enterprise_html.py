@@ -11,10 +11,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
 
 from benchmarks.text_fidelity import html_plain_text, measure, real_records, wikitext_rows
 from runners.cli import main as cli
 from tests.conftest import read_dataset
+from tests.jobs import read_rows
 
 DUMP = "enwiki-NS0-20261201-ENTERPRISE-HTML.json.tar.gz"
 # An entry of a rendered reference list; attribute values are quoted either way and may hold ">".
@@ -175,3 +178,21 @@ def test_a_file_that_is_no_enterprise_dump_is_refused_in_one_line(tmp_path, caps
     assert err == [f"wikidumps: error: {path}: not an Enterprise article record: line 1 of member a.ndjson: "
                    "no usable identifier, version.identifier, namespace.identifier, is_part_of.identifier, "
                    "article_body.html, date_modified"]
+
+
+def test_several_dumps_and_gs_paths_give_the_rows_of_one_local_file(dump, gcs_emulator, tmp_path):
+    """The records split over two files (one given by gs://) give the same rows as all in one file."""
+    records, _, _ = dump
+    one = tmp_path / DUMP
+    one.write_bytes(tar_gz({"a.ndjson": lines(records)}))
+    first = tmp_path / "enwiki-NS0-20261201-ENTERPRISE-HTML-part1.json.tar.gz"
+    first.write_bytes(tar_gz({"a.ndjson": lines(records[:3])}))
+    second = gcs_emulator.url("dumps/enwiki-NS0-20261201-ENTERPRISE-HTML-part2.json.tar.gz")
+    with FileSystems.create(second, compression_type=CompressionTypes.UNCOMPRESSED) as sink:
+        sink.write(tar_gz({"b.ndjson": lines(records[3:])}))
+    assert cli.main(["run", "content", "--workers", "1", "--input", str(one), "--output", str(tmp_path / "one")]) == 0
+    output = gcs_emulator.url("out/enterprise")
+    assert cli.main(["run", "content", "--workers", "2", "--input", str(first), "--input", second,
+                     "--output", output]) == 0
+    for dataset in ("plain_text", "links", "citations", "pages"):
+        assert read_rows(output, dataset) == read_rows(str(tmp_path / "one"), dataset), dataset

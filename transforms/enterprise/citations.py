@@ -92,8 +92,8 @@ def page_citations(tree: LexborHTMLParser, context: Context, section_numbers: di
                 if note not in cited and _inside(item, node):
                     cited.add(note)
                     rows.append(_citation_row(item, group, section))
-        elif tag == "span" and not (where := context.of(node))[2]:  # a citation template's COinS
-            rows.append(_citation_row(node.parent, None, section_numbers.get(where[0], 0), note=False))
+        elif tag == "span" and not context.in_reference_list(node):  # a citation template's COinS
+            rows.append(_citation_row(node.parent, None, section_numbers.get(context.of(node)[0], 0), note=False))
     return rows
 
 
@@ -143,12 +143,16 @@ def _citation_row(item: LexborNode, group: str | None, section: int, *, note: bo
     first = {}
     for id_kind, value in identifiers:
         first.setdefault(id_kind, value)
-    url = next((href for href in external if not any(a in href for a in ARCHIVES)), None)
     archive = next((href for href in external if any(a in href for a in ARCHIVES)), None)
     title = _first(coins, "rft.atitle", "rft.btitle", "rft.title")
-    if title is None and url is not None:
-        link = body.css_first("a[rel~='mw:ExtLink']")
-        title = " ".join(link.text(deep=True).split()) or None if link is not None else None
+    if coins:  # a citation template's url= is its COinS rft_id; its other links resolve identifiers
+        url = next((value for value in coins.get("rft_id", ()) if value.startswith(("http://", "https://"))), None)
+    else:  # a bare reference: its first link gives the URL and, when it has one, the title
+        link = next((a for a in body.css("a[rel~='mw:ExtLink']")
+                     if not any(archived in (a.attrs.get("href") or "") for archived in ARCHIVES)), None)
+        url = link.attrs.get("href") if link is not None else None
+        shown = " ".join(link.text(deep=True).split()) if link is not None else ""
+        title = shown if shown and shown != url else None
     date = _first(coins, "rft.date")
     year = YEAR.search(date) if date else None
     authors = []  # CS1 gives the first author as aulast and aufirst, the others as au

@@ -23,7 +23,7 @@ from transforms.common.timestamps import parse_timestamp
 from transforms.datasets.rows import Rows
 from transforms.enterprise.citations import CITATION_COLUMNS, CONTEXT_NODES, page_citations
 from transforms.enterprise.links import LINK_NODES, Context, Links, media_prefix, page_links, resolver_for
-from transforms.enterprise.text import Walk, numbered_sections, section_text
+from transforms.enterprise.text import Walk, section_text
 
 SOURCE = "html"
 
@@ -43,11 +43,7 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
     walk = Walk()
     if tree.body is not None:
         walk.visit(tree.body)
-    # Section numbers as the walk gave them (1, 2, ... in page order): Parsoid's own ids skip the sections
-    # templates made, and the wikitext path numbers headings in order, as here.
-    section_numbers = {0: 0}
-    for node, section in zip(numbered_sections(tree), walk.sections[1:]):
-        section_numbers[node] = section["index"]
+    section_numbers = walk.section_numbers
     texts = [section_text(section["blocks"]) for section in walk.sections]
     parts = [texts[0]] if texts[0] else []
     for section, text in zip(walk.sections[1:], texts[1:]):

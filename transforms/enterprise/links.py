@@ -19,6 +19,9 @@ from transforms.wikitext.titles import CATEGORY, FILE, TitleResolver, clean_titl
 from transforms.xml.records import SiteInfo
 
 TEMPLATE = 10
+# What citation templates render (enwiki's CS1 <cite>, frwiki's {{Ouvrage}}): their links are the
+# citations dataset's, as a citation template's url= parameter is in the wikitext path.
+CITATION_CONTAINERS = "cite, .citation, .ouvrage"
 LINK_NODES = ("a[rel], link[rel~='mw:PageProp/Category'], link[rel~='mw:PageProp/Language'], "
               "[typeof~='mw:Transclusion'], [typeof^='mw:File']")  # what page_links looks at
 
@@ -76,7 +79,7 @@ class Links:
 class Context:
     """Where a node is: the section it is in (Parsoid's id, the innermost with one >= 0), whether a
     template rendered it (it or an ancestor carries the `about` id of a transclusion), and whether it is
-    part of a reference list or a rendered citation.
+    part of a rendered citation or of a reference list.
 
     Sections and references are worked out once per page by CSS selection from each section and
     reference list down (lexbor does that in C) for the nodes of `nodes`; whether a template rendered a
@@ -89,7 +92,8 @@ class Context:
 
     def __init__(self, tree: LexborHTMLParser, nodes: str):
         self._sections: dict[int, int] = {}
-        self._referenced: set[int] = set()
+        self._in_citations: set[int] = set()
+        self._in_lists: set[int] = set()
         self._templated: dict[int, bool] = {}
         body = tree.body
         self._transclusions = {node.attrs.get("about") for node in body.css("[typeof~='mw:Transclusion']")} \
@@ -102,13 +106,19 @@ class Context:
             if number >= 0:
                 for node in section.css(nodes):
                     self._sections[node.mem_id] = number
-        for container in body.css("ol.references, cite") if body is not None else ():
-            self._referenced.update(node.mem_id for node in container.css(nodes))
+        for container in body.css(CITATION_CONTAINERS) if body is not None else ():
+            self._in_citations.update(node.mem_id for node in container.css(nodes))
+        for container in body.css("ol.references") if body is not None else ():
+            self._in_lists.update(node.mem_id for node in container.css(nodes))
 
     def of(self, node: LexborNode) -> tuple[int, bool, bool]:
-        """(section id, from a template, in references) of a node of the selector."""
+        """(section id, from a template, in a rendered citation) of a node of the selector."""
         key = node.mem_id
-        return self._sections.get(key, 0), self._rendered_by_template(node), key in self._referenced
+        return self._sections.get(key, 0), self._rendered_by_template(node), key in self._in_citations
+
+    def in_reference_list(self, node: LexborNode) -> bool:
+        """Whether a node of the selector is part of a rendered reference list."""
+        return node.mem_id in self._in_lists
 
     def section_of(self, node: LexborNode) -> int:
         """The section of any node, climbing to it (for the few nodes outside the selector)."""
@@ -177,7 +187,7 @@ def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_n
         tag = node.tag
         if (tag == "a" or tag == "link") and not rel:
             continue
-        section, from_template, in_references = context.of(node)
+        section, from_template, in_citation = context.of(node)
         section = section_numbers.get(section, 0)
         if typeof and "mw:Transclusion" in typeof:
             for name in _template_targets(node):
@@ -207,7 +217,7 @@ def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_n
             links.add(section, "interwiki", clean_title(title) or None, None, fragment or None, _shown(node),
                       from_template, prefix=prefix.lower() or None)
         elif "mw:ExtLink" in kinds:
-            if not in_references:  # a citation's links are the citations dataset's
+            if not in_citation:  # a rendered citation's links are the citations dataset's
                 links.add(section, "external", None, None, None, _shown(node), from_template,
                           url=attributes.get("href"))
         elif "mw:PageProp/Category" in kinds:

@@ -7,18 +7,19 @@ the sections (a negative id is a section a template made: its text belongs to th
 """
 from __future__ import annotations
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 # Not prose, as the wikitext path leaves them out too: reference markers and lists, rendered citations,
-# bibliographies, tables (infoboxes among them), figures and galleries, math, navigation and maintenance
-# boxes, hatnotes, edit links, hidden text, styles and scripts.
+# bibliographies, figures, math, code blocks, navigation and maintenance boxes and inline maintenance tags,
+# hatnotes, edit links, hidden text, styles and scripts.
 SKIPPED_TAGS = frozenset({"style", "script", "link", "meta", "figure", "cite", "math", "noscript", "img", "audio",
-                          "video"})
+                          "video", "pre"})
 SKIPPED_CLASSES = frozenset({
     "reference", "mw-references-wrap", "references", "reflist", "refbegin", "citation", "navbox", "navbox-styles",
     "ambox", "metadata", "mbox-small", "hatnote", "mw-editsection", "shortdescription", "thumb", "sidebar",
     "mwe-math-element", "noexcerpt", "sistersitebox", "side-box", "portalbox", "vertical-navbox",
-    "mw-empty-elt", "toc", "mw-ref", "printfooter", "catlinks", "dablink", "rellink", "Z3988",
+    "mw-empty-elt", "toc", "mw-ref", "printfooter", "catlinks", "dablink", "rellink", "Z3988", "mw-highlight",
+    "Inline-Template", "Template-Fact",  # [citation needed], [clarification needed] and their kin
 })
 # Tables (infoboxes, quote boxes) and galleries are no prose, but the paragraphs, list items and
 # definitions inside them are what a reader reads there: they are kept, each a line, and the bare cells
@@ -29,6 +30,7 @@ PARAGRAPH_TAGS = frozenset({"blockquote", "pre", "center", "div", "section", "h1
 LIST_ITEM_TAGS = frozenset({"li", "dd", "dt"})
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 MAX_NESTING = 400  # deeper HTML than this is not walked further (the parser itself bounds depth too)
+
 
 class Walk:
     """Text of each section, in one walk of the body."""
@@ -44,6 +46,9 @@ class Walk:
         # The text of each outermost paragraph, list item and definition (by the node's mem_id), where the
         # citations look for identifiers written outside references.
         self.block_texts: dict[int, str] = {}
+        # Parsoid's section ids -> the walk's section index (1, 2, ... in page order, as the wikitext path
+        # numbers them; Parsoid's ids skip the sections templates made).
+        self.section_numbers: dict[int, int] = {0: 0}
 
     def visit(self, node: LexborNode, depth: int = 0) -> None:
         if depth > MAX_NESTING:
@@ -56,7 +61,7 @@ class Walk:
                 continue
             if tag in SKIPPED_TAGS or tag.startswith("-"):
                 continue
-            attributes = child.attributes
+            attributes = child.attrs  # read one by one: a template's data-mw can be long
             classes = attributes.get("class")
             if classes and not SKIPPED_CLASSES.isdisjoint(classes.split()):
                 continue
@@ -66,8 +71,10 @@ class Walk:
             if tag in BLOCKS_ONLY_TAGS or (classes and not BLOCKS_ONLY_CLASSES.isdisjoint(classes.split())):
                 self._end_block()
                 self._blocks_only += 1
+                in_block, self._in_block = self._in_block, 0  # a table in a list item: its cells are no text
                 self.visit(child, depth + 1)
                 self._blocks_only -= 1
+                self._in_block = in_block
                 self._end_block()
             elif tag == "br":
                 self._parts.append(" ")
@@ -94,7 +101,7 @@ class Walk:
             else:
                 self.visit(child, depth + 1)
 
-    def _section(self, node: LexborNode, attributes: dict, depth: int) -> None:
+    def _section(self, node: LexborNode, attributes, depth: int) -> None:
         try:
             number = int(attributes.get("data-mw-section-id") or "")
         except ValueError:
@@ -106,9 +113,10 @@ class Walk:
         heading = next((c for c in node.iter() if c.tag in HEADINGS), None)
         self.sections.append({"index": len(self.sections), "level": HEADINGS[heading.tag] if heading else 2,
                               "title": _heading_text(heading) if heading else "",
-                              "anchor": (heading.attributes.get("id") or "") if heading else "",
+                              "anchor": (heading.attrs.get("id") or "") if heading else "",
                               "parent": self._parent_for(HEADINGS[heading.tag] if heading else 2), "blocks": []})
         self._current.append(len(self.sections) - 1)
+        self.section_numbers[number] = len(self.sections) - 1
         self.visit(node, depth + 1)
         self._end_block()
         self._current.pop()
@@ -143,7 +151,7 @@ def _heading_text(node: LexborNode) -> str:
     for child in node.iter(include_text=True):
         if child.tag == "-text":
             parts.append(child.text_content or "")
-        elif not (child.attributes.get("class") or "").startswith("mw-editsection"):
+        elif not (child.attrs.get("class") or "").startswith("mw-editsection"):
             parts.append(child.text(deep=True))
     return " ".join("".join(parts).split())
 
@@ -158,16 +166,3 @@ def section_text(blocks: list[tuple[str, str]]) -> str:
         out.append(text)
         previous = kind
     return "".join(out)
-
-
-def numbered_sections(tree: LexborHTMLParser) -> list[int]:
-    """Parsoid's ids of the sections the walk numbers (positive ids, in document order)."""
-    numbers = []
-    for node in tree.css("section[data-mw-section-id]"):
-        try:
-            number = int(node.attributes.get("data-mw-section-id") or "")
-        except ValueError:
-            continue
-        if number > 0:
-            numbers.append(number)
-    return numbers
