@@ -446,12 +446,16 @@ class Renderer:
         if low == "ipa":
             return [f'<span class="IPA" lang="en-fonipa">{_text(p.get("1", ""))}</span>'], "inline"
         if low in ("commons category", "wikispecies"):
+            # enwiki's sister-project box (a floated side box, even inside a list item).
             page = p.get("1", self.title)
-            wiki, target, where = ("commons", f"Category:{page}", "Wikimedia Commons") if low != "wikispecies" \
-                else ("wikispecies", page, "Wikispecies")
-            return [f'<span class="sister-inline">Media related to <a rel="mw:WikiLink/Interwiki" '
+            wiki, target, what = ("commons", f"Category:{page}", "Wikimedia Commons has media related to") \
+                if low != "wikispecies" else ("wikispecies", page, "Wikispecies has information related to")
+            return [f'<div role="navigation" class="side-box side-box-right plainlinks sistersitebox">'
+                    f'<div class="side-box-flex"><div class="side-box-text plainlist">{what} <span '
+                    f'style="font-weight:bold; font-style:italic;"><a rel="mw:WikiLink/Interwiki" '
                     f'href="{_attr(INTERWIKI[wiki] + quote(target.replace(" ", "_"), safe="/:(),!*"))}" '
-                    f'title="{_attr(wiki + ":" + target)}" class="extiw">{_text(page)}</a> at {where}</span>'], "inline"
+                    f'title="{_attr(wiki + ":" + target)}" class="extiw">{_text(page)}</a></span>.</div></div></div>'], \
+                "block"
         if low.startswith("infobox") or low in ("speciesbox", "subspeciesbox"):
             return [self.infobox(p)], "block"
         if low == "album ratings":
