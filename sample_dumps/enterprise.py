@@ -148,7 +148,7 @@ class Renderer:
         text = re.sub(r"<gallery>(.*?)</gallery>", lambda m: self.gallery(m.group(1), m.group(0)), text, flags=re.S)
         # Inline HTML tags are kept as written (samplewiki uses code, span and div).
         text = re.sub(r"</?(?:code|span|div)(?:\s[^>]*)?>", lambda m: self.put(
-            m.group(0), m.group(0), "block" if m.group(0).startswith("<div") else "inline"), text)
+            m.group(0), m.group(0), "block" if m.group(0).lstrip("</").startswith("div") else "inline"), text)
         text = text.replace("__NOTOC__", self.put('<meta property="mw:PageProp/notoc"/>', "__NOTOC__", "meta"))
         # <references/> lists are rendered once every <ref> before them is known: marked here, filled below.
         text = re.sub(r"<references\s*(?:group=\"([^\"]*)\")?\s*/>", lambda m: f"\ue102{m.group(1) or ''}\ue103", text)
