@@ -1,4 +1,5 @@
-"""Writes samplewiki's articles as a Wikimedia Enterprise HTML dump: `samplewiki-NS0-<date>-ENTERPRISE-HTML.json.tar.gz`.
+"""Writes samplewiki's articles as a Wikimedia Enterprise HTML dump
+(`samplewiki-NS0-<date>-ENTERPRISE-HTML.json.tar.gz`).
 
 Enterprise dumps are a tar.gz of NDJSON files, one article record per line (name, identifier, version,
 article_body.html as Parsoid renders the page, article_body.wikitext, ...). MediaWiki is not at hand, so
@@ -49,7 +50,6 @@ UNIT_NAMES = {"km2": "km²", "m3/s": "m³/s"}
 # Placeholders: a private-use character, the stash index, another one. Drafts never contain them.
 _P0, _P1 = "\ue100", "\ue101"
 _STASHED = re.compile(f"{_P0}(\\d+){_P1}")
-_BLOCK_TAGS = ("<table", "<div", "<figure", "<ul", "<ol", "<dl", "<pre", "<style")
 
 
 def _attr(value: str) -> str:
@@ -75,8 +75,22 @@ def _href(title: str, fragment: str = "") -> str:
     return "./" + path + (f"#{fragment.replace(' ', '_')}" if fragment else "")
 
 
+def _wiki_url(base: str, title: str) -> str:
+    """A page's address on a wiki: `base` + the title with underscores, percent-encoded."""
+    return base + quote(title.replace(" ", "_"), safe="/:'(),!*")
+
+
 def _url(title: str) -> str:
-    return f"https://{HOST}/wiki/" + quote(title.replace(" ", "_"), safe="/:'(),!*")
+    return _wiki_url(f"https://{HOST}/wiki/", title)
+
+
+def _identifier_link(name: str, href: str, shown: str, *, wiki_link: bool = False) -> str:
+    """CS1's identifier: a link to the identifier's article, then the value linked to its resolver."""
+    rel = 'rel="mw:WikiLink"' if wiki_link else 'rel="mw:ExtLink nofollow"'
+    target = f' title="{_attr(href[2:])}"' if wiki_link else ' class="external text"'
+    return (f'<a rel="mw:WikiLink" href="./{name}_(identifier)" title="{name} (identifier)" class="mw-redirect">'
+            f'{"doi" if name == "Doi" else name}</a>{":" if name == "Doi" else " "}<a {rel} href="{_attr(href)}"'
+            f"{target}>{shown}</a>. ")
 
 
 class Renderer:
@@ -228,7 +242,8 @@ class Renderer:
         group_attr = f' data-mw-group="{_attr(group)}"' if group else ""
         return self.put(f'<sup about="{about}" class="mw-ref reference" id="{_attr(ref_id)}" rel="dc:references" '
                         f"typeof=\"mw:Extension/ref\" data-mw='{_data_mw(data)}'><a href=\"{_attr(_href(self.title))}"
-                        f'#{_attr(note_id)}"{group_attr}><span class="mw-reflink-text">[{_text(label)}]</span></a></sup>',
+                        f'#{_attr(note_id)}"{group_attr}><span class="mw-reflink-text">[{_text(label)}]</span>'
+                        "</a></sup>",
                         original)
 
     def references_list(self, group: str | None, *, standalone: bool = False) -> str:
@@ -293,18 +308,19 @@ class Renderer:
             name = _title(target.split(":", 1)[1])
             self.categories.append(name)
             sort = f"#{quote(label)}" if pipe else ""
-            return self.put(f'<link rel="mw:PageProp/Category" href="{_attr(_href("Category:" + name))}{_attr(sort)}"/>',
+            href = _attr(_href("Category:" + name) + sort)
+            return self.put(f'<link rel="mw:PageProp/Category" href="{href}"/>',
                             m.group(0), "meta") + trail
         if low in ("file", "image"):
             return self.put(self.figure(target.split(":", 1)[1], inner.split("|")[1:]), m.group(0), "block") + trail
         if low in INTERLANGUAGE:
             page = target.split(":", 1)[1].strip()
-            return self.put(f'<link rel="mw:PageProp/Language" href="https://{low}.wikipedia.org/wiki/'
-                            f'{_attr(quote(page.replace(" ", "_"), safe="/:(),!*"))}"/>', m.group(0), "meta") + trail
+            href = _attr(_wiki_url(f"https://{low}.wikipedia.org/wiki/", page))
+            return self.put(f'<link rel="mw:PageProp/Language" href="{href}"/>', m.group(0), "meta") + trail
         if low in INTERWIKI:
             page = target.split(":", 1)[1].strip()
             shown = label if pipe else target
-            return self.put(f'<a rel="mw:WikiLink/Interwiki" href="{_attr(INTERWIKI[low] + quote(page.replace(" ", "_"), safe="/:(),!*"))}" '
+            return self.put(f'<a rel="mw:WikiLink/Interwiki" href="{_attr(_wiki_url(INTERWIKI[low], page))}" '
                             f'title="{_attr(low + ":" + page)}" class="extiw">{self.inline(shown + trail)}</a>',
                             m.group(0))
         page, _, fragment = target.partition("#")
@@ -453,9 +469,9 @@ class Renderer:
             return [f'<div role="navigation" class="side-box side-box-right plainlinks sistersitebox">'
                     f'<div class="side-box-flex"><div class="side-box-text plainlist">{what} <span '
                     f'style="font-weight:bold; font-style:italic;"><a rel="mw:WikiLink/Interwiki" '
-                    f'href="{_attr(INTERWIKI[wiki] + quote(target.replace(" ", "_"), safe="/:(),!*"))}" '
-                    f'title="{_attr(wiki + ":" + target)}" class="extiw">{_text(page)}</a></span>.</div></div></div>'], \
-                "block"
+                    f'href="{_attr(_wiki_url(INTERWIKI[wiki], target))}" '
+                    f'title="{_attr(wiki + ":" + target)}" class="extiw">{_text(page)}</a></span>.</div></div>'
+                    "</div>"], "block"
         if low.startswith("infobox") or low in ("speciesbox", "subspeciesbox"):
             return [self.infobox(p)], "block"
         if low == "album ratings":
@@ -468,7 +484,8 @@ class Renderer:
                     "<tbody><tr><th>Source</th><th>Rating</th></tr>" + "".join(rows) + "</tbody></table>"], "block"
         if low == "rating":
             score, top = int(p.get("1", "0")), int(p.get("2", "5"))
-            return [f'<span role="img" title="{score}/{top} stars">{"★" * score}{"☆" * (top - score)}</span>'], "inline"
+            stars = "★" * score + "☆" * (top - score)
+            return [f'<span role="img" title="{score}/{top} stars">{stars}</span>'], "inline"
         # Templates with no visible output here (Use dmy dates, Italic title, ...): an empty span, as Parsoid
         # leaves for a call that renders nothing.
         return ["<span></span>"], "meta"
@@ -552,27 +569,20 @@ class Renderer:
                       ("rft.pages", p.get("pages", "")), ("rft.date", _iso_date(date))]
         if p.get("doi"):
             doi = p["doi"]
-            parts.append('<a rel="mw:WikiLink" href="./Doi_(identifier)" title="Doi (identifier)" class="mw-redirect">'
-                         f'doi</a>:<a rel="mw:ExtLink nofollow" href="https://doi.org/{_attr(quote(doi, safe=".-"))}" '
-                         f'class="external text">{_text(doi)}</a>. ')
+            parts.append(_identifier_link("Doi", f"https://doi.org/{quote(doi, safe='.-')}", _text(doi)))
             coins.append(("rft_id", f"info:doi/{doi}"))
         if p.get("isbn"):
             isbn = p["isbn"]
-            parts.append('<a rel="mw:WikiLink" href="./ISBN_(identifier)" title="ISBN (identifier)" class="mw-redirect">'
-                         f'ISBN</a> <a rel="mw:WikiLink" href="./Special:BookSources/{_attr(isbn)}" '
-                         f'title="Special:BookSources/{_attr(isbn)}"><bdi>{_text(isbn)}</bdi></a>. ')
+            parts.append(_identifier_link("ISBN", f"./Special:BookSources/{isbn}", f"<bdi>{_text(isbn)}</bdi>",
+                                          wiki_link=True))
             coins.append(("rft.isbn", isbn))
         if p.get("pmc"):
             pmc = p["pmc"]
-            parts.append('<a rel="mw:WikiLink" href="./PMC_(identifier)" title="PMC (identifier)" class="mw-redirect">'
-                         f'PMC</a> <a rel="mw:ExtLink nofollow" href="https://www.ncbi.nlm.nih.gov/pmc/articles/PMC{_attr(pmc)}" '
-                         f'class="external text">{_text(pmc)}</a>. ')
+            parts.append(_identifier_link("PMC", f"https://www.ncbi.nlm.nih.gov/pmc/articles/PMC{pmc}", _text(pmc)))
             coins.append(("rft_id", f"https://www.ncbi.nlm.nih.gov/pmc/articles/PMC{pmc}#id-name=PMC"))
         if p.get("pmid"):
             pmid = p["pmid"]
-            parts.append('<a rel="mw:WikiLink" href="./PMID_(identifier)" title="PMID (identifier)" class="mw-redirect">'
-                         f'PMID</a> <a rel="mw:ExtLink nofollow" href="https://pubmed.ncbi.nlm.nih.gov/{_attr(pmid)}" '
-                         f'class="external text">{_text(pmid)}</a>. ')
+            parts.append(_identifier_link("PMID", f"https://pubmed.ncbi.nlm.nih.gov/{pmid}", _text(pmid)))
             coins.append(("rft_id", f"info:pmid/{pmid}"))
         if p.get("archive-url"):
             parts.append(f'<a rel="mw:ExtLink nofollow" href="{_attr(p["archive-url"])}" class="external text">'
@@ -922,7 +932,8 @@ def _image_src(name: str, width: int) -> str:
     """A Commons thumbnail URL, hashed into folders as MediaWiki does (md5 of the file name)."""
     file = name.replace(" ", "_")
     digest = hashlib.md5(file.encode("utf-8")).hexdigest()
-    return f"//upload.wikimedia.org/wikipedia/commons/thumb/{digest[0]}/{digest[:2]}/{quote(file)}/{width}px-{quote(file)}"
+    return (f"//upload.wikimedia.org/wikipedia/commons/thumb/{digest[0]}/{digest[:2]}/{quote(file)}/"
+            f"{width}px-{quote(file)}")
 
 
 # -------------------------------------------------------------------------------------------------
@@ -940,7 +951,7 @@ def render_html(page: Page, wikitext: str) -> tuple[str, Renderer]:
         f'content="{page.page_id}"/><meta property="mw:pageNamespace" content="0"/>'
         f'<meta property="dc:modified" content="{rev.timestamp.replace("Z", ".000Z")}"/>'
         '<meta property="mw:htmlVersion" content="2.8.0"/>'
-        f'<link rel="dc:isVersionOf" href="//{HOST}/wiki/{_attr(quote(page.title.replace(" ", "_"), safe="/:(),!*"))}"/>'
+        f'<link rel="dc:isVersionOf" href="{_attr(_wiki_url(f"//{HOST}/wiki/", page.title))}"/>'
         f'<base href="//{HOST}/wiki/"/><title>{_text(page.title)}</title></head>'
         '<body lang="en" class="mw-content-ltr sitedir-ltr ltr mw-body-content parsoid-body mediawiki '
         'mw-parser-output" dir="ltr">' + body + "</body></html>")
