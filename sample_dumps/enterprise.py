@@ -163,7 +163,8 @@ class Renderer:
         # Inline HTML tags are kept as written (samplewiki uses code, span and div).
         text = re.sub(r"</?(?:code|span|div)(?:\s[^>]*)?>", lambda m: self.put(
             m.group(0), m.group(0), "block" if m.group(0).lstrip("</").startswith("div") else "inline"), text)
-        text = text.replace("__NOTOC__", self.put('<meta property="mw:PageProp/notoc"/>', "__NOTOC__", "meta"))
+        if "__NOTOC__" in text:
+            text = text.replace("__NOTOC__", self.put('<meta property="mw:PageProp/notoc"/>', "__NOTOC__", "meta"))
         # <references/> lists are rendered once every <ref> before them is known: marked here, filled below.
         text = re.sub(r"<references\s*(?:group=\"([^\"]*)\")?\s*/>", lambda m: f"\ue102{m.group(1) or ''}\ue103", text)
         text = re.sub(r"<ref((?:\s+\w+=\"[^\"]*\")*)\s*(?:/>|>(.*?)</ref>)",
@@ -236,9 +237,9 @@ class Renderer:
         else:
             ref_id, note_id = f"cite_ref-{key}", f"cite_note-{key}"
         label = f"{group} {note['number']}" if group else str(note["number"])
-        data = {"name": "ref", "attrs": {k: v for k, v in parsed.items()},
-                "body": {"id": f"mw-reference-text-{note_id}"}} if body is not None else \
-            {"name": "ref", "attrs": dict(parsed)}
+        data = {"name": "ref", "attrs": parsed}
+        if body is not None:  # a reuse has no body of its own
+            data["body"] = {"id": f"mw-reference-text-{note_id}"}
         group_attr = f' data-mw-group="{_attr(group)}"' if group else ""
         return self.put(f'<sup about="{about}" class="mw-ref reference" id="{_attr(ref_id)}" rel="dc:references" '
                         f"typeof=\"mw:Extension/ref\" data-mw='{_data_mw(data)}'><a href=\"{_attr(_href(self.title))}"
@@ -281,7 +282,7 @@ class Renderer:
         """A fragment rendered to HTML with no block structure: template parameters (nested: their
         templates are part of the outer transclusion), or captions and notes (not nested)."""
         text = self.inline_stash(text, nested=nested)
-        return self.unstash(_quotes(self.escape(text)))
+        return self.unstash(_quotes(_text(text)))
 
     def inline_stash(self, text: str, *, nested: bool) -> str:
         """Stash templates, then links, then external links and bare URLs."""
@@ -294,10 +295,6 @@ class Renderer:
         return re.sub(r"(?<![\"'=\[/])(https?://[^\s<\[\]|{}" + _P0 + r"]+[^\s<\[\]|{}.,;:!?)" + _P0 + r"])",
                       lambda m: self.put(f'<a rel="mw:ExtLink" href="{_attr(m.group(1))}" class="external free">'
                                          f"{_text(m.group(1))}</a>", m.group(0)), text)
-
-    def escape(self, text: str) -> str:
-        """Escape what is left of the wikitext as element text (stashed HTML is not touched)."""
-        return _text(text)
 
     def link(self, m: re.Match) -> str:
         inner, trail = m.group(1), m.group(2)
@@ -708,7 +705,7 @@ class Renderer:
 
     def finish(self, text: str) -> str:
         """Inline markup of stashed text: escape, bold/italic."""
-        return _quotes(self.escape(text))
+        return _quotes(_text(text))
 
     def paragraphs(self, text: str) -> list[str]:
         """A paragraph's text, split at stashed block elements (figures, infoboxes) Parsoid keeps out of <p>."""
