@@ -7,7 +7,8 @@ Two layers:
    dumpstatus.json; write_event_dumps(wiki, out_dir) the same history as EventStreams JSON, Avro and a
    MediaWiki history TSV (sample_dumps/events.py); write_wikidata_dump the Wikidata entity dump
    (sample_dumps/wikidata.py) and write_pageview_dumps the hourly and pageviews-complete files
-   (sample_dumps/pageviews.py). New formats are added as further writers over the same model.
+   (sample_dumps/pageviews.py); write_enterprise_dump the articles' latest revisions as a Wikimedia
+   Enterprise HTML dump, rendered to Parsoid-shaped HTML (sample_dumps/enterprise.py). New formats are added as further writers over the same model.
 
 Run `python sample_dumps/generate.py [--out DIR]` to (re)write the committed files; the default DIR
 is this folder. Golden tests import the model from here:
@@ -43,6 +44,7 @@ from sample_dumps.model import (  # noqa: E402
     isbn_is_valid,
     mediawiki_sha1,
 )
+from sample_dumps.enterprise import enterprise_file_name, enterprise_records, write_enterprise_dump  # noqa: E402
 from sample_dumps.events import event_file_names, write_event_dumps  # noqa: E402
 from sample_dumps.pageviews import build_pageview_files, write_pageview_dumps  # noqa: E402
 from sample_dumps.wikidata import build_entities, write_wikidata_dump  # noqa: E402
@@ -55,8 +57,8 @@ __all__ = [
     "DEFAULT_SEED", "DUMP_DATE", "PAGES_PER_STREAM", "SAMPLE_DIR", "SITEINFO", "TEMP_ACCOUNTS_FROM",
     "WIKI_END", "WIKI_START", "Contributor", "IdentityRevert", "Namespace", "Page", "Revision", "SampleWiki",
     "SiteInfo", "User", "build_entities", "build_pageview_files", "build_wiki", "dump_file_names",
-    "event_file_names", "find_identity_reverts", "in_pages_articles", "isbn_is_valid", "main", "mediawiki_sha1",
-    "write_event_dumps", "write_pageview_dumps", "write_wikidata_dump", "write_xml_dumps",
+    "enterprise_file_name", "enterprise_records", "event_file_names", "find_identity_reverts", "in_pages_articles", "isbn_is_valid", "main", "mediawiki_sha1",
+    "write_enterprise_dump", "write_event_dumps", "write_pageview_dumps", "write_wikidata_dump", "write_xml_dumps",
 ]
 
 
@@ -71,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = list((write_xml_dumps(wiki, args.out) | write_event_dumps(wiki, args.out)).values())
     paths.append(write_wikidata_dump(wiki, args.out))
     paths += write_pageview_dumps(wiki, args.out, args.seed)
+    paths.append(write_enterprise_dump(wiki, args.out))
     for path in paths:
         print(f"{path.stat().st_size:>9}  {path}")
     return 0

@@ -13,9 +13,12 @@ import html
 import json
 import re
 import statistics
+import tarfile
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -25,11 +28,13 @@ from sample_dumps.generate import (
     TEMP_ACCOUNTS_FROM,
     build_wiki,
     dump_file_names,
+    enterprise_file_name,
     event_file_names,
     find_identity_reverts,
     in_pages_articles,
     isbn_is_valid,
     mediawiki_sha1,
+    write_enterprise_dump,
     write_event_dumps,
     write_pageview_dumps,
     write_wikidata_dump,
@@ -612,3 +617,159 @@ def test_pageview_files_follow_the_dump_formats(wiki):
                 assert code in ("sample", "sample.m", "en") and int(views) > 0 and size == "0"
                 assert title.strip('"').replace('\\"', '"') in pages or code == "en"
     assert len(months) == 4 and all(len(kinds) == 1 for kinds in months.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# The Enterprise HTML dump: checked against the XML dump and the wikitext, read here with the standard
+# library only (the project's own HTML reader is what this file is the test input of).
+
+@pytest.fixture(scope="module")
+def enterprise(wiki):
+    """(tar member names, records) of the committed Enterprise dump."""
+    with tarfile.open(SAMPLE_DIR / enterprise_file_name(wiki), mode="r:gz") as tar:
+        members = tar.getmembers()
+        records = [json.loads(line) for member in members for line in tar.extractfile(member)]
+    return members, records
+
+
+@pytest.fixture(scope="module")
+def xml_articles(committed):
+    """Namespace-0 pages of the committed pages-articles dump: title -> (page id, rev id, text, redirect)."""
+    doc = ET.fromstring(b"".join(s for _, s in _streams(committed["multistream"])))
+    out = {}
+    for page in doc.findall(f"{NS}page"):
+        if page.find(f"{NS}ns").text != "0":
+            continue
+        rev = page.find(f"{NS}revision")
+        redirect = page.find(f"{NS}redirect")
+        out[page.find(f"{NS}title").text] = (int(page.find(f"{NS}id").text), int(rev.find(f"{NS}id").text),
+                                             rev.find(f"{NS}text").text or "",
+                                             redirect.get("title") if redirect is not None else None)
+    return out
+
+
+class _Tags(HTMLParser):
+    """Start tags of an HTML document as (tag, attributes) in document order."""
+
+    def __init__(self, document: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(document)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    handle_startendtag = handle_starttag
+
+
+def _title_of(target: str) -> str:
+    target = " ".join(unquote(target).replace("_", " ").split())
+    return target[:1].upper() + target[1:]
+
+
+def _without(wikitext: str, pattern: str) -> str:
+    return re.sub(pattern, "", wikitext, flags=re.S)
+
+
+def _outside_templates(wikitext: str) -> str:
+    """The wikitext with comments, nowiki/syntaxhighlight/math bodies and every {{...}} call removed."""
+    text = _without(wikitext, r"<!--.*?-->|<nowiki>.*?</nowiki>|<syntaxhighlight.*?</syntaxhighlight>|<math>.*?</math>")
+    previous = None
+    while previous != text:
+        previous = text
+        text = re.sub(r"\{\{(?:(?!\{\{|\}\}).)*\}\}", "", text, flags=re.S)
+    return text
+
+
+def test_enterprise_dump_is_a_tar_gz_of_ndjson_with_one_record_per_article(wiki, enterprise, xml_articles):
+    members, records = enterprise
+    assert [m.name for m in members] == ["samplewiki_namespace_0_0.ndjson"]
+    assert all(m.isfile() and m.mtime == 0 and m.uid == 0 and m.gid == 0 for m in members)
+    articles = {t: v for t, v in xml_articles.items() if v[3] is None}
+    assert sorted(r["name"] for r in records) == sorted(articles)
+    redirects = defaultdict(list)
+    for title, (_, _, _, target) in xml_articles.items():
+        if target is not None:
+            redirects[target].append(title)
+    for record in records:
+        page_id, rev_id, text, _ = articles[record["name"]]
+        assert record["identifier"] == page_id
+        assert record["version"]["identifier"] == rev_id
+        assert record["article_body"]["wikitext"] == text
+        assert record["article_body"]["html"].startswith("<!DOCTYPE html>")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", record["date_modified"])
+        assert record["namespace"]["identifier"] == 0 and record["is_part_of"]["identifier"] == "samplewiki"
+        assert sorted(r["name"] for r in record["redirects"]) == sorted(redirects[record["name"]])
+        assert record.get("main_entity", {}).get("identifier") == wiki.page(record["name"]).wikidata_id
+    # Redirects to articles exist and are listed: 14 of the model's are in namespace 0 and point to one.
+    assert sum(len(r["redirects"]) for r in records) == sum(len(v) for k, v in redirects.items() if k in articles) > 10
+
+
+def test_enterprise_html_has_every_wikilink_of_the_wikitext(enterprise):
+    _, records = enterprise
+    skipped_prefixes = {"category", "file", "image", "commons", "wikt"}
+    total = 0
+    for record in records:
+        wikitext = _outside_templates(record["article_body"]["wikitext"])
+        wanted = Counter()
+        for target in re.findall(r"\[\[([^\[\]|]*)(?:\|[^\[\]]*)?\]\]", wikitext):
+            prefix = target.split(":", 1)[0].lower() if ":" in target else ""
+            if prefix in skipped_prefixes or re.fullmatch(r"[a-z]{2,3}", prefix):
+                continue  # categories, files, interwiki and interlanguage links are no mw:WikiLink
+            wanted[_title_of(target.partition("#")[0])] += 1
+        found = Counter(_title_of(attrs["href"][2:].partition("#")[0])
+                        for tag, attrs in _Tags(record["article_body"]["html"]).tags
+                        if tag == "a" and "mw:WikiLink" in attrs.get("rel", "").split())
+        assert not wanted - found, record["name"]
+        total += sum(wanted.values())
+    assert total > 1000
+
+
+def test_enterprise_html_has_a_marker_per_ref_and_a_note_per_marker(enterprise):
+    _, records = enterprise
+    total = 0
+    for record in records:
+        wikitext = _without(record["article_body"]["wikitext"], r"<!--.*?-->|<nowiki>.*?</nowiki>")
+        refs = re.findall(r"<ref(?:\s[^>]*)?>", wikitext)
+        tags = _Tags(record["article_body"]["html"]).tags
+        markers = [attrs for tag, attrs in tags if tag == "sup" and "mw:Extension/ref" in attrs.get("typeof", "")]
+        assert len(markers) == len(refs), record["name"]
+        targets = [attrs["href"].partition("#")[2] for tag, attrs in tags
+                   if tag == "a" and "#cite_note-" in attrs.get("href", "")]
+        notes = {attrs["id"] for tag, attrs in tags if tag == "li" and attrs.get("id", "").startswith("cite_note-")}
+        assert len(targets) == len(refs) and set(targets) == notes, record["name"]
+        # A reuse (<ref name=X />) points to the note of its name, so there is one note per distinct ref.
+        reuses = [r for r in refs if r.rstrip(">").rstrip().endswith("/")]
+        assert len(notes) == len(refs) - len(reuses), record["name"]
+        total += len(refs)
+    assert total > 400
+
+
+def test_enterprise_html_sections_follow_the_headings(enterprise):
+    _, records = enterprise
+    for record in records:
+        wikitext = _outside_templates(record["article_body"]["wikitext"])
+        headings = [len(m.group(1)) for m in re.finditer(r"^(={2,6})[^=\n].*?\1\s*$", wikitext, re.M)]
+        tags = _Tags(record["article_body"]["html"]).tags
+        ids = [int(attrs["data-mw-section-id"]) for tag, attrs in tags if tag == "section"]
+        assert ids == list(range(len(headings) + 1)), record["name"]
+        levels = [int(tag[1]) for tag, _ in tags if re.fullmatch(r"h[2-6]", tag)]
+        assert levels == headings, record["name"]
+
+
+def test_enterprise_categories_are_the_articles_categories(wiki, enterprise):
+    _, records = enterprise
+    for record in records:
+        ledger = wiki.page(record["name"]).ledger
+        links = [_title_of(attrs["href"][2:].partition("#")[0]) for tag, attrs in
+                 _Tags(record["article_body"]["html"]).tags if tag == "link" and attrs.get("rel") == "mw:PageProp/Category"]
+        expected = [f"Category:{c}" for c in ledger.categories] if ledger else []
+        assert links == expected, record["name"]
+        assert [c["name"] for c in record["categories"]] == expected
+
+
+def test_committed_enterprise_dump_equals_a_fresh_generation(tmp_path, wiki):
+    fresh = write_enterprise_dump(wiki, tmp_path).read_bytes()
+    assert fresh[4:8] == b"\0\0\0\0"  # gzip header mtime 0: no clock in the bytes
+    assert fresh == (SAMPLE_DIR / enterprise_file_name(wiki)).read_bytes(), \
+        "the Enterprise dump is stale: run `python sample_dumps/generate.py`"
