@@ -7,6 +7,7 @@ import io
 import json
 import re
 import tarfile
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -16,10 +17,12 @@ from apache_beam.io.filesystems import FileSystems
 
 from benchmarks.text_fidelity import html_plain_text, measure, real_records, wikitext_rows
 from runners.cli import main as cli
-from tests.conftest import read_dataset
+from tests.conftest import SAMPLE_DUMPS, read_dataset
 from tests.jobs import read_rows
 
 DUMP = "enwiki-NS0-20261201-ENTERPRISE-HTML.json.tar.gz"
+SAMPLE_HTML = "samplewiki-NS0-20260101-ENTERPRISE-HTML.json.tar.gz"
+SAMPLE_XML = "samplewiki-20260101-pages-articles-multistream.xml.bz2"
 # An entry of a rendered reference list; attribute values are quoted either way and may hold ">".
 LIST_ENTRY = re.compile(r"""<li(?:\s+[\w:-]+=(?:"[^"]*"|'[^']*'))*?\s+id=["']cite_note-""")
 # A reference marker: its attributes (to check its class) and the note it points to.
@@ -196,3 +199,31 @@ def test_several_dumps_and_gs_paths_give_the_rows_of_one_local_file(dump, gcs_em
                      "--output", output]) == 0
     for dataset in ("plain_text", "links", "citations", "pages"):
         assert read_rows(output, dataset) == read_rows(str(tmp_path / "one"), dataset), dataset
+
+
+def test_samplewiki_html_dump_gives_the_rows_of_its_xml_dump(tmp_path):
+    """The sample wiki's articles rendered (sample_dumps/enterprise.py) and as wikitext: the same sections and
+    citations, at least the wikilinks and external links of each article."""
+    html, xml = tmp_path / "html", tmp_path / "xml"
+    assert cli.main(["run", "content", "--workers", "1", "--input", str(SAMPLE_DUMPS / SAMPLE_HTML),
+                     "--output", str(html)]) == 0
+    assert cli.main(["run", "content", "--workers", "1", "--input", str(SAMPLE_DUMPS / SAMPLE_XML),
+                     "--output", str(xml)]) == 0
+    assert read_dataset(html, "errors") == []
+    same_keys = ("page_id", "section_index", "section_level", "section_title", "section_anchor", "parent_section_index")
+    assert sorted(tuple(row[k] for k in same_keys) for row in read_dataset(html, "sections")) == \
+        sorted(tuple(row[k] for k in same_keys) for row in read_dataset(xml, "sections"))
+    # Citations row for row; what differs by design: the rendered text, dates as CS1 shows them, the
+    # identifiers' order of appearance, and the template's name, which the HTML does not always keep.
+    differ = {"raw_wikitext", "source", "template_name", "access_date", "publication_date", "identifiers"}
+    by_position = {(row["page_id"], row["position"]): row for row in read_dataset(html, "citations")}
+    xml_citations = read_dataset(xml, "citations")
+    assert len(by_position) == len(xml_citations) > 500
+    for row in xml_citations:
+        found = by_position[(row["page_id"], row["position"])]
+        assert {k: v for k, v in found.items() if k not in differ} == {k: v for k, v in row.items() if k not in differ}
+        assert sorted(found["identifiers"]) == sorted(row["identifiers"])
+    for kind in ("wikilink", "external", "category"):
+        html_links = Counter(row["page_id"] for row in read_dataset(html, "links") if row["link_type"] == kind)
+        xml_links = Counter(row["page_id"] for row in read_dataset(xml, "links") if row["link_type"] == kind)
+        assert all(html_links[page] >= count for page, count in xml_links.items()), kind

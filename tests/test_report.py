@@ -353,3 +353,23 @@ def test_report_reads_on_a_phone(full_output, tmp_path):
         pixels = imread(shot)[:, :, :3]
         colours = {tuple(p) for p in (pixels.reshape(-1, 3) * 255).astype(int)[::5].tolist()}
         assert pixels.shape[1] >= 300 and len(colours) >= 8, shot  # a drawing, not a blank box
+
+
+def test_two_sources_are_compared_when_a_second_folder_is_given(samplewiki_demo, tmp_path):
+    """`make demo` runs the content job on the samplewiki's XML and Enterprise HTML dumps; the report compares."""
+    html_output = samplewiki_demo / "enterprise-html"
+    page = Tables(write_report(samplewiki_demo, tmp_path / "report.html", compare=html_output).read_text(encoding="utf-8"))
+    assert "sources" in page.sections
+    wikilinks = {}
+    for name, output in (("wikitext (XML dump)", samplewiki_demo), ("html (Enterprise dump)", html_output)):
+        links = [row for row in read_dataset(output, "links") if row["link_type"] == "wikilink"]
+        wikilinks[name] = (len(read_dataset(output, "plain_text")), len(links),
+                           sum(bool(row["from_template"]) for row in links))
+    table = {row[0]: row for row in page.tables["sources"][1:]}
+    for name, (articles, links, templated) in wikilinks.items():
+        assert table[name][1] == f"{articles:,}" and table[name][3] == f"{links:,}"
+    assert table["html (Enterprise dump)"][5] == f"{wikilinks['html (Enterprise dump)'][2]:,}" != "0"
+    assert table["wikitext (XML dump)"][5] == "n/a"
+    # Without a second folder the section is listed as not in the report, with the command that adds it.
+    alone = write_report(samplewiki_demo, tmp_path / "alone.html").read_text(encoding="utf-8")
+    assert 'id="sources"' not in alone and "--compare OTHER_OUTPUT" in alone

@@ -11,6 +11,10 @@ from wikidumps.report import write_report
 SAMPLE_DUMPS = Path(__file__).resolve().parents[2] / "sample_dumps"
 HISTORY_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2"
 ARTICLES_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-pages-articles-multistream.xml.bz2"
+HTML_DUMP = SAMPLE_DUMPS / "samplewiki-NS0-20260101-ENTERPRISE-HTML.json.tar.gz"
+# The content datasets from the rendered articles: a folder of their own inside the demo's, since the
+# datasets of both sources share their names and partitions (the report compares the two).
+HTML_OUTPUT = "enterprise-html"
 WIKIDATA_DUMP = SAMPLE_DUMPS / "wikidata-20260101-all.json.gz"
 PAGEVIEW_DUMPS = SAMPLE_DUMPS / "pageviews"
 
@@ -22,10 +26,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="local worker processes of each job (default: one per core)")
     args = parser.parse_args(argv)
     out = args.output
+    html_out = str(Path(out) / HTML_OUTPUT)
     # Each job reads what the earlier ones published into the same folder: knowledge-gaps needs them all.
     steps = [
         ["run", "history", "--input", str(HISTORY_DUMP), "--output", out],
         ["run", "content", "--input", str(ARTICLES_DUMP), "--output", out],
+        ["run", "content", "--input", str(HTML_DUMP), "--output", html_out],
         ["run", "wikidata", "--input", str(WIKIDATA_DUMP), "--wiki-db", "samplewiki", "--output", out],
         ["run", "pageviews", "--input", *sorted(str(p) for p in PAGEVIEW_DUMPS.iterdir()), "--output", out],
         ["run", "editor-activity", "--revisions", out, "--output", out],
@@ -40,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         if code != 0:
             return code
     print(f"\nDatasets, data cards (_README.md) and manifests (_manifest.json) are in {Path(args.output).resolve()}")
-    print(f"Report (open it in a browser): {write_report(args.output).resolve()}")
+    print(f"The same content datasets from the rendered articles (Enterprise HTML) are in {Path(html_out).resolve()}")
+    print(f"Report (open it in a browser): {write_report(args.output, compare=html_out).resolve()}")
     return 0
 
 

@@ -16,6 +16,9 @@ DESCRIPTION = (
 def add_arguments(parser) -> None:
     parser.add_argument("output", metavar="OUTPUT_DIR", help="output folder of `wikidumps run`")
     parser.add_argument("--to", metavar="FILE", help="where to write the page (default OUTPUT_DIR/report.html)")
+    parser.add_argument("--compare", metavar="OTHER_DIR",
+                        help="an output of `run content` on the other source of the same wiki (an Enterprise HTML "
+                             "dump beside an XML dump): a section compares their text and links")
 
 
 def run(args, beam_args: list[str]) -> int:
@@ -24,7 +27,7 @@ def run(args, beam_args: list[str]) -> int:
     from wikidumps.stores import StoreError
 
     try:
-        path = write_report(args.output, args.to)
+        path = write_report(args.output, args.to, args.compare)
     except StoreError as exc:
         print(f"wikidumps report: error: {exc}", file=sys.stderr)
         return 1

@@ -145,8 +145,10 @@ def _citation_row(item: LexborNode, group: str | None, section: int, *, note: bo
         first.setdefault(id_kind, value)
     archive = next((href for href in external if any(a in href for a in ARCHIVES)), None)
     title = _first(coins, "rft.atitle", "rft.btitle", "rft.title")
-    if coins:  # a citation template's url= is its COinS rft_id; its other links resolve identifiers
-        url = next((value for value in coins.get("rft_id", ()) if value.startswith(("http://", "https://"))), None)
+    if coins:  # a citation template's url= is its COinS rft_id; its other links resolve identifiers, and
+        # CS1 marks the rft_id it made from an identifier (a PMC page) with "#id-name="
+        url = next((value for value in coins.get("rft_id", ())
+                    if value.startswith(("http://", "https://")) and "#id-name=" not in value), None)
     else:  # a bare reference: its first link gives the URL and, when it has one, the title
         link = next((a for a in body.css("a[rel~='mw:ExtLink']")
                      if not any(archived in (a.attrs.get("href") or "") for archived in ARCHIVES)), None)

@@ -33,13 +33,15 @@ figcaption { color: #54595d; font-size: 0.9em; } details summary { cursor: point
 """
 
 
-def build_report(output: str | Path, *, now: dt.datetime | None = None) -> str:
-    """The report's HTML for an output folder."""
-    data = ReportData(output)
+def build_report(output: str | Path, *, now: dt.datetime | None = None, compare: str | Path | None = None) -> str:
+    """The report's HTML for an output folder (and, with `compare`, the content job's other source)."""
+    data = ReportData(output, compare)
     now = now or dt.datetime.now(dt.timezone.utc)
     shown, missing = [], []
     for section in SECTIONS:
-        if all(data.has(name) for name in section.datasets):
+        if section.needs_comparison and (data.compare is None or not all(data.compare.has(n) for n in section.datasets)):
+            missing.append(section)
+        elif all(data.has(name) for name in section.datasets):
             try:
                 body = section.render(data)
             except SectionUnavailable as exc:
@@ -64,10 +66,10 @@ def build_report(output: str | Path, *, now: dt.datetime | None = None) -> str:
     )
 
 
-def write_report(output: str | Path, path: str | Path | None = None) -> Path:
+def write_report(output: str | Path, path: str | Path | None = None, compare: str | Path | None = None) -> Path:
     """Writes the report (default: `<output>/report.html`) and returns its path."""
     target = Path(path) if path else Path(output) / REPORT_FILE
-    page = build_report(output)
+    page = build_report(output, compare=compare)
     temporary = target.with_name(f".{target.name}.partial")
     try:
         temporary.write_text(page, encoding="utf-8")

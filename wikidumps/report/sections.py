@@ -34,10 +34,12 @@ class SectionUnavailable(Exception):
 
 
 class ReportData:
-    """The datasets of an output folder, as manifests and lazily opened pyarrow datasets."""
+    """The datasets of an output folder, as manifests and lazily opened pyarrow datasets; `compare`, the
+    output of the content job on the other source (Enterprise HTML against an XML dump, or the reverse)."""
 
-    def __init__(self, output: str | Path):
+    def __init__(self, output: str | Path, compare: str | Path | None = None):
         self.output = Path(output)
+        self.compare = ReportData(compare) if compare is not None else None
         # One store: each dataset is read from the version its manifest came from, even if a run
         # publishes a new one while the report is written.
         self.source = LocalStore(self.output)
@@ -80,6 +82,7 @@ class Section:
     datasets: tuple[str, ...]
     render: Callable[[ReportData], str]
     made_by: str
+    needs_comparison: bool = False  # shown only when the report is given a second folder to compare with
 
 
 def _table(columns: list[str], rows: list[list], css: str = "") -> str:
@@ -111,6 +114,9 @@ HOW_TO_READ = {
                     "model), of one category's articles; longer is better.",
     "top-": "each bar counts the citations of one DOI or web domain, most cited on top; a reuse of a named "
             "reference is not counted again.",
+    "sources-wikilinks": "each bar counts the wikilinks of the articles both folders hold: from the wikitext, "
+                         "and from the rendered HTML split into links written in the page and links templates "
+                         "made (infoboxes, navboxes).",
 }
 
 
@@ -433,6 +439,67 @@ def top_citations(data: ReportData) -> str:
     return "".join(parts) or "<p>No citation carries a DOI or a URL.</p>"
 
 
+# ---------------------------------------------------------------------------------------------------
+# the two sources of the content job (wikitext of an XML dump, rendered HTML of an Enterprise dump)
+
+
+def _per_article(data: ReportData) -> tuple[str, dict[tuple, dict]]:
+    """(source, {(wiki_db, page_id): {"chars", "wikilinks", "templated"}}) of one folder's content rows."""
+    articles: dict[tuple, dict] = {}
+    sources: set[str] = set()
+    for table in _batches(data.dataset("plain_text", ["source", "text_chars"]), ["wiki_db", "page_id", "source",
+                                                                               "text_chars"]):
+        sources.update(table["source"].unique().to_pylist())
+        for wiki, page, chars in zip(*(table[c].to_pylist() for c in ("wiki_db", "page_id", "text_chars"))):
+            articles[(wiki, page)] = {"chars": chars, "wikilinks": 0, "templated": 0}
+    wikilinks = ds.field("link_type") == "wikilink"
+    for table in _batches(data.dataset("links", ["from_template"]), ["wiki_db", "page_id", "from_template"], wikilinks):
+        for wiki, page, templated in zip(*(table[c].to_pylist() for c in ("wiki_db", "page_id", "from_template"))):
+            if (wiki, page) in articles:
+                articles[(wiki, page)]["wikilinks"] += 1
+                articles[(wiki, page)]["templated"] += bool(templated)
+    if len(sources) != 1:
+        raise SectionUnavailable(f"{data.output} holds rows of {len(sources)} sources; each folder must hold one")
+    return sources.pop(), articles
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return (ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2) if ordered else 0
+
+
+def two_sources(data: ReportData) -> str:
+    """The same articles read from their wikitext and from their rendered HTML: text and wikilinks."""
+    assert data.compare is not None
+    first, second = _per_article(data), _per_article(data.compare)
+    by_source = dict((first, second))
+    if set(by_source) != {"wikitext", "html"}:
+        raise SectionUnavailable("the two folders must hold the content job's rows of the two sources, wikitext "
+                                 f"and html; they hold {first[0]} and {second[0]}")
+    wikitext, rendered = by_source["wikitext"], by_source["html"]
+    both = sorted(set(wikitext) & set(rendered))
+    if not both:
+        raise SectionUnavailable("the two folders have no article (wiki and page id) in common")
+    rows = []
+    for label, articles in (("wikitext (XML dump)", wikitext), ("html (Enterprise dump)", rendered)):
+        rows.append([label, len(articles), round(_median([articles[key]["chars"] for key in both])),
+                     sum(articles[key]["wikilinks"] for key in both),
+                     _median([articles[key]["wikilinks"] for key in both]),
+                     sum(articles[key]["templated"] for key in both) if articles is rendered else "n/a"])
+    longer = _median([rendered[key]["chars"] / max(1, wikitext[key]["chars"]) for key in both])
+    written = sum(rendered[key]["wikilinks"] - rendered[key]["templated"] for key in both)
+    chart = bar_chart("sources-wikilinks", f"Wikilinks of the {len(both):,} articles in both folders.",
+                      ["from the wikitext", "html: written in the page", "html: made by templates"],
+                      [rows[0][3], written, rows[1][5]], x_label="wikilinks")
+    return (f"<p>{len(both):,} articles are in both folders. Their plain text from the rendered page is "
+            f"{longer:.2f} times as long as from the wikitext (median per article). The wikitext cannot tell "
+            "which links templates make: it has only those written in the page.</p>"
+            + _table(["source", "articles", "median characters of text", "wikilinks", "median wikilinks per article",
+                      "wikilinks made by templates"], rows, "sources")
+            + _charts(chart))
+
+
 SECTIONS = (
     Section("datasets", "Datasets", (), datasets_overview, ""),
     Section("errors", "Errors by stage", ("errors",), errors_by_stage, "any `wikidumps run` job"),
@@ -440,4 +507,7 @@ SECTIONS = (
     Section("editor-activity", "Editor activity", ("editor_activity",), editor_activity, "wikidumps run editor-activity"),
     Section("knowledge-gaps", "Knowledge gaps", ("knowledge_gaps",), knowledge_gaps, "wikidumps run knowledge-gaps"),
     Section("citations", "Top cited DOIs and domains", ("citations",), top_citations, "wikidumps run content"),
+    Section("sources", "Wikitext and rendered HTML", ("plain_text", "links"), two_sources,
+            "wikidumps report OUTPUT --compare OTHER_OUTPUT (`run content` on an XML dump and on an Enterprise "
+            "HTML dump of the same wiki)", needs_comparison=True),
 )
