@@ -1,0 +1,163 @@
+"""A local EventStreams on 127.0.0.1: replays a list of events as server-sent events, with faults on demand.
+
+It answers `GET /v2/stream/<stream>[,<stream>...]` as stream.wikimedia.org does: HTTP/1.1, chunked,
+`text/event-stream`, each event as `event: message`, `id: [{"topic": ..., "partition": 0, "offset": N}]`
+and `data: <json>`, then keep-alive comments once the replay is done, until the client goes. It honours
+`Last-Event-ID` (the replay goes on after that offset) and `?since=` (from the first event ingested then),
+and answers 404 for a stream it does not serve.
+
+Faults, set on the server object before or during a test:
+- cut_every: after that many events on one connection, send half of the next one and drop the connection;
+- trickle: send every event in pieces of this many bytes, each flushed on its own (a slow, fragmented link);
+- pause: seconds to wait after each event sent (a slow server, so that a test can stop a client mid-replay);
+- fail_next: HTTP statuses to answer the next requests with, one each (503, 429, 404, ...).
+Duplicates, out-of-order and malformed events are entries of the replayed list itself (`replay_events`).
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TOPIC = "eqiad.replay"
+
+
+def event_id(offset: int) -> str:
+    return json.dumps([{"topic": TOPIC, "partition": 0, "offset": offset}])
+
+
+def offset_of(last_event_id: str | None) -> int:
+    """The offset after which to go on: -1 for none (or an id this server did not give)."""
+    try:
+        return int(json.loads(last_event_id)[0]["offset"])
+    except (TypeError, ValueError, KeyError, IndexError):
+        return -1
+
+
+def ingestion_time(data: bytes) -> str | None:
+    try:
+        return json.loads(data)["meta"]["dt"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+class SseServer:
+    """Serves `events` (raw data lines, bytes) of `streams` at `self.base` (`http://127.0.0.1:PORT/v2/stream`).
+
+    Attributes:
+        requests: (path with query, Last-Event-ID header or None) per request, in order.
+    """
+
+    def __init__(self, events: list[bytes], streams=("mediawiki.page_change.v1",)):
+        self.streams = set(streams)
+        self.frames = [b"event: message\nid: %s\ndata: %s\n\n" % (event_id(i).encode(), data)
+                       for i, data in enumerate(events)]
+        self.times = [ingestion_time(data) for data in events]
+        self.requests: list[tuple[str, str | None]] = []
+        self.cut_every: int | None = None
+        self.trickle: int | None = None
+        self.pause = 0.0
+        self.fail_next: list[int] = []
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self.base = self.url + "/v2/stream"
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> SseServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def last_event_ids(self) -> list[str | None]:
+        return [header for _, header in self.requests]
+
+    def _start(self, header: str | None, since: str | None) -> int:
+        start = offset_of(header) + 1
+        if header is None and since:
+            start = next((i for i, t in enumerate(self.times) if t is not None and t >= since), len(self.times))
+        return start
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                header = self.headers.get("Last-Event-ID")
+                server.requests.append((self.path, header))
+                if server.fail_next:
+                    self._refuse(server.fail_next.pop(0), "injected failure")
+                    return
+                streams = unquote(parts.path).removeprefix("/v2/stream/").split(",")
+                if not parts.path.startswith("/v2/stream/") or not set(streams) <= server.streams:
+                    self._refuse(404, f"no such stream: {','.join(streams)}")
+                    return
+                since = parse_qs(parts.query).get("since", [None])[0]
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.send_header("Cache-Control", "no-cache")
+                self.end_headers()
+                try:
+                    self._replay(server._start(header, since))
+                except (BrokenPipeError, ConnectionResetError, OSError):
+                    pass  # the client went away
+                self.close_connection = True
+
+            def _refuse(self, status: int, message: str) -> None:
+                body = json.dumps({"status": status, "detail": message}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body)
+                self.close_connection = True
+
+            def _chunk(self, data: bytes) -> None:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+            def _replay(self, start: int) -> None:
+                sent, batch = 0, []
+                for frame in server.frames[start:]:
+                    if server._stopping.is_set():
+                        return
+                    if server.cut_every is not None and sent == server.cut_every:
+                        self._chunk(b"".join(batch) + frame[: len(frame) // 2])
+                        self.wfile.flush()
+                        return  # dropped mid-event: no terminating chunk
+                    sent += 1
+                    if server.trickle or server.pause:
+                        for at in range(0, len(frame), server.trickle or len(frame)):
+                            self._chunk(frame[at: at + (server.trickle or len(frame))])
+                            self.wfile.flush()
+                        time.sleep(server.pause)
+                        continue
+                    batch.append(frame)
+                    if len(batch) >= 64:
+                        self._chunk(b"".join(batch))
+                        batch = []
+                if batch:
+                    self._chunk(b"".join(batch))
+                self.wfile.flush()
+                while not server._stopping.wait(0.05):  # EventStreams keeps the connection with comments
+                    self._chunk(b":\n")
+                    self.wfile.flush()
+
+        return Handler
