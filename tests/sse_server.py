@@ -10,7 +10,8 @@ Faults, set on the server object before or during a test:
 - cut_every: after that many events on one connection, send half of the next one and drop the connection;
 - trickle: send every event in pieces of this many bytes, each flushed on its own (a slow, fragmented link);
 - pause: seconds to wait after each event sent (a slow server, so that a test can stop a client mid-replay);
-- fail_next: HTTP statuses to answer the next requests with, one each (503, 429, 404, ...).
+- fail_next: HTTP statuses to answer the next requests with, one each (503, 429, 404, ...);
+- stall_after: once, after that many events on a connection, send nothing more (not even keep-alives).
 Duplicates, out-of-order and malformed events are entries of the replayed list itself (`replay_events`).
 """
 from __future__ import annotations
@@ -60,6 +61,7 @@ class SseServer:
         self.trickle: int | None = None
         self.pause = 0.0
         self.fail_next: list[int] = []
+        self.stall_after: int | None = None
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
@@ -142,6 +144,13 @@ class SseServer:
                         self._chunk(b"".join(batch) + frame[: len(frame) // 2])
                         self.wfile.flush()
                         return  # dropped mid-event: no terminating chunk
+                    if server.stall_after is not None and sent == server.stall_after:
+                        server.stall_after = None
+                        if batch:  # (an empty chunk would end the response)
+                            self._chunk(b"".join(batch))
+                        self.wfile.flush()
+                        server._stopping.wait(10)  # silent until the client gives up on this connection
+                        return
                     sent += 1
                     if server.trickle or server.pause:
                         for at in range(0, len(frame), server.trickle or len(frame)):
@@ -161,3 +170,47 @@ class SseServer:
                     self.wfile.flush()
 
         return Handler
+
+
+def replay_events(templates: list[bytes], count: int, *, start: int = 1_728_000_000, hours: float = 5.0,
+                  seed: int = 0) -> tuple[list[bytes], list[bytes], int]:
+    """A long replay built from a few real events: `count` events with their own `meta.id`, ingestion
+    times spread over `hours` from `start` (epoch seconds) and event times a little earlier (one in 50
+    twenty minutes earlier, a late event), with faults mixed in: one event in 997 sent again a few events
+    later (a duplicate), pairs of neighbours swapped (out of order), one malformed line in 4,999.
+
+    Returns:
+        (the replayed lines in order, the distinct good events each exactly once, the malformed lines' count).
+    """
+    import random
+
+    rng = random.Random(seed)
+    shapes = []
+    for template in templates:
+        record = json.loads(template)
+        record["meta"]["id"], record["meta"]["dt"], record["dt"] = "@ID@", "@MDT@", "@DT@"
+        shapes.append(json.dumps(record, separators=(",", ":")))
+    step = hours * 3600 / count
+    events = []
+    for i in range(count):
+        ingested = start + int(i * step)
+        happened = ingested - (1200 if i % 50 == 7 else rng.randrange(0, 30))
+        text = shapes[i % len(shapes)].replace("@ID@", f"replay-{seed}-{i:08d}", 1)
+        text = text.replace("@MDT@", _iso(ingested), 1).replace("@DT@", _iso(happened), 1)
+        events.append(text.encode())
+    good = list(events)
+    for i in range(0, count - 1, 13):  # out of order: neighbours swapped
+        events[i], events[i + 1] = events[i + 1], events[i]
+    replay, malformed = [], 0
+    for i, data in enumerate(events):
+        replay.append(data)
+        if i % 997 == 500 and i >= 5:
+            replay.append(events[i - 4])  # sent again
+        if i % 4999 == 2000:
+            replay.append(b'{"meta": {"id": "cut-' + str(i).encode() + b'", "dt": ' if i % 2 else b"not json at all")
+            malformed += 1
+    return replay, good, malformed
+
+
+def _iso(seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))

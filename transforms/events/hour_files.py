@@ -12,8 +12,12 @@ Layout of a stream's output folder:
 The names carry the date as `run events` reads a snapshot from a name, so `wikidumps run events --input
 OUT/mediawiki.*/*.json` reads every published hour (and no open one: shell globs skip hidden files).
 
+An hour is published as soon as the clock (the latest ingestion time, `meta.dt`) passes its end by the
+grace period, before the event that moved the clock is written: which file an event lands in depends on
+the events before it only, never on timing.
+
 Crash safety rests on one order of writes. Events are appended to the open hours' `.part` files as they
-come. Once a second (`checkpoint`) the parts are flushed and fsynced, then `_stream.json` is replaced
+come. Once a second, and before publishing (`checkpoint`), the parts are flushed and fsynced, then `_stream.json` is replaced
 (written beside, fsynced, renamed) with the last event id and the size of every open part: the files
 up to those sizes hold exactly the events up to that id. Publishing happens only right after a
 checkpoint: the part is renamed to its final name, and the next checkpoint forgets it. A restart
@@ -43,6 +47,7 @@ ERRORS = "errors"
 ERRORS_PREFIX = "stream-errors"
 STATE_FORMAT = 1
 HOUR = 3600
+NEVER = 2**62
 
 
 class StreamStateError(Exception):
@@ -98,6 +103,7 @@ class HourFiles:
                 raise StreamStateError(f"{root}: another `wikidumps stream` is writing to this folder") from None
             raise
         self.open: dict[tuple[str, int], OpenPart] = {}
+        self.next_due = NEVER  # the earliest `due` of the open parts
         state = self._read_state()
         if state is not None and state["subscription"] != subscription:
             self._lock.close()
@@ -148,6 +154,7 @@ class HourFiles:
             done.append(part)
         for folder in {part.folder for part in done}:
             _fsync_dir(self._path(folder))
+        self.next_due = min((part.due for part in self.open.values()), default=NEVER)
         self._write_state()
         self.published.extend(part.final for part in done)
         return [part.final for part in done]
@@ -187,6 +194,7 @@ class HourFiles:
         part = OpenPart(folder, hour, final, temp, self.due_of(hour))
         part.handle = open(self._path(temp), "wb", buffering=1 << 20)
         self.open[(folder, hour)] = part
+        self.next_due = min(self.next_due, part.due)
         return part
 
     def _read_state(self) -> dict | None:
@@ -203,6 +211,8 @@ class HourFiles:
         return state
 
     def _write_state(self) -> None:
+        if self.last_id is None and not self.open:
+            return  # nothing read yet: a folder without a checkpoint takes any subscription
         state = {"format": STATE_FORMAT, "subscription": self.subscription, "last_id": self.last_id,
                  "clock": self.clock, "saved": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                  "open": [{"folder": p.folder, "hour": p.hour, "final": p.final, "temp": p.temp, "due": p.due,
@@ -235,6 +245,7 @@ class HourFiles:
                 part.keys = {line_key(line) for line in handle.read().splitlines() if line}
             part.handle = open(self._path(temp), "ab", buffering=1 << 20)
             self.open[(part.folder, part.hour)] = part
+            self.next_due = min(self.next_due, part.due)
             kept.add(temp)
         for folder in sorted(os.listdir(self.root)):  # parts opened after the checkpoint
             if not os.path.isdir(self._path(folder)):

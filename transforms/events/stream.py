@@ -103,7 +103,9 @@ class SseParser:
                     data.clear()
                     self._overlong = False
                 continue
-            if line[:5] == b"data:":
+            if len(line) > self.max_line:
+                self._overlong = True
+            elif line[:5] == b"data:":
                 data.append(line[6:] if line[5:6] == b" " else line[5:])
             elif line[:3] == b"id:":
                 value = (line[4:] if line[3:4] == b" " else line[3:]).decode("utf-8", "replace")

@@ -174,13 +174,15 @@ class Subscription:
                     connection.close()
         except Stopped:
             pass
-        finally:
-            self.stopper.waiting = False
-            if self.finished and self.until is not None:
-                self.clock = max(self.clock, self.until)
-            self.files.publish_due(self.last_id, self.clock)
-            self.files.close()
-            self._report()
+        except StreamRefused:
+            self.files.close()  # nothing was read on a refused subscription
+            raise
+        self.stopper.waiting = False
+        if self.finished and self.until is not None:
+            self.clock = max(self.clock, self.until)
+        self.files.publish_due(self.last_id, self.clock)
+        self.files.close()
+        self._report()
         return self.stats
 
     def _wait_point(self) -> None:
@@ -252,6 +254,8 @@ class Subscription:
         stats.event_time, stats.ingested = facts.event_time, facts.ingested
         if facts.ingested > self.clock:
             self.clock = facts.ingested
+            if self.clock >= self.files.next_due:  # hours complete before this event: published without it
+                self.files.publish_due(self.last_id, self.clock)
         if not keep:
             stats.filtered += 1
         elif self.files.add(facts.stream, facts.stream, facts.event_time // HOUR, facts.key, line + b"\n"):
