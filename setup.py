@@ -63,6 +63,8 @@ setup(
             "py7zr>=0.20",
             # Decodes the bz2 streams of multistream dumps with a third less CPU than the bz2 module.
             "indexed_bzip2>=1.7",
+            # Decodes the events `wikidumps stream` reads in a quarter of the json module's time.
+            "orjson>=3.9",
             "matplotlib>=3.7",  # the report's charts
             # Offline reverse geocoding for the knowledge-gap geography mapping: ships GeoNames'
             # cities1000 gazetteer, so nothing is downloaded at run time.

@@ -29,6 +29,7 @@ from transforms.events.stream import (
     OVERLONG_LINE,
     EventFilter,
     SseParser,
+    decode_json,
     digest_key,
     event_facts,
 )
@@ -235,7 +236,7 @@ class Subscription:
             self._error(event_id, b"", OVERLONG_LINE, "a line of the event stream is longer than 16 MB", None)
             return
         try:
-            record = json.loads(data)
+            record = decode_json(data)
         except (ValueError, RecursionError) as exc:
             self._error(event_id, data, MALFORMED_EVENT, f"the event's data is not JSON ({exc})", None)
             return
