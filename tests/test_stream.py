@@ -78,6 +78,17 @@ def open_parts(output: Path) -> list[str]:
     return sorted(p.name for p in output.rglob(".*.part"))
 
 
+def written_bytes(output: Path) -> int:
+    """Bytes in the stream's folder, hidden open parts included."""
+    folder, total = output / PAGE_CHANGE, 0
+    for name in os.listdir(folder) if folder.is_dir() else ():
+        try:
+            total += (folder / name).stat().st_size
+        except FileNotFoundError:  # renamed or removed meanwhile
+            pass
+    return total
+
+
 def meta_ids(lines) -> list[str]:
     return sorted(json.loads(line)["meta"]["id"] for line in lines)
 
@@ -158,12 +169,19 @@ def test_kill_9_at_random_moments_loses_and_doubles_nothing(tmp_path):
     assert len(replay) == 100_000 + 100 + malformed  # 100 duplicates
     rng = random.Random(20)
     out = tmp_path / "out"
+    size = sum(map(len, good))
+    # The moments: when the bytes written (open parts and published files, cut back on each restart) first
+    # pass a random share of the replay, plus up to 0.3 s: in the middle of appends, checkpoints, publications.
+    shares = sorted(rng.uniform(0.05, 0.6) for _ in range(5))
     with SseServer(with_end(replay)) as server:
         server.cut_every = 30_000
         kills = 0
-        for _ in range(5):
+        for share in shares:
             process = start(server, out, "--until", UNTIL, "--status-every", "1000")
-            time.sleep(rng.uniform(0.4, 1.6))
+            deadline = time.monotonic() + 120
+            while written_bytes(out) < share * size and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.3))
             if process.poll() is not None:
                 break  # finished before this kill: the rest of the test still checks the files
             process.kill()
@@ -172,7 +190,7 @@ def test_kill_9_at_random_moments_loses_and_doubles_nothing(tmp_path):
         final = start(server, out, "--until", UNTIL)
         _, err = final.communicate(timeout=120)
     assert final.returncode == 0, err
-    assert kills >= 3
+    assert kills == len(shares)
     assert all_lines(out) == sorted(good)  # each of the 100,000 events once, none twice, none lost
     assert open_parts(out) == []
     errors = [json.loads(line) for line in all_lines(out, "errors")]
