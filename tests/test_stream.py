@@ -18,6 +18,7 @@ import pytest
 
 from runners.cli import main as cli
 from tests.conftest import REAL, ROOT, SAMPLE_DUMPS, read_dataset
+from tests.httpserver import FileServer
 from tests.sse_server import SseServer, replay_events
 from transforms.events.hour_files import HourFiles, StreamStateError
 from transforms.events.stream import SseParser
@@ -311,8 +312,10 @@ def test_since_starts_a_first_run_and_the_checkpoint_every_later_one(real_events
                                     "2024-10-07T20:00:00Z", "--hour-grace", "0"))
         assert code == 0, capsys.readouterr().err
         assert meta_ids(all_lines(tmp_path / "out")) == ["98d46c7d-322d-408e-a27f-edc634186a5f"]
-        # The next start resumes from the checkpoint: --since no longer applies.
+        # The next start resumes from the checkpoint: --since no longer applies, and it says so.
+        capsys.readouterr()
         assert stream(server, tmp_path / "out", "--since", "2024-01-01T00:00:00Z", capsys=capsys) == 0
+        assert "holds a checkpoint: resuming from it, --since is ignored" in capsys.readouterr().err
     assert server.requests[0] == (f"/v2/stream/{PAGE_CHANGE}?since=2024-10-07T00%3A00%3A00Z", None)
     assert server.requests[1][0] == f"/v2/stream/{PAGE_CHANGE}" and server.requests[1][1] is not None
     assert meta_ids(all_lines(tmp_path / "out")) == ["5de98095-b359-4f50-ba53-b82bba8de6fe",
@@ -365,6 +368,13 @@ def test_unusable_options_urls_and_folders_are_one_line(real_events, tmp_path, c
                                   '{"status": 404, "detail": "no such stream: mediawiki.nothing"}')
         assert stream(server, tmp_path / "out", capsys=capsys) == 0
         capsys.readouterr()
+        # A URL that serves a file rather than an event stream.
+        (tmp_path / "files").mkdir()
+        (tmp_path / "files" / PAGE_CHANGE).write_text("<html>not a stream</html>")
+        with FileServer(tmp_path / "files") as files:
+            code, err = refused("stream", PAGE_CHANGE, "--url", files.url, "--output", str(tmp_path / "other"))
+        assert (code, err) == (2, f"wikidumps stream: error: {files.url}/{PAGE_CHANGE} is not an event stream "
+                                  "(Content-Type none, not text/event-stream)")
         # A folder holds one subscription, written by one process at a time.
         code, err = refused("stream", "mediawiki.recentchange", "--url", server.base, "--output", out)
         assert code == 2 and "holds the stream of" in err and "give another --output" in err

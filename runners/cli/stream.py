@@ -149,6 +149,9 @@ def run(args, beam_args: list[str]) -> int:
     except (StreamRefused, StreamStateError) as exc:
         print(f"wikidumps stream: error: {exc}", file=sys.stderr)
         return 2
+    if args.since and subscription.last_id is not None:
+        print(f"wikidumps stream: {args.output} holds a checkpoint: resuming from it, --since is ignored",
+              file=sys.stderr)
     previous = {sig: signal.signal(sig, stopper.request) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         stats = subscription.run()

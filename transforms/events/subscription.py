@@ -218,11 +218,18 @@ class Subscription:
             connection.close()
             raise
         self.stopper.waiting = False
-        if response.status == 200:
+        kind = response.getheader("Content-Type", "")
+        if response.status == 200 and kind.startswith("text/event-stream"):
             return connection, response
+        if response.status == 200:  # a web page or a file: nothing here will ever be an event
+            connection.close()
+            raise StreamRefused(f"{self.url} is not an event stream (Content-Type {kind or 'none'}, "
+                                "not text/event-stream)")
         body = response.read(300).decode("utf-8", "replace").strip().replace("\n", " ")
         connection.close()
         said = f"{self.url} answered {response.status} {response.reason}" + (f": {body[:200]}" if body else "")
+        if 300 <= response.status < 400:
+            raise StreamRefused(f"{said} (moved to {response.getheader('Location')}: give that URL with --url)")
         if 400 <= response.status < 500 and response.status not in (408, 429):
             raise StreamRefused(said)
         raise http.client.HTTPException(said)  # a server error or too many requests: retried
