@@ -85,7 +85,8 @@ class HourFiles:
 
     Attributes:
         last_id: the SSE id of the last event the files account for (None on a first start).
-        clock: the latest ingestion time seen (epoch seconds), 0 on a first start.
+        clock: the latest ingestion time seen (epoch seconds; the reader moves it as events arrive), 0 on a
+            first start.
         published: relative paths published by this process, in order.
     """
 

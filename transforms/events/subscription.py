@@ -124,7 +124,6 @@ class Subscription:
         self.stats = Stats()
         self.files = HourFiles(output, url, grace)
         self.last_id = self.files.last_id
-        self.clock = self.files.clock
         self.finished = False  # `until` reached
 
     # -----------------------------------------------------------------------------------------------
@@ -162,7 +161,7 @@ class Subscription:
                             failures = 0
                         now = time.monotonic()
                         if now >= next_checkpoint:
-                            self.files.publish_due(self.last_id, self.clock)
+                            self.files.publish_due(self.last_id, self.files.clock)
                             next_checkpoint = now + CHECKPOINT_SECONDS
                         if now >= next_status:
                             self._report()
@@ -180,8 +179,8 @@ class Subscription:
             raise
         self.stopper.waiting = False
         if self.finished and self.until is not None:
-            self.clock = max(self.clock, self.until)
-        self.files.publish_due(self.last_id, self.clock)
+            self.files.clock = max(self.files.clock, self.until)
+        self.files.publish_due(self.last_id, self.files.clock)
         self.files.close()
         self._report()
         return self.stats
@@ -260,10 +259,11 @@ class Subscription:
             return
         stats.received += 1
         stats.event_time, stats.ingested = facts.event_time, facts.ingested
-        if facts.ingested > self.clock:
-            self.clock = facts.ingested
-            if self.clock >= self.files.next_due:  # hours complete before this event: published without it
-                self.files.publish_due(self.last_id, self.clock)
+        files = self.files
+        if facts.ingested > files.clock:  # the clock that publishes hours (and times late files) moves
+            files.clock = facts.ingested
+            if files.clock >= files.next_due:  # hours complete before this event: published without it
+                files.publish_due(self.last_id, files.clock)
         if not keep:
             stats.filtered += 1
         elif self.files.add(facts.stream, facts.stream, facts.event_time // HOUR, facts.key, line + b"\n"):
@@ -277,7 +277,7 @@ class Subscription:
         errors file of the current ingestion hour."""
         self.stats.received += 1
         self.stats.errors += 1
-        hour = (self.clock or int(time.time())) // HOUR
+        hour = (self.files.clock or int(time.time())) // HOUR
         problem = Problem(error_type, message, "event", True, excerpt=excerpt_of(data))
         wiki = None
         if type(record) is dict:
