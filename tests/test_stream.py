@@ -242,6 +242,25 @@ def test_memory_holds_the_keys_of_the_open_hours_only(real_events, tmp_path):
     assert all_lines(tmp_path / "out") == sorted(good)
 
 
+def test_a_reader_stopped_mid_stream_loses_nothing(real_events, tmp_path):
+    """A slow reader: the process is suspended (SIGSTOP) while the server keeps sending, until the socket's
+    buffers are full and the server waits; resumed, it reads on from where it was."""
+    replay, good, _ = replay_events(real_events, 20_000, seed=7)
+    out = tmp_path / "out"
+    with SseServer(with_end(replay)) as server:
+        process = start(server, out, "--until", UNTIL, "--status-every", "1000")
+        deadline = time.monotonic() + 60
+        while written_bytes(out) == 0 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGSTOP)
+        time.sleep(1.0)
+        process.send_signal(signal.SIGCONT)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert all_lines(out) == sorted(good)
+    assert len(server.requests) == 1  # one connection throughout
+
+
 def variant(event: bytes, **performer) -> bytes:
     record = json.loads(event)
     record["performer"] = {**record.get("performer", {}), **performer}
@@ -298,12 +317,16 @@ def test_events_later_than_their_hour_go_to_a_further_file_of_it(real_events, tm
               event("b", "2024-10-04T11:01:00Z", "2024-10-04T11:01:00Z"),
               event("c", "2024-10-04T10:59:30Z", "2024-10-04T11:01:30Z"),  # within the grace: hour 10
               event("d", "2024-10-04T11:03:00Z", "2024-10-04T11:03:00Z"),  # hour 10 is published
-              event("e", "2024-10-04T10:58:00Z", "2024-10-04T11:04:00Z")]  # late: a further file
+              event("e", "2024-10-04T10:58:00Z", "2024-10-04T11:04:00Z"),  # late: a further file
+              # Ingested "in 2028", ahead of the wall clock: a bad stamp that does not move the clock (hour 11
+              # stays open for g).
+              event("f", "2024-10-04T11:04:30Z", "2028-01-01T00:00:00Z"),
+              event("g", "2024-10-04T11:05:00Z", "2024-10-04T11:05:00Z")]
     with SseServer(with_end(replay)) as server:
         assert stream(server, tmp_path / "out", "--hour-grace", "120", capsys=capsys) == 0
     files = {name: meta_ids(lines) for name, lines in published(tmp_path / "out").items()}
     assert files == {f"{PAGE_CHANGE}-20241004-10.json": ["a", "c"], f"{PAGE_CHANGE}-20241004-10-2.json": ["e"],
-                     f"{PAGE_CHANGE}-20241004-11.json": ["b", "d"]}
+                     f"{PAGE_CHANGE}-20241004-11.json": ["b", "d", "f", "g"]}
 
 
 def test_since_starts_a_first_run_and_the_checkpoint_every_later_one(real_events, tmp_path, capsys):

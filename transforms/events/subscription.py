@@ -38,6 +38,7 @@ USER_AGENT = "wikidumps-stream/0.1 (https://github.com/wikidumps; research datas
 CHECKPOINT_SECONDS = 1.0
 READ_BYTES = 1 << 16
 FIRST_BACKOFF = 0.5
+CLOCK_SKEW = 3600
 
 
 class StreamRefused(Exception):
@@ -260,7 +261,9 @@ class Subscription:
         stats.received += 1
         stats.event_time, stats.ingested = facts.event_time, facts.ingested
         files = self.files
-        if facts.ingested > files.clock:  # the clock that publishes hours (and times late files) moves
+        # The clock that publishes hours (and times late files) moves, but not past the wall clock by more
+        # than CLOCK_SKEW: one event stamped years ahead would otherwise publish every open hour at once.
+        if facts.ingested > files.clock and facts.ingested <= time.time() + CLOCK_SKEW:
             files.clock = facts.ingested
             if files.clock >= files.next_due:  # hours complete before this event: published without it
                 files.publish_due(self.last_id, files.clock)
