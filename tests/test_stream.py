@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -353,6 +354,13 @@ def test_reconnects_after_server_errors_and_silence(real_events, tmp_path, capsy
         assert stream(server, tmp_path / "out", "--max-backoff", "0.05", "--idle-timeout", "0.5",
                       capsys=capsys) == 0
     assert all_lines(tmp_path / "out") == sorted(real_events)
+    # Each failure is said on the status line, with the wait before the next attempt.
+    said = [re.search(r"errors, lag [^;]*; (.*?)(: \{.*)?; reconnecting in [0-9.]+ s$", line).group(1)
+            for line in capsys.readouterr().err.splitlines() if "reconnecting in" in line]
+    assert said == [
+        f"{server.base}/{PAGE_CHANGE} answered 503 Service Unavailable",
+        f"{server.base}/{PAGE_CHANGE} answered 429 Too Many Requests",
+        f"{server.base}/{PAGE_CHANGE} answered 500 Internal Server Error", "timed out"]
     # Three refusals, the connection that fell silent after 5 events, and the one that finished.
     ids = server.last_event_ids()
     assert ids[:4] == [None] * 4 and json.loads(ids[4])[0]["offset"] == 4 and len(ids) == 5

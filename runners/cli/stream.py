@@ -26,7 +26,8 @@ DESCRIPTION = (
     "DIR/<stream>/<stream>-YYYYMMDD-HH.json, one file per hour of event time, each appearing (by rename) once "
     "the hour is complete; malformed events become errors rows in DIR/errors/. A restart resumes after the "
     "last event written (Last-Event-ID), even after a kill -9; SIGTERM or Ctrl-C stops cleanly. "
-    "Exit codes: 0 stopped, 2 unusable options, URL or output folder, or a subscription the server refuses."
+    "Exit codes: 0 stopped, 1 the output could not be written, 2 unusable options, URL or output folder, or a "
+    "subscription the server refuses."
 )
 
 
@@ -84,7 +85,8 @@ class StatusLine:
         lag = "lag -" if stats.event_time is None else (
             f"lag {wall - stats.event_time:,.0f} s (ingestion {wall - stats.ingested:,.0f} s)")
         text = (f"stream: {rate:,.0f} events/s, {stats.received:,} read, {stats.written:,} written, "
-                f"{stats.filtered:,} filtered, {stats.duplicates:,} duplicates, {stats.errors:,} errors, {lag}")
+                f"{stats.filtered:,} filtered, {stats.duplicates:,} duplicates, {stats.errors:,} errors, {lag}"
+                + (f"; {stats.retrying}" if stats.retrying else ""))
         self.out.write(f"\r{text}\033[K" if self.in_place else text + "\n")
         self.out.flush()
 
@@ -149,6 +151,9 @@ def run(args, beam_args: list[str]) -> int:
     except (StreamRefused, StreamStateError) as exc:
         print(f"wikidumps stream: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"wikidumps stream: error: cannot write to {args.output}: {exc}", file=sys.stderr)
+        return 2
     if args.since and subscription.last_id is not None:
         print(f"wikidumps stream: {args.output} holds a checkpoint: resuming from it, --since is ignored",
               file=sys.stderr)
@@ -156,9 +161,12 @@ def run(args, beam_args: list[str]) -> int:
     try:
         stats = subscription.run()
     except StreamRefused as exc:
-        print(f"\nwikidumps stream: error: {exc}" if status.in_place else f"wikidumps stream: error: {exc}",
-              file=sys.stderr)
+        print(("\n" if status.in_place else "") + f"wikidumps stream: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the files stay as of the last checkpoint: the next start goes on from there
+        print(("\n" if status.in_place else "") + f"wikidumps stream: error: writing to {args.output}: {exc}; "
+              "the next start goes on from the last checkpoint", file=sys.stderr)
+        return 1
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

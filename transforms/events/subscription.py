@@ -77,6 +77,7 @@ class Stats:
     event_time: int | None = None  # `dt` of the latest event read
     ingested: int | None = None  # `meta.dt` of the latest event read
     open_keys: int = 0
+    retrying: str | None = None  # why the last connection failed, until an event arrives again
 
 
 def stream_url(base: str, streams: list[str], since: str | None) -> str:
@@ -130,49 +131,34 @@ class Subscription:
     # -----------------------------------------------------------------------------------------------
 
     def run(self) -> Stats:
-        """Reads until stopped (or `until`); returns the counts. Raises StreamRefused for a refusal."""
+        """Reads until stopped (or `until`); returns the counts.
+
+        Raises:
+            StreamRefused: the server refuses the subscription.
+            OSError: the output cannot be written (the files stay as of the last checkpoint, which the next
+                start goes on from); network errors are not raised but retried.
+        """
+        self._next_status = time.monotonic() + self.status_every
+        self._next_checkpoint = time.monotonic() + CHECKPOINT_SECONDS
         failures = 0
-        next_status = time.monotonic() + self.status_every
         try:
             while not self.finished:
+                self._wait_point()
                 try:
-                    self._wait_point()
                     connection, response = self._connect()
-                except StreamRefused:
-                    raise
                 except (OSError, http.client.HTTPException) as exc:
-                    failures += 1
+                    failures = 1 if self.stats.retrying is None else failures + 1  # in a row: no event between
                     self._back_off(failures, exc)
                     continue
                 self.stats.connections += 1
-                parser = SseParser()
-                parser.last_id = self.last_id
-                next_checkpoint = time.monotonic() + CHECKPOINT_SECONDS
                 try:
-                    while not self.finished:
-                        self._wait_point()
-                        chunk = response.read1(READ_BYTES)
-                        self.stopper.waiting = False
-                        if not chunk:
-                            raise ConnectionResetError("the server closed the stream")
-                        for event_id, data in parser.feed(chunk):
-                            self._event(event_id, data)
-                            if self.finished:
-                                break
-                            failures = 0
-                        now = time.monotonic()
-                        if now >= next_checkpoint:
-                            self.files.publish_due(self.last_id, self.files.clock)
-                            next_checkpoint = now + CHECKPOINT_SECONDS
-                        if now >= next_status:
-                            self._report()
-                            next_status = now + self.status_every
-                except (OSError, http.client.HTTPException) as exc:
-                    failures += 1
-                    self._back_off(failures, exc)
+                    failure = self._read(response)
                 finally:
                     self.stopper.waiting = False
                     connection.close()
+                if failure is not None:
+                    failures = 1 if self.stats.retrying is None else failures + 1
+                    self._back_off(failures, failure)
         except Stopped:
             pass
         except StreamRefused:
@@ -186,6 +172,33 @@ class Subscription:
         self._report()
         return self.stats
 
+    def _read(self, response) -> Exception | None:
+        """Reads events from one connection until `until`, or until the network fails (returned, to retry).
+        Only the socket's errors are caught here: an error writing the files is not one to retry."""
+        parser = SseParser()
+        parser.last_id = self.last_id
+        while not self.finished:
+            self._wait_point()
+            try:
+                chunk = response.read1(READ_BYTES)
+            except (OSError, http.client.HTTPException) as exc:
+                return exc
+            self.stopper.waiting = False
+            if not chunk:
+                return ConnectionResetError("the server closed the stream")
+            for event_id, data in parser.feed(chunk):
+                self._event(event_id, data)
+                if self.finished:
+                    break
+            now = time.monotonic()
+            if now >= self._next_checkpoint:
+                self.files.publish_due(self.last_id, self.files.clock)
+                self._next_checkpoint = now + CHECKPOINT_SECONDS
+            if now >= self._next_status:
+                self._report()
+                self._next_status = now + self.status_every
+        return None
+
     def _wait_point(self) -> None:
         """From here until `waiting` is cleared a stop request ends the wait (raises Stopped)."""
         self.stopper.waiting = True
@@ -196,7 +209,8 @@ class Subscription:
         """Sleeps before reconnecting: 0.5 s doubled per failure in a row, up to max_backoff, jittered so that
         many clients do not come back at once."""
         delay = min(self.max_backoff, FIRST_BACKOFF * 2 ** min(failures - 1, 30)) * random.uniform(0.5, 1.0)
-        self.last_failure = f"{type(reason).__name__}: {reason}"
+        self.stats.retrying = f"{str(reason)[:200] or type(reason).__name__}; reconnecting in {delay:.1f} s"
+        self._report()
         self._wait_point()
         time.sleep(delay)
         self.stopper.waiting = False
@@ -259,7 +273,7 @@ class Subscription:
                         f"the event cannot be placed or filtered ({exc})", record)
             return
         stats.received += 1
-        stats.event_time, stats.ingested = facts.event_time, facts.ingested
+        stats.event_time, stats.ingested, stats.retrying = facts.event_time, facts.ingested, None
         files = self.files
         # The clock that publishes hours (and times late files) moves, but not past the wall clock by more
         # than CLOCK_SKEW: one event stamped years ahead would otherwise publish every open hour at once.
