@@ -418,6 +418,28 @@ def test_unusable_options_urls_and_folders_are_one_line(real_events, tmp_path, c
             holder.close()
 
 
+def test_a_failed_write_stops_in_one_line_and_the_next_start_goes_on(real_events, tmp_path, capsys, monkeypatch):
+    """A full disk in the middle of an hour: the command stops (exit 1) rather than retrying as if the
+    network had failed, and the next start writes each event once."""
+    real_add, calls = HourFiles.add, []
+
+    def add(self, *args):
+        calls.append(args)
+        if len(calls) == 7:
+            raise OSError(28, "No space left on device")
+        return real_add(self, *args)
+
+    with SseServer(with_end(real_events)) as server:
+        monkeypatch.setattr(HourFiles, "add", add)
+        assert cli.main(stream_args(server, tmp_path / "out", "--until", UNTIL)) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == [f"wikidumps stream: error: writing to {tmp_path / 'out'}: [Errno 28] No space left on device; "
+                       "the next start goes on from the last checkpoint"]
+        monkeypatch.setattr(HourFiles, "add", real_add)
+        assert stream(server, tmp_path / "out", capsys=capsys) == 0
+    assert all_lines(tmp_path / "out") == sorted(real_events)
+
+
 def test_a_restart_makes_the_files_agree_with_the_checkpoint(tmp_path):
     """The three states a kill -9 can leave, made by hand: bytes after the checkpoint, a part opened after
     it, a part renamed before the checkpoint that would have forgotten it."""

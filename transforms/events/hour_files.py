@@ -161,9 +161,13 @@ class HourFiles:
         return [part.final for part in done]
 
     def close(self) -> None:
-        """Closes the open parts (kept for the next start: the checkpoint names them) and the lock."""
+        """Closes the open parts (kept for the next start: the checkpoint names them) and the lock. After a
+        failed write too: what a part holds past its checkpointed size is cut off by the next start."""
         for part in self.open.values():
-            part.handle.close()
+            try:
+                part.handle.close()
+            except OSError:  # flushing what a full disk refused: the descriptor is closed all the same
+                pass
         self._lock.close()
 
     @property

@@ -161,8 +161,8 @@ class Subscription:
                     self._back_off(failures, failure)
         except Stopped:
             pass
-        except StreamRefused:
-            self.files.close()  # nothing was read on a refused subscription
+        except BaseException:  # a refusal (nothing was read), or the files could not be written
+            self.files.close()
             raise
         self.stopper.waiting = False
         if self.finished and self.until is not None:
