@@ -105,15 +105,18 @@ class HourFiles:
             raise
         self.open: dict[tuple[str, int], OpenPart] = {}
         self.next_due = NEVER  # the earliest `due` of the open parts
-        state = self._read_state()
-        if state is not None and state["subscription"] != subscription:
-            self._lock.close()
-            raise StreamStateError(f"{root} holds the stream of {state['subscription']}, not {subscription}; "
-                                   "give another --output")
-        self.subscription = subscription
-        self.last_id: str | None = state["last_id"] if state else None
-        self.clock: int = state["clock"] if state else 0
-        self._reconcile(state["open"] if state else [])
+        try:
+            state = self._read_state()
+            if state is not None and state["subscription"] != subscription:
+                raise StreamStateError(f"{root} holds the stream of {state['subscription']}, not {subscription}; "
+                                       "give another --output")
+            self.subscription = subscription
+            self.last_id: str | None = state["last_id"] if state else None
+            self.clock: int = state["clock"] if state else 0
+            self._reconcile(state["open"] if state else [])
+        except BaseException:
+            self.close()
+            raise
 
     # -----------------------------------------------------------------------------------------------
     # Writing
