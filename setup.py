@@ -49,8 +49,8 @@ setup(
     # Subpackages too (transforms.wikitext): an editable install finds them anyway, a wheel does not.
     packages=find_packages(include=["pipelines*", "transforms*", "schemas*", "runners*", "wikidumps*"]),
     # Two installs from one project. `pip install wikidumps` is the reader: open_dataset and the command
-    # line's datasets and fetch commands, on Arrow and the standard library (a published source over
-    # https needs nothing more). `pip install 'wikidumps[pipelines]'` adds what runs the jobs and writes
+    # line's datasets, fetch and stream commands, on Arrow and the standard library (a published source
+    # over https needs nothing more). `pip install 'wikidumps[pipelines]'` adds what runs the jobs and writes
     # the report; `wikidumps run`, `inspect` and `report` name that extra when it is missing.
     install_requires=["pyarrow>=14"],
     package_data={"transforms.indices": ["data/*.tsv"]},
