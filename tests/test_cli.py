@@ -192,7 +192,8 @@ def parse_only(args: list[str], cache: Path) -> tuple[int, str, set[str]]:
 def test_help_and_argument_errors_import_nothing_heavy(tmp_path):
     cache = tmp_path / "cache"
     for args in (["--help"], ["run", "--help"], ["run", "content", "--help"], ["inspect", "--help"],
-                 ["fetch", "--help"], ["datasets", "download", "--help"], ["report", "--help"]):
+                 ["fetch", "--help"], ["datasets", "download", "--help"], ["report", "--help"],
+                 ["stream", "--help"]):
         assert parse_only(args, cache) == (0, "", set()), args
     assert parse_only(["run", "history", "--output", "out"], cache)[::2] == (2, set())  # --input missing
     misspelt = ["run", "history", "--input", str(ARTICLES), "--output", str(tmp_path / "out"), "--resmue"]

@@ -74,6 +74,24 @@ EXERCISED = {
 }
 
 
+# The commands other than `run`: each option and the test that runs the command with it.
+COMMAND_OPTIONS = {
+    "stream": {"--output": "test_stream::test_real_events_through_faults_are_written_once_and_read_by_run_events",
+               "--url": "test_stream::test_real_events_through_faults_are_written_once_and_read_by_run_events",
+               "--until": "test_stream::test_kill_9_at_random_moments_loses_and_doubles_nothing",
+               "--since": "test_stream::test_since_starts_a_first_run_and_the_checkpoint_every_later_one",
+               "--wikis": "test_stream::test_filters_keep_wikis_namespaces_kinds_and_performers",
+               "--namespaces": "test_stream::test_filters_keep_wikis_namespaces_kinds_and_performers",
+               "--kinds": "test_stream::test_filters_keep_wikis_namespaces_kinds_and_performers",
+               "--performers": "test_stream::test_filters_keep_wikis_namespaces_kinds_and_performers",
+               "--newcomer-edits": "test_stream::test_filters_keep_wikis_namespaces_kinds_and_performers",
+               "--hour-grace": "test_stream::test_events_later_than_their_hour_go_to_a_further_file_of_it",
+               "--max-backoff": "test_stream::test_reconnects_after_server_errors_and_silence",
+               "--idle-timeout": "test_stream::test_reconnects_after_server_errors_and_silence",
+               "--status-every": "test_stream::test_status_line_shows_rate_counts_and_lag"},
+}
+
+
 def options_of(job: str) -> list[str]:
     parser = argparse.ArgumentParser(add_help=False)
     JOB_COMMANDS[job].add_arguments(parser)
@@ -90,6 +108,20 @@ def test_every_option_of_every_job_is_exercised():
         table = EXERCISED[job] | RUN_OPTIONS
         assert sorted(table) == sorted(options_of(job)), job
         assert [test for test in table.values() if test not in tests] == [], job
+
+
+def test_every_option_of_stream_is_exercised():
+    from runners.cli.main import OTHER_COMMANDS
+
+    tests = set()
+    for path in (ROOT / "tests").glob("test_*.py"):
+        tests |= {f"{path.stem}::{node.name}" for node in ast.parse(path.read_text()).body
+                  if isinstance(node, ast.FunctionDef)}
+    for command, table in COMMAND_OPTIONS.items():
+        parser = argparse.ArgumentParser(add_help=False)
+        OTHER_COMMANDS[command].add_arguments(parser)
+        assert sorted(table) == sorted(name for action in parser._actions for name in action.option_strings)
+        assert [test for test in table.values() if test not in tests] == [], command
 
 
 def run(args, capsys) -> tuple[int, str]:

@@ -1,6 +1,7 @@
 """What `pip install wikidumps` (a wheel, not the editable install of the Makefile) puts in place."""
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_DUMPS
 from tests.httpserver import FileServer
 
 PACKAGES = ("pipelines", "transforms", "schemas", "runners", "wikidumps")
@@ -113,3 +114,16 @@ def test_the_reader_install_opens_a_published_dataset_over_http_without_beam(dis
     assert (refused.returncode, refused.stderr) == (2, "wikidumps: error: `wikidumps run` needs what `pip install "
                                                        "'wikidumps[pipelines]'` installs (apache_beam is missing); "
                                                        "this install reads datasets only\n")
+    # `stream` needs neither Beam nor orjson: the sample wiki's first events, from the replay server, into hours.
+    from tests.sse_server import SseServer
+
+    events = gzip.decompress((SAMPLE_DUMPS / "samplewiki-20260101-events.json.gz").read_bytes()).splitlines()[:20]
+    end = json.loads(events[-1])
+    end["meta"]["dt"] = "2030-01-01T00:00:00Z"
+    with SseServer(events + [json.dumps(end).encode()], streams=("mediawiki.page_change.v1", "mediawiki.recentchange")) as sse:
+        streamed = subprocess.run([command, "stream", "mediawiki.page_change.v1", "mediawiki.recentchange", "--url",
+                                   sse.base, "--output", str(tmp_path / "live"), "--until", "2029-01-01T00:00:00Z"],
+                                  capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert streamed.returncode == 0, streamed.stderr
+    assert sorted(line for path in (tmp_path / "live").glob("mediawiki.*/*.json")
+                  for line in path.read_bytes().splitlines()) == sorted(events)

@@ -24,3 +24,13 @@ PAGEVIEW_BUCKETS = 16
 # The article_quality score at or above which an article is of standard quality: the median score of
 # C-class articles in Wikimedia Research's calibration of the model (docs/knowledge-gaps.md says why).
 STANDARD_QUALITY = 0.54
+
+# `wikidumps stream`: the public EventStreams endpoint; the seconds past an hour's end before its file is
+# published (events whose `dt` trails ingestion by more go to a further file of the hour); the longest wait
+# between reconnections; how long a silent connection is trusted (EventStreams sends keep-alives); and the
+# edit count under which a performer is a newcomer.
+STREAM_URL = "https://stream.wikimedia.org/v2/stream"
+STREAM_GRACE_SECONDS = 300
+STREAM_MAX_BACKOFF_SECONDS = 60.0
+STREAM_IDLE_SECONDS = 60.0
+STREAM_NEWCOMER_EDITS = 10

@@ -1,4 +1,4 @@
-"""The `wikidumps` command: `run <job>`, `inspect`, `fetch`, `datasets`, `report`.
+"""The `wikidumps` command: `run <job>`, `inspect`, `fetch`, `datasets`, `report`, `stream`.
 
 The parser is built from modules that import nothing heavy (runners/cli/__init__ says why); what a command
 does is imported once the command line has been parsed.
@@ -14,14 +14,14 @@ import argparse  # noqa: E402
 import sys  # noqa: E402
 
 from runners import ProfileError  # noqa: E402
-from runners.cli import datasets, fetch, inspect, report  # noqa: E402
+from runners.cli import datasets, fetch, inspect, report, stream  # noqa: E402
 from runners.cli.run import add_job_parsers  # noqa: E402
 from runners.cli.run.options import UsageError  # noqa: E402
 from runners.local import worker as local_worker  # noqa: E402
 from transforms.common.files import UnusableInputError  # noqa: E402
 
 # Commands other than `run`: each module has HELP, DESCRIPTION, add_arguments(parser), run(args, beam_args).
-OTHER_COMMANDS = {"inspect": inspect, "fetch": fetch, "datasets": datasets, "report": report}
+OTHER_COMMANDS = {"inspect": inspect, "fetch": fetch, "datasets": datasets, "report": report, "stream": stream}
 
 
 class Parser(argparse.ArgumentParser):
