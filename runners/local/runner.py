@@ -26,8 +26,9 @@ from apache_beam.portability.api import beam_fn_api_pb2
 from apache_beam.runners.portability.fn_api_runner import fn_runner
 from apache_beam.runners.portability.fn_api_runner.fn_runner import FnApiRunner
 
-# Names of the reshuffles after which the readers have one element per split (transforms/read_*.py).
-SPREADING_STEPS = frozenset({"SpreadSplits", "SpreadFiles"})
+# Names of the reshuffles after which the readers have one element per split or file, or (Enterprise HTML
+# dumps) per batch of records (transforms/*/read.py).
+SPREADING_STEPS = frozenset({"SpreadSplits", "SpreadFiles", "SpreadBatches"})
 # A stage's input is cut into at most this many parts; beyond, a part holds several splits.
 MAX_PARTS = 4096
 # Each bundle takes 1 / (SHARE_DIVISOR * workers) of the parts left: small enough that the last
