@@ -13,6 +13,7 @@ from schemas import (
     events,
     knowledge_gaps,
     links,
+    page_events,
     pages,
     pageviews,
     plain_text,
@@ -24,7 +25,7 @@ from schemas.dataset import Column, DatasetSchema
 
 DATASETS: dict[str, DatasetSchema] = {
     m.SCHEMA.name: m.SCHEMA
-    for m in (pages, revisions, plain_text, sections, citations, links, article_quality, events, editor_months,
+    for m in (pages, revisions, plain_text, sections, citations, links, article_quality, events, page_events, editor_months,
               editor_activity, wikidata_entities, pageviews, article_gaps, knowledge_gaps, errors)
 }
 
@@ -36,6 +37,7 @@ CITATIONS = citations.SCHEMA.name
 LINKS = links.SCHEMA.name
 ARTICLE_QUALITY = article_quality.SCHEMA.name
 EVENTS = events.SCHEMA.name
+PAGE_EVENTS = page_events.SCHEMA.name
 EDITOR_MONTHS = editor_months.SCHEMA.name
 EDITOR_ACTIVITY = editor_activity.SCHEMA.name
 WIKIDATA_ENTITIES = wikidata_entities.SCHEMA.name
@@ -45,5 +47,5 @@ KNOWLEDGE_GAPS = knowledge_gaps.SCHEMA.name
 ERRORS = errors.SCHEMA.name
 
 __all__ = ["DATASETS", "Column", "DatasetSchema", "PAGES", "REVISIONS", "PLAIN_TEXT", "SECTIONS", "CITATIONS", "LINKS",
-           "ARTICLE_QUALITY", "EVENTS", "EDITOR_MONTHS", "EDITOR_ACTIVITY", "WIKIDATA_ENTITIES", "PAGEVIEWS",
+           "ARTICLE_QUALITY", "EVENTS", "PAGE_EVENTS", "EDITOR_MONTHS", "EDITOR_ACTIVITY", "WIKIDATA_ENTITIES", "PAGEVIEWS",
            "ARTICLE_GAPS", "KNOWLEDGE_GAPS", "ERRORS"]
