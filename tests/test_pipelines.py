@@ -26,6 +26,7 @@ from schemas import (
     EVENTS,
     KNOWLEDGE_GAPS,
     LINKS,
+    PAGE_EVENTS,
     PAGES,
     PAGEVIEWS,
     PLAIN_TEXT,
@@ -156,6 +157,7 @@ def test_events_finish_each_page_across_the_stream(tmp_path):
     check(datasets, REVISIONS, ("wiki_db", "snapshot", "revision_id", "revision_text_bytes_diff", "user_groups"),
           [("testwiki", "20240101", 1, 10, ["sysop"]), ("testwiki", "20240101", 2, 20, ["sysop"])])
     check(datasets, EVENTS, ("event_type",), [])
+    check(datasets, PAGE_EVENTS, ("event_type",), [])
     check(datasets, ERRORS, ("error_type", "source_line"), [("unknown-schema", 3), ("malformed-line", 4)])
     result = pipeline.run()
     result.wait_until_finish()
