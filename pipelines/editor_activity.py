@@ -163,9 +163,10 @@ def rows_of_editor(element) -> list:
 def cells_of_editor(editor_rows: list) -> list:
     """((wiki_db, snapshot, month), {cell: counts}) contributions of one editor's months and cohort."""
     out = []
+    months = {(partition, row["month"]) for partition, row in editor_rows}
     for partition, row in editor_rows:
         cells = {}
-        for cell, counts in ea.cell_contributions(row):
+        for cell, counts in ea.cell_contributions(row, (partition, ea.previous_month(row["month"])) in months):
             cells[cell] = counts
         out.append(((partition.wiki_db, partition.snapshot, row["month"]), cells))
     if editor_rows:
@@ -197,7 +198,8 @@ def public_editor_month(item, public: bool):
         yield item
     elif not row["user_is_anonymous"]:
         row = dict(row)
-        for name in ("edits", "content_edits", "identity_reverted_edits", "edits_first_30_days", "edits_days_30_to_60"):
+        for name in ("edits", "content_edits", "identity_reverted_edits", "identity_reverted_48h_edits",
+                     "edits_first_30_days", "edits_days_30_to_60"):
             if row[name] is not None:
                 row[name] = ea.round_up(row[name])
         yield partition, row
