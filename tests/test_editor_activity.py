@@ -90,6 +90,9 @@ def reference(revisions: list[dict], events: list[dict], content=frozenset({0}))
                 "bot_by": bot_by, "edits": len(these),
                 "content_edits": sum(r["page_namespace"] in content for r in these),
                 "reverted": sum(r["revision_is_identity_reverted"] for r in these),
+                # Wikimedia's 48 hours: reverted at most 172,800 s after the edit.
+                "reverted_48h": sum(r["revision_is_identity_reverted"] and r["revision_seconds_to_identity_revert"] <= 48 * 3600
+                                    for r in these),
                 "namespaces": sorted({r["page_namespace"] for r in these}),
                 "registration": registration,
                 "first_30": None if anonymous else sum(r["revision_timestamp"] < registration + timedelta(days=30) for r in edits),
@@ -121,6 +124,7 @@ def index_from(months: dict, cross_wiki: bool = False) -> dict:
         row = {"editors": len(editors), "edits": sum(e["edits"] for e in editors),
                "content_edits": sum(e["content_edits"] for e in editors)}
         row["non_content_edits"] = row["edits"] - row["content_edits"]
+        row["constructive_edits"] = sum(e["edits"] - e["reverted_48h"] for e in editors if not e["bot_by"])
         if kind is None:
             active = [e for e in editors if editor_type(e) == "user" and e["content_edits"] >= 5]
             non_bot = [e for e in editors if not e["bot_by"]]
@@ -130,6 +134,12 @@ def index_from(months: dict, cross_wiki: bool = False) -> dict:
                        non_bot_edits=sum(e["edits"] for e in non_bot),
                        identity_reverted_non_bot_edits=sum(e["reverted"] for e in non_bot))
             row["revert_rate"] = row["identity_reverted_non_bot_edits"] / row["non_bot_edits"] if row["non_bot_edits"] else None
+            if not cross_wiki:
+                # Retained editors: logged-in (permanent) accounts that edited in the month before and in this one.
+                before = (datetime.strptime(m, "%Y-%m") - timedelta(days=1)).strftime("%Y-%m")
+                row["retained_editors"] = sum(1 for (w, mm, name), e in months.items()
+                                              if w == wiki and mm == m and not e["anonymous"] and not e["temporary"]
+                                              and (wiki, before, name) in months)
         index[(wiki, m, kind, lvl)] = row
     if cross_wiki:
         return index
@@ -179,10 +189,11 @@ def assert_editor_months_equal(output: Path, months: dict):
     for key, e in months.items():
         row = got[key]
         assert (row["user_id"], row["user_is_anonymous"], row["user_is_temporary"], row["user_is_bot_by"], row["edits"],
-                row["content_edits"], row["identity_reverted_edits"], row["namespaces_edited"],
+                row["content_edits"], row["identity_reverted_edits"], row["identity_reverted_48h_edits"],
+                row["namespaces_edited"],
                 row["registration_timestamp"], row["edits_first_30_days"], row["edits_days_30_to_60"]) == (
             e["user_id"], e["anonymous"], e["temporary"], e["bot_by"], e["edits"], e["content_edits"], e["reverted"],
-            e["namespaces"], e["registration"], e["first_30"], e["days_30_60"]), key
+            e["reverted_48h"], e["namespaces"], e["registration"], e["first_30"], e["days_30_60"]), key
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -211,6 +222,10 @@ def test_samplewiki_index_from_xml_equals_the_reference(samplewiki):
     # From XML alone the group-only bot is not a bot; names tell the other two.
     assert {k[2] for k, e in months.items() if e["bot_by"]} == {"SampleBot", "ArchiverBot"}
     assert sum(r["active_editors"] or 0 for r in read_dataset(samplewiki / "index-xml", "editor_activity")) > 50
+    # Both new counts are exercised: some edits are reverted within 48 hours, some later; editors come back.
+    reverted = [e for e in months.values() if e["reverted"]]
+    assert any(e["reverted_48h"] for e in reverted) and any(e["reverted_48h"] < e["reverted"] for e in reverted)
+    assert sum(r["retained_editors"] or 0 for r in read_dataset(samplewiki / "index-xml", "editor_activity")) > 20
 
 
 def test_events_and_xml_of_the_same_edits_give_the_same_index(samplewiki):
