@@ -6,6 +6,7 @@ module declares, so that a misspelt dataset is an ImportError rather than an emp
 from schemas import (
     article_gaps,
     article_quality,
+    article_survival,
     citations,
     editor_activity,
     editor_months,
@@ -13,6 +14,7 @@ from schemas import (
     events,
     knowledge_gaps,
     links,
+    newcomer_cohorts,
     page_events,
     pages,
     pageviews,
@@ -25,8 +27,9 @@ from schemas.dataset import Column, DatasetSchema
 
 DATASETS: dict[str, DatasetSchema] = {
     m.SCHEMA.name: m.SCHEMA
-    for m in (pages, revisions, plain_text, sections, citations, links, article_quality, events, page_events, editor_months,
-              editor_activity, wikidata_entities, pageviews, article_gaps, knowledge_gaps, errors)
+    for m in (pages, revisions, plain_text, sections, citations, links, article_quality, events, page_events,
+              editor_months, editor_activity, newcomer_cohorts, article_survival, wikidata_entities, pageviews,
+              article_gaps, knowledge_gaps, errors)
 }
 
 PAGES = pages.SCHEMA.name
@@ -40,6 +43,8 @@ EVENTS = events.SCHEMA.name
 PAGE_EVENTS = page_events.SCHEMA.name
 EDITOR_MONTHS = editor_months.SCHEMA.name
 EDITOR_ACTIVITY = editor_activity.SCHEMA.name
+NEWCOMER_COHORTS = newcomer_cohorts.SCHEMA.name
+ARTICLE_SURVIVAL = article_survival.SCHEMA.name
 WIKIDATA_ENTITIES = wikidata_entities.SCHEMA.name
 PAGEVIEWS = pageviews.SCHEMA.name
 ARTICLE_GAPS = article_gaps.SCHEMA.name
@@ -47,5 +52,5 @@ KNOWLEDGE_GAPS = knowledge_gaps.SCHEMA.name
 ERRORS = errors.SCHEMA.name
 
 __all__ = ["DATASETS", "Column", "DatasetSchema", "PAGES", "REVISIONS", "PLAIN_TEXT", "SECTIONS", "CITATIONS", "LINKS",
-           "ARTICLE_QUALITY", "EVENTS", "PAGE_EVENTS", "EDITOR_MONTHS", "EDITOR_ACTIVITY", "WIKIDATA_ENTITIES", "PAGEVIEWS",
-           "ARTICLE_GAPS", "KNOWLEDGE_GAPS", "ERRORS"]
+           "ARTICLE_QUALITY", "EVENTS", "PAGE_EVENTS", "EDITOR_MONTHS", "EDITOR_ACTIVITY", "NEWCOMER_COHORTS",
+           "ARTICLE_SURVIVAL", "WIKIDATA_ENTITIES", "PAGEVIEWS", "ARTICLE_GAPS", "KNOWLEDGE_GAPS", "ERRORS"]

@@ -26,6 +26,7 @@ from schemas import (
     EVENTS,
     KNOWLEDGE_GAPS,
     LINKS,
+    NEWCOMER_COHORTS,
     PAGE_EVENTS,
     PAGES,
     PAGEVIEWS,
@@ -218,7 +219,8 @@ def test_editor_activity_counts_every_attributed_edit_once(samplewiki_output: Pa
     result.wait_until_finish()
     assert counter_values(result, counters.REVISIONS.read, counters.REVISIONS.written, counters.EDITS_UNATTRIBUTED) == {
         "revisions-read": len(revisions), "revisions-written": len(revisions) - hidden, "edits-unattributed": hidden}
-    assert set(staged_rows(staging)) == {EDITOR_MONTHS, EDITOR_ACTIVITY}
+    # Without --events there are no deletions: article survival is not computed.
+    assert set(staged_rows(staging)) == {EDITOR_MONTHS, EDITOR_ACTIVITY, NEWCOMER_COHORTS}
 
 
 def test_knowledge_gaps_file_every_article_once(samplewiki_demo: Path, tmp_path):
