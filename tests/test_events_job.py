@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from runners.cli import main as cli
-from sample_dumps.events import page_change_events
+from sample_dumps.events import page_change_events, page_deletion_events, page_deletions
 from sample_dumps.generate import build_wiki, event_file_names
 from tests.conftest import SAMPLE_DUMPS, read_dataset
 from transforms.events.history_tsv import HISTORY_LAYOUTS, convert_history_line, split_array, unescape_field
@@ -80,6 +80,24 @@ def test_user_and_page_events(outputs, wiki):
     key = lambda r: (r["event_timestamp"], r["page_id"], r["event_type"])  # noqa: E731
     assert sorted(by_format["events_avro"], key=key) == \
         sorted((r for r in by_format["events_json"] if r["event_entity"] == "page"), key=key)
+
+
+def test_samplewiki_deletions_and_restorations_are_page_events_in_every_format(outputs, wiki):
+    deletions = page_deletions(wiki)
+    expected = sorted([(d.page.page_id, "delete", d.deleted, d.sysop.user_name) for d in deletions]
+                      + [(d.page.page_id, "restore", d.restored, d.sysop.user_name) for d in deletions])
+    assert len(expected) == 12
+    for key in FORMATS:
+        rows = read_dataset(outputs / key, "page_events")
+        got = sorted((r["page_id"], r["event_type"], r["event_timestamp"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+                      r["event_user_text"]) for r in rows if r["event_type"] in ("delete", "restore"))
+        assert got == expected, key
+        # page_change says which pages were created as redirects; the history TSV has no page create rows.
+        creates = {r["page_id"]: r["page_is_redirect"] for r in rows if r["event_type"] == "create"}
+        if key == "history_tsv":
+            assert creates == {}
+        else:
+            assert creates == {p.page_id: p.redirect is not None for p in wiki.pages}
 
 
 def test_a_file_of_events_that_save_nothing_is_read_and_counted(real_data, tmp_path, capsys):
@@ -279,5 +297,6 @@ def test_reading_in_blocks_keeps_record_numbers(tmp_path, wiki):
 
     avro = SAMPLE_DUMPS / event_file_names(wiki)["events_avro"]
     blocks, revisions, problems, records = _read_in_blocks(avro, 100)
-    assert blocks > 10 and problems == [] and records == len(events)
+    # The page_change events of the revisions, then the deletions and restorations, which save no revision.
+    assert blocks > 10 and problems == [] and records == len(events) + len(page_deletion_events(wiki)) == len(events) + 12
     assert revisions == [(number, event["revision"]["rev_id"]) for number, event in enumerate(events, start=1)]
