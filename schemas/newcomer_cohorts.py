@@ -27,7 +27,7 @@ SCHEMA = DatasetSchema(
         Column("edits_first_30_days", pa.int64(), "Their edits in the 30 days from each one's first edit."),
         Column("reverted_48h_edits_first_30_days", pa.int64(), "Of edits_first_30_days, those identity-reverted within 48 hours (172,800 s)."),
         Column("reverted_48h_share_first_30_days", pa.float64(), "reverted_48h_edits_first_30_days / edits_first_30_days; null without edits or when not reported."),
-        Column("articles_created_first_30_days", pa.int64(), "Articles (pages of a content namespace, by their first revision) they created in their first 30 days."),
+        Column("articles_created_first_30_days", pa.int64(), "Pages of a content namespace they created (the page's first revision) in their first 30 days; revisions do not tell redirects, which are included."),
         Column("active_second_month", pa.int64(), "Newcomers with at least one edit from day 30 to before day 60 after their first edit."),
         Column("second_month_retention", pa.float64(), "active_second_month / newcomers; null when not reported."),
     ),

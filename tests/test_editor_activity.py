@@ -317,3 +317,148 @@ def test_dataset_reader_gives_partitions_and_reads_files_older_than_the_schema(t
     (batch,) = read_dataset_file(file, DATASETS["revisions"], ["revision_id", "revision_timestamp", "user_groups"])
     assert batch.schema.field("revision_timestamp").type == pa.timestamp("s", tz="UTC")
     assert batch.to_pylist()[0]["revision_id"] == 5 and batch.to_pylist()[0]["user_groups"] is None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Newcomer cohorts and article survival, against their definitions in docs/metrics.md
+
+DAY = timedelta(days=1)
+
+
+def month_after(m: str) -> datetime:
+    return (datetime.strptime(m, "%Y-%m").replace(tzinfo=timezone.utc) + timedelta(days=32)).replace(day=1)
+
+
+def bucket(edits: int) -> str:
+    return "100+" if edits >= 100 else "10-99" if edits >= 10 else "1-9" if edits >= 1 else "0"
+
+
+def attributed(revisions: list[dict]) -> dict:
+    """Each editor's revisions in time order: accounts by id, IP editors by address; hidden editors left out."""
+    by_editor = defaultdict(list)
+    for r in revisions:
+        if not r["user_is_deleted"] and r["user_text"] is not None:
+            by_editor[r["user_id"] if r["user_id"] is not None else "ip:" + r["user_text"]].append(r)
+    return {who: sorted(edits, key=lambda r: r["revision_timestamp"]) for who, edits in by_editor.items()}
+
+
+def is_article_creation(r: dict) -> bool:
+    return r["revision_parent_id"] is None and r["page_namespace"] == 0 and r["page_id"] is not None
+
+
+def reference_survival(revisions: list[dict], page_events: list[dict]) -> dict:
+    """(month, bucket) -> (creators, created, surviving, deleted) of one wiki; surviving and deleted None when
+    the month's 30 days are not over at the snapshot."""
+    cutoff = datetime.strptime(revisions[0]["snapshot"], "%Y%m%d").replace(tzinfo=timezone.utc)
+    events = defaultdict(list)
+    for e in page_events:
+        events[e["page_id"]].append(e)
+    cells = defaultdict(lambda: [set(), 0, 0])
+    for who, edits in attributed(revisions).items():
+        for r in edits:
+            if not is_article_creation(r):
+                continue
+            created = r["revision_timestamp"]
+            page = sorted(events[r["page_id"]], key=lambda e: e["event_timestamp"])
+            creates = [e for e in page if e["event_type"] == "create"]
+            if creates and creates[0]["page_is_redirect"]:
+                continue  # a redirect at creation is no article
+            window = [e for e in page if e["event_type"] in ("delete", "restore")
+                      and created <= e["event_timestamp"] <= created + 30 * DAY]
+            cell = cells[(month(created), bucket(sum(o["revision_timestamp"] < created for o in edits)))]
+            cell[0].add(who)
+            cell[1] += 1
+            cell[2] += bool(window) and window[-1]["event_type"] == "delete"
+    out = {}
+    for (m, b), (creators, created, deleted) in cells.items():
+        done = month_after(m) + 30 * DAY <= cutoff
+        out[(m, b)] = (len(creators), created, created - deleted if done else None, deleted if done else None)
+    return out
+
+
+def reference_cohorts(revisions: list[dict], months: dict) -> dict:
+    """month of first edit -> newcomer_cohorts counts of one wiki (windows not over at the snapshot: None)."""
+    cutoff = datetime.strptime(revisions[0]["snapshot"], "%Y%m%d").replace(tzinfo=timezone.utc)
+    cohorts = defaultdict(lambda: defaultdict(int))
+    for who, edits in attributed(revisions).items():
+        first = edits[0]["revision_timestamp"]
+        e = months[(edits[0]["wiki_db"], month(first), edits[-1]["user_text"])]
+        if editor_type(e) != "user":
+            continue  # newcomers: registered, not temporary, not a bot in their first month
+        c = cohorts[month(first)]
+        c["newcomers"] += 1
+        for r in edits:
+            age = r["revision_timestamp"] - first
+            if age < 30 * DAY:
+                c["edits_first_day"] += age < DAY
+                c["edits_first_7_days"] += age < 7 * DAY
+                c["edits_first_30_days"] += 1
+                c["reverted_48h_edits_first_30_days"] += (r["revision_is_identity_reverted"]
+                                                         and r["revision_seconds_to_identity_revert"] <= 172_800)
+                c["articles_created_first_30_days"] += is_article_creation(r)
+        c["active_second_month"] += any(30 * DAY <= r["revision_timestamp"] - first < 60 * DAY for r in edits)
+    out = {}
+    for m, c in cohorts.items():
+        first_done = month_after(m) + 30 * DAY <= cutoff
+        second_done = month_after(m) + 60 * DAY <= cutoff
+        row = {"newcomers": c["newcomers"]}
+        for name in ("edits_first_day", "edits_first_7_days", "edits_first_30_days",
+                     "reverted_48h_edits_first_30_days", "articles_created_first_30_days"):
+            row[name] = c[name] if first_done else None
+        row["active_second_month"] = c["active_second_month"] if second_done else None
+        row["second_month_retention"] = c["active_second_month"] / c["newcomers"] if second_done else None
+        row["reverted_48h_share_first_30_days"] = (c["reverted_48h_edits_first_30_days"] / c["edits_first_30_days"]
+                                                   if first_done and c["edits_first_30_days"] else None)
+        out[m] = row
+    return out
+
+
+@pytest.mark.parametrize("revisions", ["events", "xml"])
+def test_article_survival_equals_the_reference(samplewiki, revisions):
+    index = samplewiki / ("index-events" if revisions == "events" else "index-xml-events")
+    expected = reference_survival(read_dataset(samplewiki / revisions, "revisions"),
+                                  read_dataset(samplewiki / "events", "page_events"))
+    rows = read_dataset(index, "article_survival")
+    got = {(r["time_bucket"], r["creator_experience"]): (r["creators"], r["articles_created"],
+                                                         r["articles_surviving"], r["articles_deleted"]) for r in rows}
+    assert got == expected
+    for r in rows:  # counts add up, and the rate is theirs
+        if r["articles_surviving"] is not None:
+            assert r["articles_created"] == r["articles_surviving"] + r["articles_deleted"]
+            assert r["survival_rate"] == pytest.approx(r["articles_surviving"] / r["articles_created"])
+    # The samplewiki deletions: 3 restored within 30 days (survive), 2 restored after (deleted at day 30), one
+    # deleted after day 30 (survives); redirects are not articles.
+    assert sum(r["articles_deleted"] or 0 for r in rows) == 2
+    wiki = build_wiki()
+    articles = sum(p.namespace == 0 and p.redirect is None for p in wiki.pages)
+    assert sum(r["articles_created"] for r in rows) == articles
+    assert {r["creator_experience"] for r in rows} == {"0", "1-9", "10-99", "100+"}
+
+
+def test_newcomer_cohorts_equal_the_reference(samplewiki):
+    revisions = read_dataset(samplewiki / "events", "revisions")
+    months, _ = reference(revisions, read_dataset(samplewiki / "events", "events"))
+    expected = reference_cohorts(revisions, months)
+    got = {r["time_bucket"]: {k: v for k, v in r.items() if k not in ("wiki_db", "snapshot", "time_bucket")}
+           for r in read_dataset(samplewiki / "index-events", "newcomer_cohorts")}
+    assert set(got) == set(expected)
+    for m, want in expected.items():
+        for name, value in want.items():
+            assert got[m][name] == (pytest.approx(value) if isinstance(value, float) else value), (m, name)
+    assert sum(row["newcomers"] for row in got.values()) > 20
+    assert any(row["reverted_48h_edits_first_30_days"] for row in got.values())
+
+
+def test_public_privacy_of_cohorts_and_survival(samplewiki, tmp_path):
+    assert run("editor-activity", "--revisions", samplewiki / "events", "--events", samplewiki / "events",
+               "--output", tmp_path, "--privacy", "public") == 0
+    exact = {r["time_bucket"]: r for r in read_dataset(samplewiki / "index-events", "newcomer_cohorts")}
+    public = {r["time_bucket"]: r for r in read_dataset(tmp_path, "newcomer_cohorts")}
+    assert set(public) == {m for m, r in exact.items() if r["newcomers"] >= 3} and public
+    for m, r in public.items():
+        assert r["newcomers"] == -(-exact[m]["newcomers"] // 10) * 10
+        assert r["second_month_retention"] == exact[m]["second_month_retention"]
+    survival = read_dataset(tmp_path, "article_survival")
+    exact_survival = read_dataset(samplewiki / "index-events", "article_survival")
+    assert sorted((r["time_bucket"], r["creator_experience"], r["articles_created"]) for r in survival) == sorted(
+        (r["time_bucket"], r["creator_experience"], r["articles_created"]) for r in exact_survival if r["creators"] >= 3)
