@@ -23,6 +23,8 @@ SCHEMA = DatasetSchema(
         "With --privacy public, cells with fewer than 3 creators are dropped (counts are not rounded, so that "
         "they still add up).",
     ),
+    privacy="cells with fewer than 3 creators are dropped; counts are not rounded, so that articles_created = "
+    "articles_surviving + articles_deleted still holds.",
     columns=(
         Column("wiki_db", pa.string(), "Wiki database name.", False),
         Column("snapshot", pa.string(), "Snapshot of the revisions, YYYYMMDD.", False),

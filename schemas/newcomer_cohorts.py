@@ -17,6 +17,8 @@ SCHEMA = DatasetSchema(
         "Counts of windows not over at the snapshot are null.",
         "With --privacy public, cohorts of fewer than 3 newcomers are dropped and counts rounded up to tens.",
     ),
+    privacy="cohorts of fewer than 3 newcomers are dropped and counts are rounded up to the nearest 10; rates are "
+    "computed from the exact counts.",
     columns=(
         Column("wiki_db", pa.string(), "Wiki database name.", False),
         Column("snapshot", pa.string(), "Snapshot of the revisions, YYYYMMDD.", False),

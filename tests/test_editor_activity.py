@@ -462,3 +462,5 @@ def test_public_privacy_of_cohorts_and_survival(samplewiki, tmp_path):
     exact_survival = read_dataset(samplewiki / "index-events", "article_survival")
     assert sorted((r["time_bucket"], r["creator_experience"], r["articles_created"]) for r in survival) == sorted(
         (r["time_bucket"], r["creator_experience"], r["articles_created"]) for r in exact_survival if r["creators"] >= 3)
+    assert "fewer than 3 newcomers" in (tmp_path / "newcomer_cohorts" / "_README.md").read_text()
+    assert "fewer than 3 creators" in (tmp_path / "article_survival" / "_README.md").read_text()
