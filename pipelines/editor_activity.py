@@ -337,7 +337,9 @@ def build(root, config: Config, staging: Staging) -> dict:
         | "BatchCohortRows" >> BatchRows(NEWCOMER_COHORTS)
     )
     datasets = {EDITOR_MONTHS: editor_months, EDITOR_ACTIVITY: index, NEWCOMER_COHORTS: cohorts}
-    if config.events_root:
+    if not config.events_root:  # no deletions to judge survival by: article_survival gets no rows
+        datasets[ARTICLE_SURVIVAL] = root | "NoPageEvents" >> beam.Create([])
+    else:
         pages = {
             "creations": accounts | "ArticleCreations" >> beam.FlatMap(article_creations),
             "events": (root
