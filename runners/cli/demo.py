@@ -13,6 +13,10 @@ HISTORY_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-pages-meta-history.xml.bz2"
 ARTICLES_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-pages-articles-multistream.xml.bz2"
 WIKIDATA_DUMP = SAMPLE_DUMPS / "wikidata-20260101-all.json.gz"
 PAGEVIEW_DUMPS = SAMPLE_DUMPS / "pageviews"
+EVENTS_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-events.json.gz"
+# The events job writes revisions too: its output goes to a folder of its own inside the demo's, which
+# readers of the demo's datasets pass over (it holds no _manifest.json of its own).
+EVENTS_FOLDER = "event-dumps"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,13 +26,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="local worker processes of each job (default: one per core)")
     args = parser.parse_args(argv)
     out = args.output
+    events = str(Path(out) / EVENTS_FOLDER)
     # Each job reads what the earlier ones published into the same folder: knowledge-gaps needs them all.
     steps = [
         ["run", "history", "--input", str(HISTORY_DUMP), "--output", out],
         ["run", "content", "--input", str(ARTICLES_DUMP), "--output", out],
         ["run", "wikidata", "--input", str(WIKIDATA_DUMP), "--wiki-db", "samplewiki", "--output", out],
         ["run", "pageviews", "--input", *sorted(str(p) for p in PAGEVIEW_DUMPS.iterdir()), "--output", out],
-        ["run", "editor-activity", "--revisions", out, "--output", out],
+        ["run", "events", "--input", str(EVENTS_DUMP), "--output", events],
+        ["run", "editor-activity", "--revisions", out, "--events", events, "--output", out],
         ["run", "knowledge-gaps", "--pages", out, "--revisions", out, "--links", out, "--quality", out,
          "--wikidata", out, "--pageviews", out, "--output", out],
     ]
