@@ -464,3 +464,24 @@ def test_public_privacy_of_cohorts_and_survival(samplewiki, tmp_path):
         (r["time_bucket"], r["creator_experience"], r["articles_created"]) for r in exact_survival if r["creators"] >= 3)
     assert "fewer than 3 newcomers" in (tmp_path / "newcomer_cohorts" / "_README.md").read_text()
     assert "fewer than 3 creators" in (tmp_path / "article_survival" / "_README.md").read_text()
+
+
+def test_real_page_change_deleted_and_restored_item_survives(real_data, tmp_path):
+    """testwikidatawiki's Q235989: created, deleted, restored, suppressed, restored within the hour."""
+    folder = real_data / "eventstreams" / "page_change"
+    path = tmp_path / "page_change.json"
+    path.write_text("".join(p.read_text().strip() + "\n" for p in sorted(folder.glob("*.json"))))
+    assert run("events", "--input", path, "--output", tmp_path / "events", "--snapshot", "20250101") == 0
+    assert run("editor-activity", "--revisions", tmp_path / "events", "--events", tmp_path / "events",
+               "--output", tmp_path / "index") == 0
+    revisions = [r for r in read_dataset(tmp_path / "events", "revisions") if r["wiki_db"] == "testwikidatawiki"]
+    page_events = [e for e in read_dataset(tmp_path / "events", "page_events") if e["wiki_db"] == "testwikidatawiki"]
+    rows = [r for r in read_dataset(tmp_path / "index", "article_survival") if r["wiki_db"] == "testwikidatawiki"]
+    got = {(r["time_bucket"], r["creator_experience"]): (r["creators"], r["articles_created"], r["articles_surviving"],
+                                                         r["articles_deleted"]) for r in rows}
+    assert got == reference_survival(revisions, page_events)
+    # The one item of the main namespace survives: its deletions were undone within the 30 days. Its creator's
+    # earlier edits are not in the data (bucket 0), though page_change says the account had 26 edits.
+    assert got == {("2024-10", "0"): (1, 1, 1, 0)}
+    assert [e["event_user_revision_count"] for e in page_events
+            if e["event_type"] == "create" and e["page_title"] == "Q235989"] == [26]
