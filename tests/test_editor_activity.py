@@ -485,3 +485,44 @@ def test_real_page_change_deleted_and_restored_item_survives(real_data, tmp_path
     assert got == {("2024-10", "0"): (1, 1, 1, 0)}
     assert [e["event_user_revision_count"] for e in page_events
             if e["event_type"] == "create" and e["page_title"] == "Q235989"] == [26]
+
+
+def test_history_tsv_articles_deleted_for_good_are_counted(tmp_path):
+    """From a MediaWiki history dump, pages that stayed deleted keep their revisions: their creations count."""
+    import bz2
+
+    from tests.test_events_job import history_line
+
+    def revision(rev_id, page_id, namespace, when, user_id, name):
+        return history_line(wiki_db="xwiki", event_entity="revision", event_type="create", event_timestamp=when,
+                            event_user_id=str(user_id), event_user_text=name, event_user_is_anonymous="false",
+                            page_id=str(page_id), page_namespace=str(namespace), page_title=f"P{page_id}",
+                            revision_id=str(rev_id), revision_parent_id="0", revision_text_bytes="10",
+                            revision_text_sha1=f"sha{rev_id}", revision_is_deleted_by_page_deletion="false")
+
+    def page(event_type, page_id, when):
+        return history_line(wiki_db="xwiki", event_entity="page", event_type=event_type, event_timestamp=when,
+                            event_user_id="9", event_user_text_historical="Admin", page_id=str(page_id),
+                            page_namespace_historical="0", page_title_historical=f"P{page_id}")
+
+    lines = [
+        revision(1, 10, 0, "2024-01-01 00:00:00.0", 3, "Ann"),  # Ann's first edit: experience 0
+        revision(2, 11, 0, "2024-01-02 00:00:00.0", 3, "Ann"),  # one edit before: 1-9
+        revision(3, 12, 1, "2024-01-03 00:00:00.0", 3, "Ann"),  # a talk page: no article
+        revision(4, 13, 0, "2024-01-05 00:00:00.0", 4, "Bob"),
+        page("delete", 10, "2024-01-10 00:00:00.0"),  # never restored: deleted
+        page("delete", 11, "2024-01-03 00:00:00.0"), page("restore", 11, "2024-01-04 00:00:00.0"),  # survives
+        page("delete", 13, "2024-02-10 00:00:00.0"),  # 36 days after creation: survived its 30 days
+    ]
+    path = tmp_path / "2024-05.xwiki.all-time.tsv.bz2"
+    path.write_bytes(bz2.compress("\n".join(lines).encode()))
+    assert run("events", "--input", path, "--output", tmp_path / "events", "--snapshot", "20240601") == 0
+    assert run("editor-activity", "--revisions", tmp_path / "events", "--events", tmp_path / "events",
+               "--output", tmp_path / "index") == 0
+    rows = read_dataset(tmp_path / "index", "article_survival")
+    got = {(r["time_bucket"], r["creator_experience"]): (r["creators"], r["articles_created"], r["articles_surviving"],
+                                                         r["articles_deleted"], r["survival_rate"]) for r in rows}
+    assert got == {("2024-01", "0"): (2, 2, 1, 1, 0.5), ("2024-01", "1-9"): (1, 1, 1, 0, 1.0)}
+    expected = reference_survival(read_dataset(tmp_path / "events", "revisions"),
+                                  read_dataset(tmp_path / "events", "page_events"))
+    assert {k: v[:4] for k, v in got.items()} == expected
