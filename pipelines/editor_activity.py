@@ -20,8 +20,8 @@ from schemas import ARTICLE_SURVIVAL, EDITOR_ACTIVITY, EDITOR_MONTHS, EVENTS, NE
 from schemas.layout import Partition
 from transforms import BatchRows, ReadFromDataset, WriteToDatasets
 from transforms.common import counters
-from transforms.datasets.progress import ProgressReporter
 from transforms.common.files import UnusableInputError
+from transforms.datasets.progress import ProgressReporter
 from transforms.datasets.read import DatasetFile, require_dataset_files
 from transforms.datasets.staged import Staging
 from transforms.datasets.storage import current_version
