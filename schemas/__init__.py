@@ -7,6 +7,8 @@ from schemas import (
     article_gaps,
     article_quality,
     article_survival,
+    campaign_participants,
+    campaign_summary,
     citations,
     editor_activity,
     editor_months,
@@ -28,8 +30,8 @@ from schemas.dataset import Column, DatasetSchema
 DATASETS: dict[str, DatasetSchema] = {
     m.SCHEMA.name: m.SCHEMA
     for m in (pages, revisions, plain_text, sections, citations, links, article_quality, events, page_events,
-              editor_months, editor_activity, newcomer_cohorts, article_survival, wikidata_entities, pageviews,
-              article_gaps, knowledge_gaps, errors)
+              editor_months, editor_activity, newcomer_cohorts, article_survival, campaign_participants,
+              campaign_summary, wikidata_entities, pageviews, article_gaps, knowledge_gaps, errors)
 }
 
 PAGES = pages.SCHEMA.name
@@ -45,6 +47,8 @@ EDITOR_MONTHS = editor_months.SCHEMA.name
 EDITOR_ACTIVITY = editor_activity.SCHEMA.name
 NEWCOMER_COHORTS = newcomer_cohorts.SCHEMA.name
 ARTICLE_SURVIVAL = article_survival.SCHEMA.name
+CAMPAIGN_PARTICIPANTS = campaign_participants.SCHEMA.name
+CAMPAIGN_SUMMARY = campaign_summary.SCHEMA.name
 WIKIDATA_ENTITIES = wikidata_entities.SCHEMA.name
 PAGEVIEWS = pageviews.SCHEMA.name
 ARTICLE_GAPS = article_gaps.SCHEMA.name
@@ -53,4 +57,4 @@ ERRORS = errors.SCHEMA.name
 
 __all__ = ["DATASETS", "Column", "DatasetSchema", "PAGES", "REVISIONS", "PLAIN_TEXT", "SECTIONS", "CITATIONS", "LINKS",
            "ARTICLE_QUALITY", "EVENTS", "PAGE_EVENTS", "EDITOR_MONTHS", "EDITOR_ACTIVITY", "NEWCOMER_COHORTS",
-           "ARTICLE_SURVIVAL", "WIKIDATA_ENTITIES", "PAGEVIEWS", "ARTICLE_GAPS", "KNOWLEDGE_GAPS", "ERRORS"]
+           "ARTICLE_SURVIVAL", "CAMPAIGN_PARTICIPANTS", "CAMPAIGN_SUMMARY", "WIKIDATA_ENTITIES", "PAGEVIEWS", "ARTICLE_GAPS", "KNOWLEDGE_GAPS", "ERRORS"]
