@@ -82,6 +82,14 @@ def test_participants_and_summary_as_worked_out_by_hand(campaign):
     # Dan's two revisions are read and left out; the participants' seven are summed into their rows.
     assert accounting["revisions"] == {"read": 9, "written": 7, "dropped": 0, "filtered": 2, "balanced": True}
 
+    # The report gains a campaign section: the summary's line, as the reader sees it.
+    from wikidumps.report import write_report
+
+    page = write_report(out).read_text()
+    row = ["xwiki", "2024-03-01T00:00:00Z", "2024-03-08T00:00:00Z", "3", "2", "1", "5", "4", "180", "10", "2", "1",
+           "20.0%", "1"]
+    assert 'id="campaign"' in page and "<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" in page
+
 
 def test_without_page_events_survival_is_unknown_and_public_privacy(campaign):
     out = campaign / "public"
