@@ -1,7 +1,9 @@
 """Campaign figures: what a list of participants did on a wiki during an editing campaign (docs/metrics.md).
 
 Plain functions over plain values, in the order the campaign job uses them:
-1. `read_participants(text)`: the user names of a participants file; `campaign_window(start, end)`.
+1. Who takes part: `read_participants(text)` (a participants file), `category_members(rows, category)` (users
+   whose user page is in a category, from `links` rows), `linked_pages(rows, title)` and `editors_of(...)`
+   (everyone who edited, during the campaign, a page an event page links to).
 2. `summarise_participants(columns, participants, window, content)`: one batch of `revisions` -> partial
    `Participation` per participant who edited; `merge_participations` combines partials.
 3. `participant_row(participation, surviving, window, cutoff)`: a `campaign_participants` row;
@@ -11,7 +13,7 @@ Articles are followed to their deletions as article survival does (transforms/in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from transforms.common.timestamps import parse_timestamp
 from transforms.indices.editor_activity import (
@@ -49,6 +51,39 @@ def read_participants(text: str) -> frozenset[str]:
             line = line[5:]
         names.add(normalise_name(line))
     return frozenset(names)
+
+
+USER_NAMESPACE = 2
+LINK_COLUMNS = ("page_namespace", "page_title", "link_type", "target", "target_namespace")
+PAGE_COLUMNS = ("page_namespace", "page_title", "revision_timestamp", "user_text", "user_is_deleted")
+
+
+def as_title(name: str) -> str:
+    """A title as the datasets write it: underscores for spaces, first letter upper-case."""
+    return normalise_name(name).replace(" ", "_")
+
+
+def category_members(rows: Iterable[dict], category: str) -> Iterator[str]:
+    """User names whose user page (or a subpage of it) is in `category`, from `links` rows (LINK_COLUMNS)."""
+    wanted = as_title(category[9:] if category.lower().startswith("category:") else category)
+    for row in rows:
+        if row["page_namespace"] == USER_NAMESPACE and row["link_type"] == "category" and row["target"] == wanted:
+            yield normalise_name(row["page_title"].split("/", 1)[0])
+
+
+def linked_pages(rows: Iterable[dict], title: str) -> Iterator[tuple[int, str]]:
+    """(namespace, title) of the wiki pages the page(s) titled `title` (any namespace) link to."""
+    wanted = as_title(title)
+    for row in rows:
+        if row["page_title"] == wanted and row["link_type"] == "wikilink" and row["target_namespace"] is not None:
+            yield row["target_namespace"], row["target"]
+
+
+def editors_of(columns: dict[str, list], pages: frozenset, window: Window) -> set[str]:
+    """Names of the editors who saved, during the campaign, a revision of one of `pages` (namespace, title)."""
+    return {user_text for namespace, title, timestamp, user_text, hidden in zip(
+        *(columns[name] for name in PAGE_COLUMNS))
+        if not hidden and user_text and timestamp in window and (namespace, title) in pages}
 
 
 def to_seconds(value: str) -> int:

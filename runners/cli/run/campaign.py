@@ -19,8 +19,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--revisions", required=True, metavar="DIR", help="output folder holding the revisions dataset")
     parser.add_argument("--events", metavar="DIR",
                         help="output folder of `run events` holding page_events (for articles alive 30 days later)")
-    parser.add_argument("--participants", required=True, metavar="FILE",
-                        help="the participants' user names, one per line (# starts a comment line)")
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--participants", metavar="FILE",
+                     help="the participants' user names, one per line (# starts a comment line)")
+    who.add_argument("--participants-category", metavar="NAME",
+                     help="participants: the users whose user page is in this category (links dataset, --links)")
+    who.add_argument("--participants-linked-from", metavar="TITLE",
+                     help="participants: everyone who edited, during the campaign, a page linked from this page "
+                          "(its title without namespace prefix; links dataset, --links)")
+    parser.add_argument("--links", metavar="DIR", help="output folder holding the links dataset (`run content`), "
+                        "for --participants-category and --participants-linked-from")
     parser.add_argument("--start", required=True, metavar="T",
                         help="the campaign's first instant: YYYY-MM-DD (00:00 UTC) or YYYY-MM-DDTHH:MM:SSZ")
     parser.add_argument("--end", required=True, metavar="T", help="the first instant after the campaign (same forms)")
@@ -43,10 +51,18 @@ def plan(job, args):
             times[option] = to_seconds(value)
         except ValueError:
             raise UsageError(f"{option} {value!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ") from None
-    try:
-        with open(args.participants, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnusableInputError(args.participants, f"cannot read the participants file ({exc})") from None
+    source = None
+    if args.participants is None:
+        if not args.links:
+            raise UsageError("--participants-category and --participants-linked-from need --links DIR")
+        source = ("category", args.participants_category) if args.participants_category is not None \
+            else ("linked-from", args.participants_linked_from)
+        text = ""
+    else:
+        try:
+            with open(args.participants, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UnusableInputError(args.participants, f"cannot read the participants file ({exc})") from None
     return job.plan(args.revisions, text, times["--start"], times["--end"], args.wiki, events_root=args.events,
-                    public=args.privacy == "public")
+                    public=args.privacy == "public", links_root=args.links, source=source)
