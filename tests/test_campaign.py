@@ -118,3 +118,40 @@ def test_bad_campaign_options_are_refused(campaign, capsys):
     assert run("campaign", "--revisions", campaign / "events", "--wiki", "ywiki", "--output", campaign / "bad",
                "--participants", campaign / "participants.txt", "--start", "2024-03-01", "--end", "2024-03-08") == 2
     assert "no partition of ywiki" in capsys.readouterr().err
+
+
+def test_participants_from_a_category_or_from_the_pages_an_event_page_links_to(tmp_path, capsys):
+    from tests.xmlkit import dump, page, revision
+
+    def by(name, user_id):
+        return f"<username>{name}</username><id>{user_id}</id>"
+
+    xml = dump(
+        page(1, "Editathon 2024", revision(1, "2024-02-20T00:00:00Z", user=by("Org", 1), text="[[Alpha]], [[beta]]"))
+        + page(2, "Alpha", revision(2, "2024-02-01T00:00:00Z", user=by("Dan", 7), text="a")  # before: not a participant
+               + revision(3, "2024-03-02T00:00:00Z", parent=2, user=by("Ann", 3), text="ab"))
+        + page(3, "Beta", revision(4, "2024-03-03T00:00:00Z", user=by("Bea", 5), text="b"))
+        + page(4, "Gamma", revision(5, "2024-03-04T00:00:00Z", user=by("Cy", 6), text="g"))  # not linked
+        + page(5, "User:Ann", revision(6, "2024-01-05T00:00:00Z", user=by("Ann", 3),
+                                       text="Hi [[Category:Editathon participants]]"), ns=2)
+        + page(6, "User:Cy/Editathon", revision(7, "2024-01-06T00:00:00Z", user=by("Cy", 6),
+                                                text="[[Category:Editathon_participants]]"), ns=2))
+    path = tmp_path / "testwiki-20240601-pages-meta-history.xml"
+    path.write_bytes(xml)
+    out = tmp_path / "out"
+    assert run("history", "--input", path, "--output", out) == 0
+    assert run("content", "--input", path, "--output", out, "--namespaces", "0,2") == 0
+    window = ["--start", "2024-03-01", "--end", "2024-03-08", "--wiki", "testwiki", "--revisions", out, "--links", out]
+    assert run("campaign", *window, "--participants-category", "Editathon participants",
+               "--output", tmp_path / "category") == 0
+    assert sorted((r["user_text"], r["edits"]) for r in read_dataset(tmp_path / "category", "campaign_participants")) \
+        == [("Ann", 1), ("Cy", 1)]
+    assert read_dataset(tmp_path / "category", "campaign_summary")[0]["participants_listed"] == 2
+    assert run("campaign", *window, "--participants-linked-from", "Editathon 2024",
+               "--output", tmp_path / "linked") == 0
+    assert sorted((r["user_text"], r["edits"]) for r in read_dataset(tmp_path / "linked", "campaign_participants")) \
+        == [("Ann", 1), ("Bea", 1)]
+    capsys.readouterr()
+    assert run("campaign", "--start", "2024-03-01", "--end", "2024-03-08", "--wiki", "testwiki", "--revisions", out,
+               "--participants-category", "X", "--output", tmp_path / "nolinks") == 2
+    assert "need --links DIR" in capsys.readouterr().err

@@ -60,7 +60,9 @@ EXERCISED = {
                         "--namespace-map": "test_cli_options::test_content_namespaces_of_editor_activity"},
     "campaign": {option: "test_campaign::test_participants_and_summary_as_worked_out_by_hand"
                  for option in ("--revisions", "--events", "--participants", "--start", "--end", "--wiki", "--output")}
-                | {"--privacy": "test_campaign::test_without_page_events_survival_is_unknown_and_public_privacy"},
+                | {"--privacy": "test_campaign::test_without_page_events_survival_is_unknown_and_public_privacy"}
+                | {option: "test_campaign::test_participants_from_a_category_or_from_the_pages_an_event_page_links_to"
+                   for option in ("--participants-category", "--participants-linked-from", "--links")},
     "wikidata": {"--input": "test_wikidata_entities::test_command_splits_a_plain_dump_and_publishes",
                  "--output": "test_wikidata_entities::test_command_splits_a_plain_dump_and_publishes",
                  "--split-size-mb": "test_wikidata_entities::test_command_splits_a_plain_dump_and_publishes",
