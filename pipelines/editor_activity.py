@@ -1,9 +1,10 @@
-"""`editor-activity`: published `revisions` (and `events`) into `editor_months` and `editor_activity`.
+"""`editor-activity`: published `revisions` (and `events`, `page_events`) into `editor_months`, `editor_activity`,
+`newcomer_cohorts` and `article_survival`.
 
-The logic is in transforms/editor_activity.py; here it is wired so that memory follows editors and
-months, never revisions: each batch of revisions is summarised per editor, partial summaries are
-combined per editor (Beam lifts the combine into each bundle), and the index is a sum of small
-per-month cells.
+The logic is in transforms/indices/editor_activity.py and newcomers.py; here it is wired so that memory
+follows editors and months, never revisions: each batch of revisions is summarised per editor, partial
+summaries are combined per editor (Beam lifts the combine into each bundle), and the index and the cohorts
+are sums of small per-month cells. Article survival joins each created article with its page's events.
 """
 from __future__ import annotations
 
@@ -15,18 +16,21 @@ import pyarrow as pa
 from apache_beam.metrics import Metrics
 
 from pipelines.driver import Balance, describe_records
-from schemas import EDITOR_ACTIVITY, EDITOR_MONTHS, EVENTS, REVISIONS
+from schemas import ARTICLE_SURVIVAL, EDITOR_ACTIVITY, EDITOR_MONTHS, EVENTS, NEWCOMER_COHORTS, PAGE_EVENTS, REVISIONS
 from schemas.layout import Partition
 from transforms import BatchRows, ReadFromDataset, WriteToDatasets
 from transforms.common import counters
+from transforms.common.files import UnusableInputError
 from transforms.datasets.progress import ProgressReporter
 from transforms.datasets.read import DatasetFile, require_dataset_files
 from transforms.datasets.staged import Staging
+from transforms.datasets.storage import current_version
 from transforms.indices import editor_activity as ea
+from transforms.indices import newcomers as nc
 from transforms.indices.namespaces import read_namespace_map
 
 NAME = "editor-activity"
-DATASETS = (EDITOR_MONTHS, EDITOR_ACTIVITY)
+DATASETS = (EDITOR_MONTHS, EDITOR_ACTIVITY, NEWCOMER_COHORTS, ARTICLE_SURVIVAL)
 PROGRESS = describe_records
 
 
@@ -38,7 +42,8 @@ class Config:
         inputs: the files of the revisions dataset (recorded in the manifests).
         partitions: the partitions of the revisions dataset, each an editor_months and editor_activity one.
         revisions_root: output folder holding the `revisions` dataset.
-        events_root: output folder holding the `events` dataset, or None.
+        events_root: output folder holding the `events` and `page_events` datasets, or None (then article
+            survival, which needs deletions, is not computed).
         content_namespaces: per wiki, its content namespaces; wikis not listed use `default_content`.
         default_content: content namespaces of unlisted wikis (MediaWiki's default: the main namespace).
         cross_wiki_snapshots: snapshots with several wikis, which get a `wiki_db=all` total.
@@ -69,6 +74,9 @@ def plan(revisions_root: str, *, events_root: str | None = None, namespace_map: 
     files = require_dataset_files(revisions_root, REVISIONS)
     if events_root:
         require_dataset_files(events_root, EVENTS)
+        if current_version(events_root, PAGE_EVENTS) is None:
+            raise UnusableInputError(events_root, "no page_events dataset here (article survival needs deletions): "
+                                     "run `wikidumps run events` on the event dumps again to write it")
     partitions = frozenset(f.partition for f in files)
     wikis_per_snapshot = defaultdict(set)
     for partition in partitions:
@@ -163,9 +171,10 @@ def rows_of_editor(element) -> list:
 def cells_of_editor(editor_rows: list) -> list:
     """((wiki_db, snapshot, month), {cell: counts}) contributions of one editor's months and cohort."""
     out = []
+    months = {(partition, row["month"]) for partition, row in editor_rows}
     for partition, row in editor_rows:
         cells = {}
-        for cell, counts in ea.cell_contributions(row):
+        for cell, counts in ea.cell_contributions(row, (partition, ea.previous_month(row["month"])) in months):
             cells[cell] = counts
         out.append(((partition.wiki_db, partition.snapshot, row["month"]), cells))
     if editor_rows:
@@ -176,12 +185,79 @@ def cells_of_editor(editor_rows: list) -> list:
     return out
 
 
+def sum_cells_of_counts(counts) -> dict:
+    total: dict = {}
+    for item in counts:
+        ea.add_counts(total, item)
+    return total
+
+
 def sum_cells(cell_maps) -> dict:
     total: dict = {}
     for cells in cell_maps:
         for cell, counts in cells.items():
             ea.add_counts(total.setdefault(cell, {}), counts)
     return total
+
+
+def newcomer_cells(element):
+    """((wiki_db, snapshot, month of first edit), counts) of a joined editor who is a newcomer."""
+    (wiki_db, _), groups = element
+    infos = list(groups.get("users", ()))
+    for snapshot, history in groups.get("histories", ()):
+        rows = ea.editor_month_rows(history, infos[0] if infos else None)
+        contribution = nc.newcomer_contribution(history, rows[0])
+        if contribution is not None:
+            yield (wiki_db, snapshot, contribution[0]), contribution[1]
+
+
+def cohort_of_month(element, public: bool):
+    (wiki_db, snapshot, month), counts = element
+    for row in nc.cohort_rows(month, counts, ea.snapshot_end(snapshot), public=public):
+        yield Partition(wiki_db, snapshot), row
+
+
+def article_creations(element):
+    """((wiki_db, page_id), (snapshot, created, experience bucket, creator)) of each article a joined editor created."""
+    (wiki_db, ident), groups = element
+    for snapshot, history in groups.get("histories", ()):
+        for page_id, created, bucket in nc.creations_of(history):
+            yield (wiki_db, page_id), (snapshot, created, bucket, ident)
+
+
+def page_event_items(element):
+    """((wiki_db, page_id), (event_timestamp, event_type, page_is_redirect)) of each page event with a page id."""
+    partition, batch = element
+    timestamps = batch.column("event_timestamp").cast(pa.int64()).to_pylist()
+    for page_id, timestamp, event_type, redirect in zip(batch.column("page_id").to_pylist(), timestamps,
+                                                        batch.column("event_type").to_pylist(),
+                                                        batch.column("page_is_redirect").to_pylist()):
+        if page_id is not None:
+            yield (partition.wiki_db, page_id), (timestamp, event_type, redirect)
+
+
+def survival_cells(element):
+    """((wiki_db, snapshot, month, bucket), counts) of the articles created on one page (usually one)."""
+    (wiki_db, _), groups = element
+    events = list(groups.get("events", ()))
+    for snapshot, created, bucket, creator in groups.get("creations", ()):
+        is_article, deleted = nc.survival_outcome(created, events)
+        if is_article:
+            (month, bucket), counts = nc.survival_contribution(created, bucket, creator, deleted)
+            yield (wiki_db, snapshot, month, bucket), counts
+
+
+def sum_survival(cell_counts) -> dict:
+    total: dict = {}
+    for counts in cell_counts:
+        nc.add_survival(total, counts)
+    return total
+
+
+def survival_of_cell(element, public: bool):
+    (wiki_db, snapshot, month, bucket), counts = element
+    for row in nc.survival_rows(month, bucket, counts, ea.snapshot_end(snapshot), public=public):
+        yield Partition(wiki_db, snapshot), row
 
 
 def index_of_month(element, public: bool):
@@ -197,7 +273,8 @@ def public_editor_month(item, public: bool):
         yield item
     elif not row["user_is_anonymous"]:
         row = dict(row)
-        for name in ("edits", "content_edits", "identity_reverted_edits", "edits_first_30_days", "edits_days_30_to_60"):
+        for name in ("edits", "content_edits", "identity_reverted_edits", "identity_reverted_48h_edits",
+                     "edits_first_30_days", "edits_days_30_to_60"):
             if row[name] is not None:
                 row[name] = ea.round_up(row[name])
         yield partition, row
@@ -225,11 +302,8 @@ def build(root, config: Config, staging: Staging) -> dict:
             | "GroupPerAccount" >> beam.GroupByKey()
             | "DescribeAccounts" >> beam.Map(account_info)
         )
-    editors = (
-        joined
-        | "JoinAccounts" >> beam.CoGroupByKey()
-        | "EditorMonths" >> beam.FlatMap(rows_of_editor)
-    )
+    accounts = joined | "JoinAccounts" >> beam.CoGroupByKey()
+    editors = accounts | "EditorMonths" >> beam.FlatMap(rows_of_editor)
     per_wiki_cells = editors | "CellsPerEditor" >> beam.FlatMap(cells_of_editor)
     cross_wiki = config.cross_wiki_snapshots
     global_cells = (
@@ -255,6 +329,32 @@ def build(root, config: Config, staging: Staging) -> dict:
         | "ApplyPrivacy" >> beam.FlatMap(public_editor_month, config.public)
         | "BatchEditorMonths" >> BatchRows(EDITOR_MONTHS)
     )
-    datasets = {EDITOR_MONTHS: editor_months, EDITOR_ACTIVITY: index}
+    cohorts = (
+        accounts
+        | "NewcomerCells" >> beam.FlatMap(newcomer_cells)
+        | "SumCohorts" >> beam.CombinePerKey(sum_cells_of_counts)
+        | "CohortRows" >> beam.FlatMap(cohort_of_month, config.public)
+        | "BatchCohortRows" >> BatchRows(NEWCOMER_COHORTS)
+    )
+    datasets = {EDITOR_MONTHS: editor_months, EDITOR_ACTIVITY: index, NEWCOMER_COHORTS: cohorts}
+    if not config.events_root:  # no deletions to judge survival by: article_survival gets no rows
+        datasets[ARTICLE_SURVIVAL] = root | "NoPageEvents" >> beam.Create([])
+    else:
+        pages = {
+            "creations": accounts | "ArticleCreations" >> beam.FlatMap(article_creations),
+            "events": (root
+                       | "ReadPageEvents" >> ReadFromDataset(config.events_root, PAGE_EVENTS,
+                                                             columns=("page_id", "event_type", "event_timestamp",
+                                                                      "page_is_redirect"))
+                       | "KeyByPage" >> beam.FlatMap(page_event_items)),
+        }
+        datasets[ARTICLE_SURVIVAL] = (
+            pages
+            | "JoinPages" >> beam.CoGroupByKey()
+            | "SurvivalCells" >> beam.FlatMap(survival_cells)
+            | "SumSurvival" >> beam.CombinePerKey(sum_survival)
+            | "SurvivalRows" >> beam.FlatMap(survival_of_cell, config.public)
+            | "BatchSurvivalRows" >> BatchRows(ARTICLE_SURVIVAL)
+        )
     _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs)
     return datasets

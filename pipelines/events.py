@@ -1,10 +1,11 @@
-"""`events`: event dumps (EventStreams JSON, Avro, MediaWiki history TSV) into `revisions`, `events`, `errors`."""
+"""`events`: event dumps (EventStreams JSON, Avro, MediaWiki history TSV) into `revisions`, `events`,
+`page_events`, `errors`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from pipelines.driver import Balance, describe_records
-from schemas import ERRORS, EVENTS, REVISIONS
+from schemas import ERRORS, EVENTS, PAGE_EVENTS, REVISIONS
 from schemas.layout import Partition
 from transforms import ReadFromEventDump, WriteToDatasets
 from transforms.common import counters
@@ -12,7 +13,7 @@ from transforms.datasets.staged import Staging
 from transforms.events.inputs import EventInput, describe_input
 
 NAME = "events"
-DATASETS = (REVISIONS, EVENTS, ERRORS)
+DATASETS = (REVISIONS, EVENTS, PAGE_EVENTS, ERRORS)
 PROGRESS = describe_records
 
 
@@ -42,10 +43,11 @@ def plan(paths: list[str], *, snapshot: str | None = None, wiki_db: str | None =
 def accounting(config: Config) -> tuple[Balance, ...]:
     """Each record read gave a revision or an event (records-written), was dropped, or filtered (a known
     schema that gives no rows); each revision read is a `revisions` row (once: duplicates are counted
-    apart), each event an `events` row."""
+    apart), each event an `events` row, each page event also a `page_events` row."""
     return (Balance(counters.RECORDS, filtered=counters.RECORDS.filtered),
             Balance(counters.REVISIONS, written=REVISIONS, filtered=counters.REVISIONS_DUPLICATE),
-            Balance(counters.EVENTS, written=EVENTS))
+            Balance(counters.EVENTS, written=EVENTS),
+            Balance(counters.PAGE_EVENTS, written=PAGE_EVENTS))
 
 
 def build(root, config: Config, staging: Staging) -> dict:

@@ -11,6 +11,11 @@ The same revisions as the XML dumps, in the shapes Wikimedia publishes:
   altergroups events and revision create events.
 Account creations come at each user's registration time, group changes one second later; before a page
 move the page's revisions carry the old title, as the live events did.
+
+Some articles were deleted and restored (`page_deletions`): page_change delete and undelete events, and
+history TSV page delete and restore rows. Every one was restored before the next edit, so the XML dumps,
+which show pages as they are at the dump, hold them whole: some restored within the 30 days after their
+creation (they survive), some after (deleted 30 days after creation), one deleted after the 30 days.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import gzip
 import io
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -31,6 +37,44 @@ IMPLICIT_GROUPS = ["*", "user", "autoconfirmed"]
 AVRO_SYNC_MARKER = b"samplewiki-avro!"
 BOT_NAME = re.compile(r"(?i)^.*bot([^a-z].*$|$)")
 GROUPS_DELAY = timedelta(seconds=1)
+
+
+# (days after creation the page is deleted, days after creation it is restored), for the first articles whose
+# first revision stays the latest long enough: restored within 30 days, restored after, deleted after 30 days.
+DELETION_PLAN = ((0.5, 2), (1, 3), (3, 10), (1, 45), (2, 60), (32, 33))
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """An article deleted and later restored, by the wiki's first sysop."""
+
+    page: Page
+    deleted: str  # ISO 8601, UTC
+    restored: str
+    sysop: User
+
+
+def _seconds(timestamp: str) -> int:
+    return calendar.timegm(datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").timetuple())
+
+
+def page_deletions(wiki: SampleWiki) -> list[Deletion]:
+    """The deletions and restorations of DELETION_PLAN, each on its own article (content, not a redirect),
+    chosen in page order among those whose next revision (or the dump) comes after the restoration."""
+    sysop = next(u for u in wiki.users if "sysop" in u.groups)
+    dump = _seconds(datetime.strptime(wiki.dump_date, "%Y%m%d").strftime("%Y-%m-%dT%H:%M:%SZ"))
+    articles = [p for p in wiki.pages if p.namespace == 0 and p.redirect is None]
+    deletions, used = [], set()
+    for delete_after, restore_after in DELETION_PLAN:
+        for page in articles:
+            created = _seconds(page.revisions[0].timestamp)
+            after = _seconds(page.revisions[1].timestamp) if len(page.revisions) > 1 else dump
+            if page.page_id not in used and created + restore_after * 86_400 < min(after, dump):
+                used.add(page.page_id)
+                deletions.append(Deletion(page, _later(page.revisions[0].timestamp, timedelta(days=delete_after)),
+                                          _later(page.revisions[0].timestamp, timedelta(days=restore_after)), sysop))
+                break
+    return deletions
 
 
 def event_file_names(wiki: SampleWiki) -> dict[str, str]:
@@ -118,6 +162,26 @@ def page_change_events(wiki: SampleWiki) -> list[dict]:
     return events
 
 
+def page_deletion_events(wiki: SampleWiki) -> list[dict]:
+    """page_change delete and undelete events of `page_deletions`, carrying the page's current revision, as
+    the live stream's do."""
+    domain = wiki.siteinfo.base.split("/")[2]
+    creations = {e["page"]["page_id"]: e for e in page_change_events(wiki) if e["page_change_kind"] == "create"}
+    events = []
+    for deletion in page_deletions(wiki):
+        create = creations[deletion.page.page_id]
+        performer = _user(wiki, deletion.page.revisions[0]) | {
+            "user_text": deletion.sysop.user_name, "user_id": deletion.sysop.user_id,
+            "groups": sorted(deletion.sysop.groups) + IMPLICIT_GROUPS, "is_bot": False, "is_temp": False,
+            "registration_dt": deletion.sysop.registration}
+        for kind, when in (("delete", deletion.deleted), ("undelete", deletion.restored)):
+            events.append(create | {
+                "meta": create["meta"] | {"dt": when, "id": f"00000000-0000-4000-9000-{len(events):012d}"},
+                "dt": when, "page_change_kind": kind, "changelog_kind": "delete" if kind == "delete" else "insert",
+                "performer": performer})
+    return events
+
+
 def user_log_events(wiki: SampleWiki) -> list[dict]:
     """mediawiki.recentchange log events: every account's creation and, for accounts in groups, the
     rights change that put it there, made by the wiki's first bureaucrat."""
@@ -144,7 +208,7 @@ def user_log_events(wiki: SampleWiki) -> list[dict]:
 
 def events_json(wiki: SampleWiki) -> bytes:
     """Every page_change and user log event as JSON lines, in time order."""
-    events = page_change_events(wiki) + user_log_events(wiki)
+    events = page_change_events(wiki) + page_deletion_events(wiki) + user_log_events(wiki)
     events.sort(key=lambda e: (e["meta"]["dt"], e["meta"]["stream"] != "mediawiki.recentchange",
                                (e.get("revision") or {}).get("rev_id", 0)))
     return "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in events).encode("utf-8")
@@ -203,7 +267,7 @@ def page_change_avro(wiki: SampleWiki) -> bytes:
     import fastavro
 
     records = []
-    for event in page_change_events(wiki):
+    for event in page_change_events(wiki) + page_deletion_events(wiki):
         record = dict(event)
         record["_schema"] = record.pop("$schema")
         records.append(record)
@@ -321,6 +385,19 @@ def history_tsv(wiki: SampleWiki) -> bytes:
                 "revision_content_format": rev.format, "revision_is_deleted_by_page_deletion": False,
             }
             rows.append((rev.timestamp, rev.rev_id, _tsv_line(values)))
+    for deletion in page_deletions(wiki):
+        page, sysop = deletion.page, deletion.sysop
+        _, title = _split_title(wiki, _titles_at_each_revision(wiki, page)[0])  # no move before the restoration
+        for event_type, when, comment in (("delete", deletion.deleted, "spam"),
+                                          ("restore", deletion.restored, "restored after review")):
+            rows.append((when, 0, _tsv_line({
+                "wiki_db": db, "event_entity": "page", "event_type": event_type, "event_timestamp": _tsv_time(when),
+                "event_comment": comment, "event_user_id": sysop.user_id, "event_user_text_historical": sysop.user_name,
+                "event_user_text": sysop.user_name, "event_user_groups_historical": sorted(sysop.groups),
+                "event_user_is_anonymous": False, "event_user_is_permanent": True, "page_id": page.page_id,
+                "page_title_historical": title.replace(" ", "_"), "page_title": page.title.replace(" ", "_"),
+                "page_namespace_historical": 0, "page_namespace": 0, "page_namespace_is_content_historical": True,
+                "page_namespace_is_content": True, "page_is_redirect": False})))
     rows.sort(key=lambda row: (row[0], row[1]))
     return "".join(line for _, _, line in rows).encode("utf-8")
 

@@ -54,9 +54,9 @@ def data_card(schema: DatasetSchema, manifest: dict) -> str:
     if public_runs:
         lines += ["", "## Privacy", "",
                   f"Run{'s' if len(public_runs) > 1 else ''} {', '.join(public_runs)} applied Wikimedia's public "
-                  "thresholds (--privacy public): counts are rounded up to the nearest 10 and cells with fewer than "
-                  "3 active editors (3 editors for breakdown rows) are dropped; per-editor rows of IP editors are "
-                  "left out."]
+                  "thresholds (--privacy public): " + (schema.privacy or
+                  "counts are rounded up to the nearest 10 and cells with fewer than 3 active editors (3 editors for "
+                  "breakdown rows) are dropped; per-editor rows of IP editors are left out.")]
     if schema.caveats:
         lines += ["", "## Caveats", ""]
         lines += [f"- {caveat}" for caveat in schema.caveats]

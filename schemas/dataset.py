@@ -49,6 +49,8 @@ class DatasetSchema:
         caveats: known limits a user must read before trusting the data.
         shared_by_jobs: several jobs write this dataset into the same partitions (`errors`); a run then
             replaces only its own job's files there.
+        privacy: what `--privacy public` does to this dataset, for the data card; empty for the rule of the
+            editor-activity index.
     """
 
     name: str
@@ -59,6 +61,7 @@ class DatasetSchema:
     partitioning: tuple[str, ...] = DEFAULT_PARTITIONING
     caveats: tuple[str, ...] = field(default=())
     shared_by_jobs: bool = False
+    privacy: str = ""
 
     def __post_init__(self):
         names = [c.name for c in self.columns]

@@ -5,7 +5,7 @@ from schemas.dataset import CC0, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="editor_activity",
-    version="1.0.0",
+    version="1.1.0",
     description="The editor-activity index: per wiki and month (time_bucket), one summary row (editor_type "
     "and activity_level null) with active, new and returning editors, revert rate and new-editor retention, "
     "plus rows per editor_type and per editor_type and activity_level. wiki_db=all holds the cross-wiki "
@@ -26,6 +26,7 @@ SCHEMA = DatasetSchema(
         Column("edits", pa.int64(), "Edits of those editors in the month.", False),
         Column("content_edits", pa.int64(), "Of those, edits in content namespaces.", False),
         Column("non_content_edits", pa.int64(), "Of those, edits in other namespaces.", False),
+        Column("constructive_edits", pa.int64(), "Of those, edits by non-bot editors not identity-reverted within 48 hours (172,800 s); 0 in bot rows.", False),
         Column("active_editors", pa.int64(), "Registered (not temporary), non-bot editors with >= 5 content edits in the month; summary rows only."),
         Column("very_active_editors", pa.int64(), "Active editors with >= 100 content edits in the month; summary rows only."),
         Column("new_active_editors", pa.int64(), "Active editors registered in the month; summary rows only."),
@@ -36,5 +37,6 @@ SCHEMA = DatasetSchema(
         Column("new_editors", pa.int64(), "Accounts registered in the month with >= 1 edit in their first 30 days; null when the cohort is under 60 days old at the snapshot; summary rows only."),
         Column("retained_new_editors", pa.int64(), "Of those, accounts with >= 1 edit from day 30 to day 60 after registration; summary rows only."),
         Column("new_editor_retention", pa.float64(), "retained_new_editors / new_editors; null when not reported; summary rows only."),
+        Column("retained_editors", pa.int64(), "Registered (not temporary) accounts with >= 1 edit in the previous month that also edited in this month (Wikimedia's retained editors); null in the cross-wiki total; summary rows only."),
     ),
 )

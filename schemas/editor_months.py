@@ -5,7 +5,7 @@ from schemas.dataset import CC0, TIMESTAMP, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="editor_months",
-    version="1.0.0",
+    version="1.1.0",
     description="One row per editor, wiki and calendar month (UTC) in which the editor saved at least one "
     "revision; definitions in docs/metrics.md.",
     licence=CC0,
@@ -26,6 +26,7 @@ SCHEMA = DatasetSchema(
         Column("edits", pa.int64(), "Revisions saved in the month.", False),
         Column("content_edits", pa.int64(), "Revisions saved in the month in content namespaces.", False),
         Column("identity_reverted_edits", pa.int64(), "Revisions of the month that were later identity-reverted.", False),
+        Column("identity_reverted_48h_edits", pa.int64(), "Of those, revisions identity-reverted within 48 hours (172,800 s) of being saved.", False),
         Column("namespaces_edited", pa.list_(pa.int32()), "Namespaces edited in the month, ascending.", False),
         Column("first_edit_timestamp", TIMESTAMP, "The editor's first edit on this wiki (any month).", False),
         Column("registration_timestamp", TIMESTAMP, "Account registration (user create event), else the first edit; null for IP editors."),

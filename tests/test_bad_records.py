@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runners.cli import main as cli
-from schemas import DATASETS, EVENTS, WIKIDATA_ENTITIES
+from schemas import DATASETS, EVENTS, PAGE_EVENTS, WIKIDATA_ENTITIES
 from tests.conftest import read_dataset
 from transforms.common.files import UnusableInputError
 from transforms.datasets.rows import to_record_batch
@@ -32,7 +32,7 @@ from transforms.events.history_tsv import HISTORY_LAYOUTS, add_history_line
 from transforms.events.inputs import EventInput, avro_block_header, describe_input
 from transforms.events.page_buckets import metadata_batch
 from transforms.events.reader import read_event_blocks
-from transforms.events.records import REVISION_FIELDS, WIKI_DB, add_event
+from transforms.events.records import REVISION_FIELDS, WIKI_DB, add_event, split_page_event
 from transforms.lines.inputs import LineInput
 from transforms.lines.pageviews import COUNTS, MAX_VIEWS, merge_counts, read_pageviews
 from transforms.lines.splits import LineSplit
@@ -297,7 +297,10 @@ def assert_rows_fit(revisions: list[tuple], events: list[dict]) -> None:
     metadata_batch(revisions, list(range(len(revisions))))
     at = REVISION_FIELDS.index("revision_timestamp")
     pa.array([r[at] for r in revisions], pa.timestamp("s", tz="UTC")).to_pylist()
+    events = [dict(e) for e in events]
+    pages = [page for page in map(split_page_event, events) if page is not None]
     to_record_batch(DATASETS[EVENTS], [{k: v for k, v in e.items() if k != "wiki_db"} for e in events]).to_pylist()
+    to_record_batch(DATASETS[PAGE_EVENTS], [{k: v for k, v in p.items() if k != "wiki_db"} for p in pages]).to_pylist()
     assert all(WIKI_DB.fullmatch(row[0]) for row in revisions) and all(WIKI_DB.fullmatch(e["wiki_db"]) for e in events)
 
 

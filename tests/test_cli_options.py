@@ -58,6 +58,11 @@ EXERCISED = {
                         "--privacy": "test_editor_activity::test_public_privacy_rounds_drops_and_says_so",
                         "--content-namespaces": "test_cli_options::test_content_namespaces_of_editor_activity",
                         "--namespace-map": "test_cli_options::test_content_namespaces_of_editor_activity"},
+    "campaign": {option: "test_campaign::test_participants_and_summary_as_worked_out_by_hand"
+                 for option in ("--revisions", "--events", "--participants", "--start", "--end", "--wiki", "--output")}
+                | {"--privacy": "test_campaign::test_without_page_events_survival_is_unknown_and_public_privacy"}
+                | {option: "test_campaign::test_participants_from_a_category_or_from_the_pages_an_event_page_links_to"
+                   for option in ("--participants-category", "--participants-linked-from", "--links")},
     "wikidata": {"--input": "test_wikidata_entities::test_command_splits_a_plain_dump_and_publishes",
                  "--output": "test_wikidata_entities::test_command_splits_a_plain_dump_and_publishes",
                  "--split-size-mb": "test_wikidata_entities::test_command_splits_a_plain_dump_and_publishes",
@@ -227,7 +232,7 @@ def test_standard_quality_of_knowledge_gaps(samplewiki_demo: Path, tmp_path, cap
 def test_the_error_rate_option_of_every_job(job, tmp_path, capsys):
     # A rate outside [0, 1] is no rate: refused before anything is read.
     code, err = run([job, "--input", ARTICLES, "--output", tmp_path / "out", "--max-error-rate", "2"]
-                    if job not in ("editor-activity", "knowledge-gaps") else
+                    if job not in ("editor-activity", "campaign", "knowledge-gaps") else
                     [job, "--output", tmp_path / "out", "--max-error-rate", "-1", *required_inputs(job, tmp_path)],
                     capsys)
     assert code == 2 and "--max-error-rate" in err and err.count("\n") == 1
@@ -236,6 +241,12 @@ def test_the_error_rate_option_of_every_job(job, tmp_path, capsys):
 def required_inputs(job: str, folder: Path) -> list:
     if job == "editor-activity":
         return ["--revisions", folder]
+    if job == "campaign":
+        participants = Path(folder) / "participants.txt"
+        participants.parent.mkdir(parents=True, exist_ok=True)
+        participants.write_text("Quentin Abernethy\nKeskiyö\n")
+        return ["--revisions", folder, "--participants", participants, "--start", "2024-03-01", "--end", "2024-04-01",
+                "--wiki", "samplewiki"]
     return [part for option in ("--pages", "--revisions", "--links", "--quality", "--wikidata")
             for part in (option, folder)]
 
@@ -252,6 +263,7 @@ def test_resume_skips_complete_inputs_or_is_refused(tmp_path, capsys):
     assert (code, err.splitlines()[-1]) == (0, "nothing to do: every partition is complete")
     for job, inputs in (("events", ["--input", EVENTS]), ("pageviews", ["--input", *sorted(
             (SAMPLE_DUMPS / "pageviews").iterdir())]), ("editor-activity", ["--revisions", out]),
+                        ("campaign", required_inputs("campaign", out)),
                         ("knowledge-gaps", required_inputs("knowledge-gaps", out))):
         code, err = run([job, *inputs, "--output", tmp_path / job, "--resume"], capsys)
         assert code == 2 and err.startswith(f"wikidumps: error: --resume is not supported by the {job} job: "), err
@@ -263,6 +275,8 @@ def test_every_job_builds_a_dataflow_specification(job, gcs_emulator, samplewiki
               "events": ["--input", str(EVENTS)], "wikidata": ["--input", str(WIKIDATA)],
               "pageviews": ["--input", *map(str, sorted((SAMPLE_DUMPS / "pageviews").iterdir()))],
               "editor-activity": ["--revisions", str(samplewiki_demo)],
+              "campaign": [*map(str, required_inputs("campaign", tmp_path)[2:]), "--revisions", str(samplewiki_demo),
+                           "--events", str(samplewiki_demo / "event-dumps")],
               "knowledge-gaps": list(map(str, required_inputs("knowledge-gaps", samplewiki_demo)))}[job]
     template = tmp_path / "job.json"
     result = run_cli("run", job, "--runner", "dataflow", "--dry-run", "--workers", "3", "--project", "wikidumps-test",

@@ -90,6 +90,9 @@ def reference(revisions: list[dict], events: list[dict], content=frozenset({0}))
                 "bot_by": bot_by, "edits": len(these),
                 "content_edits": sum(r["page_namespace"] in content for r in these),
                 "reverted": sum(r["revision_is_identity_reverted"] for r in these),
+                # Wikimedia's 48 hours: reverted at most 172,800 s after the edit.
+                "reverted_48h": sum(r["revision_is_identity_reverted"] and r["revision_seconds_to_identity_revert"] <= 48 * 3600
+                                    for r in these),
                 "namespaces": sorted({r["page_namespace"] for r in these}),
                 "registration": registration,
                 "first_30": None if anonymous else sum(r["revision_timestamp"] < registration + timedelta(days=30) for r in edits),
@@ -121,6 +124,7 @@ def index_from(months: dict, cross_wiki: bool = False) -> dict:
         row = {"editors": len(editors), "edits": sum(e["edits"] for e in editors),
                "content_edits": sum(e["content_edits"] for e in editors)}
         row["non_content_edits"] = row["edits"] - row["content_edits"]
+        row["constructive_edits"] = sum(e["edits"] - e["reverted_48h"] for e in editors if not e["bot_by"])
         if kind is None:
             active = [e for e in editors if editor_type(e) == "user" and e["content_edits"] >= 5]
             non_bot = [e for e in editors if not e["bot_by"]]
@@ -130,6 +134,12 @@ def index_from(months: dict, cross_wiki: bool = False) -> dict:
                        non_bot_edits=sum(e["edits"] for e in non_bot),
                        identity_reverted_non_bot_edits=sum(e["reverted"] for e in non_bot))
             row["revert_rate"] = row["identity_reverted_non_bot_edits"] / row["non_bot_edits"] if row["non_bot_edits"] else None
+            if not cross_wiki:
+                # Retained editors: logged-in (permanent) accounts that edited in the month before and in this one.
+                before = (datetime.strptime(m, "%Y-%m") - timedelta(days=1)).strftime("%Y-%m")
+                row["retained_editors"] = sum(1 for (w, mm, name), e in months.items()
+                                              if w == wiki and mm == m and not e["anonymous"] and not e["temporary"]
+                                              and (wiki, before, name) in months)
         index[(wiki, m, kind, lvl)] = row
     if cross_wiki:
         return index
@@ -179,10 +189,11 @@ def assert_editor_months_equal(output: Path, months: dict):
     for key, e in months.items():
         row = got[key]
         assert (row["user_id"], row["user_is_anonymous"], row["user_is_temporary"], row["user_is_bot_by"], row["edits"],
-                row["content_edits"], row["identity_reverted_edits"], row["namespaces_edited"],
+                row["content_edits"], row["identity_reverted_edits"], row["identity_reverted_48h_edits"],
+                row["namespaces_edited"],
                 row["registration_timestamp"], row["edits_first_30_days"], row["edits_days_30_to_60"]) == (
             e["user_id"], e["anonymous"], e["temporary"], e["bot_by"], e["edits"], e["content_edits"], e["reverted"],
-            e["namespaces"], e["registration"], e["first_30"], e["days_30_60"]), key
+            e["reverted_48h"], e["namespaces"], e["registration"], e["first_30"], e["days_30_60"]), key
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -211,6 +222,10 @@ def test_samplewiki_index_from_xml_equals_the_reference(samplewiki):
     # From XML alone the group-only bot is not a bot; names tell the other two.
     assert {k[2] for k, e in months.items() if e["bot_by"]} == {"SampleBot", "ArchiverBot"}
     assert sum(r["active_editors"] or 0 for r in read_dataset(samplewiki / "index-xml", "editor_activity")) > 50
+    # Both new counts are exercised: some edits are reverted within 48 hours, some later; editors come back.
+    reverted = [e for e in months.values() if e["reverted"]]
+    assert any(e["reverted_48h"] for e in reverted) and any(e["reverted_48h"] < e["reverted"] for e in reverted)
+    assert sum(r["retained_editors"] or 0 for r in read_dataset(samplewiki / "index-xml", "editor_activity")) > 20
 
 
 def test_events_and_xml_of_the_same_edits_give_the_same_index(samplewiki):
@@ -302,3 +317,212 @@ def test_dataset_reader_gives_partitions_and_reads_files_older_than_the_schema(t
     (batch,) = read_dataset_file(file, DATASETS["revisions"], ["revision_id", "revision_timestamp", "user_groups"])
     assert batch.schema.field("revision_timestamp").type == pa.timestamp("s", tz="UTC")
     assert batch.to_pylist()[0]["revision_id"] == 5 and batch.to_pylist()[0]["user_groups"] is None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Newcomer cohorts and article survival, against their definitions in docs/metrics.md
+
+DAY = timedelta(days=1)
+
+
+def month_after(m: str) -> datetime:
+    return (datetime.strptime(m, "%Y-%m").replace(tzinfo=timezone.utc) + timedelta(days=32)).replace(day=1)
+
+
+def bucket(edits: int) -> str:
+    return "100+" if edits >= 100 else "10-99" if edits >= 10 else "1-9" if edits >= 1 else "0"
+
+
+def attributed(revisions: list[dict]) -> dict:
+    """Each editor's revisions in time order: accounts by id, IP editors by address; hidden editors left out."""
+    by_editor = defaultdict(list)
+    for r in revisions:
+        if not r["user_is_deleted"] and r["user_text"] is not None:
+            by_editor[r["user_id"] if r["user_id"] is not None else "ip:" + r["user_text"]].append(r)
+    return {who: sorted(edits, key=lambda r: r["revision_timestamp"]) for who, edits in by_editor.items()}
+
+
+def is_article_creation(r: dict) -> bool:
+    return r["revision_parent_id"] is None and r["page_namespace"] == 0 and r["page_id"] is not None
+
+
+def reference_survival(revisions: list[dict], page_events: list[dict]) -> dict:
+    """(month, bucket) -> (creators, created, surviving, deleted) of one wiki; surviving and deleted None when
+    the month's 30 days are not over at the snapshot."""
+    cutoff = datetime.strptime(revisions[0]["snapshot"], "%Y%m%d").replace(tzinfo=timezone.utc)
+    events = defaultdict(list)
+    for e in page_events:
+        events[e["page_id"]].append(e)
+    cells = defaultdict(lambda: [set(), 0, 0])
+    for who, edits in attributed(revisions).items():
+        for r in edits:
+            if not is_article_creation(r):
+                continue
+            created = r["revision_timestamp"]
+            page = sorted(events[r["page_id"]], key=lambda e: e["event_timestamp"])
+            creates = [e for e in page if e["event_type"] == "create"]
+            if creates and creates[0]["page_is_redirect"]:
+                continue  # a redirect at creation is no article
+            window = [e for e in page if e["event_type"] in ("delete", "restore")
+                      and created <= e["event_timestamp"] <= created + 30 * DAY]
+            cell = cells[(month(created), bucket(sum(o["revision_timestamp"] < created for o in edits)))]
+            cell[0].add(who)
+            cell[1] += 1
+            cell[2] += bool(window) and window[-1]["event_type"] == "delete"
+    out = {}
+    for (m, b), (creators, created, deleted) in cells.items():
+        done = month_after(m) + 30 * DAY <= cutoff
+        out[(m, b)] = (len(creators), created, created - deleted if done else None, deleted if done else None)
+    return out
+
+
+def reference_cohorts(revisions: list[dict], months: dict) -> dict:
+    """month of first edit -> newcomer_cohorts counts of one wiki (windows not over at the snapshot: None)."""
+    cutoff = datetime.strptime(revisions[0]["snapshot"], "%Y%m%d").replace(tzinfo=timezone.utc)
+    cohorts = defaultdict(lambda: defaultdict(int))
+    for who, edits in attributed(revisions).items():
+        first = edits[0]["revision_timestamp"]
+        e = months[(edits[0]["wiki_db"], month(first), edits[-1]["user_text"])]
+        if editor_type(e) != "user":
+            continue  # newcomers: registered, not temporary, not a bot in their first month
+        c = cohorts[month(first)]
+        c["newcomers"] += 1
+        for r in edits:
+            age = r["revision_timestamp"] - first
+            if age < 30 * DAY:
+                c["edits_first_day"] += age < DAY
+                c["edits_first_7_days"] += age < 7 * DAY
+                c["edits_first_30_days"] += 1
+                c["reverted_48h_edits_first_30_days"] += (r["revision_is_identity_reverted"]
+                                                         and r["revision_seconds_to_identity_revert"] <= 172_800)
+                c["articles_created_first_30_days"] += is_article_creation(r)
+        c["active_second_month"] += any(30 * DAY <= r["revision_timestamp"] - first < 60 * DAY for r in edits)
+    out = {}
+    for m, c in cohorts.items():
+        first_done = month_after(m) + 30 * DAY <= cutoff
+        second_done = month_after(m) + 60 * DAY <= cutoff
+        row = {"newcomers": c["newcomers"]}
+        for name in ("edits_first_day", "edits_first_7_days", "edits_first_30_days",
+                     "reverted_48h_edits_first_30_days", "articles_created_first_30_days"):
+            row[name] = c[name] if first_done else None
+        row["active_second_month"] = c["active_second_month"] if second_done else None
+        row["second_month_retention"] = c["active_second_month"] / c["newcomers"] if second_done else None
+        row["reverted_48h_share_first_30_days"] = (c["reverted_48h_edits_first_30_days"] / c["edits_first_30_days"]
+                                                   if first_done and c["edits_first_30_days"] else None)
+        out[m] = row
+    return out
+
+
+@pytest.mark.parametrize("revisions", ["events", "xml"])
+def test_article_survival_equals_the_reference(samplewiki, revisions):
+    index = samplewiki / ("index-events" if revisions == "events" else "index-xml-events")
+    expected = reference_survival(read_dataset(samplewiki / revisions, "revisions"),
+                                  read_dataset(samplewiki / "events", "page_events"))
+    rows = read_dataset(index, "article_survival")
+    got = {(r["time_bucket"], r["creator_experience"]): (r["creators"], r["articles_created"],
+                                                         r["articles_surviving"], r["articles_deleted"]) for r in rows}
+    assert got == expected
+    for r in rows:  # counts add up, and the rate is theirs
+        if r["articles_surviving"] is not None:
+            assert r["articles_created"] == r["articles_surviving"] + r["articles_deleted"]
+            assert r["survival_rate"] == pytest.approx(r["articles_surviving"] / r["articles_created"])
+    # The samplewiki deletions: 3 restored within 30 days (survive), 2 restored after (deleted at day 30), one
+    # deleted after day 30 (survives); redirects are not articles.
+    assert sum(r["articles_deleted"] or 0 for r in rows) == 2
+    wiki = build_wiki()
+    articles = sum(p.namespace == 0 and p.redirect is None for p in wiki.pages)
+    assert sum(r["articles_created"] for r in rows) == articles
+    assert {r["creator_experience"] for r in rows} == {"0", "1-9", "10-99", "100+"}
+
+
+def test_newcomer_cohorts_equal_the_reference(samplewiki):
+    revisions = read_dataset(samplewiki / "events", "revisions")
+    months, _ = reference(revisions, read_dataset(samplewiki / "events", "events"))
+    expected = reference_cohorts(revisions, months)
+    got = {r["time_bucket"]: {k: v for k, v in r.items() if k not in ("wiki_db", "snapshot", "time_bucket")}
+           for r in read_dataset(samplewiki / "index-events", "newcomer_cohorts")}
+    assert set(got) == set(expected)
+    for m, want in expected.items():
+        for name, value in want.items():
+            assert got[m][name] == (pytest.approx(value) if isinstance(value, float) else value), (m, name)
+    assert sum(row["newcomers"] for row in got.values()) > 20
+    assert any(row["reverted_48h_edits_first_30_days"] for row in got.values())
+
+
+def test_public_privacy_of_cohorts_and_survival(samplewiki, tmp_path):
+    assert run("editor-activity", "--revisions", samplewiki / "events", "--events", samplewiki / "events",
+               "--output", tmp_path, "--privacy", "public") == 0
+    exact = {r["time_bucket"]: r for r in read_dataset(samplewiki / "index-events", "newcomer_cohorts")}
+    public = {r["time_bucket"]: r for r in read_dataset(tmp_path, "newcomer_cohorts")}
+    assert set(public) == {m for m, r in exact.items() if r["newcomers"] >= 3} and public
+    for m, r in public.items():
+        assert r["newcomers"] == -(-exact[m]["newcomers"] // 10) * 10
+        assert r["second_month_retention"] == exact[m]["second_month_retention"]
+    survival = read_dataset(tmp_path, "article_survival")
+    exact_survival = read_dataset(samplewiki / "index-events", "article_survival")
+    assert sorted((r["time_bucket"], r["creator_experience"], r["articles_created"]) for r in survival) == sorted(
+        (r["time_bucket"], r["creator_experience"], r["articles_created"]) for r in exact_survival if r["creators"] >= 3)
+    assert "fewer than 3 newcomers" in (tmp_path / "newcomer_cohorts" / "_README.md").read_text()
+    assert "fewer than 3 creators" in (tmp_path / "article_survival" / "_README.md").read_text()
+
+
+def test_real_page_change_deleted_and_restored_item_survives(real_data, tmp_path):
+    """testwikidatawiki's Q235989: created, deleted, restored, suppressed, restored within the hour."""
+    folder = real_data / "eventstreams" / "page_change"
+    path = tmp_path / "page_change.json"
+    path.write_text("".join(p.read_text().strip() + "\n" for p in sorted(folder.glob("*.json"))))
+    assert run("events", "--input", path, "--output", tmp_path / "events", "--snapshot", "20250101") == 0
+    assert run("editor-activity", "--revisions", tmp_path / "events", "--events", tmp_path / "events",
+               "--output", tmp_path / "index") == 0
+    revisions = [r for r in read_dataset(tmp_path / "events", "revisions") if r["wiki_db"] == "testwikidatawiki"]
+    page_events = [e for e in read_dataset(tmp_path / "events", "page_events") if e["wiki_db"] == "testwikidatawiki"]
+    rows = [r for r in read_dataset(tmp_path / "index", "article_survival") if r["wiki_db"] == "testwikidatawiki"]
+    got = {(r["time_bucket"], r["creator_experience"]): (r["creators"], r["articles_created"], r["articles_surviving"],
+                                                         r["articles_deleted"]) for r in rows}
+    assert got == reference_survival(revisions, page_events)
+    # The one item of the main namespace survives: its deletions were undone within the 30 days. Its creator's
+    # earlier edits are not in the data (bucket 0), though page_change says the account had 26 edits.
+    assert got == {("2024-10", "0"): (1, 1, 1, 0)}
+    assert [e["event_user_revision_count"] for e in page_events
+            if e["event_type"] == "create" and e["page_title"] == "Q235989"] == [26]
+
+
+def test_history_tsv_articles_deleted_for_good_are_counted(tmp_path):
+    """From a MediaWiki history dump, pages that stayed deleted keep their revisions: their creations count."""
+    import bz2
+
+    from tests.test_events_job import history_line
+
+    def revision(rev_id, page_id, namespace, when, user_id, name):
+        return history_line(wiki_db="xwiki", event_entity="revision", event_type="create", event_timestamp=when,
+                            event_user_id=str(user_id), event_user_text=name, event_user_is_anonymous="false",
+                            page_id=str(page_id), page_namespace=str(namespace), page_title=f"P{page_id}",
+                            revision_id=str(rev_id), revision_parent_id="0", revision_text_bytes="10",
+                            revision_text_sha1=f"sha{rev_id}", revision_is_deleted_by_page_deletion="false")
+
+    def page(event_type, page_id, when):
+        return history_line(wiki_db="xwiki", event_entity="page", event_type=event_type, event_timestamp=when,
+                            event_user_id="9", event_user_text_historical="Admin", page_id=str(page_id),
+                            page_namespace_historical="0", page_title_historical=f"P{page_id}")
+
+    lines = [
+        revision(1, 10, 0, "2024-01-01 00:00:00.0", 3, "Ann"),  # Ann's first edit: experience 0
+        revision(2, 11, 0, "2024-01-02 00:00:00.0", 3, "Ann"),  # one edit before: 1-9
+        revision(3, 12, 1, "2024-01-03 00:00:00.0", 3, "Ann"),  # a talk page: no article
+        revision(4, 13, 0, "2024-01-05 00:00:00.0", 4, "Bob"),
+        page("delete", 10, "2024-01-10 00:00:00.0"),  # never restored: deleted
+        page("delete", 11, "2024-01-03 00:00:00.0"), page("restore", 11, "2024-01-04 00:00:00.0"),  # survives
+        page("delete", 13, "2024-02-10 00:00:00.0"),  # 36 days after creation: survived its 30 days
+    ]
+    path = tmp_path / "2024-05.xwiki.all-time.tsv.bz2"
+    path.write_bytes(bz2.compress("\n".join(lines).encode()))
+    assert run("events", "--input", path, "--output", tmp_path / "events", "--snapshot", "20240601") == 0
+    assert run("editor-activity", "--revisions", tmp_path / "events", "--events", tmp_path / "events",
+               "--output", tmp_path / "index") == 0
+    rows = read_dataset(tmp_path / "index", "article_survival")
+    got = {(r["time_bucket"], r["creator_experience"]): (r["creators"], r["articles_created"], r["articles_surviving"],
+                                                         r["articles_deleted"], r["survival_rate"]) for r in rows}
+    assert got == {("2024-01", "0"): (2, 2, 1, 1, 0.5), ("2024-01", "1-9"): (1, 1, 1, 0, 1.0)}
+    expected = reference_survival(read_dataset(tmp_path / "events", "revisions"),
+                                  read_dataset(tmp_path / "events", "page_events"))
+    assert {k: v[:4] for k, v in got.items()} == expected

@@ -1,6 +1,7 @@
 """`wikidumps run events`: the samplewiki history as event dumps gives the XML path's revisions; bad input."""
 from __future__ import annotations
 
+import bz2
 import gzip
 import json
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from runners.cli import main as cli
-from sample_dumps.events import page_change_events
+from sample_dumps.events import page_change_events, page_deletion_events, page_deletions
 from sample_dumps.generate import build_wiki, event_file_names
 from tests.conftest import SAMPLE_DUMPS, read_dataset
 from transforms.events.history_tsv import HISTORY_LAYOUTS, convert_history_line, split_array, unescape_field
@@ -81,6 +82,24 @@ def test_user_and_page_events(outputs, wiki):
         sorted((r for r in by_format["events_json"] if r["event_entity"] == "page"), key=key)
 
 
+def test_samplewiki_deletions_and_restorations_are_page_events_in_every_format(outputs, wiki):
+    deletions = page_deletions(wiki)
+    expected = sorted([(d.page.page_id, "delete", d.deleted, d.sysop.user_name) for d in deletions]
+                      + [(d.page.page_id, "restore", d.restored, d.sysop.user_name) for d in deletions])
+    assert len(expected) == 12
+    for key in FORMATS:
+        rows = read_dataset(outputs / key, "page_events")
+        got = sorted((r["page_id"], r["event_type"], r["event_timestamp"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+                      r["event_user_text"]) for r in rows if r["event_type"] in ("delete", "restore"))
+        assert got == expected, key
+        # page_change says which pages were created as redirects; the history TSV has no page create rows.
+        creates = {r["page_id"]: r["page_is_redirect"] for r in rows if r["event_type"] == "create"}
+        if key == "history_tsv":
+            assert creates == {}
+        else:
+            assert creates == {p.page_id: p.redirect is not None for p in wiki.pages}
+
+
 def test_a_file_of_events_that_save_nothing_is_read_and_counted(real_data, tmp_path, capsys):
     """A visibility change names its wiki but gives no row: the file is still an event dump of that wiki."""
     path = real_data / "eventstreams" / "page_change" / "wdqs__wikibase__item-visibility-change.json"
@@ -119,6 +138,71 @@ def test_real_page_change_events(real_data, tmp_path):
     accounting = next(iter(manifest["runs"].values()))["accounting"]
     assert accounting["records"] == {"read": 13, "written": 12, "dropped": 0, "filtered": 1, "balanced": True}
     assert accounting["revisions"] == {"read": 8, "dropped": 0, "filtered": 0, "written": 8, "balanced": True}
+    assert accounting["page-events"] == {"read": 8, "dropped": 0, "written": 8, "balanced": True}
+    # Each page event as the files state it (performer.edit_count, page.is_redirect, prior_state.page).
+    got = sorted((r["wiki_db"], r["event_type"], r["page_id"], r["event_timestamp"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  r["event_user_id"], r["event_user_text"], r["event_user_revision_count"], r["page_namespace"],
+                  r["page_title"], r["page_namespace_before"], r["page_title_before"], r["page_is_redirect"])
+                 for r in read_dataset(tmp_path / "out", "page_events"))
+    dcausse = (2490, "DCausse (WMF)")
+    assert got == sorted([
+        ("commonswiki", "move", 49988679, "2024-09-30T22:33:39Z", 354438, "AnRo0002", 2098289, 6,
+         "Jacobaea_vulgaris_-_Jakobs-Kreuzkraut.jpg", 6, "Jakobs-Kreuzkraut.jpg", False),
+        ("testwikidatawiki", "create", 330275, "2024-10-04T15:09:55Z", *dcausse, 26, 0, "Q235989", None, None, False),
+        ("testwikidatawiki", "delete", 330275, "2024-10-04T15:26:14Z", *dcausse, 29, 0, "Q235989", None, None, False),
+        ("testwikidatawiki", "restore", 330275, "2024-10-04T15:27:28Z", *dcausse, 29, 0, "Q235989", None, None, False),
+        ("testwikidatawiki", "delete", 330275, "2024-10-04T15:32:58Z", None, None, None, 0, "Q235989", None, None,
+         False),  # the suppression hides its performer
+        ("testwikidatawiki", "restore", 330275, "2024-10-04T15:37:46Z", *dcausse, 29, 0, "Q235989", None, None, False),
+        ("testwikidatawiki", "create", 330276, "2024-10-04T16:36:23Z", *dcausse, 29, 2, "DCausse_(WMF)/Test", None,
+         None, False),
+        ("testwikidatawiki", "create", 330350, "2024-10-08T07:35:59Z", *dcausse, 30, 146, "L4227", None, None, False),
+    ])
+
+
+def history_line(**values) -> str:
+    """A MediaWiki history TSV line of the 78-field layout holding `values`, every other field empty."""
+    columns = HISTORY_LAYOUTS[78]
+    fields = [""] * 78
+    for name, value in values.items():
+        fields[columns[name]] = value
+    return "\t".join(fields)
+
+
+def test_history_tsv_page_events_and_a_bad_one(tmp_path):
+    page = {"wiki_db": "xwiki", "event_entity": "page", "page_id": "7", "page_namespace_historical": "0",
+            "page_title_historical": "Alpha", "page_is_redirect": "true"}
+    lines = [
+        history_line(**page, event_type="create", event_timestamp="2024-01-01 10:00:00.0", event_user_id="3",
+                     event_user_text_historical="Ann", event_user_revision_count="12"),
+        history_line(**page, event_type="delete", event_timestamp="2024-01-05 10:00:00.0", event_user_id="4",
+                     event_user_text_historical="Admin", event_comment="spam"),
+        history_line(**page, event_type="restore", event_timestamp="2024-01-06 10:00:00.0", event_user_id="4",
+                     event_user_text_historical="Admin"),
+        history_line(**{**page, "page_id": "x7"}, event_type="delete", event_timestamp="2024-01-07 10:00:00.0"),
+        history_line(wiki_db="xwiki", event_entity="user", event_type="create", event_timestamp="2024-01-01 09:00:00.0",
+                     user_id="3", user_text_historical="Ann"),
+    ]
+    path = tmp_path / "2024-01.xwiki.all-time.tsv.bz2"
+    path.write_bytes(bz2.compress("\n".join(lines).encode()))
+    assert run("events", [path], tmp_path / "out", "--max-error-rate", "0.5") == 0
+    got = sorted((r["event_type"], r["page_id"], r["event_timestamp"].strftime("%Y-%m-%d %H:%M"), r["event_user_id"],
+                  r["event_user_text"], r["event_user_revision_count"], r["page_namespace"], r["page_title"],
+                  r["page_is_redirect"], r["event_comment"]) for r in read_dataset(tmp_path / "out", "page_events"))
+    # page_is_redirect of the TSV is the page's state at the snapshot, not at the event: null.
+    assert got == [("create", 7, "2024-01-01 10:00", 3, "Ann", 12, 0, "Alpha", None, None),
+                   ("delete", 7, "2024-01-05 10:00", 4, "Admin", None, 0, "Alpha", None, "spam"),
+                   ("restore", 7, "2024-01-06 10:00", 4, "Admin", None, 0, "Alpha", None, None)]
+    (error,) = read_dataset(tmp_path / "out", "errors")
+    assert (error["source_line"], error["error_type"], error["record_dropped"]) == (4, "missing-field", True)
+    assert "page_id is 'x7'" in error["message"]
+    events = read_dataset(tmp_path / "out", "events")
+    assert sorted((e["event_entity"], e["event_type"]) for e in events) == [
+        ("page", "create"), ("page", "delete"), ("page", "restore"), ("user", "create")]
+    manifest = json.loads((tmp_path / "out" / "page_events" / "_manifest.json").read_text())
+    accounting = next(iter(manifest["runs"].values()))["accounting"]
+    assert accounting["records"] == {"read": 5, "written": 4, "dropped": 1, "filtered": 0, "balanced": True}
+    assert accounting["page-events"] == {"read": 3, "dropped": 0, "written": 3, "balanced": True}
 
 
 def test_bad_lines_become_errors_and_the_rest_is_kept(tmp_path):
@@ -213,5 +297,6 @@ def test_reading_in_blocks_keeps_record_numbers(tmp_path, wiki):
 
     avro = SAMPLE_DUMPS / event_file_names(wiki)["events_avro"]
     blocks, revisions, problems, records = _read_in_blocks(avro, 100)
-    assert blocks > 10 and problems == [] and records == len(events)
+    # The page_change events of the revisions, then the deletions and restorations, which save no revision.
+    assert blocks > 10 and problems == [] and records == len(events) + len(page_deletion_events(wiki)) == len(events) + 12
     assert revisions == [(number, event["revision"]["rev_id"]) for number, event in enumerate(events, start=1)]

@@ -14,11 +14,13 @@ from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines import content, editor_activity, events, history, knowledge_gaps, pageviews, wikidata
+from pipelines import campaign, content, editor_activity, events, history, knowledge_gaps, pageviews, wikidata
 from sample_dumps.generate import build_wiki
 from schemas import (
     ARTICLE_GAPS,
     ARTICLE_QUALITY,
+    CAMPAIGN_PARTICIPANTS,
+    CAMPAIGN_SUMMARY,
     CITATIONS,
     EDITOR_ACTIVITY,
     EDITOR_MONTHS,
@@ -26,6 +28,8 @@ from schemas import (
     EVENTS,
     KNOWLEDGE_GAPS,
     LINKS,
+    NEWCOMER_COHORTS,
+    PAGE_EVENTS,
     PAGES,
     PAGEVIEWS,
     PLAIN_TEXT,
@@ -156,6 +160,7 @@ def test_events_finish_each_page_across_the_stream(tmp_path):
     check(datasets, REVISIONS, ("wiki_db", "snapshot", "revision_id", "revision_text_bytes_diff", "user_groups"),
           [("testwiki", "20240101", 1, 10, ["sysop"]), ("testwiki", "20240101", 2, 20, ["sysop"])])
     check(datasets, EVENTS, ("event_type",), [])
+    check(datasets, PAGE_EVENTS, ("event_type",), [])
     check(datasets, ERRORS, ("error_type", "source_line"), [("unknown-schema", 3), ("malformed-line", 4)])
     result = pipeline.run()
     result.wait_until_finish()
@@ -216,7 +221,8 @@ def test_editor_activity_counts_every_attributed_edit_once(samplewiki_output: Pa
     result.wait_until_finish()
     assert counter_values(result, counters.REVISIONS.read, counters.REVISIONS.written, counters.EDITS_UNATTRIBUTED) == {
         "revisions-read": len(revisions), "revisions-written": len(revisions) - hidden, "edits-unattributed": hidden}
-    assert set(staged_rows(staging)) == {EDITOR_MONTHS, EDITOR_ACTIVITY}
+    # Without --events there are no deletions: article survival is not computed.
+    assert set(staged_rows(staging)) == {EDITOR_MONTHS, EDITOR_ACTIVITY, NEWCOMER_COHORTS}
 
 
 def test_knowledge_gaps_file_every_article_once(samplewiki_demo: Path, tmp_path):
@@ -234,3 +240,24 @@ def test_knowledge_gaps_file_every_article_once(samplewiki_demo: Path, tmp_path)
     assert counter_values(result, counters.PAGES.read, counters.PAGES.filtered) == {
         "pages-read": len(wiki.pages), "pages-filtered": len(wiki.pages) - len(articles)}
     assert set(staged_rows(staging)) == {ARTICLE_GAPS, KNOWLEDGE_GAPS}
+
+
+def test_campaign_counts_each_participant_edit_of_the_window_once(samplewiki_output: Path, tmp_path):
+    wiki = build_wiki()
+    names = ("Quentin Abernethy", "Keskiyö")
+    start, end = "2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z"
+    mine = [r for p in wiki.pages for r in p.revisions
+            if not r.contributor_deleted and r.contributor.user and r.contributor.name in names]
+    edits = {name: sum(1 for r in mine if r.contributor.name == name and start <= r.timestamp < end) for name in names}
+    staging = Staging(str(tmp_path / "staging"))
+    pipeline = new_pipeline()
+    config = campaign.plan(str(samplewiki_output), "Quentin_Abernethy\nkeskiyö\n", 1709251200, 1711929600, "samplewiki")
+    datasets = campaign.build(pipeline, config, staging)
+    check(datasets, CAMPAIGN_PARTICIPANTS, ("user_text", "edits"), sorted(edits.items()))
+    check(datasets, CAMPAIGN_SUMMARY, ("participants_listed", "edits"), [(2, sum(edits.values()))])
+    result = pipeline.run()
+    result.wait_until_finish()
+    total = sum(len(p.revisions) for p in wiki.pages)
+    assert counter_values(result, counters.REVISIONS.read, counters.REVISIONS.written, counters.REVISIONS.filtered) == {
+        "revisions-read": total, "revisions-written": len(mine), "revisions-filtered": total - len(mine)}
+    assert edits["Quentin Abernethy"] > 0 and edits["Keskiyö"] > 0

@@ -151,7 +151,11 @@ GAP_CHARTS = [f"gap-{kind}-{gap}" for gap in ("gender", "geography-continent", "
 
 def test_sections_of_datasets_being_built_appear_with_their_numbers(full_output, tmp_path):
     page = report_of(full_output, tmp_path)
-    assert page.sections == ["datasets", "errors", "edits", "editor-activity", "knowledge-gaps", "citations"]
+    # Every job but campaign ran: only its section is listed as not in this report.
+    assert page.sections == ["datasets", "errors", "edits", "editor-activity", "knowledge-gaps", "citations",
+                             "not-included"]
+    assert "<li>Campaign: needs <code>campaign_summary</code>, made by <code>wikidumps run campaign</code></li>" in \
+        (tmp_path / "report.html").read_text()
     assert page.tables["active-editors"] == [["", "active editors", "very active editors", "new active editors"],
                                              ["2025-10", "12", "2", "3"], ["2025-11", "15", "3", "4"],
                                              ["2025-12", "11", "2", "1"]]
@@ -217,7 +221,7 @@ def test_report_renders_in_headless_chromium(full_output, tmp_path):
     finally:
         driver.quit()
     assert facts["sections"] == ["Datasets", "Errors by stage", "Edits over time", "Editor activity", "Knowledge gaps",
-                                 "Top cited DOIs and domains"]
+                                 "Top cited DOIs and domains", "Not in this report"]
     assert facts["resources"] == [] and facts["scripts"] == 0  # nothing is fetched when the page is viewed
     assert [c["key"] for c in facts["charts"]] == [
         "dataset-rows", "edits-per-month", "reverted-share", "active-editors", "new-editor-retention",

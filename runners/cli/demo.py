@@ -17,6 +17,10 @@ HTML_DUMP = SAMPLE_DUMPS / "samplewiki-NS0-20260101-ENTERPRISE-HTML.json.tar.gz"
 HTML_OUTPUT = "enterprise-html"
 WIKIDATA_DUMP = SAMPLE_DUMPS / "wikidata-20260101-all.json.gz"
 PAGEVIEW_DUMPS = SAMPLE_DUMPS / "pageviews"
+EVENTS_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-events.json.gz"
+# The events job writes revisions too: its output goes to a folder of its own inside the demo's, which
+# readers of the demo's datasets pass over (it holds no _manifest.json of its own).
+EVENTS_FOLDER = "event-dumps"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = args.output
     html_out = str(Path(out) / HTML_OUTPUT)
+    events = str(Path(out) / EVENTS_FOLDER)
     # Each job reads what the earlier ones published into the same folder: knowledge-gaps needs them all.
     steps = [
         ["run", "history", "--input", str(HISTORY_DUMP), "--output", out],
@@ -34,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         ["run", "content", "--input", str(HTML_DUMP), "--output", html_out],
         ["run", "wikidata", "--input", str(WIKIDATA_DUMP), "--wiki-db", "samplewiki", "--output", out],
         ["run", "pageviews", "--input", *sorted(str(p) for p in PAGEVIEW_DUMPS.iterdir()), "--output", out],
-        ["run", "editor-activity", "--revisions", out, "--output", out],
+        ["run", "events", "--input", str(EVENTS_DUMP), "--output", events],
+        ["run", "editor-activity", "--revisions", out, "--events", events, "--output", out],
         ["run", "knowledge-gaps", "--pages", out, "--revisions", out, "--links", out, "--quality", out,
          "--wikidata", out, "--pageviews", out, "--output", out],
     ]

@@ -46,6 +46,7 @@ PAGES = RecordCounters("pages")
 REVISIONS = RecordCounters("revisions")
 RECORDS = RecordCounters("records")  # event dump records: lines or Avro records
 EVENTS = RecordCounters("events")
+PAGE_EVENTS = RecordCounters("page-events")  # page events: each also an `events` row
 ENTITIES = RecordCounters("entities")  # Wikidata entities
 LINES = RecordCounters("lines")  # pageview dump lines
 # The record kind a Problem or Filtered names (`record_kind`), to its counters.

@@ -26,6 +26,7 @@ from transforms.events.records import (
     converted_of,
     event_row,
     is_temporary,
+    page_event_row,
     parent_id_of,
     record_problem,
     timestamp_of,
@@ -154,7 +155,7 @@ def _boolean(name: str, value: str) -> bool | None:
 # its last field, where every line gets an extra empty (null) field.
 _READ = ("wiki_db", "event_entity", "event_type", "event_timestamp", "event_comment", "event_user_id",
          "event_user_text_historical", "event_user_text", "event_user_groups_historical", "event_user_is_anonymous",
-         "event_user_is_temporary", "page_id", "page_title_historical", "page_title", "page_namespace_historical",
+         "event_user_is_temporary", "event_user_revision_count", "page_id", "page_title_historical", "page_title", "page_namespace_historical",
          "page_namespace", "user_id", "user_text_historical", "user_text", "user_groups_historical",
          "user_blocks_historical", "revision_id", "revision_parent_id", "revision_minor_edit",
          "revision_deleted_parts", "revision_text_bytes", "revision_text_bytes_diff", "revision_text_sha1",
@@ -252,12 +253,14 @@ def _history_event(wiki_db: str, entity: str, event_type: str | None, fields: li
     if entity == "page":
         namespace = _number(fields[at.page_namespace_historical] or fields[at.page_namespace], "page_namespace",
                             INT32_MIN, INT32_MAX)
-        values.update(page_id=_number(fields[at.page_id], "page_id"), page_namespace=namespace,
-                      page_title=fields[at.page_title_historical] or fields[at.page_title] or None)
-    else:
-        user_id = _number(fields[at.user_id], "user_id")
-        groups, blocks = raw[at.user_groups_historical], raw[at.user_blocks_historical]
-        values.update(user_id=user_id, user_text=fields[at.user_text_historical] or fields[at.user_text] or None,
-                      user_groups=split_array(groups) if groups else [],
-                      user_blocks=(split_array(blocks) if blocks else None) if event_type == "alterblocks" else None)
+        # page_is_redirect is the page's state at the snapshot, not at the event: left out (null).
+        return page_event_row(
+            wiki_db, event_type, timestamp, page_id=_number(fields[at.page_id], "page_id"), page_namespace=namespace,
+            page_title=fields[at.page_title_historical] or fields[at.page_title] or None,
+            revision_count=_number(fields[at.event_user_revision_count], "event_user_revision_count"), **values)
+    user_id = _number(fields[at.user_id], "user_id")
+    groups, blocks = raw[at.user_groups_historical], raw[at.user_blocks_historical]
+    values.update(user_id=user_id, user_text=fields[at.user_text_historical] or fields[at.user_text] or None,
+                  user_groups=split_array(groups) if groups else [],
+                  user_blocks=(split_array(blocks) if blocks else None) if event_type == "alterblocks" else None)
     return event_row(wiki_db, entity, event_type, timestamp, **values)

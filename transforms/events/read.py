@@ -16,7 +16,7 @@ import pyarrow as pa
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
-from schemas import ERRORS, EVENTS, REVISIONS
+from schemas import ERRORS, EVENTS, PAGE_EVENTS, REVISIONS
 from schemas.layout import Partition
 from transforms.common import counters
 from transforms.datasets.progress import ProgressReporter
@@ -30,6 +30,7 @@ from transforms.events.page_buckets import (
     metadata_batch,
 )
 from transforms.events.reader import read_event_blocks
+from transforms.events.records import split_page_event
 
 PAGE_METADATA = "page_metadata"
 # Revisions a reader holds (as Arrow columns, a few hundred bytes each) before shipping them to the
@@ -67,7 +68,13 @@ class ReadEventFileFn(beam.DoFn):
                                 stream_offset=None, line=number)
                 yield from self._add(batchers, Partition(source.wiki_db, source.snapshot), ERRORS, row, split_key)
             for row in block.events:
-                yield from self._add(batchers, Partition(row.pop("wiki_db"), source.snapshot), EVENTS, row, split_key)
+                page = split_page_event(row)
+                partition = Partition(row.pop("wiki_db"), source.snapshot)
+                yield from self._add(batchers, partition, EVENTS, row, split_key)
+                if page is not None:
+                    del page["wiki_db"]
+                    counts[counters.PAGE_EVENTS.read] += 1
+                    yield from self._add(batchers, partition, PAGE_EVENTS, page, split_key)
             if block.revisions:
                 pending.append(metadata_batch(block.revisions, [first_order | n for n in block.revision_records]))
                 pending_rows += len(block.revisions)
@@ -129,7 +136,7 @@ class FinishPagesFn(beam.DoFn):
 
 @dataclass
 class ReadAllFromEventDump(beam.PTransform):
-    """Reads a PCollection of `EventInput`s into `revisions`, `events` and `errors` batches.
+    """Reads a PCollection of `EventInput`s into `revisions`, `events`, `page_events` and `errors` batches.
 
     Each output element is `(Partition, split_key, pyarrow.RecordBatch)`; partitions come from the wiki
     each event names and the input's snapshot.
@@ -148,7 +155,7 @@ class ReadAllFromEventDump(beam.PTransform):
             inputs
             | "SpreadFiles" >> beam.Reshuffle()
             | "ReadFiles" >> beam.ParDo(ReadEventFileFn(self.job, self.progress_dir)).with_outputs(
-                PAGE_METADATA, REVISIONS, EVENTS, ERRORS)
+                PAGE_METADATA, REVISIONS, EVENTS, PAGE_EVENTS, ERRORS)
         )
         finished = (
             read[PAGE_METADATA]
@@ -156,7 +163,7 @@ class ReadAllFromEventDump(beam.PTransform):
             | "FinishPages" >> beam.ParDo(FinishPagesFn(self.progress_dir))
         )
         revisions = (finished, read[REVISIONS]) | "MergeRevisions" >> beam.Flatten()
-        return {REVISIONS: revisions, EVENTS: read[EVENTS], ERRORS: read[ERRORS]}
+        return {REVISIONS: revisions, EVENTS: read[EVENTS], PAGE_EVENTS: read[PAGE_EVENTS], ERRORS: read[ERRORS]}
 
 
 @dataclass

@@ -89,13 +89,13 @@ class Converted:
 
     revisions: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    page_events: list[dict] = field(default_factory=list)
     problem: Problem | None = None
     filtered: bool = False
 
 
 class MissingField(Exception):
     """A field the record needs is absent, or a field it reads is of the wrong type or out of range."""
-
 
 
 def bad_field(name: str, value, expected: str) -> MissingField:
@@ -121,7 +121,8 @@ def converted_of(problem: Problem | None, revisions: list[tuple], events: list[d
     if problem is not None:
         return Converted(problem=problem)
     rows = [dict(zip(REVISION_FIELDS, values)) for values in revisions]
-    return Converted(rows, events, filtered=not rows and not events)
+    pages = [page for page in map(split_page_event, events) if page is not None]
+    return Converted(rows, events, pages, filtered=not rows and not events)
 
 
 _SCHEMA_OF_URI: dict[str, str | None] = {}
@@ -229,7 +230,7 @@ def optional_text(value, name: str) -> str | None:
     raise bad_field(name, value, "a string")
 
 
-def optional_flag(value, name: str, default: bool) -> bool:
+def optional_flag(value, name: str, default: bool | None) -> bool | None:
     if value is None:
         return default
     if type(value) is not bool:
@@ -339,6 +340,29 @@ def event_row(wiki_db: str, entity: str, event_type: str, timestamp: int, **valu
     return row
 
 
+# A `page_events` row: its `events` row's columns, and the performer's edit count and redirect state at the event.
+PAGE_EVENT_ONLY = ("event_user_revision_count", "page_is_redirect")
+PAGE_EVENT_SHARED = ("wiki_db", "page_id", "event_type", "event_timestamp", "event_user_id", "event_user_text",
+                     "page_namespace", "page_title", "page_namespace_before", "page_title_before", "event_comment")
+
+
+def page_event_row(wiki_db: str, event_type: str, timestamp: int, *, revision_count: int | None = None,
+                   is_redirect: bool | None = None, **values) -> dict:
+    """An `events` row of a page event, carrying the PAGE_EVENT_ONLY values until `split_page_event`."""
+    return {**event_row(wiki_db, "page", event_type, timestamp, **values),
+            "event_user_revision_count": revision_count, "page_is_redirect": is_redirect}
+
+
+def split_page_event(row: dict) -> dict | None:
+    """The `page_events` row (with its wiki) of a converted page event (its `events` row loses the PAGE_EVENT_ONLY
+    values); None for a user event."""
+    if row["event_entity"] != "page":
+        return None
+    page = {name: row[name] for name in PAGE_EVENT_SHARED}
+    page.update((name, row.pop(name, None)) for name in PAGE_EVENT_ONLY)
+    return page
+
+
 def parent_id_of(value, name: str = "rev_parent_id") -> int | None:
     """A parent revision id; 0 and absent mean the page's first revision."""
     return optional_id(value, name) or None
@@ -381,7 +405,8 @@ def _from_page_change(record: dict) -> tuple[tuple | None, dict | None]:
     page_id = need_id(page.get("page_id"), "page_id")
     revision = _page_change_revision(wiki_db, page_id, namespace, title, record) \
         if kind in PAGE_CHANGE_REVISION_KINDS else None
-    event = _page_change_event(wiki_db, kind, page_id, namespace, title, record) if kind in PAGE_EVENT_KINDS else None
+    event = None if kind not in PAGE_EVENT_KINDS else _page_change_event(wiki_db, kind, page_id, namespace, title,
+                                                                         page, record)
     return revision, event
 
 
@@ -422,7 +447,8 @@ def _page_change_revision(wiki_db: str, page_id: int, namespace: int, title: str
     )
 
 
-def _page_change_event(wiki_db: str, kind: str, page_id: int, namespace: int, title: str, record: dict) -> dict:
+def _page_change_event(wiki_db: str, kind: str, page_id: int, namespace: int, title: str, page: dict, record: dict
+                       ) -> dict:
     performer = optional_object(record.get("performer"), "performer")
     extra = {}
     if kind == "move":
@@ -438,11 +464,13 @@ def _page_change_event(wiki_db: str, kind: str, page_id: int, namespace: int, ti
     changed = record.get("dt")
     if changed is None:
         raise bad_field("dt", changed, "a timestamp")
-    return event_row(
-        wiki_db, "page", PAGE_EVENT_KINDS[kind], timestamp_of(changed, "dt"), event_comment=comment,
+    return page_event_row(
+        wiki_db, PAGE_EVENT_KINDS[kind], timestamp_of(changed, "dt"), event_comment=comment,
         event_user_id=optional_id(performer.get("user_id"), "performer.user_id"),
         event_user_text=optional_text(performer.get("user_text"), "performer.user_text"), page_id=page_id,
-        page_namespace=namespace, page_title=title, **extra)
+        page_namespace=namespace, page_title=title,
+        revision_count=optional_id(performer.get("edit_count"), "performer.edit_count"),
+        is_redirect=optional_flag(page.get("is_redirect"), "page.is_redirect", None), **extra)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -548,11 +576,11 @@ def _recentchange_log(record: dict) -> dict | None:
         if event_type == "move":
             target = optional_text(params.get("target"), "log_params.target")
             # The new namespace is not in the event; the target keeps its prefix when it has one.
-            return event_row(wiki_db, "page", "move", timestamp, page_title=(target or "").replace(" ", "_") or None,
-                             page_namespace_before=namespace, page_title_before=strip_namespace(title, namespace),
-                             **common)
-        return event_row(wiki_db, "page", event_type, timestamp, page_namespace=namespace,
-                         page_title=strip_namespace(title, namespace), **common)
+            return page_event_row(wiki_db, "move", timestamp, page_title=(target or "").replace(" ", "_") or None,
+                                  page_namespace_before=namespace, page_title_before=strip_namespace(title, namespace),
+                                  **common)
+        return page_event_row(wiki_db, event_type, timestamp, page_namespace=namespace,
+                              page_title=strip_namespace(title, namespace), **common)
     event_type = USER_LOGS[key]
     user_text = strip_namespace(title, namespace if namespace is not None else 2).replace("_", " ")
     values = {"user_text": user_text}

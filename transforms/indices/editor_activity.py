@@ -30,8 +30,11 @@ ACTIVITY_LEVELS = ((1, "1-4"), (5, "5-24"), (25, "25-99"), (100, "100+"))
 ALL_WIKIS = "all"
 PUBLIC_MIN_ACTIVE_EDITORS = 3
 PUBLIC_ROUNDING = 10
+REVERT_WINDOW = 172_800  # 48 hours: an edit reverted later than this still counts as constructive
+EXPERIENCE_CAP = 100  # edits before an article's creation are counted up to the last bucket's start (100+)
 REVISION_COLUMNS = ("page_namespace", "revision_timestamp", "user_id", "user_text", "user_is_anonymous",
-                    "user_is_temporary", "user_is_deleted", "user_groups", "revision_is_identity_reverted")
+                    "user_is_temporary", "user_is_deleted", "user_groups", "revision_is_identity_reverted",
+                    "revision_seconds_to_identity_revert", "page_id", "revision_parent_id")
 
 
 def month_of(timestamp: int) -> str:
@@ -55,6 +58,11 @@ def round_up(count: int, step: int = PUBLIC_ROUNDING) -> int:
     return int(math.ceil(count / step) * step)
 
 
+def reverted_within_48_hours(reverted: bool, seconds_to_revert: int | None) -> bool:
+    """Wikimedia's rule for constructive edits: identity-reverted, at most 172,800 s after the edit."""
+    return bool(reverted) and seconds_to_revert is not None and seconds_to_revert <= REVERT_WINDOW
+
+
 # ---------------------------------------------------------------------------------------------------
 # 1. Editor histories from revisions
 
@@ -64,13 +72,16 @@ class MonthTally:
     edits: int = 0
     content_edits: int = 0
     reverted_edits: int = 0
+    reverted_48h_edits: int = 0  # identity-reverted within 48 hours (not constructive)
     namespaces: set = field(default_factory=set)
     in_bot_group: bool = False  # an edit of the month carried the bot group (event dumps)
 
 
 @dataclass
 class EditorHistory:
-    """One editor's edits on one wiki, by month, and the timestamps of its first 60 days of editing."""
+    """One editor's edits on one wiki, by month; its first 60 days of editing as (timestamp, reverted within
+    48 hours, creates an article) tuples; the timestamps of its first 100 edits (experience at an article's
+    creation); the (timestamp, page_id) of each article it created (first revision of a content page)."""
 
     user_id: int | None
     user_text: str
@@ -79,23 +90,30 @@ class EditorHistory:
     temporary: bool
     first_edit: int
     months: dict[str, MonthTally] = field(default_factory=dict)
-    early: list[int] = field(default_factory=list)
+    early: list[tuple] = field(default_factory=list)
+    first_edits: list[int] = field(default_factory=list)
+    creations: list[tuple[int, int]] = field(default_factory=list)
 
     def add_edit(self, timestamp: int, namespace: int, content: bool, reverted: bool, bot_group: bool,
-                 user_text: str) -> None:
+                 user_text: str, reverted_48h: bool = False, created_page: int | None = None) -> None:
         tally = self.months.get(month_of(timestamp))
         if tally is None:
             tally = self.months[month_of(timestamp)] = MonthTally()
         tally.edits += 1
         tally.content_edits += content
         tally.reverted_edits += reverted
+        tally.reverted_48h_edits += reverted_48h
         tally.namespaces.add(namespace)
         tally.in_bot_group |= bot_group
         if timestamp > self.user_text_at:
             self.user_text, self.user_text_at = user_text, timestamp
         if timestamp < self.first_edit:
             self.first_edit = timestamp
-        self.early.append(timestamp)
+        article = content and created_page is not None
+        self.early.append((timestamp, reverted_48h, article))
+        self.first_edits.append(timestamp)
+        if article:
+            self.creations.append((timestamp, created_page))
 
 
 def merge_histories(histories: Iterable[EditorHistory]) -> EditorHistory | None:
@@ -104,7 +122,7 @@ def merge_histories(histories: Iterable[EditorHistory]) -> EditorHistory | None:
     for history in histories:
         if merged is None:
             merged = EditorHistory(history.user_id, history.user_text, history.user_text_at, history.anonymous,
-                                   history.temporary, history.first_edit, {}, [])
+                                   history.temporary, history.first_edit, {}, [], [], [])
         elif history.user_text_at > merged.user_text_at:
             merged.user_text, merged.user_text_at = history.user_text, history.user_text_at
         merged.first_edit = min(merged.first_edit, history.first_edit)
@@ -113,9 +131,12 @@ def merge_histories(histories: Iterable[EditorHistory]) -> EditorHistory | None:
             mine.edits += tally.edits
             mine.content_edits += tally.content_edits
             mine.reverted_edits += tally.reverted_edits
+            mine.reverted_48h_edits += tally.reverted_48h_edits
             mine.namespaces |= tally.namespaces
             mine.in_bot_group |= tally.in_bot_group
         merged.early.extend(history.early)
+        merged.first_edits.extend(history.first_edits)
+        merged.creations.extend(history.creations)
     if merged is not None:
         trim_early(merged)
     return merged
@@ -124,7 +145,8 @@ def merge_histories(histories: Iterable[EditorHistory]) -> EditorHistory | None:
 def trim_early(history: EditorHistory) -> None:
     # Registration is never after the first edit, so edits past first edit + 60 days never count.
     limit = history.first_edit + SECOND_WINDOW
-    history.early = sorted(t for t in history.early if t < limit)
+    history.early = sorted(edit for edit in history.early if edit[0] < limit)
+    history.first_edits = sorted(history.first_edits)[:EXPERIENCE_CAP]
 
 
 def editor_key(wiki_db: str, snapshot: str, user_id: int | None, user_text: str) -> tuple:
@@ -138,8 +160,8 @@ def summarise_revisions(wiki_db: str, snapshot: str, columns: dict[str, list], c
     epoch seconds), and the number of edits whose contributor is hidden (not attributable)."""
     histories: dict[tuple, EditorHistory] = {}
     hidden = 0
-    for namespace, timestamp, user_id, user_text, anonymous, temporary, deleted, groups, reverted in zip(
-            *(columns[name] for name in REVISION_COLUMNS)):
+    for namespace, timestamp, user_id, user_text, anonymous, temporary, deleted, groups, reverted, seconds, page_id, \
+            parent_id in zip(*(columns[name] for name in REVISION_COLUMNS)):
         if deleted or user_text is None:
             hidden += 1
             continue
@@ -147,8 +169,10 @@ def summarise_revisions(wiki_db: str, snapshot: str, columns: dict[str, list], c
         history = histories.get(key)
         if history is None:
             history = histories[key] = EditorHistory(user_id, user_text, timestamp, anonymous, temporary, timestamp)
+        # A page's first revision (no parent) creates it; without a page id it cannot be followed to a deletion.
         history.add_edit(timestamp, namespace, namespace in content_namespaces, bool(reverted),
-                         bool(groups) and "bot" in groups, user_text)
+                         bool(groups) and "bot" in groups, user_text, reverted_within_48_hours(reverted, seconds),
+                         page_id if parent_id is None else None)
     for history in histories.values():
         trim_early(history)
     return histories, hidden
@@ -211,8 +235,8 @@ def editor_month_rows(history: EditorHistory, info: UserInfo | None) -> list[dic
     if registered:
         is_first_edit = info.registration is None
         registration = history.first_edit if is_first_edit else info.registration
-        first_30 = bisect.bisect_left(history.early, registration + FIRST_WINDOW)
-        days_30_60 = bisect.bisect_left(history.early, registration + SECOND_WINDOW) - first_30
+        first_30 = bisect.bisect_left(history.early, (registration + FIRST_WINDOW,))
+        days_30_60 = bisect.bisect_left(history.early, (registration + SECOND_WINDOW,)) - first_30
     rows = []
     for month in sorted(history.months):
         tally = history.months[month]
@@ -225,7 +249,8 @@ def editor_month_rows(history: EditorHistory, info: UserInfo | None) -> list[dic
             "month": month, "user_id": history.user_id, "user_text": history.user_text,
             "user_is_anonymous": history.anonymous, "user_is_temporary": history.temporary, "user_is_bot_by": bot_by,
             "edits": tally.edits, "content_edits": tally.content_edits,
-            "identity_reverted_edits": tally.reverted_edits, "namespaces_edited": sorted(tally.namespaces),
+            "identity_reverted_edits": tally.reverted_edits, "identity_reverted_48h_edits": tally.reverted_48h_edits,
+            "namespaces_edited": sorted(tally.namespaces),
             "first_edit_timestamp": history.first_edit, "registration_timestamp": registration,
             "registration_is_first_edit": is_first_edit, "edits_first_30_days": first_30,
             "edits_days_30_to_60": days_30_60,
@@ -249,7 +274,7 @@ def merge_across_wikis(rows: Iterable[dict]) -> dict:
     anywhere, registration the earliest."""
     rows = list(rows)
     merged = dict(rows[0])
-    for name in ("edits", "content_edits", "identity_reverted_edits"):
+    for name in ("edits", "content_edits", "identity_reverted_edits", "identity_reverted_48h_edits"):
         merged[name] = sum(r[name] for r in rows)
     merged["user_is_bot_by"] = sorted({reason for r in rows for reason in r["user_is_bot_by"]}, reverse=True)
     merged["namespaces_edited"] = sorted({ns for r in rows for ns in r["namespaces_edited"]})
@@ -262,19 +287,34 @@ def merge_across_wikis(rows: Iterable[dict]) -> dict:
 # ---------------------------------------------------------------------------------------------------
 # 4. The index
 
-COUNTS = ("editors", "edits", "content_edits", "non_content_edits", "active_editors", "very_active_editors",
-          "new_active_editors", "returning_active_editors", "non_bot_edits", "identity_reverted_non_bot_edits",
-          "new_editors", "retained_new_editors")
+COUNTS = ("editors", "edits", "content_edits", "non_content_edits", "constructive_edits", "active_editors",
+          "very_active_editors", "new_active_editors", "returning_active_editors", "non_bot_edits",
+          "identity_reverted_non_bot_edits", "new_editors", "retained_new_editors", "retained_editors")
+BREAKDOWN = COUNTS[:5]  # the counts of every row; the others only the summary row of a month fills
 # Columns only the summary row of a month (editor_type and activity_level null) fills; null in breakdown rows.
-SUMMARY_ONLY = COUNTS[4:] + ("revert_rate", "new_editor_retention")
+SUMMARY_ONLY = COUNTS[5:] + ("revert_rate", "new_editor_retention")
 
 
-def cell_contributions(row: dict) -> Iterator[tuple[tuple, dict]]:
-    """((editor_type, activity_level), counts) of one editor month, for its summary, type and level cells."""
+def previous_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
+
+
+def cell_contributions(row: dict, edited_previous_month: bool = False) -> Iterator[tuple[tuple, dict]]:
+    """((editor_type, activity_level), counts) of one editor month, for its summary, type and level cells.
+
+    Args:
+        row: the editor month.
+        edited_previous_month: whether the editor also edited in the month before (retained editors).
+    """
     kind = editor_type(row)
+    # Constructive edits: non-bot edits not identity-reverted within 48 hours.
+    constructive = 0 if row["user_is_bot_by"] else row["edits"] - row["identity_reverted_48h_edits"]
     base = {"editors": 1, "edits": row["edits"], "content_edits": row["content_edits"],
-            "non_content_edits": row["edits"] - row["content_edits"]}
+            "non_content_edits": row["edits"] - row["content_edits"], "constructive_edits": constructive}
     summary = dict(base)
+    if edited_previous_month and not row["user_is_anonymous"] and not row["user_is_temporary"]:
+        summary["retained_editors"] = 1
     if kind == "user" and row["content_edits"] >= ACTIVE_CONTENT_EDITS:
         new = month_of(row["registration_timestamp"]) == row["month"]
         summary.update(active_editors=1, very_active_editors=int(row["content_edits"] >= VERY_ACTIVE_CONTENT_EDITS),
@@ -318,11 +358,13 @@ def index_rows(month: str, cells: dict[tuple, dict], cutoff: int, *, public: boo
     for (kind, level), counts in sorted(cells.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")):
         summary = kind is None
         row = {"time_bucket": month, "editor_type": kind, "activity_level": level, **dict.fromkeys(SUMMARY_ONLY)}
-        row.update({name: counts.get(name, 0) for name in COUNTS[:4]})
+        row.update({name: counts.get(name, 0) for name in BREAKDOWN})
         if summary:
-            row.update({name: counts.get(name, 0) for name in COUNTS[4:10]})
+            row.update({name: counts.get(name, 0) for name in COUNTS[5:11]})
             row["new_editors"] = counts.get("new_editors", 0) if cohort_complete else None
             row["retained_new_editors"] = counts.get("retained_new_editors", 0) if cohort_complete else None
+            # Retention from one month to the next is per wiki: the cross-wiki total has none.
+            row["retained_editors"] = None if cross_wiki else counts.get("retained_editors", 0)
         if public:
             if (row["active_editors"] if summary else row["editors"]) < PUBLIC_MIN_ACTIVE_EDITORS:
                 continue

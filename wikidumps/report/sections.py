@@ -500,6 +500,32 @@ def two_sources(data: ReportData) -> str:
             + _charts(chart))
 
 
+# ---------------------------------------------------------------------------------------------------
+# campaign_summary (campaign job)
+
+CAMPAIGN_COLUMNS = (("wiki_db", "wiki"), ("campaign_start", "from"), ("campaign_end", "to (before)"),
+                    ("participants_listed", "listed"), ("participants_active", "active"),
+                    ("new_participants", "new"), ("edits", "edits"), ("content_edits", "content edits"),
+                    ("bytes_added", "bytes added"), ("bytes_removed", "bytes removed"),
+                    ("articles_created", "articles created"), ("articles_surviving", "alive 30 days later"),
+                    ("reverted_48h_share", "reverted within 48 h"),
+                    ("participants_edited_30_to_60_days_after", "edited 30-60 days after"))
+
+
+def campaign(data: ReportData) -> str:
+    """One line per campaign run into this folder (a wiki and snapshot each): its summary."""
+    dataset = data.dataset("campaign_summary", [name for name, _ in CAMPAIGN_COLUMNS])
+    rows = []
+    for table in _batches(dataset, [name for name, _ in CAMPAIGN_COLUMNS]):
+        for row in table.to_pylist():
+            rows.append(["n/a" if row[name] is None else f"{row[name]:.1%}" if name == "reverted_48h_share"
+                         else row[name] for name, _ in CAMPAIGN_COLUMNS])
+    if not rows:
+        return "<p>No campaign summary was written (under --privacy public, a campaign needs 3 active participants).</p>"
+    return ("<p>Participants' figures during the campaign; definitions in docs/metrics.md. Per participant: the "
+            "campaign_participants dataset.</p>" + _table([label for _, label in CAMPAIGN_COLUMNS], sorted(rows)))
+
+
 SECTIONS = (
     Section("datasets", "Datasets", (), datasets_overview, ""),
     Section("errors", "Errors by stage", ("errors",), errors_by_stage, "any `wikidumps run` job"),
@@ -510,4 +536,5 @@ SECTIONS = (
     Section("sources", "Wikitext and rendered HTML", ("plain_text", "links"), two_sources,
             "wikidumps report OUTPUT --compare OTHER_OUTPUT (`run content` on an XML dump and on an Enterprise "
             "HTML dump of the same wiki)", needs_comparison=True),
+    Section("campaign", "Campaign", ("campaign_summary",), campaign, "wikidumps run campaign"),
 )

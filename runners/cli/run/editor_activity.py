@@ -5,18 +5,20 @@ from runners.cli.run.options import UsageError
 from transforms.common.files import UnusableInputError
 
 NAME = "editor-activity"
-HELP = "revisions (+ events) -> editor_months and the editor_activity index, with WMF's definitions"
+HELP = "revisions (+ events) -> editor_months, the editor_activity index, newcomer_cohorts, article_survival"
 DESCRIPTION = (
     "Compute per-editor months and the editor-activity index (active, very active, new and returning editors, "
-    "edits by editor type and page type, revert rate, new-editor retention) from a published revisions "
-    "dataset, with user events (registrations, bot groups) from an events dataset when given. "
+    "edits by editor type and page type, revert rate, constructive edits, new-editor retention, retained "
+    "editors), newcomer cohorts by month of first edit, and, with --events, the 30-day survival of new articles "
+    "by creator experience, from a published revisions dataset, with user events (registrations, bot groups) "
+    "and page events (deletions, restorations) from a `run events` output when given. "
     "Definitions: docs/metrics.md."
 )
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--revisions", required=True, metavar="DIR", help="output folder holding the revisions dataset")
-    parser.add_argument("--events", metavar="DIR", help="output folder holding the events dataset (user events)")
+    parser.add_argument("--events", metavar="DIR", help="output folder of `run events` holding the events and page_events datasets")
     parser.add_argument("--output", required=True, metavar="DIR", help="output folder (local or gs://)")
     parser.add_argument("--privacy", choices=("public", "none"), default="none",
                         help="public: WMF's public thresholds (counts rounded up to tens, cells under 3 dropped)")

@@ -4,12 +4,13 @@ from __future__ import annotations
 from runners.cli.run.options import UsageError, add_input_arguments, unique_paths
 
 NAME = "events"
-HELP = "event dumps (EventStreams JSON, Avro, MediaWiki history TSV) -> revisions, events and errors"
+HELP = "event dumps (EventStreams JSON, Avro, MediaWiki history TSV) -> revisions, events, page_events and errors"
 DESCRIPTION = (
     "Read EventStreams/EventGate JSON lines (plain, .gz, .bz2) of mediawiki.recentchange, revision-create and "
     "mediawiki.page_change.v1, Avro container files of those schemas, and MediaWiki history dumps (*.tsv.bz2) "
     "into the revisions dataset (the XML path's schema; fields an event lacks are null), an events dataset of "
-    "page and user events, and errors. Formats are told apart by content; files may hold several wikis."
+    "page and user events, a page_events dataset of page creations, deletions, restorations and moves (with the "
+    "performer's edit count and redirect state at the event when the source gives them), and errors. Formats are told apart by content; files may hold several wikis."
 )
 
 
