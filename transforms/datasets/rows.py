@@ -119,6 +119,18 @@ class RowBatcher:
         return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
+def each_row(found: dict, datasets) -> Iterator[tuple[str, dict | Rows]]:
+    """(dataset, row or block of rows) of one record's extraction (`{dataset: [row, ...] or Rows}`), for the
+    datasets asked for, in their order: what a reader's processor yields to `RowBatcher`."""
+    for dataset in datasets:
+        rows = found[dataset]
+        if isinstance(rows, Rows):
+            yield dataset, rows
+        else:
+            for row in rows:
+                yield dataset, row
+
+
 def error_row(problem: Problem, *, pipeline: str, stage: str, source_file: str,
               stream_offset: int | None, line: int | None = None) -> dict:
     """An `errors` row (file columns only; wiki_db and snapshot come from the partition)."""

@@ -23,7 +23,7 @@ from transforms.common import counters
 from transforms.common.files import iter_decompressed, open_raw
 from transforms.common.problems import Filtered, Problem, excerpt_of
 from transforms.datasets.progress import ProgressReporter
-from transforms.datasets.rows import RowBatcher, Rows, error_row
+from transforms.datasets.rows import RowBatcher, Rows, each_row, error_row
 from transforms.enterprise.html import extract_html
 from transforms.enterprise.inputs import EnterpriseInput
 from transforms.enterprise.reader import RawRecord, iter_records, page_key, parse_record, version_of
@@ -165,13 +165,7 @@ class ExtractRecordsFn(beam.DoFn):
                                         "(--page-timeout); the record was left out", "page", True, raw.offset,
                                         *page), source)
             return
-        for dataset in self._datasets:
-            found = rows[dataset]
-            if isinstance(found, Rows):
-                yield dataset, found
-            else:
-                for row in found:
-                    yield dataset, row
+        yield from each_row(rows, self._datasets)
 
     def _dropped(self, problem: Problem, source: EnterpriseInput) -> tuple[str, dict]:
         Metrics.counter(counters.NAMESPACE, counters.error(problem.error_type)).inc()

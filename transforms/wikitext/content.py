@@ -22,7 +22,7 @@ from transforms.common.naming import title_for_output
 from transforms.common.problems import DUPLICATE_REVISION, Filtered, Problem, excerpt_of
 from transforms.defaults import MAX_PAGE_BYTES as DEFAULT_MAX_PAGE_BYTES
 from transforms.defaults import PAGE_SECONDS as DEFAULT_PAGE_SECONDS
-from transforms.datasets.rows import Rows
+from transforms.datasets.rows import Rows, each_row
 from transforms.wikitext import citations
 from transforms.wikitext.citations import citation_columns
 from transforms.wikitext.links import link_columns
@@ -212,10 +212,4 @@ class ContentPages:
             yield Problem("content-extraction", f"{type(exc).__name__}: {exc}", record_kind, True, page.offset,
                           page.page_id, revision.id, excerpt_of(page.full_title), revisions_read)
             return
-        for dataset in CONTENT_DATASETS:
-            rows_of_dataset = rows[dataset]
-            if isinstance(rows_of_dataset, Rows):
-                yield dataset, rows_of_dataset
-            else:
-                for row in rows_of_dataset:
-                    yield dataset, row
+        yield from each_row(rows, CONTENT_DATASETS)
