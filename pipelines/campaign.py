@@ -131,13 +131,8 @@ def article_creations(element):
 
 
 def page_event_items(element):
-    partition, batch = element
-    timestamps = batch.column("event_timestamp").cast(pa.int64()).to_pylist()
-    for page_id, timestamp, event_type, redirect in zip(batch.column("page_id").to_pylist(), timestamps,
-                                                        batch.column("event_type").to_pylist(),
-                                                        batch.column("page_is_redirect").to_pylist()):
-        if page_id is not None:
-            yield page_id, (timestamp, event_type, redirect)
+    _, batch = element
+    return nc.page_events_of(batch)
 
 
 def survivals(element):

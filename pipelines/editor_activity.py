@@ -228,12 +228,8 @@ def article_creations(element):
 def page_event_items(element):
     """((wiki_db, page_id), (event_timestamp, event_type, page_is_redirect)) of each page event with a page id."""
     partition, batch = element
-    timestamps = batch.column("event_timestamp").cast(pa.int64()).to_pylist()
-    for page_id, timestamp, event_type, redirect in zip(batch.column("page_id").to_pylist(), timestamps,
-                                                        batch.column("event_type").to_pylist(),
-                                                        batch.column("page_is_redirect").to_pylist()):
-        if page_id is not None:
-            yield (partition.wiki_db, page_id), (timestamp, event_type, redirect)
+    for page_id, event in nc.page_events_of(batch):
+        yield (partition.wiki_db, page_id), event
 
 
 def survival_cells(element):

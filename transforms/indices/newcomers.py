@@ -147,3 +147,14 @@ def survival_rows(month: str, bucket: str, counts: dict, cutoff: int, *, public:
     return [{"time_bucket": month, "creator_experience": bucket, "creators": creators, "articles_created": created,
              "articles_surviving": created - deleted if done else None, "articles_deleted": deleted if done else None,
              "survival_rate": (created - deleted) / created if done else None}]
+
+
+def page_events_of(batch) -> Iterable[tuple[int, tuple[int, str, bool | None]]]:
+    """(page_id, (event_timestamp in seconds, event_type, page_is_redirect)) of each row of a `page_events`
+    record batch that names its page: what article survival reads of a page's history."""
+    timestamps = batch.column("event_timestamp").cast("int64").to_pylist()
+    for page_id, timestamp, event_type, redirect in zip(batch.column("page_id").to_pylist(), timestamps,
+                                                        batch.column("event_type").to_pylist(),
+                                                        batch.column("page_is_redirect").to_pylist()):
+        if page_id is not None:
+            yield page_id, (timestamp, event_type, redirect)
