@@ -5,6 +5,7 @@ from schemas.dataset import CC0, Column, DatasetSchema
 
 ITEM_IDS = pa.list_(pa.string())
 SITELINK = pa.struct([("wiki_db", pa.string()), ("title", pa.string())])
+LABEL = pa.struct([("language", pa.string()), ("value", pa.string())])
 COORDINATE = pa.struct([("latitude", pa.float64()), ("longitude", pa.float64()), ("globe", pa.string())])
 WIKIDATA_TIME = pa.struct([
     ("time", pa.string()),
@@ -18,7 +19,7 @@ _TIME_DOC = (" (best-rank value: its Wikidata time string, signed year, precisio
 
 SCHEMA = DatasetSchema(
     name="wikidata_entities",
-    version="1.0.0",
+    version="1.1.0",
     description="One row per entity (item, property, ...) of a Wikidata JSON entity dump: sitelinks to the "
     "requested wikis and the statements knowledge-gap metrics read (instance of, gender, sexual orientation, "
     "coordinates, countries, dates). Values are Wikidata's best-rank statements: preferred ones when a "
@@ -27,7 +28,8 @@ SCHEMA = DatasetSchema(
     caveats=(
         "Partitioned as wiki_db=wikidatawiki/snapshot=<dump date>: the wiki is Wikidata itself, whatever the "
         "sitelinks point to.",
-        "Sitelinks are kept only for the wikis given with --wiki-db (all sitelinks when none is given).",
+        "Sitelinks are kept only for the wikis given with --wiki-db (all sitelinks when none is given); labels "
+        "only in English and those wikis' languages.",
         "Coordinates on another globe than Earth (Q2) are kept with their globe; they must never be "
         "reverse-geocoded.",
         "Lists keep statement order; single-valued columns (coordinates, dates) hold the first best-rank value.",
@@ -37,6 +39,7 @@ SCHEMA = DatasetSchema(
         Column("snapshot", pa.string(), "Dump date, YYYYMMDD.", False),
         Column("entity_id", pa.string(), "Entity id: Q42 for items (the qid), P31 for properties.", False),
         Column("entity_type", pa.string(), "item, property, lexeme, ... as the dump's `type` says.", False),
+        Column("labels", pa.list_(LABEL), "Labels in English and in the languages of the wikis given with --wiki-db (dewiki: de), as language and text; what reports show for an item (its id kept beside).", False),
         Column("sitelinks", pa.list_(SITELINK), "Pages about the entity on the requested wikis: wiki_db and title, spaces as underscores (namespace prefix kept, as Wikidata stores it).", False),
         Column("instance_of", ITEM_IDS, "P31 instance of: item ids.", False),
         Column("sex_or_gender", ITEM_IDS, "P21 sex or gender: item ids.", False),

@@ -377,3 +377,21 @@ def test_two_sources_are_compared_when_a_second_folder_is_given(samplewiki_demo,
     # Without a second folder the section is listed as not in the report, with the command that adds it.
     alone = write_report(samplewiki_demo, tmp_path / "alone.html").read_text(encoding="utf-8")
     assert 'id="sources"' not in alone and "--compare OTHER_OUTPUT" in alone
+
+
+def test_knowledge_gap_categories_show_wikidata_labels_with_their_ids(tmp_path):
+    """A category that is a Wikidata item shows its label in the wiki's language (German on dewiki), else in
+    English, with the id beside it; an item without a label keeps its id."""
+    out = tmp_path / "out"
+    gaps = [dict(content_gap="geography_country", category=category, time_bucket="2026-01", article_count=count)
+            for category, count in (("Q183", 5), ("Q1085", 3), ("Q339014", 1))]
+    write_dataset(out, "knowledge_gaps", pa.Table.from_pylist(gaps, pa.schema([
+        ("content_gap", pa.string()), ("category", pa.string()), ("time_bucket", pa.string()),
+        ("article_count", pa.int64())])), wiki_db="dewiki")
+    label = pa.struct([("language", pa.string()), ("value", pa.string())])
+    entities = [dict(entity_id="Q183", labels=[dict(language="en", value="Germany"), dict(language="de", value="Deutschland")]),
+                dict(entity_id="Q1085", labels=[dict(language="en", value="Prague")])]
+    write_dataset(out, "wikidata_entities", pa.Table.from_pylist(entities, pa.schema([
+        ("entity_id", pa.string()), ("labels", pa.list_(label))])), wiki_db="wikidatawiki")
+    page = Tables(write_report(out, tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert page.tables["gap-share-geography-country"][0][1:] == ["Deutschland (Q183)", "Prague (Q1085)", "Q339014"]

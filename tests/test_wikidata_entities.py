@@ -74,6 +74,10 @@ def test_real_dump_rows_match_the_entities(real_data):
     assert by_id["Q5"]["instance_of"] == ["Q55983715"]
     assert by_id["P31"]["entity_type"] == "property"
     assert by_id["Q206818"]["sitelinks"][-1] == {"wiki_db": "enwiki", "title": "Gimli_(Middle-earth)"}
+    # Labels in English and the languages of the wikis asked for, of the 48 and 256 the entities have.
+    assert pippin["labels"] == [{"language": "en", "value": "Peregrin Took"},
+                                {"language": "de", "value": "Peregrin Tuk"}]
+    assert by_id["Q5"]["labels"] == [{"language": "en", "value": "human"}, {"language": "de", "value": "Mensch"}]
 
 
 def test_best_rank_values_and_decoded_types(real_data, tmp_path):

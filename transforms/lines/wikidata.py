@@ -24,6 +24,7 @@ What is checked, and what a bad record or value costs (every case is an `errors`
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -38,6 +39,7 @@ from transforms.common.problems import DAMAGED_INPUT, TRUNCATED_INPUT, Problem, 
 from transforms.datasets.rows import RowBatcher, error_row
 from transforms.lines.inputs import LineInput, describe_input, first_lines
 from transforms.lines.reader import DamagedLinesError, Line, read_split_lines
+from transforms.wikitext.sitedata import wiki_language
 from transforms.lines.splits import LineSplit
 
 KIND = "wikidata-json"
@@ -254,6 +256,28 @@ def sitelinks(entity: dict, wiki_dbs: frozenset[str] | None) -> list[dict]:
     return sorted(rows, key=lambda r: r["wiki_db"])
 
 
+@functools.lru_cache(maxsize=16)
+def label_languages(wiki_dbs: frozenset[str] | None) -> tuple[str, ...]:
+    """English, then the content languages of `wiki_dbs` (dewiki: de), each once: the labels kept."""
+    languages = ["en"]
+    for wiki_db in sorted(wiki_dbs or ()):
+        language = wiki_language(wiki_db)
+        if language and language not in languages:
+            languages.append(language)
+    return tuple(languages)
+
+
+def labels(entity: dict, wiki_dbs: frozenset[str] | None) -> list[dict]:
+    """The entity's labels in the languages of `label_languages` it has (the entity's shape was checked)."""
+    terms = _members(entity, "labels")
+    found = []
+    for language in label_languages(wiki_dbs):
+        value = terms.get(language, {}).get("value")
+        if type(value) is str and value:
+            found.append({"language": language, "value": value})
+    return found
+
+
 def entity_row(entity: dict, wiki_dbs: frozenset[str] | None, offset: int) -> tuple[dict, list[BadValue]]:
     """The `wikidata_entities` row of one entity of checked shape (file columns), and the values left out."""
     claims = _members(entity, "claims")
@@ -261,6 +285,7 @@ def entity_row(entity: dict, wiki_dbs: frozenset[str] | None, offset: int) -> tu
     row = {
         "entity_id": entity["id"],
         "entity_type": entity.get("type") or "item",
+        "labels": labels(entity, wiki_dbs),
         "sitelinks": sitelinks(entity, wiki_dbs),
         "statement_count": sum(len(v) for v in claims.values()),
         "source_offset": offset,

@@ -351,6 +351,30 @@ def editor_activity(data: ReportData) -> str:
 # knowledge_gaps (knowledge-gaps job)
 
 
+ITEM_ID = re.compile(r"^Q[1-9][0-9]*$")
+
+
+def item_labels(data: ReportData, ids: set[str], wikis: list[str]) -> dict[str, str]:
+    """"label (Q-id)" of each Wikidata item id the wikidata_entities dataset of the folder labels: in the
+    language of the wikis (dewiki: de), else in English; the id stays beside it."""
+    if not ids or not data.has("wikidata_entities"):
+        return {}
+    entities = data.dataset("wikidata_entities")
+    if "labels" not in entities.schema.names:  # written before labels were kept
+        return {}
+    prefixes = [wiki.replace("_", "-") for wiki in wikis]
+    named = {}
+    for table in _batches(entities, ["entity_id", "labels"], ds.field("entity_id").isin(sorted(ids))):
+        for entity, labels in zip(table["entity_id"].to_pylist(), table["labels"].to_pylist()):
+            by_language = {label["language"]: label["value"] for label in labels or ()}
+            local = [value for language, value in by_language.items()
+                     if language != "en" and any(prefix.startswith(language) for prefix in prefixes)]
+            label = local[0] if local else by_language.get("en")
+            if label:
+                named[entity] = f"{label} ({entity})"
+    return named
+
+
 def knowledge_gaps(data: ReportData) -> str:
     """Per content gap: the split of the articles that have a value over time, and mean quality per category.
 
@@ -362,6 +386,8 @@ def knowledge_gaps(data: ReportData) -> str:
     has_quality = "quality_score" in dataset.schema.names
     table = dataset.to_table(columns=columns + (["quality_score"] if has_quality else []))
     note = _wiki_note(data.wikis("knowledge_gaps"))
+    named = item_labels(data, {c for c in table["category"].to_pylist() if c and ITEM_ID.match(c)},
+                        data.wikis("knowledge_gaps"))
     parts = []
     for gap in sorted(set(table["content_gap"].to_pylist()) - {None}):
         rows = table.filter(pc.equal(table["content_gap"], gap)).to_pylist()
@@ -376,8 +402,8 @@ def knowledge_gaps(data: ReportData) -> str:
         shown = valued[:TOP_CATEGORIES]
         bucket_totals = {m: sum(v for (month, c), v in counts.items() if month == m and c not in NO_VALUE_CATEGORIES)
                          for m in months}
-        series = {str(c): [counts.get((m, c), 0) / bucket_totals[m] if bucket_totals[m] else 0 for m in months]
-                  for c in shown}
+        series = {named.get(c, str(c)): [counts.get((m, c), 0) / bucket_totals[m] if bucket_totals[m] else 0
+                                          for m in months] for c in shown}
         if len(valued) > len(shown):
             series["other"] = [1 - sum(values[i] for values in series.values()) if bucket_totals[m] else 0
                                for i, m in enumerate(months)]
@@ -397,7 +423,7 @@ def knowledge_gaps(data: ReportData) -> str:
             categories = [c for c in ranked[:TOP_CATEGORIES] if quality[c][1]]
             if categories:
                 charts.append(bar_chart(f"gap-quality-{key}", f"{gap}: mean article quality score per category, "
-                                        f"{latest}.", [str(c) for c in categories],
+                                        f"{latest}.", [named.get(c, str(c)) for c in categories],
                                         [quality[c][0] / quality[c][1] for c in categories],
                                         x_label="mean quality score (0-1)"))
         parts.append(f"<h3>{html.escape(gap)}</h3>" + (_charts(*charts) or "<p>No article has a value in this gap.</p>"))
