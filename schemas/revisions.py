@@ -5,7 +5,7 @@ from schemas.dataset import CC0, TIMESTAMP, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="revisions",
-    version="1.1.0",
+    version="1.2.0",
     description="One row per revision in the dump (edit history metadata, no text), with byte diffs "
     "and identity reverts computed as in mediawiki_history.",
     licence=CC0,
@@ -44,6 +44,7 @@ SCHEMA = DatasetSchema(
         Column("revision_text_is_deleted", pa.bool_(), "Whether the text was deleted or suppressed.", False),
         Column("revision_content_model", pa.string(), "Content model (wikitext, Scribunto, css, ...)."),
         Column("revision_content_format", pa.string(), "Serialisation format (text/x-wiki, text/css, ...)."),
+        Column("revision_is_redirect", pa.bool_(), "Whether the page is a redirect as of this revision: its text starts with a redirect (#REDIRECT [[...]] or the wiki's own word) in XML dumps, page.is_redirect of page_change events, page_is_redirect of revision-create events; null where the source does not say (stub dumps, deleted text, MediaWiki history TSV, whose page_is_redirect is the page's state at the snapshot)."),
         Column("revision_is_identity_revert", pa.bool_(), "Whether the text equals an earlier revision's of the page (same sha1) and the revision is not a no-op edit.", False),
         Column("revision_is_identity_reverted", pa.bool_(), "Whether a later identity revert restored a text from before this revision.", False),
         Column("revision_first_identity_reverting_revision_id", pa.int64(), "Id of the first revision that identity-reverted this one; null when not reverted."),

@@ -343,7 +343,9 @@ def attributed(revisions: list[dict]) -> dict:
 
 
 def is_article_creation(r: dict) -> bool:
-    return r["revision_parent_id"] is None and r["page_namespace"] == 0 and r["page_id"] is not None
+    """A page's first revision in the main namespace that is not a redirect (docs/metrics.md)."""
+    return r["revision_parent_id"] is None and r["page_namespace"] == 0 and r["page_id"] is not None \
+        and not r["revision_is_redirect"]
 
 
 def reference_survival(revisions: list[dict], page_events: list[dict]) -> dict:

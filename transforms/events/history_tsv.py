@@ -237,7 +237,9 @@ def _history_revision(wiki_db: str, fields: list[str], raw: list[str], at: _Posi
         # An empty field is null, and an empty edit summary is written as an empty field too.
         None if "comment" in deleted else fields[at.event_comment], "comment" in deleted, size,
         fields[at.revision_text_sha1] or None, "text" in deleted, fields[at.revision_content_model] or None,
-        fields[at.revision_content_format] or None, parent_size,
+        fields[at.revision_content_format] or None,
+        None,  # revision_is_redirect: the TSV's page_is_redirect is the page's state at the snapshot
+        parent_size,
     )
 
 

@@ -79,7 +79,7 @@ REVISION_FIELDS = (
     "revision_timestamp", "user_id", "user_text", "user_is_anonymous", "user_is_temporary", "user_is_deleted",
     "user_groups", "revision_minor_edit", "revision_comment", "revision_comment_is_deleted",
     "revision_text_bytes", "revision_text_sha1", "revision_text_is_deleted", "revision_content_model",
-    "revision_content_format", "parent_text_bytes",
+    "revision_content_format", "revision_is_redirect", "parent_text_bytes",
 )
 
 
@@ -443,6 +443,8 @@ def _page_change_revision(wiki_db: str, page_id: int, namespace: int, title: str
         not optional_flag(revision.get("is_content_visible", True), "is_content_visible", False),
         optional_text(slot.get("content_model"), "content_model"),
         optional_text(slot.get("content_format"), "content_format"),
+        # The page's state after the change, so the revision's own.
+        optional_flag(optional_object(record.get("page"), "page").get("is_redirect"), "page.is_redirect", None),
         optional_id(prior.get("rev_size"), "prior_state.revision.rev_size"),
     )
 
@@ -504,7 +506,8 @@ def _from_revision_create(record: dict) -> tuple:
         None if comment_hidden else comment, comment_hidden, optional_id(record.get("rev_len"), "rev_len"),
         optional_text(record.get("rev_sha1"), "rev_sha1"), text_hidden,
         optional_text(record.get("rev_content_model"), "rev_content_model"),
-        optional_text(record.get("rev_content_format"), "rev_content_format"), None,
+        optional_text(record.get("rev_content_format"), "rev_content_format"),
+        optional_flag(record.get("page_is_redirect"), "page_is_redirect", None), None,
     )
 
 
@@ -545,11 +548,12 @@ def _recentchange_revision(record: dict) -> tuple:
     saved = record.get("timestamp")
     if saved is None:
         raise bad_field("timestamp", saved, "a timestamp")
+    # recentchange gives no page id, user id, sha1, content model or format, nor the page's redirect state.
     return (
         wiki_db, None, namespace, title, revision_id, parent_id, timestamp_of(saved), None, user_text, anonymous,
         is_temporary(user_text, anonymous), False, None, optional_flag(record.get("minor"), "minor", False),
         optional_text(record.get("comment"), "comment") or "", False, optional_id(length.get("new"), "length.new"),
-        None, False, None, None, optional_id(length.get("old"), "length.old"),
+        None, False, None, None, None, optional_id(length.get("old"), "length.old"),
     )
 
 

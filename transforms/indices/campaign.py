@@ -27,7 +27,7 @@ from transforms.indices.newcomers import SURVIVAL_WINDOW
 LATER_START = 30 * 86_400  # "edited again": from 30 to before 60 days after the campaign's end
 REVISION_COLUMNS = ("page_id", "page_namespace", "revision_parent_id", "revision_timestamp", "user_id", "user_text",
                     "user_is_deleted", "revision_text_bytes_diff", "revision_is_identity_reverted",
-                    "revision_seconds_to_identity_revert")
+                    "revision_seconds_to_identity_revert", "revision_is_redirect")
 # Counts that --privacy public rounds up to tens in participant rows and the summary.
 PARTICIPANT_COUNTS = ("edits", "content_edits", "bytes_added", "bytes_removed", "articles_created",
                       "articles_surviving", "reverted_48h_edits")
@@ -123,7 +123,7 @@ def summarise_participants(columns: dict[str, list], participants: frozenset[str
     """Partial participations of the participants who saved a revision of this batch (any time)."""
     out: dict[str, Participation] = {}
     later = (window.end + LATER_START, window.end + SECOND_WINDOW)
-    for page_id, namespace, parent_id, timestamp, user_id, user_text, hidden, diff, reverted, seconds in zip(
+    for page_id, namespace, parent_id, timestamp, user_id, user_text, hidden, diff, reverted, seconds, redirect in zip(
             *(columns[name] for name in REVISION_COLUMNS)):
         if hidden or user_text not in participants:
             continue
@@ -140,7 +140,7 @@ def summarise_participants(columns: dict[str, list], participants: frozenset[str
         item.bytes_added += max(diff or 0, 0)
         item.bytes_removed += max(-(diff or 0), 0)
         item.reverted_48h_edits += reverted_within_48_hours(reverted, seconds)
-        if parent_id is None and page_id is not None and namespace in content:
+        if parent_id is None and page_id is not None and namespace in content and not redirect:
             item.creations.append((page_id, timestamp))
     return out
 

@@ -34,7 +34,7 @@ REVERT_WINDOW = 172_800  # 48 hours: an edit reverted later than this still coun
 EXPERIENCE_CAP = 100  # edits before an article's creation are counted up to the last bucket's start (100+)
 REVISION_COLUMNS = ("page_namespace", "revision_timestamp", "user_id", "user_text", "user_is_anonymous",
                     "user_is_temporary", "user_is_deleted", "user_groups", "revision_is_identity_reverted",
-                    "revision_seconds_to_identity_revert", "page_id", "revision_parent_id")
+                    "revision_seconds_to_identity_revert", "page_id", "revision_parent_id", "revision_is_redirect")
 
 
 def month_of(timestamp: int) -> str:
@@ -161,7 +161,7 @@ def summarise_revisions(wiki_db: str, snapshot: str, columns: dict[str, list], c
     histories: dict[tuple, EditorHistory] = {}
     hidden = 0
     for namespace, timestamp, user_id, user_text, anonymous, temporary, deleted, groups, reverted, seconds, page_id, \
-            parent_id in zip(*(columns[name] for name in REVISION_COLUMNS)):
+            parent_id, redirect in zip(*(columns[name] for name in REVISION_COLUMNS)):
         if deleted or user_text is None:
             hidden += 1
             continue
@@ -169,10 +169,11 @@ def summarise_revisions(wiki_db: str, snapshot: str, columns: dict[str, list], c
         history = histories.get(key)
         if history is None:
             history = histories[key] = EditorHistory(user_id, user_text, timestamp, anonymous, temporary, timestamp)
-        # A page's first revision (no parent) creates it; without a page id it cannot be followed to a deletion.
+        # A page's first revision (no parent) creates it, an article unless it is a redirect; without a page id
+        # it cannot be followed to a deletion.
         history.add_edit(timestamp, namespace, namespace in content_namespaces, bool(reverted),
                          bool(groups) and "bot" in groups, user_text, reverted_within_48_hours(reverted, seconds),
-                         page_id if parent_id is None else None)
+                         page_id if parent_id is None and not redirect else None)
     for history in histories.values():
         trim_early(history)
     return histories, hidden

@@ -11,6 +11,7 @@ from schemas import PAGES, REVISIONS
 from transforms.common.naming import title_for_output
 from transforms.common.problems import DUPLICATE_REVISION, Problem
 from transforms.revisions.metadata import add_byte_diffs, add_identity_reverts
+from transforms.wikitext.content import REDIRECT_LINE
 from transforms.xml.records import Page
 
 
@@ -64,6 +65,7 @@ def page_history(page: Page, *, is_history: bool) -> PageHistory:
             "revision_text_is_deleted": revision.text_is_deleted,
             "revision_content_model": revision.model,
             "revision_content_format": revision.format,
+            "revision_is_redirect": None if revision.text is None else REDIRECT_LINE.match(revision.text) is not None,
         })
     add_byte_diffs(rows)
     add_identity_reverts(rows)
