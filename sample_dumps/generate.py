@@ -45,6 +45,7 @@ from sample_dumps.model import (  # noqa: E402
     mediawiki_sha1,
 )
 from sample_dumps.enterprise import enterprise_file_name, enterprise_records, write_enterprise_dump  # noqa: E402
+from sample_dumps.campaign import write_campaign  # noqa: E402
 from sample_dumps.events import event_file_names, write_event_dumps  # noqa: E402
 from sample_dumps.pageviews import build_pageview_files, write_pageview_dumps  # noqa: E402
 from sample_dumps.wikidata import build_entities, write_wikidata_dump  # noqa: E402
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = list((write_xml_dumps(wiki, args.out) | write_event_dumps(wiki, args.out)).values())
     paths.append(write_wikidata_dump(wiki, args.out))
     paths += write_pageview_dumps(wiki, args.out, args.seed)
+    paths.append(write_campaign(args.out))
     paths.append(write_enterprise_dump(wiki, args.out))
     for path in paths:
         print(f"{path.stat().st_size:>9}  {path}")

@@ -155,3 +155,29 @@ def test_participants_from_a_category_or_from_the_pages_an_event_page_links_to(t
     assert run("campaign", "--start", "2024-03-01", "--end", "2024-03-08", "--wiki", "testwiki", "--revisions", out,
                "--participants-category", "X", "--output", tmp_path / "nolinks") == 2
     assert "need --links DIR" in capsys.readouterr().err
+
+
+def test_samplewiki_campaign_of_make_demo_counts_the_participants_edits(samplewiki_demo):
+    """`make demo` runs samplewiki's July fortnight; each participant's edits, content edits and articles
+    created are those the generator's model holds for the window (a sign-up who never edited has no row)."""
+    from runners.cli.demo import CAMPAIGN_END, CAMPAIGN_START
+    from sample_dumps.campaign import PARTICIPANTS
+    from sample_dumps.generate import build_wiki
+
+    names = {name.removeprefix("User:") for name in PARTICIPANTS}
+    expected: dict[str, list[int]] = {}
+    for page in build_wiki().pages:
+        for position, rev in enumerate(page.revisions):
+            user = rev.contributor.user
+            if user and user.user_name in names and not rev.contributor_deleted \
+                    and CAMPAIGN_START <= rev.timestamp[:10] < CAMPAIGN_END:
+                counts = expected.setdefault(user.user_name, [0, 0, 0])
+                counts[0] += 1
+                counts[1] += page.namespace == 0
+                counts[2] += position == 0 and page.namespace == 0 and page.redirect is None
+    rows = {r["user_text"]: [r["edits"], r["content_edits"], r["articles_created"]]
+            for r in read_dataset(samplewiki_demo, "campaign_participants")}
+    assert rows == expected and "Lisbeth Nobody" not in rows and len(rows) == 5
+    (summary,) = read_dataset(samplewiki_demo, "campaign_summary")
+    assert (summary["participants_listed"], summary["participants_active"]) == (6, 5)
+    assert summary["edits"] == sum(counts[0] for counts in expected.values())

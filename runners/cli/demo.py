@@ -17,6 +17,9 @@ HTML_DUMP = SAMPLE_DUMPS / "samplewiki-NS0-20260101-ENTERPRISE-HTML.json.tar.gz"
 HTML_OUTPUT = "enterprise-html"
 WIKIDATA_DUMP = SAMPLE_DUMPS / "wikidata-20260101-all.json.gz"
 PAGEVIEW_DUMPS = SAMPLE_DUMPS / "pageviews"
+# samplewiki's editing campaign (sample_dumps/campaign.py writes who signed up): a fortnight of July 2025.
+CAMPAIGN_PARTICIPANTS = SAMPLE_DUMPS / "samplewiki-campaign-participants.txt"
+CAMPAIGN_START, CAMPAIGN_END = "2025-07-01", "2025-07-15"
 EVENTS_DUMP = SAMPLE_DUMPS / "samplewiki-20260101-events.json.gz"
 # The events job writes revisions too: its output goes to a folder of its own inside the demo's, which
 # readers of the demo's datasets pass over (it holds no _manifest.json of its own).
@@ -41,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         ["run", "pageviews", "--input", *sorted(str(p) for p in PAGEVIEW_DUMPS.iterdir()), "--output", out],
         ["run", "events", "--input", str(EVENTS_DUMP), "--output", events],
         ["run", "editor-activity", "--revisions", out, "--events", events, "--output", out],
+        ["run", "campaign", "--revisions", out, "--events", events, "--participants", str(CAMPAIGN_PARTICIPANTS),
+         "--start", CAMPAIGN_START, "--end", CAMPAIGN_END, "--wiki", "samplewiki", "--output", out],
         ["run", "knowledge-gaps", "--pages", out, "--revisions", out, "--links", out, "--quality", out,
          "--wikidata", out, "--pageviews", out, "--output", out],
     ]

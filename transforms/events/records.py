@@ -45,16 +45,10 @@ REVISION_CREATE = "revision-create"
 PAGE_CHANGE = "page_change"
 
 # How the event schemas name themselves: `$schema` URI prefixes, then `meta.stream` names.
-SCHEMA_PREFIXES = (
-    ("/mediawiki/recentchange/", RECENTCHANGE),
-    ("/mediawiki/revision/create/", REVISION_CREATE),
-    ("/mediawiki/page/change/", PAGE_CHANGE),
-)
-STREAMS = {
-    "mediawiki.recentchange": RECENTCHANGE,
-    "mediawiki.revision-create": REVISION_CREATE,
-    "mediawiki.page_change.v1": PAGE_CHANGE,
-}
+SCHEMA_PREFIXES = (("/mediawiki/recentchange/", RECENTCHANGE), ("/mediawiki/revision/create/", REVISION_CREATE),
+                   ("/mediawiki/page/change/", PAGE_CHANGE))
+STREAMS = {"mediawiki.recentchange": RECENTCHANGE, "mediawiki.revision-create": REVISION_CREATE,
+           "mediawiki.page_change.v1": PAGE_CHANGE}
 
 # Error types of the rows this module writes.
 MALFORMED_EVENT = "malformed-event"
@@ -443,8 +437,7 @@ def _page_change_revision(wiki_db: str, page_id: int, namespace: int, title: str
         not optional_flag(revision.get("is_content_visible", True), "is_content_visible", False),
         optional_text(slot.get("content_model"), "content_model"),
         optional_text(slot.get("content_format"), "content_format"),
-        # The page's state after the change, so the revision's own.
-        optional_flag(optional_object(record.get("page"), "page").get("is_redirect"), "page.is_redirect", None),
+        optional_flag(record["page"].get("is_redirect"), "page.is_redirect", None),  # the page after the change
         optional_id(prior.get("rev_size"), "prior_state.revision.rev_size"),
     )
 
@@ -548,8 +541,7 @@ def _recentchange_revision(record: dict) -> tuple:
     saved = record.get("timestamp")
     if saved is None:
         raise bad_field("timestamp", saved, "a timestamp")
-    # recentchange gives no page id, user id, sha1, content model or format, nor the page's redirect state.
-    return (
+    return (  # recentchange gives no page id, user id, sha1, content model or format, nor redirect state
         wiki_db, None, namespace, title, revision_id, parent_id, timestamp_of(saved), None, user_text, anonymous,
         is_temporary(user_text, anonymous), False, None, optional_flag(record.get("minor"), "minor", False),
         optional_text(record.get("comment"), "comment") or "", False, optional_id(length.get("new"), "length.new"),
