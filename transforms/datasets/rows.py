@@ -56,6 +56,12 @@ class Rows:
         self.columns = columns
         self.count = count
 
+    @classmethod
+    def keyed(cls, columns: dict[str, list], keys: dict, counted: str = "position") -> Rows:
+        """One page's rows: `columns`, as long as its `counted` column, each with the same `keys` values."""
+        count = len(columns[counted])
+        return cls({**{name: [value] * count for name, value in keys.items()}, **columns}, count)
+
 
 class _Columns:
     """The rows of one dataset waiting for their batch, column by column."""

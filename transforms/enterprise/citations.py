@@ -21,6 +21,7 @@ from transforms.wikitext.citations import (
     is_citation_template,
     normalise_identifier,
     text_identifiers,
+    type_from_identifiers,
 )
 from transforms.wikitext.scanner import template_key
 
@@ -208,9 +209,7 @@ def _type_of(identifiers: list[tuple[str, str]], url: str | None, coins: dict) -
         return "book"
     if genre == "article" and _first(coins, "rft.jtitle"):
         return "journal"
-    if identifiers:
-        return "book" if identifiers[0][0] == "isbn" else "journal"
-    return "web" if url else "other"
+    return type_from_identifiers(identifiers, url)
 
 
 def _access_date(text: str) -> str | None:

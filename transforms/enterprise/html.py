@@ -77,16 +77,12 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
     return {
         PLAIN_TEXT: [{**keys, "revision_timestamp": timestamp, "text": plain, "text_chars": len(plain),
                       "text_words": len(plain.split())}],
-        SECTIONS: _with_keys(sections, keys, len(walk.sections)),
-        CITATIONS: _with_keys(citation_columns, keys, len(cited)),
-        LINKS: _with_keys(link_columns, keys, len(links.rows)),
+        SECTIONS: Rows.keyed(sections, keys, "section_index"),
+        CITATIONS: Rows.keyed(citation_columns, keys),
+        LINKS: Rows.keyed(link_columns, keys),
         ARTICLE_QUALITY: [quality],
         PAGES: [page_row(record, title, timestamp, wikitext)],
     }
-
-
-def _with_keys(columns: dict[str, list], keys: dict, count: int) -> Rows:
-    return Rows({**{name: [value] * count for name, value in keys.items()}, **columns}, count)
 
 
 def _timestamp(value) -> int | None:

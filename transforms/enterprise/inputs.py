@@ -22,8 +22,8 @@ from transforms.common.files import (
     sniff_compression,
 )
 from transforms.common.naming import resolve_snapshot
-from transforms.enterprise.reader import RawRecord, is_tar, iter_records, parse_record
 from transforms.common.problems import Problem
+from transforms.enterprise.reader import RawRecord, is_tar, iter_records, parse_record
 
 SNIFF_BYTES = 16 << 20  # the first record whole: a long article's record takes a few MB
 DUMP_NAME = re.compile(r"^(?P<wiki>[a-z0-9_]+)-NS(?P<namespace>\d+)-(?P<date>\d{8})-ENTERPRISE-HTML", re.IGNORECASE)

@@ -21,7 +21,7 @@ from schemas import ERRORS
 from schemas.layout import Partition
 from transforms.common import counters
 from transforms.common.files import iter_decompressed, open_raw
-from transforms.common.problems import Filtered, Problem, excerpt_of
+from transforms.common.problems import Problem, excerpt_of
 from transforms.datasets.progress import ProgressReporter
 from transforms.datasets.rows import RowBatcher, Rows, each_row, error_row
 from transforms.enterprise.html import extract_html
@@ -144,7 +144,7 @@ class ExtractRecordsFn(beam.DoFn):
         options = self._options
         namespace = record["namespace"]["identifier"]
         if namespace not in options.namespaces:
-            self._filtered(Filtered("namespace", "page", record["identifier"]))
+            self._filtered("namespace")
             return
         html_bytes = len(record["article_body"]["html"])
         page = (record["identifier"], record["version"]["identifier"], excerpt_of(record["name"]))
@@ -175,10 +175,11 @@ class ExtractRecordsFn(beam.DoFn):
                                  stream_offset=problem.offset)
 
     @staticmethod
-    def _filtered(item: Filtered) -> None:
+    def _filtered(reason: str) -> None:
+        """A record left out by a rule: a page and its latest revision."""
         for records in (counters.PAGES, counters.REVISIONS):
             Metrics.counter(counters.NAMESPACE, records.filtered).inc()
-            Metrics.counter(counters.NAMESPACE, records.filtered_because(item.reason)).inc()
+            Metrics.counter(counters.NAMESPACE, records.filtered_because(reason)).inc()
 
 
 @dataclass

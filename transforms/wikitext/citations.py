@@ -274,7 +274,7 @@ def _source_type(key: str, fields: dict) -> str:
     return "other"
 
 
-def _type_from_identifiers(identifiers: list[tuple[str, str]], url: str | None) -> str:
+def type_from_identifiers(identifiers: list[tuple[str, str]], url: str | None) -> str:
     """The type of a citation without a template, from the first identifier it carries."""
     if identifiers:
         return "book" if identifiers[0][0] == "isbn" else "journal"
@@ -342,7 +342,7 @@ def _row(section: int, start: int, raw: str, *, ref_name=None, ref_group=None, i
     year = YEAR.search(date) if date else None
     return (
         start, section, None, ref_name, ref_group, False, key,
-        _source_type(template.key, fields) if template is not None else _type_from_identifiers(identifiers, url),
+        _source_type(template.key, fields) if template is not None else type_from_identifiers(identifiers, url),
         get("title") or title, url, get("archive_url"),
         get("doi") or first.get("doi"), get("isbn") or first.get("isbn"), get("pmid") or first.get("pmid"),
         get("pmcid") or first.get("pmcid"), get("arxiv") or first.get("arxiv"), get("issn") or first.get("issn"),

@@ -79,7 +79,7 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
     keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
             "revision_id": revision.id, "source": SOURCE}
     plain = found.text
-    sections = _with_keys({
+    sections = Rows.keyed({
         "section_index": [s.index for s in found.sections],
         "section_level": [s.level for s in found.sections],
         "section_title": [s.title if s.index else None for s in found.sections],
@@ -89,9 +89,9 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         "parent_section_index": [s.parent for s in found.sections],
     }, keys, "section_index")
     columns = link_columns(found, resolver, page.namespace, page.title)
-    links = _with_keys({**columns, "from_template": [None] * len(columns["position"])}, keys)
+    links = Rows.keyed({**columns, "from_template": [None] * len(columns["position"])}, keys)
     _check(deadline)
-    cited = _with_keys(citation_columns(found, resolver.language), keys)
+    cited = Rows.keyed(citation_columns(found, resolver.language), keys)
     _check(deadline)
     quality = {**keys, "revision_timestamp": revision.timestamp,
                **quality_features(len(text), found, columns["link_type"]), "quality_score": None}
@@ -103,11 +103,6 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         LINKS: links,
         ARTICLE_QUALITY: [quality],
     }
-
-
-def _with_keys(columns: dict[str, list], keys: dict, counted: str = "position") -> Rows:
-    count = len(columns[counted])
-    return Rows({**{name: [value] * count for name, value in keys.items()}, **columns}, count)
 
 
 def _check(deadline: float | None) -> None:

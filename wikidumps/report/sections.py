@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from statistics import median
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -489,12 +490,6 @@ def _per_article(data: ReportData) -> tuple[str, dict[tuple, dict]]:
     return sources.pop(), articles
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return (ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2) if ordered else 0
-
-
 def two_sources(data: ReportData) -> str:
     """The same articles read from their wikitext and from their rendered HTML: text and wikilinks."""
     assert data.compare is not None
@@ -509,11 +504,11 @@ def two_sources(data: ReportData) -> str:
         raise SectionUnavailable("the two folders have no article (wiki and page id) in common")
     rows = []
     for label, articles in (("wikitext (XML dump)", wikitext), ("html (Enterprise dump)", rendered)):
-        rows.append([label, len(articles), round(_median([articles[key]["chars"] for key in both])),
+        rows.append([label, len(articles), round(median([articles[key]["chars"] for key in both])),
                      sum(articles[key]["wikilinks"] for key in both),
-                     _median([articles[key]["wikilinks"] for key in both]),
+                     median([articles[key]["wikilinks"] for key in both]),
                      sum(articles[key]["templated"] for key in both) if articles is rendered else "n/a"])
-    longer = _median([rendered[key]["chars"] / max(1, wikitext[key]["chars"]) for key in both])
+    longer = median([rendered[key]["chars"] / max(1, wikitext[key]["chars"]) for key in both])
     written = sum(rendered[key]["wikilinks"] - rendered[key]["templated"] for key in both)
     chart = bar_chart("sources-wikilinks", f"Wikilinks of the {len(both):,} articles in both folders.",
                       ["from the wikitext", "html: written in the page", "html: made by templates"],
