@@ -2,6 +2,7 @@
 `page_events`, `errors`."""
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 from pipelines.driver import Balance, describe_records
@@ -9,6 +10,7 @@ from schemas import ERRORS, EVENTS, PAGE_EVENTS, REVISIONS
 from schemas.layout import Partition
 from transforms import ReadFromEventDump, WriteToDatasets
 from transforms.common import counters
+from transforms.common.files import UnusableInputError
 from transforms.datasets.staged import Staging
 from transforms.events.inputs import EventInput, describe_input
 
@@ -36,8 +38,16 @@ def plan(paths: list[str], *, snapshot: str | None = None, wiki_db: str | None =
         snapshot: the snapshot of every input (default: the date in each file name).
         wiki_db: the wiki of errors of records that name none (default: the first wiki of each file).
     """
-    return Config(tuple(describe_input(path, order, snapshot=snapshot, wiki_db=wiki_db)
-                        for order, path in enumerate(paths)))
+    inputs = tuple(describe_input(path, order, snapshot=snapshot, wiki_db=wiki_db) for order, path in enumerate(paths))
+    # A snapshot is what the indices are computed over: one per run. Files named by different dates (the
+    # hourly files of `wikidumps stream`, a day's events beside a history dump) would each become a
+    # snapshot of their own, and editor-activity would count one hour's editors as a month's.
+    dates = {source.snapshot: source.path for source in inputs}
+    if len(dates) > 1:
+        first, second = sorted(dates)[:2]
+        raise UnusableInputError(dates[second], f"named for {second} where {posixpath.basename(dates[first])} is named for {first}; one run "
+                                 "writes one snapshot: pass --snapshot YYYYMMDD (e.g. the date of the newest file)")
+    return Config(inputs)
 
 
 def accounting(config: Config) -> tuple[Balance, ...]:

@@ -126,9 +126,13 @@ def test_real_events_through_faults_are_written_once_and_read_by_run_events(real
         ("malformed-event", "event", True, "stream"), ("missing-field", "event", True, "stream")]
     assert rows[0]["raw_event"] == '{"meta": {"id": "x"' and "not JSON" in rows[0]["message"]
     assert "dt is missing" in rows[1]["message"]
-    # `run events` reads the published hours as they are: the revisions of the 13 events.
+    # `run events` reads the published hours as they are (one snapshot, as it is told): the revisions of the
+    # 13 events. Without --snapshot, hours of several days are refused: each day would be a snapshot.
     inputs = sorted(str(p) for p in (tmp_path / "out" / PAGE_CHANGE).glob("*.json"))
-    assert cli.main(["run", "events", "--workers", "1", "--output", str(tmp_path / "datasets"), "--input", *inputs]) == 0
+    run_events = ["run", "events", "--workers", "1", "--output", str(tmp_path / "datasets"), "--input", *inputs]
+    assert cli.main(run_events) == 2
+    assert "one run writes one snapshot: pass --snapshot YYYYMMDD" in capsys.readouterr().err
+    assert cli.main([*run_events, "--snapshot", "20241008"]) == 0
     revisions = sorted(r["revision_id"] for r in read_dataset(tmp_path / "datasets", "revisions"))
     assert revisions == [686138, 686139, 686143, 686147, 686857, 930818273, 934984984, 935026237]
 
