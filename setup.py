@@ -49,9 +49,9 @@ setup(
     # Subpackages too (transforms.wikitext): an editable install finds them anyway, a wheel does not.
     packages=find_packages(include=["pipelines*", "transforms*", "schemas*", "runners*", "wikidumps*"]),
     # Two installs from one project. `pip install wikidumps` is the reader: open_dataset and the command
-    # line's datasets, fetch and stream commands, on Arrow and the standard library (a published source
-    # over https needs nothing more). `pip install 'wikidumps[pipelines]'` adds what runs the jobs and writes
-    # the report; `wikidumps run`, `inspect` and `report` name that extra when it is missing.
+    # line's datasets, fetch, stream and report commands, on Arrow and the standard library (a published
+    # source over https needs nothing more). `pip install 'wikidumps[pipelines]'` adds what runs the jobs;
+    # `wikidumps run` and `inspect` name that extra when it is missing.
     install_requires=["pyarrow>=14"],
     package_data={"transforms.indices": ["data/*.tsv"]},
     extras_require={
@@ -65,7 +65,6 @@ setup(
             "indexed_bzip2>=1.7",
             # Decodes the events `wikidumps stream` reads in a quarter of the json module's time.
             "orjson>=3.9",
-            "matplotlib>=3.7",  # the report's charts
             # Parses Enterprise HTML dumps (lexbor, in C); measured against lxml in docs/decisions.md.
             "selectolax>=0.3.21",
             # Offline reverse geocoding for the knowledge-gap geography mapping: ships GeoNames'
@@ -81,7 +80,7 @@ setup(
         # options (tests/test_dataset_readers.py); build (and a setuptools that writes wheels by itself) makes
         # the wheel and sdist that tests/test_packaging.py installs.
         "test": ["pytest>=7.4", "hypothesis>=6.80", "google-cloud-storage>=2.10", "gcp-storage-emulator>=2026.7.19",
-                 "selenium>=4.11", "pandas>=2.0", "duckdb>=1.1", "build>=1.2", "setuptools>=70.1",
+                 "selenium>=4.11", "pillow>=10", "pandas>=2.0", "duckdb>=1.1", "build>=1.2", "setuptools>=70.1",
                  # <4: the Spark 3.5 line that runners/clusters/processes.py runs (Beam's Spark runner is Scala 2.12).
                  "pyspark>=3.5,<4"],
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9",

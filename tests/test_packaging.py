@@ -104,6 +104,13 @@ def test_the_reader_install_opens_a_published_dataset_over_http_without_beam(dis
                                 cwd=tmp_path, timeout=120)
         opened = subprocess.run([python, "-c", reader, f"{server.url}/wd", str(tmp_path / "cache")],
                                 capture_output=True, text=True, cwd=tmp_path, timeout=120)
+        # The report of the published datasets, written here: what it reads is downloaded, verified, first.
+        reported = subprocess.run([command, "report", f"{server.url}/wd"], capture_output=True, text=True,
+                                  cwd=tmp_path, timeout=120, env={**os.environ, "WIKIDUMPS_CACHE": str(tmp_path / "cache")})
+    assert reported.returncode == 0 and reported.stdout.strip() == str(tmp_path / "report.html"), reported.stderr
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<section id="edits" data-datasets="revisions">' in page and page.count("<svg") >= 3
+    assert ">2,334</td>" in page  # the revisions' rows in the table of datasets
     assert listed.returncode == 0, listed.stderr
     assert [line.split()[:3] for line in listed.stdout.splitlines()[1:]] == [
         ["errors", "1", "0"], ["pages", "1", "261"], ["revisions", "1", "2,334"]]

@@ -3,32 +3,33 @@ from __future__ import annotations
 
 import sys
 
-from runners.cli.run.options import require_extra
-
-HELP = "write a self-contained HTML report (sizes, errors, charts) about an output folder"
+HELP = "write a self-contained HTML report (sizes, errors, charts) about an output folder or published datasets"
 DESCRIPTION = (
     "Write OUTPUT_DIR/report.html: rows and sizes per dataset, errors by stage, and a section with charts "
-    "for each dataset that has one (edits, editor activity, knowledge gaps, citations). The page needs no "
-    "network to be viewed."
+    "for each dataset that has one (edits, editor activity, knowledge gaps, citations). OUTPUT_DIR may also be "
+    "a published source (https://..., gs://...): the datasets the report reads are downloaded into the cache, "
+    "verified, and the page is written to ./report.html. The page needs no network to be viewed."
 )
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("output", metavar="OUTPUT_DIR", help="output folder of `wikidumps run`")
-    parser.add_argument("--to", metavar="FILE", help="where to write the page (default OUTPUT_DIR/report.html)")
+    parser.add_argument("output", metavar="OUTPUT_DIR",
+                        help="output folder of `wikidumps run`, or a published source (https://..., gs://...)")
+    parser.add_argument("--to", metavar="FILE",
+                        help="where to write the page (default OUTPUT_DIR/report.html; ./report.html for a source)")
     parser.add_argument("--compare", metavar="OTHER_DIR",
                         help="an output of `run content` on the other source of the same wiki (an Enterprise HTML "
                              "dump beside an XML dump): a section compares their text and links")
 
 
 def run(args, beam_args: list[str]) -> int:
-    require_extra("matplotlib", "pipelines", "report")
-    from wikidumps.report import write_report  # matplotlib is imported only when a report is written
+    from wikidumps.report import write_report  # pyarrow is imported only when a report is written
     from wikidumps.stores import StoreError
+    from wikidumps.transfer import TransferError, VerificationError
 
     try:
         path = write_report(args.output, args.to, args.compare)
-    except StoreError as exc:
+    except (StoreError, TransferError, VerificationError) as exc:
         print(f"wikidumps report: error: {exc}", file=sys.stderr)
         return 1
     print(path.resolve())

@@ -1,8 +1,10 @@
-"""`wikidumps report`: one self-contained HTML page about an output folder's datasets.
+"""`wikidumps report`: one self-contained HTML page about an output folder's datasets, or a published source's.
 
 The page has no script and loads nothing: styles are inline and charts are inline SVG, so it opens
 offline, can be mailed, and shows the same thing in ten years. Sections come from
-sections.py; those whose datasets are missing are listed with the command that makes them.
+sections.py; those whose datasets are missing are listed with the command that makes them. Nothing here
+needs more than pyarrow and the standard library: the reader install (`pip install wikidumps`) writes the
+report of datasets somebody else published, after downloading what its sections read into the cache.
 """
 from __future__ import annotations
 
@@ -66,10 +68,28 @@ def build_report(output: str | Path, *, now: dt.datetime | None = None, compare:
     )
 
 
+def local_copy(source: str | Path, cache_dir: str | Path | None = None) -> Path:
+    """The folder the report reads: `source` itself when it is local, else the cache folder into which the
+    datasets its sections read are downloaded (verified, and not fetched again when already there)."""
+    from wikidumps import cache_folder
+    from wikidumps.stores import LocalStore, download_dataset, open_store
+
+    store = open_store(source)
+    if isinstance(store, LocalStore):
+        return Path(source)
+    folder = cache_folder(store.location, cache_dir)
+    wanted = {name for section in SECTIONS for name in section.datasets}
+    for name in sorted(wanted & set(store.list_datasets())):
+        download_dataset(store, name, folder)
+    return folder
+
+
 def write_report(output: str | Path, path: str | Path | None = None, compare: str | Path | None = None) -> Path:
-    """Writes the report (default: `<output>/report.html`) and returns its path."""
-    target = Path(path) if path else Path(output) / REPORT_FILE
-    page = build_report(output, compare=compare)
+    """Writes the report of an output folder or published source (default: `<output>/report.html`; for a
+    published source, `report.html` here) and returns its path."""
+    folder = local_copy(output)
+    target = Path(path) if path else (folder / REPORT_FILE if folder == Path(output) else Path(REPORT_FILE))
+    page = build_report(folder, compare=local_copy(compare) if compare is not None else None)
     temporary = target.with_name(f".{target.name}.partial")
     try:
         temporary.write_text(page, encoding="utf-8")
