@@ -25,6 +25,7 @@ def hint(path, what: str, job: str) -> str:
     ("samplewiki-20260101-events.json.gz", "an event dump (EventStreams JSON lines)", "events"),
     ("samplewiki-20260101-page_change.avro", "an event dump (Avro event file)", "events"),
     ("2025-12.samplewiki.all-time.tsv.bz2", "an event dump (MediaWiki history TSV)", "events"),
+    ("samplewiki-NS0-20260101-ENTERPRISE-HTML.json.tar.gz", "a Wikimedia Enterprise HTML dump", "content"),
 ])
 def test_sample_dumps_of_other_families_name_their_job(capsys, name, what, job):
     path = SAMPLE_DUMPS / name
@@ -39,6 +40,8 @@ def test_sample_dumps_of_other_families_name_their_job(capsys, name, what, job):
     ("pageviews/kwnlp-pageviews-complete-202106/kwnlp__pageviews-20210601-user.bz2",
      "a pageview dump (pageviews-complete)", "pageviews"),
     ("eventstreams/page_change/wdqs__wikibase__item-edit.json", "an event dump (EventStreams JSON lines)", "events"),
+    ("enterprise-html/wikimedia-enterprise__frwiki__Calvi.json", "a Wikimedia Enterprise HTML dump", "content"),
+    ("enterprise-html/wme-sdk-go__articles-de-en-ru-Squirrel.ndjson", "a Wikimedia Enterprise HTML dump", "content"),
 ])
 def test_real_dumps_of_other_families_name_their_job(real_data, capsys, name, what, job):
     path = real_data / name
@@ -72,6 +75,10 @@ def run_job(job: str, path, capsys, *extra: str):
      "`wikidumps run history` or `wikidumps run content`"),
     ("wikidata", "2025-12.samplewiki.all-time.tsv.bz2", "an event dump (MediaWiki history TSV)",
      "`wikidumps run events`"),
+    ("history", "samplewiki-NS0-20260101-ENTERPRISE-HTML.json.tar.gz", "a Wikimedia Enterprise HTML dump",
+     "`wikidumps run content`"),
+    ("events", "samplewiki-NS0-20260101-ENTERPRISE-HTML.json.tar.gz", "a Wikimedia Enterprise HTML dump",
+     "`wikidumps run content`"),
 ])
 def test_a_job_given_another_familys_dump_names_the_job_that_reads_it(tmp_path, capsys, job, name, what, readers):
     path = tmp_path / name.rsplit("/", 1)[-1]

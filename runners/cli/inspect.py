@@ -22,7 +22,7 @@ def add_arguments(parser) -> None:
 
 def run(args, beam_args: list[str]) -> int:
     require_extra("apache_beam", "pipelines", "inspect")
-    from runners.cli.families import other_family
+    from runners.cli.families import other_family, readers_of
     from transforms.xml.inputs import describe_input
     from transforms.xml.inspection import count_pages
     from transforms.xml.multistream import read_stream_offsets
@@ -33,9 +33,9 @@ def run(args, beam_args: list[str]) -> int:
         found = other_family(args.path)
         if found is None:
             raise
-        what, job = found
+        what, family = found
         raise UnusableInputError(exc.path, f"{what}, not a MediaWiki XML dump (`wikidumps inspect` describes XML "
-                                           f"dumps); read it with `wikidumps run {job}`") from None
+                                           f"dumps); read it with {readers_of(family)}") from None
     facts = {
         "path": source.path,
         "kind": source.kind + (" (guessed from content)" if source.kind_guessed else ""),
