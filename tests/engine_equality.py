@@ -1,6 +1,7 @@
-"""The engine against the Python scanner, page by page in one process: every revision text of every file
-given (default: the samplewiki dumps and every XML dump of ../shared/data/real) is scanned by both, and
-every field of the two scans is compared (text and positions of sections, links, templates, refs).
+"""The engine against the Python scanner it replaced, page by page in one process: every revision text of
+every file given (default: the samplewiki dumps and every XML dump of ../shared/data/real) is scanned by
+both, and every field of the two scans is compared (text and positions of sections, links, templates,
+refs). The Python scanner is read from the commit before the switch (OLD_COMMIT) with git.
 
     .venv/bin/python tests/engine_equality.py [FILE ...] [--show N]
 
@@ -9,7 +10,9 @@ Prints the pages compared and each difference (the first of each page), and exit
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
+import types
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,17 +21,35 @@ sys.path.insert(0, str(ROOT))
 
 from transforms.wikitext.content import ENGLISH_REDIRECT, REDIRECT_LINE  # noqa: E402
 from transforms.wikitext.engine import engine_for, scan_page  # noqa: E402
-from transforms.wikitext.scanner import scan  # noqa: E402
+from transforms.wikitext import citations  # noqa: E402
 from transforms.wikitext.titles import TitleResolver  # noqa: E402
 from transforms.xml.inputs import describe_input  # noqa: E402
 from transforms.xml.records import SiteInfo  # noqa: E402
 from transforms.xml.splits import plan_splits, read_split  # noqa: E402
 
+OLD_COMMIT = "8e9c13f"  # the last commit with the Python scanner (transforms/wikitext/scanner.py)
 REAL = ROOT.parent / "shared" / "data" / "real"
 FIELDS = {"sections": ("index", "level", "title", "anchor", "parent", "start", "text"),
           "links": ("kind", "target", "resolved", "label", "caption", "start", "section"),
           "templates": ("name", "key", "args", "start", "end", "section", "ref"),
           "refs": ("name", "group", "is_reuse", "start", "end", "section", "content", "text")}
+
+
+def old_scanner():
+    """The Python scanner of OLD_COMMIT, as a module of its own."""
+    code = subprocess.run(["git", "show", f"{OLD_COMMIT}:transforms/wikitext/scanner.py"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout
+    module = types.ModuleType("old_scanner")
+    exec(compile(code, "old_scanner.py", "exec"), module.__dict__)
+    return module
+
+
+class OldResolver:
+    """A resolver as the old scanner asked for one: resolve() and its link_tokens cache."""
+
+    def __init__(self, resolver: TitleResolver):
+        self.resolve = resolver.resolve
+        self.link_tokens: dict = {}
 
 
 def default_files() -> list[Path]:
@@ -67,12 +88,13 @@ def difference(old, new) -> str | None:
     return None
 
 
-def compare_file(path: Path, report) -> tuple[int, int]:
+def compare_file(path: Path, report, old) -> tuple[int, int]:
     pages = differing = 0
     source = describe_input(str(path), strict=False)
     siteinfo = replace(source.siteinfo or SiteInfo(), wiki_db=source.wiki_db)
     resolver = TitleResolver(siteinfo)
     engine = engine_for(resolver)
+    old_resolver = OldResolver(resolver)
 
     def process_page(page, _source):
         nonlocal pages, differing
@@ -85,13 +107,8 @@ def compare_file(path: Path, report) -> tuple[int, int]:
             elif match := ENGLISH_REDIRECT.match(wikitext):
                 wikitext = wikitext[match.end():]
             pages += 1
-            try:
-                old = scan(wikitext, resolver, wants_args=__import__("transforms.wikitext.citations",
-                                                                      fromlist=["x"]).wants_args)
-            except RecursionError:
-                continue
-            new = scan_page(engine, wikitext)
-            found = difference(old, new)
+            found = difference(old.scan(wikitext, old_resolver, wants_args=citations.wants_args),
+                               scan_page(engine, wikitext))
             if found:
                 differing += 1
                 report(f"{path.name} page {page.page_id} ({page.title}) rev {revision.id}: {found}")
@@ -110,9 +127,10 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=20, help="differences printed per file")
     arguments = parser.parse_args()
     total = total_differing = 0
+    old = old_scanner()
     for path in arguments.files or default_files():
         shown = []
-        pages, differing = compare_file(path, lambda line: shown.append(line))
+        pages, differing = compare_file(path, shown.append, old)
         for line in shown[:arguments.show]:
             print("  " + line)
         print(f"{path.name}: {pages} revisions, {differing} differ", flush=True)

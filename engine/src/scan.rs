@@ -208,7 +208,7 @@ impl<'a> Scanner<'a> {
     /// Scans source[begin..end] and returns the text of its root frame.
     fn run(&mut self, begin: usize, end: usize, mode: Mode, record: bool) -> Result<String, Stop> {
         self.calls += 1;
-        if self.calls % 64 == 0 {
+        if self.calls.is_multiple_of(64) {
             self.check_clock()?;
         }
         self.runs += 1;
@@ -657,19 +657,19 @@ impl<'a> Scanner<'a> {
 
     /// Starts a new section at a heading line; returns where the line ends, or None if not a heading.
     fn heading(&mut self, position: usize, end: usize, root: &mut String, record: bool) -> Result<Option<usize>, Stop> {
-        let Some((left, right, match_end)) = heading_match(&self.source, position, end) else {
+        let Some(found) = heading_match(&self.source, position, end) else {
             return Ok(None);
         };
-        let level = left.min(right);
+        let level = found.left.min(found.right);
         let content_start = position + level;
-        let content_end = match_end.2 - level;
+        let content_end = found.closing_end - level;
         if content_end <= content_start || self.source[content_start..content_end].trim_matches([' ', '\t', '=']).is_empty() {
             return Ok(None);
         }
         let parts = self.run(content_start, content_end, Mode::Inline, record)?;
         let title = self.tidy(&parts).replace('\n', " ");
         self.start_section(level, title, position, root);
-        let line_end = self.source[match_end.3..].find('\n').map(|i| match_end.3 + i);
+        let line_end = self.source[found.end..].find('\n').map(|i| found.end + i);
         Ok(Some(match line_end {
             Some(line_end) if line_end <= end => line_end,
             _ => end,
@@ -928,10 +928,15 @@ fn join_strings(parts: &[&String], separator: &str) -> String {
     parts.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(separator)
 }
 
-/// `(={1,6})(.+?)(={1,6})[ \t]*(?=\n|$)` matched at `position` with endpos `end`: (length of the first
-/// group, of the third, (start, end) of the third, end of the match) — (left, right, (g3 start, g3 end,
-/// g3 end, match end)).
-fn heading_match(source: &str, position: usize, end: usize) -> Option<(usize, usize, (usize, usize, usize, usize))> {
+/// `(={1,6})(.+?)(={1,6})[ \t]*(?=\n|$)` matched at `position` with endpos `end`.
+struct HeadingMatch {
+    left: usize,         // length of the first group
+    right: usize,        // length of the third
+    closing_end: usize,  // end of the third group
+    end: usize,          // end of the match
+}
+
+fn heading_match(source: &str, position: usize, end: usize) -> Option<HeadingMatch> {
     let bytes = source.as_bytes();
     let run = |from: usize| (from..end.min(from + 6)).take_while(|&i| bytes[i] == b'=').count();
     let left_run = run(position);
@@ -954,7 +959,7 @@ fn heading_match(source: &str, position: usize, end: usize) -> Option<(usize, us
                 after += 1;
             }
             if after == end || bytes[after] == b'\n' {
-                return Some((left, right, (content_end, closing_end, closing_end, after)));
+                return Some(HeadingMatch { left, right, closing_end, end: after });
             }
         }
     }

@@ -79,11 +79,7 @@ impl Entities {
                 end += 1;
             }
             if end == digits_start {
-                if radix == 16 {
-                    // `&#x` without hex digits: the decimal alternative fails on the x as well.
-                    return None;
-                }
-                return None;
+                return None; // `&#` or `&#x` without digits: not a reference (the name may not hold `#`)
             }
             let digits = &text[digits_start..end];
             if end < bytes.len() && bytes[end] == b';' {

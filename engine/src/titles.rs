@@ -181,7 +181,7 @@ fn unquote_strict(text: &str) -> Option<String> {
         let mut bytes = Vec::with_capacity(run.len());
         let mut index = 0;
         while index < run.len() {
-            if run[index] == b'%' && index + 2 < run.len() + 0 && run[index + 1].is_ascii_hexdigit() && run[index + 2].is_ascii_hexdigit() {
+            if run[index] == b'%' && index + 2 < run.len() && run[index + 1].is_ascii_hexdigit() && run[index + 2].is_ascii_hexdigit() {
                 let high = (run[index + 1] as char).to_digit(16).unwrap() as u8;
                 let low = (run[index + 2] as char).to_digit(16).unwrap() as u8;
                 bytes.push(high * 16 + low);

@@ -1,9 +1,10 @@
 """The native engine (engine/, Rust): the wikitext scan of one page, with the site data handed over once.
 
-`engine_for(resolver)` builds the engine of a wiki from its `TitleResolver` (namespace names, case rules,
-language) and the scanner's tables; `scan_page(engine, wikitext, deadline)` returns the same `Scan` as
-`scanner.scan` does. A page the engine refuses (too deep, a panic) raises `EngineError`; a page past its
-deadline raises `ScanTimeout`.
+`scan(wikitext, resolver, deadline=...)` reads a page into a `scanner.Scan`. The engine of a wiki is built
+once from its `TitleResolver` (namespace names, case rules, language), the scanner's tables and the
+standard library's HTML entities, so that no Python runs inside a page. A page the engine refuses
+(nesting beyond its bounds, a fault caught in the engine) raises `EngineError`; a page past its deadline
+raises `ScanTimeout`: either becomes an `errors` row of the content job.
 """
 from __future__ import annotations
 
@@ -54,8 +55,28 @@ def _target(values: tuple | None) -> LinkTarget | None:
     return found
 
 
+# The engine of each resolver (one per wiki read by this process), with the resolver kept alive so that its id
+# is not reused.
+_ENGINES: dict[int, tuple[TitleResolver, Engine]] = {}
+
+
+def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = None) -> Scan:
+    """Scans one page's wikitext once, on the wiki `resolver` reads titles for.
+
+    Raises:
+        ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes during the scan.
+        EngineError: when the engine refuses the page.
+    """
+    found = _ENGINES.get(id(resolver))
+    if found is None:
+        if len(_ENGINES) >= 64:
+            _ENGINES.clear()
+        found = _ENGINES[id(resolver)] = (resolver, engine_for(resolver))
+    return scan_page(found[1], wikitext, deadline)
+
+
 def scan_page(engine: Engine, wikitext: str, deadline: float | None = None) -> Scan:
-    """The page's scan, read by the engine."""
+    """The page's scan, read by `engine`."""
     seconds = None if deadline is None else deadline - time.perf_counter()
     status, found = engine.scan(wikitext, seconds)
     if status == "timeout":
