@@ -61,3 +61,36 @@ def test_positions_count_code_points_as_python_strings_do():
     assert [(link.start, source[link.start:link.start + 2]) for link in found.links] == [(3, "[["), (45, "[h")]
     (template,) = found.templates
     assert source[template.start:template.end] == "{{cite web|url=http://x.org}}"
+
+
+FRAGMENTS = ["[[", "]]", "{{", "}}", "{{{", "}}}", "|", "[", "]", "[http://a.org/x(y) label", "//b.org", "\n", "\n==",
+             "==", "=", "\n=", "<ref>", "</ref>", "<ref name=\"n\"/>", "<ref group=g>", "<references>", "</references>",
+             "{|", "|}", "\n{|", "\n|}", "\n|-", "''", "'''", "''''", "&amp;", "&#x41;", "&nbsp;", "&bogus", "é", "Ճ",
+             "ß", "Σ", "Category:", "File:", "Image:", ":", "#", "en:", "wikt:", "<nowiki>", "</nowiki>",
+             "<gallery>", "</gallery>", "<imagemap>", "</imagemap>", "<math>", "</math>", "<table>", "</table>",
+             "<br/>", "<span class=x>", "</span>", "<unknown>", "*", "#", ";", " ", "\t", "\u00a0", "a", "Foo",
+             "http://x.y/(z).", "{{cite web|url=http://q.r|title=T|doi=10.1000/xyz}}", "{{#tag:ref|x|name=m}}",
+             "<!--", "-->", "(", ",", ")", ".", "{{convert|3|-|4|km}}", "{{lang-fr|''x''}}", "{{!}}", "[[a|]]",
+             "[[Foo (bar)|]]", "__TOC__", "----", "ISBN 978-0-306-40615-7", "%C3%A9", "_"]
+
+
+@pytest.mark.skipif(not old_commit_available(), reason=f"the Python scanner's commit {OLD_COMMIT} is not in this clone")
+def test_random_markup_scans_as_the_python_scanner_did():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.engine_equality import OldResolver, difference
+    from transforms.wikitext import citations
+
+    old = old_scanner()
+    resolver = TitleResolver(None)
+    old_resolver = OldResolver(resolver)
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.lists(st.sampled_from(FRAGMENTS), max_size=80))
+    def same(pieces):
+        page = "".join(pieces)
+        expected = old.scan(page, old_resolver, wants_args=citations.wants_args)
+        assert difference(expected, scan(page, resolver)) is None, page
+
+    same()
