@@ -6,8 +6,11 @@ DEMO_OUT ?= demo-output
 
 .PHONY: demo test venv browser clean samplewiki docs bench-tools fetch-runners cluster-flink cluster-flink-stop cluster-spark cluster-spark-stop
 
-# setup.py compiles modules of transforms/wikitext with mypyc: an edit there rebuilds the extensions.
-$(VENV)/.installed: setup.py pyproject.toml $(wildcard transforms/wikitext/*.py)
+# setup.py builds the native engine (engine/, Rust) with cargo and compiles modules of transforms/wikitext with
+# mypyc: an edit there rebuilds them.
+$(VENV)/.installed: setup.py pyproject.toml engine/Cargo.toml engine/Cargo.lock $(wildcard engine/src/*.rs) \
+		$(wildcard transforms/wikitext/*.py)
+	@command -v cargo >/dev/null 2>&1 || { echo "wikidumps builds its native engine with Rust's cargo, which is not on PATH: install it from https://rustup.rs (or 'sudo apt-get install cargo'), then run make again" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[pipelines,analysis,gcp,test]'
@@ -72,4 +75,4 @@ docs: $(VENV)/.installed
 	$(PY) -m schemas.reference > docs/datasets.md
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .hypothesis build transforms/wikitext/*.so
+	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .hypothesis build engine/target transforms/wikitext/*.so

@@ -1,17 +1,36 @@
 """wikidumps: Wikimedia dumps into research-ready Parquet datasets with Apache Beam."""
 import os
+import shutil
 import sys
 
 from setuptools import find_packages, setup
+from setuptools_rust import Binding, RustExtension
 
-# The content job's hot path, compiled to C extension modules by mypyc where a C compiler is at hand: the
-# same source, about a fifth less CPU per page (docs/performance.md). The extensions are optional: without
-# a compiler, or with WIKIDUMPS_PURE_PYTHON=1, the package installs as plain Python and behaves the same
-# (tests/test_compiled.py compares the two). An editable install builds them next to their sources, where
-# they take precedence over the .py files: `make venv` rebuilds them after a change. mypy checks these
-# modules and what they import (transforms/xml/records.py too): a type error there leaves plain Python.
+# The native engine (engine/, Rust, PyO3): the content job's wikitext scan. It is built with the machine's
+# cargo by setuptools-rust, as one abi3 extension module (transforms/wikitext/_engine) that serves every
+# CPython from 3.10 on; an editable install builds it next to the sources (`make venv` rebuilds it after an
+# edit of engine/). A wheel carries the compiled module: installing it needs no Rust.
+ENGINE = RustExtension("transforms.wikitext._engine", path="engine/Cargo.toml", binding=Binding.PyO3,
+                       py_limited_api="auto", debug=False)
+# Commands that compile the engine; metadata commands (egg_info, dist_info, sdist) do not need cargo.
+BUILD_COMMANDS = {"bdist_wheel", "build", "build_ext", "build_rust", "develop", "editable_wheel", "install"}
+
+
+def require_cargo() -> None:
+    if BUILD_COMMANDS & set(sys.argv) and not os.environ.get("CARGO") and shutil.which("cargo") is None:
+        sys.exit("wikidumps: building the native engine (engine/, in Rust) needs cargo, which is not on PATH.\n"
+                 "Install Rust's toolchain, e.g. `curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh` "
+                 "(https://rustup.rs) or `sudo apt-get install cargo`, open a new shell (or `. ~/.cargo/env`) and "
+                 "run the install again. A published wheel needs no Rust.")
+
+
+# What turns the engine's scan into rows (citations, links, titles) is still Python, compiled to C by mypyc
+# where a C compiler is at hand: the same source, about a fifth less CPU per page (docs/performance.md);
+# the next phase of issue 17 moves it into the engine. Optional: without a compiler, or with
+# WIKIDUMPS_PURE_PYTHON=1, these modules install as plain Python and behave the same
+# (tests/test_compiled.py compares the two). mypy checks them and what they import: a type error there
+# leaves plain Python.
 COMPILED_MODULES = [
-    "transforms/wikitext/scanner.py",
     "transforms/wikitext/citations.py",
     "transforms/wikitext/links.py",
     "transforms/wikitext/titles.py",
@@ -31,11 +50,16 @@ def compiled_extensions() -> list:
         extensions = mypycify(["--ignore-missing-imports", *COMPILED_MODULES], opt_level="3",
                               group_name="transforms.wikitext.compiled")
     except SystemExit:  # mypy found type errors: tests/test_compiled.py says so
-        print("wikidumps: mypyc could not compile the hot path; installing it as plain Python", file=sys.stderr)
+        print("wikidumps: mypyc could not compile citations, links and titles; installing them as plain Python",
+              file=sys.stderr)
         return []
     for extension in extensions:
         extension.optional = True  # a failed C compilation leaves the pure-Python modules in place
     return extensions
+
+
+require_cargo()
+MYPYC_EXTENSIONS = compiled_extensions()
 
 
 setup(
@@ -78,16 +102,23 @@ setup(
         # The emulator and Selenium serve the gs:// and report tests (a real GCS API and Debian's Chromium);
         # pandas, duckdb and pyspark are the generic readers every dataset must open with their default
         # options (tests/test_dataset_readers.py); build (and a setuptools that writes wheels by itself) makes
-        # the wheel and sdist that tests/test_packaging.py installs.
-        "test": ["pytest>=7.4", "hypothesis>=6.80", "google-cloud-storage>=2.10", "gcp-storage-emulator>=2026.7.19",
-                 "selenium>=4.11", "pillow>=10", "pandas>=2.0", "duckdb>=1.1", "build>=1.2", "setuptools>=70.1",
+        # the wheel and sdist that tests/test_packaging.py installs; setuptools-rust builds its engine; Pillow
+        # reads the report's screenshots.
+        "test": ["setuptools-rust>=1.9", "pytest>=7.4", "hypothesis>=6.80", "google-cloud-storage>=2.10",
+                 "gcp-storage-emulator>=2026.7.19", "selenium>=4.11", "pillow>=10", "pandas>=2.0", "duckdb>=1.1",
+                 "build>=1.2", "setuptools>=70.1",
                  # <4: the Spark 3.5 line that runners/clusters/processes.py runs (Beam's Spark runner is Scala 2.12).
                  "pyspark>=3.5,<4"],
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9",
                 # baselines of benchmarks/enterprise_throughput.py and html_parsers.py
                 "mwparserfromhtml>=2.1,<2.2", "lxml>=5"],
     },
-    ext_modules=compiled_extensions(),
+    rust_extensions=[ENGINE],
+    ext_modules=MYPYC_EXTENSIONS,
+    # abi3: one wheel for CPython 3.10 and later (docs/decisions.md), when it holds the engine alone; mypyc's
+    # modules are built for one Python version, and a wheel that holds them is tagged with it.
+    options={} if MYPYC_EXTENSIONS else {"bdist_wheel": {"py_limited_api": "cp310"}},
+    zip_safe=False,
     entry_points={"console_scripts": ["wikidumps=runners.cli.launch:main"]},
     classifiers=[
         "Programming Language :: Python :: 3",

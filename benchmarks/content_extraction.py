@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 
 from benchmarks.inputs import enwiki_articles_xml
 from transforms.wikitext.content import extract_content
-from transforms.wikitext.scanner import scan
+from transforms.wikitext.engine import scan
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.reader import DumpReader
 from transforms.xml.splits import raise_gc_threshold

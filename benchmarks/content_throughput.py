@@ -63,12 +63,22 @@ def main(argv=None) -> dict:
     parser.add_argument("--split-size-mb", type=float, help="compressed MB per wikidumps split (default: the job's)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "wikidumps-bench-content")
     parser.add_argument("--only", action="append", help="run only these tools (repeatable)")
+    parser.add_argument("--baseline-project", type=Path,
+                        help="another checkout of wikidumps (say, `git worktree add /tmp/before <commit>`) run as "
+                             "the tool `wikidumps-baseline`, with this .venv and that checkout first on PYTHONPATH, "
+                             "in the same rounds: a change measured before and after, side by side")
     args = parser.parse_args(argv)
 
     args.workdir.mkdir(parents=True, exist_ok=True)
     xml, dump = build_input(args.workdir, args.size_mb)
     xml_mb = xml.stat().st_size / 1e6
     tools = commands(dump, args.workdir, args.split_size_mb)
+    environments: dict[str, dict] = {}
+    if args.baseline_project:
+        baseline = list(tools["wikidumps"])
+        baseline[baseline.index("--output") + 1] = str(args.workdir / "wikidumps-baseline-out")
+        tools["wikidumps-baseline"] = baseline
+        environments["wikidumps-baseline"] = {"PYTHONPATH": str(args.baseline_project.resolve())}
     if args.only:
         tools = {name: command for name, command in tools.items() if name in args.only}
     seconds: dict[str, list[float]] = {name: [] for name in tools}
@@ -79,7 +89,7 @@ def main(argv=None) -> dict:
         loads.append(round(os.getloadavg()[0], 2))
         for name in names:
             shutil.rmtree(args.workdir / f"{name}-out", ignore_errors=True)  # a tool's own last output
-            elapsed, _ = run_timed(tools[name])
+            elapsed, _ = run_timed(tools[name], environments.get(name))
             seconds[name].append(elapsed)
             print(f"round {round_number + 1}: {name} {elapsed:.1f} s", file=sys.stderr)
     articles = articles_in(args.workdir)

@@ -7,16 +7,15 @@ import random
 import numpy as np
 import pytest
 
-from transforms.wikitext import citations
 from transforms.wikitext.citations import citation_columns, isbn_is_valid, normalise_identifier
 from transforms.wikitext.quality import MINIMUM_THRESHOLDS, WEIGHTS, ThresholdAccumulator, score, transformed
-from transforms.wikitext.scanner import scan
+from transforms.wikitext.engine import scan
 from transforms.wikitext.titles import TitleResolver
 
 
 def rows_of(wikitext: str) -> list[dict]:
     """`citation_columns` of one page as one dict per citation."""
-    columns = citation_columns(scan(wikitext, TitleResolver(None), wants_args=citations.wants_args))
+    columns = citation_columns(scan(wikitext, TitleResolver(None)))
     return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
@@ -135,7 +134,6 @@ def test_score_is_the_weighted_sum_of_capped_normalised_features():
 
 def test_frwiki_citation_template_is_a_quotation_not_a_source():
     # {{citation}} on frwiki quotes text inline (Modèle:Citation); on enwiki it cites a work.
-    found = scan("Il dit {{citation|L'anarchie, c'est l'ordre sans le pouvoir}}.", TitleResolver(None),
-                 wants_args=citations.wants_args)
+    found = scan("Il dit {{citation|L'anarchie, c'est l'ordre sans le pouvoir}}.", TitleResolver(None))
     assert citation_columns(found, "fr")["position"] == []
     assert citation_columns(found, "en")["template_name"] == ["citation"]

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from transforms.wikitext import citations
 from transforms.wikitext.links import link_columns
-from transforms.wikitext.scanner import ScanTimeout, scan
+from transforms.wikitext.engine import scan
+from transforms.wikitext.scanner import ScanTimeout
 from transforms.wikitext.titles import LinkTarget, TitleResolver
 from transforms.xml.records import SiteInfo
 
@@ -21,7 +21,7 @@ WIKTIONARY = SiteInfo(wiki_db="enwiktionary", case="case-sensitive", namespaces=
 
 
 def run(wikitext: str, siteinfo: SiteInfo = ENWIKI):
-    return scan(wikitext, TitleResolver(siteinfo), wants_args=citations.wants_args)
+    return scan(wikitext, TitleResolver(siteinfo))
 
 
 def links_of(wikitext: str, siteinfo: SiteInfo = ENWIKI) -> list[tuple]:

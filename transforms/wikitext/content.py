@@ -23,11 +23,11 @@ from transforms.common.problems import DUPLICATE_REVISION, Filtered, Problem, ex
 from transforms.defaults import MAX_PAGE_BYTES as DEFAULT_MAX_PAGE_BYTES
 from transforms.defaults import PAGE_SECONDS as DEFAULT_PAGE_SECONDS
 from transforms.datasets.rows import Rows, each_row
-from transforms.wikitext import citations
 from transforms.wikitext.citations import citation_columns
 from transforms.wikitext.links import link_columns
 from transforms.wikitext.quality import quality_features
-from transforms.wikitext.scanner import ScanTimeout, scan
+from transforms.wikitext.engine import scan
+from transforms.wikitext.scanner import ScanTimeout
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.inputs import XmlInput
 from transforms.xml.records import Item, Page, Revision, SiteInfo
@@ -75,7 +75,7 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         wikitext = REDIRECT_LINE.sub("", wikitext, count=1)
     elif match := ENGLISH_REDIRECT.match(wikitext):
         wikitext = wikitext[match.end():]
-    found = scan(wikitext, resolver, wants_args=citations.wants_args, deadline=deadline)
+    found = scan(wikitext, resolver, deadline=deadline)
     keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
             "revision_id": revision.id, "source": SOURCE}
     plain = found.text

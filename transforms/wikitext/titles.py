@@ -108,7 +108,6 @@ class TitleResolver:
         self._namespaces = names
         self._cache: dict[str, LinkTarget] = {}
         self._templates: dict[str, tuple[int, str] | None] = {}
-        self.link_tokens: dict = {}  # the scanner's (see scanner.Resolver)
 
     def resolve(self, raw: str) -> LinkTarget:
         """Reads a `[[...]]` target as written (without the brackets and label)."""

@@ -1,0 +1,93 @@
+//! The site data and tables a scan needs, handed over once per wiki, and the caches kept between
+//! pages of that wiki.
+
+use std::collections::{HashMap, HashSet};
+
+use regex::Regex;
+
+use crate::scan::LinkRead;
+use crate::text::{join_words, strip, Entities, Tidy};
+use crate::titles::{Site, Target};
+
+pub struct Engine {
+    pub site: Site,
+    pub entities: Entities,
+    pub tidy: Tidy,
+    pub inline_templates: HashMap<String, String>,
+    pub transparent_tags: HashSet<String>,
+    pub dropped_tags: HashSet<String>,
+    pub opaque_tags: HashSet<String>,
+    pub line_break_tags: HashSet<String>,
+    pub citation_keys: HashSet<String>,
+    pub citation_prefixes: Vec<String>,
+    pub bare_url: Regex,
+    attribute: Regex,
+}
+
+/// What repeats across a wiki's pages: link tokens, targets, closing-tag patterns.
+#[derive(Default)]
+pub struct Caches {
+    pub link_tokens: HashMap<String, LinkRead>,
+    pub targets: HashMap<String, Target>,
+    pub closing: HashMap<String, Regex>,
+}
+
+pub struct Tables {
+    pub inline_templates: HashMap<String, String>,
+    pub transparent_tags: HashSet<String>,
+    pub dropped_tags: HashSet<String>,
+    pub opaque_tags: HashSet<String>,
+    pub line_break_tags: HashSet<String>,
+    pub citation_keys: HashSet<String>,
+    pub citation_prefixes: Vec<String>,
+}
+
+impl Engine {
+    pub fn new(site: Site, entities: Entities, tables: Tables) -> Engine {
+        Engine {
+            site,
+            entities,
+            tidy: Tidy::new(),
+            inline_templates: tables.inline_templates,
+            transparent_tags: tables.transparent_tags,
+            dropped_tags: tables.dropped_tags,
+            opaque_tags: tables.opaque_tags,
+            line_break_tags: tables.line_break_tags,
+            citation_keys: tables.citation_keys,
+            citation_prefixes: tables.citation_prefixes,
+            // Python's \s is str.isspace(): Unicode White_Space and the separators \x1c-\x1f.
+            bare_url: Regex::new(r#"(?i:https?|ftp)://[^\s\x1c-\x1f<>\[\]{}|"]+"#).unwrap(),
+            attribute: Regex::new(
+                r#"([\p{L}\p{N}_-]+)[\s\x1c-\x1f]*=[\s\x1c-\x1f]*(?:"([^"]*)"|'([^']*)'|([^\s\x1c-\x1f"'/>]+))"#,
+            )
+            .unwrap(),
+        }
+    }
+
+    /// A template name compared the way the scanner and its callers compare them: lower case, spaces.
+    pub fn template_key(&self, name: &str) -> String {
+        let mut key = join_words(&name.replace('_', " ")).to_lowercase();
+        for prefix in ["subst:", "safesubst:", "template:", "msgnw:"] {
+            if let Some(rest) = key.strip_prefix(prefix) {
+                key = strip(rest).to_string();
+            }
+        }
+        key
+    }
+
+    /// Templates whose arguments the citations need (citations.wants_args).
+    pub fn wants_args(&self, key: &str) -> bool {
+        self.citation_keys.contains(key) || self.citation_prefixes.iter().any(|prefix| key.starts_with(prefix.as_str()))
+    }
+
+    /// The attributes of a tag: names in lower case, values with entities decoded and stripped.
+    pub fn attributes(&self, tag: &str) -> HashMap<String, String> {
+        let mut found = HashMap::new();
+        for captures in self.attribute.captures_iter(tag) {
+            let value = captures.get(2).or(captures.get(3)).or(captures.get(4)).map(|m| m.as_str()).unwrap_or("");
+            let value = strip(&self.entities.unescape(value)).to_string();
+            found.insert(captures[1].to_lowercase(), value);
+        }
+        found
+    }
+}

@@ -1,0 +1,118 @@
+//! wikidumps' native engine (issue 17): the content job's one-pass wikitext scan.
+//!
+//! Python builds one `Engine` per wiki from its site data (namespaces, case rules, language, the
+//! tables of the scanner and html.unescape) and calls `scan` once per page; no Python runs inside a
+//! page. A panic is caught here and handed back as an error, so that the page becomes an `errors` row.
+
+mod engine;
+mod scan;
+mod text;
+mod titles;
+mod tokens;
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple};
+
+use crate::engine::{Caches, Tables};
+use crate::scan::{Scanner, Stop};
+use crate::text::Entities;
+use crate::titles::{Site, Target};
+
+#[pyclass(module = "transforms.wikitext._engine", frozen)]
+struct Engine {
+    engine: engine::Engine,
+    caches: Mutex<Caches>,
+}
+
+fn target_tuple<'py>(py: Python<'py>, target: &Target) -> PyResult<Bound<'py, PyTuple>> {
+    (target.link_type.name(), target.namespace, target.title.as_deref(), target.fragment.as_deref(),
+     target.prefix.as_deref()).into_pyobject(py)
+}
+
+#[pymethods]
+impl Engine {
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (namespaces, cases, first_letter, language, languages, interwiki, folds, entities,
+                        invalid_charrefs, invalid_codepoints, inline_templates, transparent_tags, dropped_tags,
+                        opaque_tags, line_break_tags, citation_keys, citation_prefixes))]
+    fn new(namespaces: HashMap<String, i64>, cases: HashMap<i64, bool>, first_letter: bool, language: Option<String>,
+           languages: HashSet<String>, interwiki: HashSet<String>, folds: HashMap<char, String>,
+           entities: HashMap<String, String>, invalid_charrefs: HashMap<u32, String>,
+           invalid_codepoints: HashSet<u32>, inline_templates: HashMap<String, String>,
+           transparent_tags: HashSet<String>, dropped_tags: HashSet<String>, opaque_tags: HashSet<String>,
+           line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>) -> Self {
+        let site = Site { namespaces, cases, first_letter_default: first_letter, language, languages, interwiki, folds };
+        let entities = Entities { named: entities, invalid_charrefs, invalid_codepoints };
+        let tables = Tables { inline_templates, transparent_tags, dropped_tags, opaque_tags, line_break_tags,
+                              citation_keys, citation_prefixes };
+        Engine { engine: engine::Engine::new(site, entities, tables), caches: Mutex::new(Caches::default()) }
+    }
+
+    /// Scans one page: ("ok", (source, sections, links, templates, refs, skipped)), or ("timeout", None),
+    /// ("too-deep", None), ("panic", message).
+    #[pyo3(signature = (wikitext, seconds=None))]
+    fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>) -> PyResult<Bound<'py, PyTuple>> {
+        let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
+        let engine = &self.engine;
+        let mut caches = match self.caches.lock() {
+            Ok(caches) => caches,
+            Err(poisoned) => {
+                let mut caches = poisoned.into_inner();
+                *caches = Caches::default(); // a panic may have left them half written
+                caches
+            }
+        };
+        let state: &mut Caches = &mut caches;
+        let outcome = py.allow_threads(|| {
+            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline)))
+        });
+        let scan = match outcome {
+            Ok(Ok(scan)) => scan,
+            Ok(Err(Stop::Timeout)) => return ("timeout", py.None()).into_pyobject(py),
+            Ok(Err(Stop::TooDeep)) => return ("too-deep", py.None()).into_pyobject(py),
+            Err(panic) => {
+                *caches = Caches::default();
+                let message = panic.downcast_ref::<&str>().map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".to_string());
+                return ("panic", message).into_pyobject(py);
+            }
+        };
+        let sections = PyList::empty(py);
+        for s in &scan.sections {
+            sections.append((s.index, s.level, &s.title, &s.anchor, s.parent, s.start, &s.text))?;
+        }
+        let links = PyList::empty(py);
+        for l in &scan.links {
+            let resolved = match &l.resolved {
+                Some(target) => target_tuple(py, target)?.into_any(),
+                None => py.None().into_bound(py),
+            };
+            links.append((if l.internal { "internal" } else { "external" }, &l.target, resolved,
+                          l.label.as_deref(), l.caption.as_deref(), l.start, l.section))?;
+        }
+        let templates = PyList::empty(py);
+        for t in &scan.templates {
+            templates.append((&t.name, &t.key, t.args.clone(), t.start, t.end, t.section, t.reference))?;
+        }
+        let refs = PyList::empty(py);
+        for r in &scan.refs {
+            refs.append((r.name.as_deref(), r.group.as_deref(), r.is_reuse, r.start, r.end, r.section, &r.content,
+                         &r.text))?;
+        }
+        let result = (scan.source, sections, links, templates, refs, scan.skipped);
+        ("ok", result).into_pyobject(py)
+    }
+}
+
+#[pymodule]
+fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<Engine>()?;
+    Ok(())
+}

@@ -1,0 +1,331 @@
+//! Python's string semantics where the rows depend on them (str.isspace, str.split, str.strip,
+//! html.unescape) and the scanner's text clean-up (`tidy_text`, `strip_quotes`, `strip_comments`).
+
+use std::collections::{HashMap, HashSet};
+
+use regex::Regex;
+
+/// str.isspace(): Unicode White_Space plus the four ASCII information separators Python counts too.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
+/// str.strip() without arguments.
+pub fn strip(text: &str) -> &str {
+    text.trim_matches(is_space)
+}
+
+/// " ".join(text.split())
+pub fn join_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(is_space).filter(|word| !word.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The tables of html.unescape, handed over once by Python (html.entities.html5 and html's private
+/// tables of invalid references), so that the engine decodes exactly as the standard library does.
+pub struct Entities {
+    pub named: HashMap<String, String>,
+    pub invalid_charrefs: HashMap<u32, String>,
+    pub invalid_codepoints: HashSet<u32>,
+}
+
+impl Entities {
+    /// html.unescape(text).
+    pub fn unescape(&self, text: &str) -> String {
+        if !text.contains('&') {
+            return text.to_string();
+        }
+        let bytes = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        let mut position = 0;
+        while let Some(found) = text[position..].find('&') {
+            let at = position + found;
+            match self.reference(text, at + 1) {
+                Some((end, replacement)) => {
+                    out.push_str(&text[last..at]);
+                    out.push_str(&replacement);
+                    last = end;
+                    position = end;
+                }
+                None => position = at + 1,
+            }
+            if position >= bytes.len() {
+                break;
+            }
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+
+    /// The reference after an `&` at `start`: where it ends and what it stands for. Mirrors
+    /// `&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)` and html._replace_charref.
+    fn reference(&self, text: &str, start: usize) -> Option<(usize, String)> {
+        let bytes = text.as_bytes();
+        if start < bytes.len() && bytes[start] == b'#' {
+            let (digits_start, radix) = if start + 1 < bytes.len() && (bytes[start + 1] | 0x20) == b'x' {
+                (start + 2, 16)
+            } else {
+                (start + 1, 10)
+            };
+            let mut end = digits_start;
+            while end < bytes.len() && (bytes[end] as char).is_digit(radix) {
+                end += 1;
+            }
+            if end == digits_start {
+                return None; // `&#` or `&#x` without digits: not a reference (the name may not hold `#`)
+            }
+            let digits = &text[digits_start..end];
+            if end < bytes.len() && bytes[end] == b';' {
+                end += 1;
+            }
+            let number = u32::from_str_radix(digits.trim_start_matches('0'), radix)
+                .ok()
+                .or(if digits.trim_start_matches('0').is_empty() { Some(0) } else { None });
+            let replacement = match number {
+                Some(number) if self.invalid_charrefs.contains_key(&number) => self.invalid_charrefs[&number].clone(),
+                Some(number) if (0xD800..=0xDFFF).contains(&number) || number > 0x10FFFF => "\u{FFFD}".to_string(),
+                None => "\u{FFFD}".to_string(),
+                Some(number) if self.invalid_codepoints.contains(&number) => String::new(),
+                Some(number) => char::from_u32(number).map(String::from).unwrap_or_else(|| "\u{FFFD}".to_string()),
+            };
+            return Some((end, replacement));
+        }
+        let mut end = start;
+        let mut count = 0;
+        for (offset, c) in text[start..].char_indices() {
+            if count == 32 || matches!(c, '\t' | '\n' | '\x0c' | ' ' | '<' | '&' | '#' | ';') {
+                end = start + offset;
+                break;
+            }
+            count += 1;
+            end = start + offset + c.len_utf8();
+        }
+        if count == 0 {
+            return None;
+        }
+        if end < bytes.len() && bytes[end] == b';' {
+            end += 1;
+        }
+        let name = &text[start..end];
+        if let Some(value) = self.named.get(name) {
+            return Some((end, value.clone()));
+        }
+        // The longest known prefix (of at least two characters), as the standard says.
+        let boundaries: Vec<usize> = name.char_indices().map(|(i, _)| i).skip(2).collect();
+        for &cut in boundaries.iter().rev() {
+            if let Some(value) = self.named.get(&name[..cut]) {
+                return Some((end, format!("{}{}", value, &name[cut..])));
+            }
+        }
+        Some((end, format!("&{}", name)))
+    }
+}
+
+/// Removes `<!-- ... -->`; an unclosed comment runs to the end, as in MediaWiki.
+pub fn strip_comments(text: &str) -> String {
+    if !text.contains("<!--") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut position = 0;
+    loop {
+        match text[position..].find("<!--") {
+            None => {
+                out.push_str(&text[position..]);
+                break;
+            }
+            Some(found) => {
+                let start = position + found;
+                out.push_str(&text[position..start]);
+                match text[start + 4..].find("-->") {
+                    None => break,
+                    Some(end) => position = start + 4 + end + 3,
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Removes the bold and italic markup (runs of apostrophes).
+pub fn strip_quotes(text: &str) -> String {
+    if !text.contains("''") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut position = 0;
+    let mut last = 0;
+    while position < bytes.len() {
+        if bytes[position] == b'\'' {
+            let mut end = position;
+            while end < bytes.len() && bytes[end] == b'\'' {
+                end += 1;
+            }
+            let run = end - position;
+            if run >= 2 {
+                out.push_str(&text[last..position]);
+                // Two, three and five apostrophes switch italic and bold; four are an apostrophe and
+                // bold; longer runs keep the apostrophes beyond five.
+                if run == 4 {
+                    out.push('\'');
+                } else if run > 5 {
+                    out.push_str(&"'".repeat(run - 5));
+                }
+                last = end;
+            }
+            position = end;
+        } else {
+            position += 1;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+pub struct Tidy {
+    magic_word: Regex,
+    spaces: Regex,
+    rule_lines: Regex,
+    blank_lines: Regex,
+}
+
+impl Tidy {
+    pub fn new() -> Tidy {
+        Tidy {
+            magic_word: Regex::new(r"__[A-Z]{2,}__").unwrap(),
+            spaces: Regex::new(r"[ \t]{2,}").unwrap(),
+            rule_lines: Regex::new(r"(?m)^[ \t]*-{4,}[ \t]*$").unwrap(),
+            blank_lines: Regex::new(r"\n{3,}").unwrap(),
+        }
+    }
+
+    /// The scanner's tidy_text: quotes and magic words gone, entities decoded, empty parentheses and
+    /// spaces before punctuation removed, lines stripped, at most one blank line.
+    pub fn tidy(&self, text: &str, entities: &Entities) -> String {
+        let mut text = strip_quotes(text);
+        if text.contains('&') {
+            text = entities.unescape(&text);
+        }
+        if text.contains("__") {
+            text = self.magic_word.replace_all(&text, "").into_owned();
+        }
+        if text.contains('(') {
+            text = empty_parens(&open_paren_punct(&text));
+        }
+        if text.contains(" ,") || text.contains(" .") {
+            text = space_before_punct(&text);
+        }
+        if text.contains('\u{a0}') {
+            text = text.replace('\u{a0}', " ");
+        }
+        if text.contains('\t') {
+            text = self.spaces.replace_all(&text, " ").into_owned();
+        } else {
+            while text.contains("  ") {
+                text = text.replace("  ", " ");
+            }
+        }
+        if text.contains("----") {
+            text = self.rule_lines.replace_all(&text, "").into_owned();
+        }
+        let mut joined = String::with_capacity(text.len());
+        for (index, line) in text.split('\n').enumerate() {
+            if index > 0 {
+                joined.push('\n');
+            }
+            joined.push_str(strip(line));
+        }
+        let mut text = joined;
+        if text.contains("\n\n\n") {
+            text = self.blank_lines.replace_all(&text, "\n\n").into_owned();
+        }
+        text.trim_matches('\n').to_string()
+    }
+}
+
+fn is_space_or(c: char, others: &[char]) -> bool {
+    is_space(c) || others.contains(&c)
+}
+
+/// `\(\s*[,;]\s*` -> `(`
+fn open_paren_punct(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut search = 0;
+    while let Some(found) = text[search..].find('(') {
+        let at = search + found;
+        let mut end = at + 1;
+        let rest = &text[end..];
+        let spaces: usize = rest.chars().take_while(|&c| is_space(c)).map(char::len_utf8).sum();
+        end += spaces;
+        if text[end..].starts_with([',', ';']) {
+            end += 1;
+            end += text[end..].chars().take_while(|&c| is_space(c)).map(char::len_utf8).sum::<usize>();
+            out.push_str(&text[last..at]);
+            out.push('(');
+            last = end;
+            search = end;
+        } else {
+            search = at + 1;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// `\(\s*(?:[,;]\s*)*\)` -> ``
+fn empty_parens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut search = 0;
+    while let Some(found) = text[search..].find('(') {
+        let at = search + found;
+        let inside: usize = text[at + 1..].chars().take_while(|&c| is_space_or(c, &[',', ';'])).map(char::len_utf8).sum();
+        let close = at + 1 + inside;
+        if text[close..].starts_with(')') {
+            out.push_str(&text[last..at]);
+            last = close + 1;
+            search = close + 1;
+        } else {
+            search = at + 1;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// `[ \t]+(?=[,.](?:\s|$))` -> `` (`$`: the end, or a last newline, which is a space anyway)
+fn space_before_punct(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut position = 0;
+    while position < bytes.len() {
+        if bytes[position] == b' ' || bytes[position] == b'\t' {
+            let mut end = position;
+            while end < bytes.len() && (bytes[end] == b' ' || bytes[end] == b'\t') {
+                end += 1;
+            }
+            if end < bytes.len() && (bytes[end] == b',' || bytes[end] == b'.') {
+                let after = text[end + 1..].chars().next();
+                if after.is_none_or(is_space) {
+                    out.push_str(&text[last..position]);
+                    last = end;
+                }
+            }
+            position = end;
+        } else {
+            position += 1;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}

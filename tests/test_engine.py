@@ -1,0 +1,96 @@
+"""The native engine (engine/, Rust): built from the current sources, the same scans as the Python scanner it
+replaced on every page of the samplewiki and real dumps, and linear on adversarial markup."""
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REAL, ROOT
+from tests.engine_equality import OLD_COMMIT, compare_file, default_files, old_scanner
+from transforms.wikitext import _engine
+from transforms.wikitext.engine import scan
+from transforms.wikitext.scanner import ScanTimeout
+from transforms.wikitext.titles import TitleResolver
+
+
+def test_the_engine_is_built_from_the_current_sources():
+    built = Path(_engine.__file__).stat().st_mtime
+    sources = [ROOT / "engine" / "Cargo.toml", *(ROOT / "engine" / "src").glob("*.rs")]
+    stale = [str(path.relative_to(ROOT)) for path in sources if path.stat().st_mtime > built]
+    assert not stale, f"the engine is older than {stale}: run `make venv` to rebuild it"
+
+
+def old_commit_available() -> bool:
+    return subprocess.run(["git", "cat-file", "-e", f"{OLD_COMMIT}^{{commit}}"], cwd=ROOT,
+                          capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/data/real is not there")
+@pytest.mark.skipif(not old_commit_available(), reason=f"the Python scanner's commit {OLD_COMMIT} is not in this clone")
+def test_every_page_of_the_samplewiki_and_real_dumps_scans_as_the_python_scanner_did():
+    old = old_scanner()
+    differences: list[str] = []
+    compared = 0
+    for path in default_files():
+        pages, _ = compare_file(path, differences.append, old)
+        compared += pages
+    assert compared > 10_000  # every revision of the samplewiki history and of the real dumps
+    assert differences == []
+
+
+@pytest.mark.parametrize("markup", ["[[{{<ref>", "{{a|", "[[a|", "<ref>", "{|\n", "[http://x ", "<nowiki>",
+                                    "\n== a", "{{{{{{", "}}]]|}"])
+def test_two_megabytes_of_nested_or_unclosed_markup_scan_in_well_under_a_second(markup):
+    page = markup * (2_000_000 // len(markup))
+    started = time.process_time()  # CPU time: the machine may be shared
+    scan(page, TitleResolver(None))
+    assert time.process_time() - started < 1.0  # the Python scanner took 2-5 s on some of these
+
+
+def test_a_page_past_its_deadline_stops_the_scan():
+    with pytest.raises(ScanTimeout):
+        scan("[[a]] {{b|c}} " * 200_000, TitleResolver(None), deadline=time.perf_counter() - 1)
+
+
+def test_positions_count_code_points_as_python_strings_do():
+    found = scan("Ճ [[Երևան]] é {{cite web|url=http://x.org}} [http://y.org Y]", TitleResolver(None))
+    source = found.source
+    assert [(link.start, source[link.start:link.start + 2]) for link in found.links] == [(3, "[["), (45, "[h")]
+    (template,) = found.templates
+    assert source[template.start:template.end] == "{{cite web|url=http://x.org}}"
+
+
+FRAGMENTS = ["[[", "]]", "{{", "}}", "{{{", "}}}", "|", "[", "]", "[http://a.org/x(y) label", "//b.org", "\n", "\n==",
+             "==", "=", "\n=", "<ref>", "</ref>", "<ref name=\"n\"/>", "<ref group=g>", "<references>", "</references>",
+             "{|", "|}", "\n{|", "\n|}", "\n|-", "''", "'''", "''''", "&amp;", "&#x41;", "&nbsp;", "&bogus", "é", "Ճ",
+             "ß", "Σ", "Category:", "File:", "Image:", ":", "#", "en:", "wikt:", "<nowiki>", "</nowiki>",
+             "<gallery>", "</gallery>", "<imagemap>", "</imagemap>", "<math>", "</math>", "<table>", "</table>",
+             "<br/>", "<span class=x>", "</span>", "<unknown>", "*", "#", ";", " ", "\t", "\u00a0", "a", "Foo",
+             "http://x.y/(z).", "{{cite web|url=http://q.r|title=T|doi=10.1000/xyz}}", "{{#tag:ref|x|name=m}}",
+             "<!--", "-->", "(", ",", ")", ".", "{{convert|3|-|4|km}}", "{{lang-fr|''x''}}", "{{!}}", "[[a|]]",
+             "[[Foo (bar)|]]", "__TOC__", "----", "ISBN 978-0-306-40615-7", "%C3%A9", "_"]
+
+
+@pytest.mark.skipif(not old_commit_available(), reason=f"the Python scanner's commit {OLD_COMMIT} is not in this clone")
+def test_random_markup_scans_as_the_python_scanner_did():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.engine_equality import OldResolver, difference
+    from transforms.wikitext import citations
+
+    old = old_scanner()
+    resolver = TitleResolver(None)
+    old_resolver = OldResolver(resolver)
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.lists(st.sampled_from(FRAGMENTS), max_size=80))
+    def same(pieces):
+        page = "".join(pieces)
+        expected = old.scan(page, old_resolver, wants_args=citations.wants_args)
+        assert difference(expected, scan(page, resolver)) is None, page
+
+    same()

@@ -1,0 +1,97 @@
+"""The native engine (engine/, Rust): the wikitext scan of one page, with the site data handed over once.
+
+`scan(wikitext, resolver, deadline=...)` reads a page into a `scanner.Scan`. The engine of a wiki is built
+once from its `TitleResolver` (namespace names, case rules, language), the scanner's tables and the
+standard library's HTML entities, so that no Python runs inside a page. A page the engine refuses
+(nesting beyond its bounds, a fault caught in the engine) raises `EngineError`; a page past its deadline
+raises `ScanTimeout`: either becomes an `errors` row of the content job.
+"""
+from __future__ import annotations
+
+import html
+import html.entities
+import time
+from functools import lru_cache
+
+from transforms.wikitext import citations, scanner
+from transforms.wikitext._engine import Engine
+from transforms.wikitext.scanner import Link, Ref, Scan, ScanTimeout, Section, Template
+from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, WIKIPEDIA_LANGUAGES
+from transforms.wikitext.titles import LinkTarget, TitleResolver
+
+
+class EngineError(Exception):
+    """The engine could not read a page (nesting beyond its bounds, or a fault caught in the engine)."""
+
+
+@lru_cache(maxsize=1)
+def _folds() -> dict[str, str]:
+    # Characters whose casefold() is not their lower(): the engine lower-cases the rest itself.
+    return {c: c.casefold() for c in map(chr, range(128, 0x30000)) if c.casefold() != c.lower()}
+
+
+def engine_for(resolver: TitleResolver) -> Engine:
+    """The engine of the wiki `resolver` reads titles for."""
+    return Engine(
+        resolver._namespaces, {ns: case == "first-letter" for ns, case in resolver._cases.items()},
+        resolver._default_case == "first-letter", resolver.language, set(WIKIPEDIA_LANGUAGES),
+        set(INTERWIKI_PREFIXES), _folds(), html.entities.html5, html._invalid_charrefs,  # type: ignore[attr-defined]
+        set(html._invalid_codepoints), scanner.INLINE_TEMPLATES, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
+        set(scanner.DROPPED_TAGS), set(scanner.OPAQUE_TAGS), set(scanner.LINE_BREAK_TAGS),
+        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES), list(citations.CITATION_PREFIXES))
+
+
+_TARGETS: dict[tuple, LinkTarget] = {}
+
+
+def _target(values: tuple | None) -> LinkTarget | None:
+    if values is None:
+        return None
+    found = _TARGETS.get(values)
+    if found is None:
+        if len(_TARGETS) >= 200_000:
+            _TARGETS.clear()
+        found = _TARGETS[values] = LinkTarget(*values)
+    return found
+
+
+# The engine of each resolver (one per wiki read by this process), with the resolver kept alive so that its id
+# is not reused.
+_ENGINES: dict[int, tuple[TitleResolver, Engine]] = {}
+
+
+def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = None) -> Scan:
+    """Scans one page's wikitext once, on the wiki `resolver` reads titles for.
+
+    Raises:
+        ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes during the scan.
+        EngineError: when the engine refuses the page.
+    """
+    found = _ENGINES.get(id(resolver))
+    if found is None:
+        if len(_ENGINES) >= 64:
+            _ENGINES.clear()
+        found = _ENGINES[id(resolver)] = (resolver, engine_for(resolver))
+    return scan_page(found[1], wikitext, deadline)
+
+
+def scan_page(engine: Engine, wikitext: str, deadline: float | None = None) -> Scan:
+    """The page's scan, read by `engine`."""
+    seconds = None if deadline is None else deadline - time.perf_counter()
+    status, found = engine.scan(wikitext, seconds)
+    if status == "timeout":
+        raise ScanTimeout()
+    if status != "ok":
+        raise EngineError(f"{status}: {found}" if found else status)
+    source, sections, links, templates, refs, skipped = found
+    scan = Scan(source)
+    for index, level, title, anchor, parent, start, text in sections:
+        section = Section(index, level, title, anchor, parent, start)
+        section.text = text
+        scan.sections.append(section)
+    scan.links = [Link(kind, target, _target(resolved), label, caption, start, section)
+                  for kind, target, resolved, label, caption, start, section in links]
+    scan.templates = [Template(*values) for values in templates]
+    scan.refs = [Ref(*values) for values in refs]
+    scan.skipped = list(skipped)
+    return scan
