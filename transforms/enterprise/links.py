@@ -81,9 +81,11 @@ class Context:
     template rendered it (it or an ancestor carries the `about` id of a transclusion), and whether it is
     part of a rendered citation or of a reference list.
 
-    Sections and references are worked out once per page by CSS selection from each section and
-    reference list down (lexbor does that in C) for the nodes of `nodes`; whether a template rendered a
-    node, by climbing to its ancestors, each looked at once per page (most links share them).
+    All four are worked out once per page for the nodes of `nodes`, by CSS selection (lexbor does it in
+    C) from each section, transclusion, citation and reference list down: a node is then looked up, not
+    climbed from. A transclusion's output is every element carrying its `about` id (Parsoid gives it to
+    each top-level node the template rendered), and lexbor's selection from an element includes the
+    element itself.
 
     Args:
         tree: the parsed page.
@@ -92,13 +94,13 @@ class Context:
 
     def __init__(self, tree: LexborHTMLParser, nodes: str):
         self._sections: dict[int, int] = {}
+        self._templated: set[int] = set()
         self._in_citations: set[int] = set()
         self._in_lists: set[int] = set()
-        self._templated: dict[int, bool] = {}
         body = tree.body
-        self._transclusions = {node.attrs.get("about") for node in body.css("[typeof~='mw:Transclusion']")} \
-            if body is not None else set()
-        for section in body.css("section[data-mw-section-id]") if body is not None else ():  # inner ones last
+        if body is None:
+            return
+        for section in body.css("section[data-mw-section-id]"):  # inner ones last
             try:
                 number = int(section.attrs.get("data-mw-section-id") or "")
             except ValueError:
@@ -106,15 +108,19 @@ class Context:
             if number >= 0:
                 for node in section.css(nodes):
                     self._sections[node.mem_id] = number
-        for container in body.css(CITATION_CONTAINERS) if body is not None else ():
+        transclusions = {node.attrs.get("about") for node in body.css("[typeof~='mw:Transclusion']")}
+        for element in body.css("[about]"):
+            if element.attrs.get("about") in transclusions:
+                self._templated.update(node.mem_id for node in element.css(nodes))
+        for container in body.css(CITATION_CONTAINERS):
             self._in_citations.update(node.mem_id for node in container.css(nodes))
-        for container in body.css("ol.references") if body is not None else ():
+        for container in body.css("ol.references"):
             self._in_lists.update(node.mem_id for node in container.css(nodes))
 
     def of(self, node: LexborNode) -> tuple[int, bool, bool]:
         """(section id, from a template, in a rendered citation) of a node of the selector."""
         key = node.mem_id
-        return self._sections.get(key, 0), self._rendered_by_template(node), key in self._in_citations
+        return self._sections.get(key, 0), key in self._templated, key in self._in_citations
 
     def in_reference_list(self, node: LexborNode) -> bool:
         """Whether a node of the selector is part of a rendered reference list."""
@@ -133,25 +139,6 @@ class Context:
                     return number
             current = current.parent
         return 0
-
-    def _rendered_by_template(self, node: LexborNode) -> bool:
-        known = self._templated
-        climbed = []
-        found = False
-        current: LexborNode | None = node
-        while current is not None and current.tag not in ("body", "html", "-document"):
-            key = current.mem_id
-            if key in known:
-                found = known[key]
-                break
-            if current.attrs.get("about") in self._transclusions:
-                found = True
-                break
-            climbed.append(key)
-            current = current.parent
-        for key in climbed:
-            known[key] = found
-        return found
 
 
 def _template_targets(node: LexborNode) -> list[str]:
