@@ -141,6 +141,20 @@ class Context:
         return 0
 
 
+def selected(root: LexborNode, selector: str) -> list[LexborNode]:
+    """The nodes under `root` (itself included) that match a selector, each once, in document order:
+    lexbor gives a node once per selector of a list that it matches (a category link a template added
+    matches both `link[rel~=...]` and `[typeof~='mw:Transclusion']`)."""
+    seen: set[int] = set()
+    found = []
+    for node in root.css(selector):
+        key = node.mem_id
+        if key not in seen:
+            seen.add(key)
+            found.append(node)
+    return found
+
+
 def _template_targets(node: LexborNode) -> list[str]:
     """The templates a transclusion node names in its data-mw (parser functions have no href)."""
     try:
@@ -167,7 +181,7 @@ def media_prefix(tree: LexborHTMLParser) -> str | None:
 def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_numbers: dict[int, int]) -> None:
     """Fills `links` in document order."""
     resolver = links.resolver
-    for node in tree.body.css(LINK_NODES) if tree.body else ():
+    for node in selected(tree.body, LINK_NODES) if tree.body else ():
         attributes = node.attrs  # read one by one: a template's data-mw can be long
         rel = attributes.get("rel") or ""
         typeof = attributes.get("typeof") or ""
