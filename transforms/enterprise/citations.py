@@ -41,8 +41,8 @@ def _coins(reference: LexborNode) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for pair in (span.attrs.get("title") or "").split("&") if span is not None else ():
         key, equals, value = pair.partition("=")
-        if equals and value:
-            fields.setdefault(key, []).append(unquote_plus(value))
+        if equals and value:  # most values need no decoding, and unquote_plus is slow Python
+            fields.setdefault(key, []).append(unquote_plus(value) if "%" in value or "+" in value else value)
     return fields
 
 
