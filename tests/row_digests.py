@@ -9,6 +9,7 @@ row order. Two such files are compared with --compare.
     python tests/row_digests.py --project ../baseline --out before.json
     python tests/row_digests.py --project . --out after.json
     python tests/row_digests.py --compare before.json after.json   # exit 1 when anything differs
+    python tests/row_digests.py --only enterprise --out before.json  # only the cases naming "enterprise"
 
 (Code from before the layout of docs/architecture.md starts its jobs with `--launcher runners.launch`.)
 
