@@ -193,7 +193,7 @@ def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_n
         key = node.mem_id
         section = section_numbers.get(sections.get(key, 0), 0)
         from_template = key in templated
-        if rel.startswith("mw:WikiLink") and (rel == "mw:WikiLink" or "mw:WikiLink" in rel.split()):
+        if rel == "mw:WikiLink" or "mw:WikiLink" in rel.split():
             href = attributes.get("href")
             if href in wikilinks:
                 target = wikilinks[href]
