@@ -198,8 +198,8 @@ def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_n
             if href in wikilinks:
                 target = wikilinks[href]
             else:
-                title = _href_title(href)
-                resolved = resolver.resolve(":" + title) if title else None  # a link even to a category: Parsoid says so
+                title = _href_title(href)  # a link even to a category or a file: Parsoid says so
+                resolved = resolver.resolve(":" + title) if title else None
                 target = wikilinks[href] = (resolved.title or links.page[1], resolved.namespace, resolved.fragment) \
                     if resolved is not None and resolved.link_type == "wikilink" else None
             if attributes.get("typeof"):
