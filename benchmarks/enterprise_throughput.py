@@ -13,7 +13,10 @@ the same file and the same 2 cores:
   references and categories, in 2 processes (a multiprocessing pool over the records, which the
   library leaves to its user);
 - wikidumps: `wikidumps run content --workers 2`, writing plain_text, sections, citations, links,
-  article_quality, pages and errors.
+  article_quality, pages and errors;
+- with --baseline DIR, the same command run from DIR, another checkout of the project (the code before a
+  change, e.g. `git archive COMMIT | tar -x -C DIR`, with this one's compiled modules copied in when
+  their sources are the same), so that before and after share the rounds' load.
 
 The report gives records/s and MB/s of records (medians of the rounds) and wikidumps' speed as a multiple
 of mwparserfromhtml's.
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import shutil
 import sys
 import tarfile
@@ -91,6 +95,7 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=160)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another checkout of the project, run as a fourth tool")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "wikidumps-bench-enterprise")
     args = parser.parse_args(argv)
     require_real_data()
@@ -103,13 +108,18 @@ def main(argv=None) -> dict:
         "wikidumps": [python, "-m", "runners.cli.launch", "run", "content", "--workers", "2", "--input", str(path),
                       "--output", str(args.workdir / "out")],
     }
+    folders = {}  # tool -> the folder it runs from (its code is imported from there, workers' too)
+    if args.baseline:
+        commands["baseline"] = commands["wikidumps"]
+        folders["baseline"] = str(args.baseline.resolve())
     seconds: dict[str, list[float]] = {name: [] for name in commands}
     for round_number in range(args.runs):  # interleaved, so that a noisy moment hits every tool alike
         for name, command in commands.items():
             shutil.rmtree(args.workdir / "out", ignore_errors=True)
-            elapsed, _ = run_timed(command)
+            folder = folders.get(name, str(ROOT))
+            elapsed, _ = run_timed(command, env={"PYTHONPATH": folder}, cwd=folder)
             seconds[name].append(elapsed)
-            print(f"round {round_number + 1} {name:<17} {elapsed:7.2f} s", flush=True)
+            print(f"round {round_number + 1} {name:<17} {elapsed:7.2f} s  (load {os.getloadavg()[0]:.1f})", flush=True)
     medians = {name: median(values) for name, values in seconds.items()}
     print(f"\n{args.records} records, {size / 1e6:.0f} MB of records; medians of {args.runs} rounds")
     print(f"{'tool':<17} {'seconds':>8} {'records/s':>10} {'MB/s':>7}")
@@ -117,6 +127,9 @@ def main(argv=None) -> dict:
         print(f"{name:<17} {value:8.2f} {args.records / value:10.1f} {size / 1e6 / value:7.1f}")
     ratio = medians["mwparserfromhtml"] / medians["wikidumps"]
     print(f"wikidumps / mwparserfromhtml records/s: {ratio:.1f}x")
+    if args.baseline:
+        print(f"baseline / mwparserfromhtml records/s: {medians['mwparserfromhtml'] / medians['baseline']:.1f}x")
+    print(f"load average at the end: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     return {"records": args.records, "bytes": size, "seconds": seconds, "ratio": ratio}
 
 

@@ -8,10 +8,11 @@ import subprocess
 import time
 
 
-def run_timed(command: list[str], env: dict | None = None) -> tuple[float, str]:
-    """Runs a command; returns its wall-clock seconds and its stdout. Raises when it fails."""
+def run_timed(command: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, str]:
+    """Runs a command (in `cwd`, default this one); returns its wall-clock seconds and its stdout. Raises
+    when it fails."""
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=cwd)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")

@@ -9,6 +9,7 @@ row order. Two such files are compared with --compare.
     python tests/row_digests.py --project ../baseline --out before.json
     python tests/row_digests.py --project . --out after.json
     python tests/row_digests.py --compare before.json after.json   # exit 1 when anything differs
+    python tests/row_digests.py --only enterprise --out before.json  # only the cases naming "enterprise"
 
 (Code from before the layout of docs/architecture.md starts its jobs with `--launcher runners.launch`.)
 
@@ -43,6 +44,39 @@ WIKI_DB = {"gensim__enwiki-table-markup.xml.bz2": "enwiki"}
 DATED = re.compile(r"[-_.](?:19|20)\d{6}[-_.]")
 UNDATED_SNAPSHOT = "20200101"
 JOB_TIMEOUT = 1800
+ENTERPRISE_SAMPLE = "samplewiki-NS0-20260101-ENTERPRISE-HTML.json.tar.gz"
+
+
+def enterprise_dump(real: Path, work: Path) -> Path:
+    """The real Enterprise records as one dump of two members, with an older copy of one page, a line
+    that is not JSON and a record without its HTML; written with fixed tar and gzip times."""
+    import gzip
+    import io
+    import tarfile
+    records = []
+    for path in sorted((real / "enterprise-html").iterdir()):
+        if path.name.endswith(".ndjson"):
+            records += [json.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+        elif path.name.endswith(".json") and "structured-contents" not in path.name:
+            records.append(json.loads(path.read_bytes()))
+    older = json.loads(json.dumps(records[1]))
+    older["version"]["identifier"] -= 1
+    older["article_body"]["html"] = "<html><body><p>an older revision</p></body></html>"
+    no_html = {key: value for key, value in records[2].items() if key != "article_body"}
+    lines = [json.dumps(record).encode() for record in records]
+    members = {"enwiki_namespace_0_0.ndjson": b"\n".join(lines[:4] + [b"{not json"]) + b"\n",
+               "enwiki_namespace_0_1.ndjson": b"\n".join([json.dumps(older).encode(), *lines[4:],
+                                                           json.dumps(no_html).encode()]) + b"\n"}
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 0
+            archive.addfile(info, io.BytesIO(data))
+    path = work / "inputs" / "enwiki-NS0-20261201-ENTERPRISE-HTML.json.tar.gz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(tar.getvalue(), mtime=0))
+    return path
 
 
 def xml_options(path: Path) -> list[str]:
@@ -108,6 +142,16 @@ def cases(project: Path, work: Path, real: Path) -> list[tuple[str, list[str]]]:
         ("real/pageviews/complete", ["pageviews", "--input", *map(str, complete)]),
         ("real/editor-activity", ["editor-activity", "--revisions", out(aawiki)]),
     ]
+    # Enterprise HTML: the samplewiki's dump, each real record file alone, and the real records as one
+    # dump with an older copy of a page, a line that is not JSON and a record without HTML (written into
+    # work/inputs by enterprise_dump, the same bytes every time).
+    runs.append((f"{sw}/content-enterprise", ["content", "--input", f"{SAMPLE}/{ENTERPRISE_SAMPLE}"]))
+    for path in sorted((real / "enterprise-html").iterdir()):
+        if path.name.endswith((".json", ".ndjson")) and "structured-contents" not in path.name:
+            runs.append((f"real/content-enterprise/{path.name}",
+                         ["content", "--input", str(path), "--snapshot", UNDATED_SNAPSHOT]))
+    runs.append(("real/content-enterprise/dump", ["content", "--input", str(enterprise_dump(real, work)),
+                                                  "--max-error-rate", "0.5"]))
     return [(name, [args[0], "--workers", "1", *args[1:], "--output", out(name)]) for name, args in runs]
 
 
@@ -191,6 +235,8 @@ def digest_all(options: argparse.Namespace) -> int:
     began = time.monotonic()
     results = {}
     for name, args in cases(project, work, Path(options.real).resolve()):
+        if options.only and not any(part in name for part in options.only):
+            continue
         clock = time.monotonic()
         results[name] = run_case(args, work / name, project, options.launcher, options.python, work)
         print(f"{time.monotonic() - clock:6.1f} s  exit {results[name]['exit_code']}  {name}", flush=True)
@@ -258,6 +304,8 @@ def main() -> int:
     parser.add_argument("--real", default=str(REAL), help="folder of the shared real dumps (default %(default)s)")
     parser.add_argument("--work", help="folder for the jobs' outputs, kept (default: a temporary folder, removed)")
     parser.add_argument("--out", help="digest file to write (JSON)")
+    parser.add_argument("--only", action="append", metavar="TEXT",
+                        help="run only the cases whose name holds TEXT (repeatable), e.g. --only enterprise")
     parser.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"), help="compare two digest files")
     options = parser.parse_args()
     if options.compare:

@@ -28,6 +28,8 @@ LIST_ENTRY = re.compile(r"""<li(?:\s+[\w:-]+=(?:"[^"]*"|'[^']*'))*?\s+id=["']cit
 # A reference marker: its attributes (to check its class) and the note it points to.
 MARKER = re.compile(r"""<sup((?:\s+[\w:-]+=(?:"[^"]*"|'[^']*'))*)\s*>\s*<a href=(["'])[^#"']*#(cite_note-.*?)\2""")
 DOI_LINK = re.compile(r'href="(?:https?:)?//(?:dx\.)?doi\.org/([^"]+)"')
+# A category link a template added: the link is the transclusion's own node.
+TRANSCLUDED_CATEGORY = re.compile(r'<link rel="mw:PageProp/Category" href="\./[^:"]+:([^"#]+)"[^>]*typeof="mw:Transclusion')
 CATEGORY = re.compile(r'<link rel="mw:PageProp/Category" href="\./[^:"]+:([^"#]+)')
 
 
@@ -116,6 +118,27 @@ def test_links_say_whether_a_template_made_them(dump):
     assert {row["from_template"] for row in baker if row["target"] == "St._Louis"} == {True}
     assert any(row["target"] == "Montparnasse_Quarter" and row["from_template"] is False for row in baker)
     assert any(row["link_type"] == "template" and row["target"] == "Infobox_person" for row in baker)
+
+
+def test_a_link_that_is_itself_a_transclusion_is_one_row(dump):
+    """A template whose whole output is one link (frwiki's {{Lien}}, enwiki's category-adding maintenance
+    templates) gives that link once, not once per selector it matches."""
+    records, _, output = dump
+    links = read_dataset(output, "links")
+    for record in records:
+        html = record["article_body"]["html"]
+        rows = [row for row in links if (row["wiki_db"], row["page_id"]) == (record["is_part_of"]["identifier"],
+                                                                              record["identifier"])]
+        for name in set(TRANSCLUDED_CATEGORY.findall(html)):
+            declared = len(re.findall(f'<link rel="mw:PageProp/Category" href="\\./[^:"]+:{re.escape(name)}"', html))
+            target = unquote(name)
+            found = sum(row["link_type"] == "category" and row["target"] == target[:1].upper() + target[1:]
+                        for row in rows)
+            assert found == declared, (record["name"], name)
+    calvi = [row for row in links if row["page_title"] == "Calvi"]
+    assert sum(row["target"] == "XIIe_siècle" and row["link_type"] == "wikilink" for row in calvi) == \
+        len(re.findall(r'<a rel="mw:WikiLink" href="\./XIIe_siècle"',
+                   next(r for r in records if r["name"] == "Calvi")["article_body"]["html"]))
 
 
 def test_citations_are_one_row_per_reference_marker_with_the_list_entries_fields(dump):

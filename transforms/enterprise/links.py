@@ -81,9 +81,11 @@ class Context:
     template rendered it (it or an ancestor carries the `about` id of a transclusion), and whether it is
     part of a rendered citation or of a reference list.
 
-    Sections and references are worked out once per page by CSS selection from each section and
-    reference list down (lexbor does that in C) for the nodes of `nodes`; whether a template rendered a
-    node, by climbing to its ancestors, each looked at once per page (most links share them).
+    All four are worked out once per page for the nodes of `nodes`, by CSS selection (lexbor does it in
+    C) from each section, transclusion, citation and reference list down: a node is then looked up, not
+    climbed from. A transclusion's output is every element carrying its `about` id (Parsoid gives it to
+    each top-level node the template rendered), and lexbor's selection from an element includes the
+    element itself.
 
     Args:
         tree: the parsed page.
@@ -91,30 +93,34 @@ class Context:
     """
 
     def __init__(self, tree: LexborHTMLParser, nodes: str):
-        self._sections: dict[int, int] = {}
-        self._in_citations: set[int] = set()
+        self.sections: dict[int, int] = {}  # mem_id -> Parsoid's section id
+        self.templated: set[int] = set()  # mem_ids of the nodes a template rendered
+        self.in_citations: set[int] = set()  # ... in a rendered citation
         self._in_lists: set[int] = set()
-        self._templated: dict[int, bool] = {}
         body = tree.body
-        self._transclusions = {node.attrs.get("about") for node in body.css("[typeof~='mw:Transclusion']")} \
-            if body is not None else set()
-        for section in body.css("section[data-mw-section-id]") if body is not None else ():  # inner ones last
+        if body is None:
+            return
+        for section in body.css("section[data-mw-section-id]"):  # inner ones last
             try:
                 number = int(section.attrs.get("data-mw-section-id") or "")
             except ValueError:
                 continue
             if number >= 0:
                 for node in section.css(nodes):
-                    self._sections[node.mem_id] = number
-        for container in body.css(CITATION_CONTAINERS) if body is not None else ():
-            self._in_citations.update(node.mem_id for node in container.css(nodes))
-        for container in body.css("ol.references") if body is not None else ():
+                    self.sections[node.mem_id] = number
+        transclusions = {node.attrs.get("about") for node in body.css("[typeof~='mw:Transclusion']")}
+        for element in body.css("[about]"):
+            if element.attrs.get("about") in transclusions:
+                self.templated.update(node.mem_id for node in element.css(nodes))
+        for container in body.css(CITATION_CONTAINERS):
+            self.in_citations.update(node.mem_id for node in container.css(nodes))
+        for container in body.css("ol.references"):
             self._in_lists.update(node.mem_id for node in container.css(nodes))
 
     def of(self, node: LexborNode) -> tuple[int, bool, bool]:
         """(section id, from a template, in a rendered citation) of a node of the selector."""
         key = node.mem_id
-        return self._sections.get(key, 0), self._rendered_by_template(node), key in self._in_citations
+        return self.sections.get(key, 0), key in self.templated, key in self.in_citations
 
     def in_reference_list(self, node: LexborNode) -> bool:
         """Whether a node of the selector is part of a rendered reference list."""
@@ -134,24 +140,19 @@ class Context:
             current = current.parent
         return 0
 
-    def _rendered_by_template(self, node: LexborNode) -> bool:
-        known = self._templated
-        climbed = []
-        found = False
-        current: LexborNode | None = node
-        while current is not None and current.tag not in ("body", "html", "-document"):
-            key = current.mem_id
-            if key in known:
-                found = known[key]
-                break
-            if current.attrs.get("about") in self._transclusions:
-                found = True
-                break
-            climbed.append(key)
-            current = current.parent
-        for key in climbed:
-            known[key] = found
-        return found
+
+def selected(root: LexborNode, selector: str) -> list[LexborNode]:
+    """The nodes under `root` (itself included) that match a selector, each once, in document order:
+    lexbor gives a node once per selector of a list that it matches (a category link a template added
+    matches both `link[rel~=...]` and `[typeof~='mw:Transclusion']`)."""
+    seen: set[int] = set()
+    found = []
+    for node in root.css(selector):
+        key = node.mem_id
+        if key not in seen:
+            seen.add(key)
+            found.append(node)
+    return found
 
 
 def _template_targets(node: LexborNode) -> list[str]:
@@ -180,56 +181,72 @@ def media_prefix(tree: LexborHTMLParser) -> str | None:
 def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_numbers: dict[int, int]) -> None:
     """Fills `links` in document order."""
     resolver = links.resolver
-    for node in tree.body.css(LINK_NODES) if tree.body else ():
+    add = links.add
+    sections, templated, in_citations = context.sections, context.templated, context.in_citations
+    wikilinks: dict[str, tuple | None] = {}  # href -> (title, namespace, fragment): a page links a target often
+    for node in selected(tree.body, LINK_NODES) if tree.body else ():
         attributes = node.attrs  # read one by one: a template's data-mw can be long
         rel = attributes.get("rel") or ""
-        typeof = attributes.get("typeof") or ""
         tag = node.tag
-        if (tag == "a" or tag == "link") and not rel:
+        if not rel and (tag == "a" or tag == "link"):
             continue
-        section, from_template, in_citation = context.of(node)
-        section = section_numbers.get(section, 0)
+        key = node.mem_id
+        section = section_numbers.get(sections.get(key, 0), 0)
+        from_template = key in templated
+        if rel == "mw:WikiLink" or "mw:WikiLink" in rel.split():
+            href = attributes.get("href")
+            if href in wikilinks:
+                target = wikilinks[href]
+            else:
+                title = _href_title(href)  # a link even to a category or a file: Parsoid says so
+                resolved = resolver.resolve(":" + title) if title else None
+                target = wikilinks[href] = (resolved.title or links.page[1], resolved.namespace, resolved.fragment) \
+                    if resolved is not None and resolved.link_type == "wikilink" else None
+            if attributes.get("typeof"):
+                _templates(node, section, from_template, links)
+            if target is not None:
+                add(section, "wikilink", target[0], target[1], target[2], _shown(node), from_template)
+            continue
+        typeof = attributes.get("typeof") or ""
         if typeof and "mw:Transclusion" in typeof:
-            for name in _template_targets(node):
-                target = resolver.template(clean_title(name))  # Parsoid's href has the namespace
-                if target is not None:
-                    links.add(section, "template", target[1], target[0], None, None, from_template)
-        kinds = rel.split()
-        if "mw:WikiLink" in kinds:
-            title = _href_title(attributes.get("href"))
-            target = resolver.resolve(":" + title) if title else None  # a link even to a category: Parsoid says so
-            if target is not None and target.link_type == "wikilink":
-                links.add(section, "wikilink", target.title or links.page[1], target.namespace, target.fragment,
-                          _shown(node), from_template)
-            continue
+            _templates(node, section, from_template, links)
         if "mw:File" in typeof:
             resource = next((c.attrs.get("resource") for c in node.css("[resource]")), None)
             title = _href_title(resource)
             if title:
                 caption = node.css_first("figcaption")
-                target = resolver.resolve(":" + title)
-                links.add(section, "media", target.title, FILE, None, _shown(caption) if caption else None,
-                          from_template)
+                resolved = resolver.resolve(":" + title)
+                add(section, "media", resolved.title, FILE, None, _shown(caption) if caption else None, from_template)
             continue
+        kinds = rel.split()
         if "mw:WikiLink/Interwiki" in kinds:
             prefix, _, rest = (attributes.get("title") or "").partition(":")
             title, _, fragment = rest.partition("#")
-            links.add(section, "interwiki", clean_title(title) or None, None, fragment or None, _shown(node),
-                      from_template, prefix=prefix.lower() or None)
+            add(section, "interwiki", clean_title(title) or None, None, fragment or None, _shown(node), from_template,
+                prefix=prefix.lower() or None)
         elif "mw:ExtLink" in kinds:
-            if not in_citation:  # a rendered citation's links are the citations dataset's
-                links.add(section, "external", None, None, None, _shown(node), from_template,
-                          url=attributes.get("href"))
+            if key not in in_citations:  # a rendered citation's links are the citations dataset's
+                add(section, "external", None, None, None, _shown(node), from_template, url=attributes.get("href"))
         elif "mw:PageProp/Category" in kinds:
             title = _href_title(attributes.get("href"))
             if title:
                 name = clean_title(title.partition("#")[0].partition(":")[2])
-                links.add(section, "category", first_letter_upper(name), CATEGORY, None, None, from_template)
+                add(section, "category", first_letter_upper(name), CATEGORY, None, None, from_template)
         elif "mw:PageProp/Language" in kinds:
             address = urlsplit(attributes.get("href") or "")
             language = address.netloc.split(".")[0] if address.netloc else None
-            links.add(section, "interlanguage", clean_title(address.path.rpartition("/wiki/")[2]) or None, None, None,
-                      None, from_template, language=language)
+            add(section, "interlanguage", clean_title(address.path.rpartition("/wiki/")[2]) or None, None, None,
+                None, from_template, language=language)
+
+
+def _templates(node: LexborNode, section: int, from_template: bool, links: Links) -> None:
+    """The template rows of a transclusion node: one per template its data-mw names."""
+    if "mw:Transclusion" not in (node.attrs.get("typeof") or ""):
+        return
+    for name in _template_targets(node):
+        target = links.resolver.template(clean_title(name))  # Parsoid's href has the namespace
+        if target is not None:
+            links.add(section, "template", target[1], target[0], None, None, from_template)
 
 
 def _shown(node: LexborNode) -> str | None:

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Iterator
 
+import orjson
+
 from transforms.common.files import DamagedInputError, TruncatedInputError
 from transforms.common.problems import DAMAGED_INPUT, TRUNCATED_INPUT, Problem
 from transforms.common.timestamps import parse_timestamp
@@ -154,7 +156,7 @@ def _member_records(member: str | None, pieces: Iterator[bytes], stream: _Stream
 def parse_record(raw: RawRecord) -> dict | Problem:
     """The record as a dict, or the Problem that drops it (not JSON, not an object, fields missing)."""
     try:
-        record = json.loads(raw.data)
+        record = _decode(raw.data)
     except (ValueError, RecursionError) as exc:
         return _bad(raw, "malformed-record", f"not a JSON object ({str(exc)[:120]})")
     if type(record) is not dict:
@@ -163,6 +165,16 @@ def parse_record(raw: RawRecord) -> dict | Problem:
     if missing:
         return _bad(raw, "missing-field", "no usable " + ", ".join(missing), _int_or_none(record.get("identifier")))
     return record
+
+
+def _decode(data: bytes):
+    """orjson decodes a record in a third of the json module's time. What it refuses and the json module
+    reads (NaN, lone surrogates in strings, integers beyond 64 bits, nesting past 1024) goes to the json
+    module, which also words the message of what neither reads, as errors rows have always said it."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 def _bad(raw: RawRecord, error_type: str, message: str, page_id: int | None = None) -> Problem:
