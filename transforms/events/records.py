@@ -272,6 +272,15 @@ def timestamp_of(value, name: str = "timestamp") -> int:
     """Epoch seconds from an ISO 8601 string (`2024-10-04T15:09:55Z`, fractions and offsets allowed), a
     number of seconds, or a datetime (naive ones are UTC), within the years 1-9999."""
     kind = type(value)
+    if kind is str and len(value) == 20:  # most are `2024-10-04T15:09:55Z`, parsed without a copy
+        try:
+            seconds = parse_timestamp(value)
+        except ValueError:
+            pass
+        else:
+            if not FIRST_SECOND <= seconds <= LAST_SECOND:
+                raise bad_field(name, value, "a time between the years 1 and 9999")
+            return seconds
     if kind is str:
         text = value.strip()
         try:
@@ -370,6 +379,13 @@ def _groups(groups, name: str) -> list[str] | None:
     """Explicit groups only: MediaWiki lists the implicit `*`, `user` and `autoconfirmed` too."""
     if groups is None:
         return None
+    if type(groups) is list:
+        try:  # a list seen before (only lists of strings are kept, and only strings equal strings)
+            explicit = _EXPLICIT_GROUPS.get(tuple(groups))
+        except TypeError:  # an unhashable item: optional_texts names it
+            explicit = None
+        if explicit is not None:
+            return list(explicit)
     key = tuple(optional_texts(groups, name))
     explicit = _EXPLICIT_GROUPS.get(key)
     if explicit is None:  # a wiki has a few dozen combinations of groups
