@@ -87,7 +87,8 @@ setup(
             "py7zr>=0.20",
             # Decodes the bz2 streams of multistream dumps with a third less CPU than the bz2 module.
             "indexed_bzip2>=1.7",
-            # Decodes the events `wikidumps stream` reads in a quarter of the json module's time.
+            # Decodes the events `wikidumps stream` reads in a quarter of the json module's time, and the JSON
+            # lines of `run events` in about half (docs/performance.md).
             "orjson>=3.9",
             # Parses Enterprise HTML dumps (lexbor, in C); measured against lxml in docs/decisions.md.
             "selectolax>=0.3.21",

@@ -1,6 +1,7 @@
 """`events` throughput per format against a plain parsing loop over the same file, median of several runs.
 
-    .venv/bin/python -m benchmarks.events_throughput [--copies 200] [--small-copies 20] [--runs 3]
+    .venv/bin/python -m benchmarks.events_throughput [--copies 200] [--small-copies 20] [--runs 3] [--two-workers]
+        [--before FOLDER]
 
 Inputs: the samplewiki history as event dumps (sample_dumps/), replicated --copies times with fresh page,
 revision and parent ids, written as JSON lines (.gz), Avro (deflate) and MediaWiki history TSV (.bz2), and
@@ -9,7 +10,10 @@ round times the baseline (json.loads per line / fastavro.reader / split on tabs,
 decompression) and then `wikidumps run events --workers 1` on the same file, large then small; the report
 gives records/s and the ratio of medians (our speed as a share of the baseline's, one worker each) for the
 large file, and the steady-state ratio: the large file's extra records over the extra seconds they took,
-which leaves out what every run pays once (interpreter and Beam start-up, publication).
+which leaves out what every run pays once (interpreter and Beam start-up, publication). --two-workers also
+times `--workers 2` on the large file in each round, for the records/s of the whole job on two cores.
+--before FOLDER (a checkout of older code, e.g. `git archive COMMIT | tar -x -C FOLDER`) also times that
+code's job with `--workers 1` on the large file in each round, first on the import path.
 """
 from __future__ import annotations
 
@@ -107,11 +111,17 @@ def write_inputs(folder: Path, copies: int) -> dict[str, tuple[Path, int]]:
 def time_round(name: str, path: Path, workdir: Path) -> tuple[float, float]:
     """Seconds of the baseline loop, then of `wikidumps run events --workers 1`, on one file."""
     baseline, _ = run_timed([sys.executable, "-c", BASELINE[name], str(path)])
+    return baseline, time_job(path, workdir, 1)
+
+
+def time_job(path: Path, workdir: Path, workers: int, code: Path | None = None) -> float:
+    """Seconds of `wikidumps run events --workers N` on one file (the code of folder `code` when given)."""
     output = workdir / "out"
     shutil.rmtree(output, ignore_errors=True)
-    wikidumps = str(Path(sys.executable).parent / "wikidumps")
-    ours, _ = run_timed([wikidumps, "run", "events", "--workers", "1", "--input", str(path), "--output", str(output)])
-    return baseline, ours
+    command = [sys.executable, "-m", "runners.cli.launch"] if code else [str(Path(sys.executable).parent / "wikidumps")]
+    seconds, _ = run_timed([*command, "run", "events", "--workers", str(workers), "--input", str(path),
+                            "--output", str(output)], env={"PYTHONPATH": str(code)} if code else None)
+    return seconds
 
 
 def main(argv=None) -> dict:
@@ -120,6 +130,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--small-copies", type=int, default=20,
                         help="copies in the small input, for the steady-state rate (0: skip it)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--two-workers", action="store_true",
+                        help="also time `--workers 2` on the large file in each round")
+    parser.add_argument("--before", type=Path, help="folder of older code to time beside this one")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "wikidumps-bench-events")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -128,7 +141,16 @@ def main(argv=None) -> dict:
     report = {"copies": args.copies, "small_copies": args.small_copies, "runs": args.runs, "formats": {}}
     for name in BASELINE:
         seconds = {copies: ([], []) for copies in sizes}
+        two_workers, before = [], []
         for round_number in range(args.runs):
+            if args.before:
+                before.append(time_job(inputs[args.copies][name][0], args.workdir, 1, args.before))
+                print(f"{name} round {round_number + 1}, {args.copies} copies: before {before[-1]:.1f} s "
+                      f"(load {os.getloadavg()[0]:.1f})", file=sys.stderr)
+            if args.two_workers:
+                two_workers.append(time_job(inputs[args.copies][name][0], args.workdir, 2))
+                print(f"{name} round {round_number + 1}, {args.copies} copies: wikidumps --workers 2 "
+                      f"{two_workers[-1]:.1f} s (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
             for copies in sizes:
                 baseline, ours = time_round(name, inputs[copies][name][0], args.workdir)
                 seconds[copies][0].append(baseline)
@@ -144,6 +166,13 @@ def main(argv=None) -> dict:
             "baseline_records_per_s": round(count / baseline), "wikidumps_records_per_s": round(count / ours),
             "ratio_to_baseline": round(baseline / ours, 3),
         }
+        if before:
+            result.update({"before_seconds": [round(t, 2) for t in before],
+                           "before_records_per_s": round(count / median(before)),
+                           "before_ratio_to_baseline": round(baseline / median(before), 3)})
+        if two_workers:
+            result.update({"two_workers_seconds": [round(t, 2) for t in two_workers],
+                           "two_workers_records_per_s": round(count / median(two_workers))})
         if args.small_copies:
             # Steady state: the extra records of the large file over the extra seconds they took, which
             # leaves out what every run pays once (interpreter and Beam start-up, publication).

@@ -336,6 +336,27 @@ def test_a_bad_event_line_is_an_error_and_its_neighbours_are_kept(tmp_path_facto
     assert records_with_rows == 2 + (len(revision_ids) == 3 or sum(len(b.events) for b in blocks) > 0)
 
 
+@FUZZ
+@given(name=st.sampled_from(sorted(EVENT_TEMPLATES)), data=st.data())
+def test_an_event_line_gives_what_the_json_module_makes_of_it(tmp_path_factory, name, data):
+    """The reader decodes with orjson; NaN, infinities, integers beyond 64 bits and lone surrogates (which
+    orjson refuses or reads otherwise) give the json module's rows and errors all the same."""
+    line = json.dumps(mutated(EVENT_TEMPLATES[name], data, JSON_VALUES | st.sampled_from(["\ud800", 10**19])))
+    path = tmp_path_factory.mktemp("ev") / "enwiki-20240101-events.json"
+    path.write_text(line + "\n", encoding="utf-8", errors="surrogatepass")
+    source = EventInput(str(path), 0, path.stat().st_size, "none", "json", "20240101", "enwiki")
+    (block,) = read_event_blocks(source)
+    revisions, events = [], []
+    problem = add_event(json.loads(line), revisions, events)
+    assert (block.revisions, block.events) == (revisions, events)
+    if problem is None:
+        assert block.problems == []
+    else:
+        ((number, read),) = block.problems
+        assert (number, read.error_type, read.message, read.revision_id) == \
+            (1, problem.error_type, problem.message, problem.revision_id)
+
+
 TSV = HISTORY_LAYOUTS[78]
 TSV_VALUES = {"wiki_db": "enwiki", "event_entity": "revision", "event_type": "create",
               "event_timestamp": "2023-01-01 00:00:00.0", "event_comment": "tab\\there", "event_user_id": "5",

@@ -68,6 +68,9 @@ def by_page_bucket(table: pa.Table) -> tuple[list[tuple[tuple[str, int], pa.Tabl
 def _split(table: pa.Table, keys: pa.Table) -> list[tuple[tuple, pa.Table]]:
     """The rows of `table` per distinct row of `keys`, in key order; rows keep their order within a key."""
     order = pc.sort_indices(keys, [(name, "ascending") for name in keys.column_names])  # a stable sort
+    # One buffer per column first: a take from a table of many chunks costs in proportion to the whole
+    # table, which made one take per group quadratic (7 s for 250 buckets of 466,800 rows, 0.3 s so).
+    table = table.combine_chunks()
     values = list(zip(*(keys[name].take(order).to_pylist() for name in keys.column_names)))
     groups, start = [], 0
     for end in range(1, len(values) + 1):

@@ -323,13 +323,11 @@ def is_temporary(user_text: str | None, anonymous: bool) -> bool:
 
 def event_row(wiki_db: str, entity: str, event_type: str, timestamp: int, **values) -> dict:
     """An `events` row (with its wiki) holding `values`, every other column null."""
-    row = {
-        "wiki_db": wiki_db, "event_entity": entity, "event_type": event_type, "event_timestamp": timestamp,
-        "event_comment": None, "event_user_id": None, "event_user_text": None, "page_id": None,
-        "page_namespace": None, "page_title": None, "page_namespace_before": None, "page_title_before": None,
-        "user_id": None, "user_text": None, "user_text_before": None, "user_groups": None,
-        "user_groups_before": None, "user_blocks": None,
-    }
+    row = {"wiki_db": wiki_db, "event_entity": entity, "event_type": event_type, "event_timestamp": timestamp,
+           "event_comment": None, "event_user_id": None, "event_user_text": None, "page_id": None,
+           "page_namespace": None, "page_title": None, "page_namespace_before": None, "page_title_before": None,
+           "user_id": None, "user_text": None, "user_text_before": None, "user_groups": None,
+           "user_groups_before": None, "user_blocks": None}
     row.update(values)
     return row
 
@@ -370,12 +368,17 @@ def _groups(groups, name: str) -> list[str] | None:
     """Explicit groups only: MediaWiki lists the implicit `*`, `user` and `autoconfirmed` too."""
     if groups is None:
         return None
-    key = tuple(optional_texts(groups, name))
-    explicit = _EXPLICIT_GROUPS.get(key)
-    if explicit is None:  # a wiki has a few dozen combinations of groups
-        explicit = tuple(sorted(g for g in key if g not in IMPLICIT_GROUPS))
-        if len(_EXPLICIT_GROUPS) < 10_000:
-            _EXPLICIT_GROUPS[key] = explicit
+    if type(groups) is list:  # a list seen before? Only lists of strings are kept, and only strings equal strings.
+        try:
+            explicit = _EXPLICIT_GROUPS.get(tuple(groups))
+        except TypeError:  # an unhashable item, which optional_texts names
+            explicit = None
+        if explicit is not None:
+            return list(explicit)
+    key = tuple(optional_texts(groups, name))  # a list not seen before
+    explicit = tuple(sorted(g for g in key if g not in IMPLICIT_GROUPS))
+    if len(_EXPLICIT_GROUPS) < 10_000:  # a wiki has a few dozen combinations of groups
+        _EXPLICIT_GROUPS[key] = explicit
     return list(explicit)
 
 
