@@ -13,13 +13,7 @@ pub struct Engine {
     pub site: Site,
     pub entities: Entities,
     pub tidy: Tidy,
-    pub inline_templates: HashMap<String, String>,
-    pub transparent_tags: HashSet<String>,
-    pub dropped_tags: HashSet<String>,
-    pub opaque_tags: HashSet<String>,
-    pub line_break_tags: HashSet<String>,
-    pub citation_keys: HashSet<String>,
-    pub citation_prefixes: Vec<String>,
+    pub tables: Tables,
     pub bare_url: Regex,
     attribute: Regex,
 }
@@ -32,6 +26,7 @@ pub struct Caches {
     pub closing: HashMap<String, Regex>,
 }
 
+/// The scanner's tables, handed over once from Python (transforms/wikitext/scanner.py declares them).
 pub struct Tables {
     pub inline_templates: HashMap<String, String>,
     pub transparent_tags: HashSet<String>,
@@ -48,13 +43,7 @@ impl Engine {
             site,
             entities,
             tidy: Tidy::new(),
-            inline_templates: tables.inline_templates,
-            transparent_tags: tables.transparent_tags,
-            dropped_tags: tables.dropped_tags,
-            opaque_tags: tables.opaque_tags,
-            line_break_tags: tables.line_break_tags,
-            citation_keys: tables.citation_keys,
-            citation_prefixes: tables.citation_prefixes,
+            tables,
             // Python's \s is str.isspace(): Unicode White_Space and the separators \x1c-\x1f.
             bare_url: Regex::new(r#"(?i:https?|ftp)://[^\s\x1c-\x1f<>\[\]{}|"]+"#).unwrap(),
             attribute: Regex::new(
@@ -77,7 +66,7 @@ impl Engine {
 
     /// Templates whose arguments the citations need (citations.wants_args).
     pub fn wants_args(&self, key: &str) -> bool {
-        self.citation_keys.contains(key) || self.citation_prefixes.iter().any(|prefix| key.starts_with(prefix.as_str()))
+        self.tables.citation_keys.contains(key) || self.tables.citation_prefixes.iter().any(|prefix| key.starts_with(prefix.as_str()))
     }
 
     /// The attributes of a tag: names in lower case, values with entities decoded and stripped.

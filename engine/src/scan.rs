@@ -446,7 +446,7 @@ impl<'a> Scanner<'a> {
             }
             return None;
         }
-        let inline = self.engine.inline_templates.get(&key).map(String::as_str)
+        let inline = self.engine.tables.inline_templates.get(&key).map(String::as_str)
             .or(if key.starts_with("lang-") { Some("first") } else { None });
         if !record && inline.is_none() {
             return None;
@@ -718,13 +718,13 @@ impl<'a> Scanner<'a> {
         let name_length = token[name_start..].bytes().take_while(u8::is_ascii_alphanumeric).count();
         let name = token[name_start..name_start + name_length].to_ascii_lowercase();
         let engine = self.engine;
-        if !engine.transparent_tags.contains(&name) && !engine.dropped_tags.contains(&name) {
+        if !engine.tables.transparent_tags.contains(&name) && !engine.tables.dropped_tags.contains(&name) {
             let token = token.to_string();
             stack.last_mut().unwrap().parts.push_str(&token); // not a tag MediaWiki knows: shown as written
             return Ok(None);
         }
         let self_closing = token.ends_with("/>");
-        let line_break = engine.line_break_tags.contains(&name);
+        let line_break = engine.tables.line_break_tags.contains(&name);
         if name == "ref" {
             if closing {
                 return Ok(None); // a stray </ref>
@@ -747,7 +747,7 @@ impl<'a> Scanner<'a> {
             }
             return Ok(None);
         }
-        if engine.opaque_tags.contains(&name) || name == "references" {
+        if engine.tables.opaque_tags.contains(&name) || name == "references" {
             let Some((content_end, resume)) = self.find_close(&name, stop, end) else {
                 return Ok(None); // no closing tag: MediaWiki shows the rest as ordinary wikitext
             };
