@@ -14,7 +14,7 @@ import os
 import queue
 import threading
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import BinaryIO, Callable, Iterator
 
 
@@ -73,6 +73,10 @@ class InputFile:
     input_order: int
     size: int
     compression: str
+
+    def to_json(self) -> dict:
+        """What a manifest's run record keeps of the input: every field but its position among the inputs."""
+        return {field.name: getattr(self, field.name) for field in fields(self) if field.name != "input_order"}
 
 
 def open_raw(path: str) -> BinaryIO:

@@ -44,10 +44,6 @@ class EnterpriseInput(InputFile):
     wiki_db: str
     snapshot: str
 
-    def to_json(self) -> dict:
-        return {"path": self.path, "size": self.size, "compression": self.compression, "tar": self.tar,
-                "wiki_db": self.wiki_db, "snapshot": self.snapshot}
-
     @property
     def partition(self) -> Partition:
         return Partition(self.wiki_db, self.snapshot)

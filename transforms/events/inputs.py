@@ -65,10 +65,6 @@ class EventInput(InputFile):
     snapshot: str
     wiki_db: str
 
-    def to_json(self) -> dict:
-        return {"path": self.path, "size": self.size, "compression": self.compression, "format": self.format,
-                "snapshot": self.snapshot, "wiki_db": self.wiki_db}
-
     @property
     def partition(self) -> Partition:
         """The partition of the file's own wiki (its records may name others)."""

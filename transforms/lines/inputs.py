@@ -32,10 +32,6 @@ class LineInput(InputFile):
     kind: str
     snapshot: str
 
-    def to_json(self) -> dict:
-        return {"path": self.path, "size": self.size, "compression": self.compression, "kind": self.kind,
-                "snapshot": self.snapshot}
-
 
 def describe_input(path: str, input_order: int, kind: str, snapshot: str) -> LineInput:
     """Size and compression of a line-based input (UnusableInputError when it cannot be opened)."""
