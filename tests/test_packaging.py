@@ -125,6 +125,7 @@ def test_the_reader_install_opens_a_published_dataset_over_http_without_beam(dis
     assert reported.returncode == 0 and reported.stdout.strip() == str(tmp_path / "report.html"), reported.stderr
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert '<section id="edits" data-datasets="revisions">' in page and page.count("<svg") >= 3
+    assert f'<p class="meta">{server.url}/wd: 3 datasets.' in page  # named by its source, not the cache folder
     assert ">2,334</td>" in page  # the revisions' rows in the table of datasets
     assert listed.returncode == 0, listed.stderr
     assert [line.split()[:3] for line in listed.stdout.splitlines()[1:]] == [

@@ -35,8 +35,10 @@ figcaption { color: #54595d; font-size: 0.9em; } details summary { cursor: point
 """
 
 
-def build_report(output: str | Path, *, now: dt.datetime | None = None, compare: str | Path | None = None) -> str:
-    """The report's HTML for an output folder (and, with `compare`, the content job's other source)."""
+def build_report(output: str | Path, *, now: dt.datetime | None = None, compare: str | Path | None = None,
+                 source: str | None = None) -> str:
+    """The report's HTML for an output folder (and, with `compare`, the content job's other source);
+    `source` names where the folder's datasets were published, when it is their downloaded copy."""
     data = ReportData(output, compare)
     now = now or dt.datetime.now(dt.timezone.utc)
     shown, missing = [], []
@@ -51,6 +53,7 @@ def build_report(output: str | Path, *, now: dt.datetime | None = None, compare:
             shown.append((section, body))
         else:
             missing.append(section)
+    named = source or str(Path(output).resolve())
     toc = "".join(f'<li><a href="#{s.key}">{html.escape(s.title)}</a></li>' for s, _ in shown)
     sections = "".join(f'<section id="{s.key}" data-datasets="{" ".join(s.datasets)}"><h2>{html.escape(s.title)}</h2>'
                        f"{body}</section>" for s, body in shown)
@@ -61,8 +64,8 @@ def build_report(output: str | Path, *, now: dt.datetime | None = None, compare:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>wikidumps report: {html.escape(Path(output).name)}</title><style>{STYLE}</style></head><body><main>"
-        f"<h1>wikidumps report</h1><p class=\"meta\">{html.escape(str(Path(output).resolve()))}: "
+        f"<title>wikidumps report: {html.escape(named.rstrip('/').rsplit('/', 1)[-1])}</title><style>{STYLE}</style>"
+        f"</head><body><main><h1>wikidumps report</h1><p class=\"meta\">{html.escape(named)}: "
         f"{len(data.manifests)} datasets. Written {now.strftime('%Y-%m-%d %H:%M UTC')}.</p>"
         f"<nav><ol>{toc}</ol></nav>{sections}{pending}</main></body></html>\n"
     )
@@ -89,7 +92,8 @@ def write_report(output: str | Path, path: str | Path | None = None, compare: st
     published source, `report.html` here) and returns its path."""
     folder = local_copy(output)
     target = Path(path) if path else (folder / REPORT_FILE if folder == Path(output) else Path(REPORT_FILE))
-    page = build_report(folder, compare=local_copy(compare) if compare is not None else None)
+    page = build_report(folder, compare=local_copy(compare) if compare is not None else None,
+                        source=None if folder == Path(output) else str(output))
     temporary = target.with_name(f".{target.name}.partial")
     try:
         temporary.write_text(page, encoding="utf-8")
