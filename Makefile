@@ -47,6 +47,7 @@ browser:
 # The baselines the benchmarks compare with (wikiextractor, mwparserfromhell): the dev extra, not needed by tests.
 bench-tools: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
+	test -x $(VENV)/bin/wikrs || cargo install --quiet --locked wikrs --version 0.4.0 --root $(VENV)
 
 # Flink and Spark (from PyPI), Beam's job servers (Maven Central) and Prism (Go module proxy), fetched
 # once into $$WIKIDUMPS_CACHE (default ~/.cache/wikidumps); the cluster tests and runner profiles use them.

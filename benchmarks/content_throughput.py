@@ -1,6 +1,6 @@
 """`content` throughput against wikiextractor and the mwparserfromhell recipe, side by side.
 
-    make bench-tools                                # wikiextractor and mwparserfromhell (dev extra) into .venv
+    make bench-tools        # wikiextractor and mwparserfromhell (dev extra) and wikrs 0.4.0 (cargo) into .venv
     .venv/bin/python -m benchmarks.content_throughput [--size-mb 150] [--runs 3] [--split-size-mb MB]
 
 Input: the real English Wikipedia pages of ../shared/data/real (206 pages of May 2016: 106 articles, 100
@@ -8,7 +8,9 @@ redirects) replicated with fresh page ids to --size-mb of XML, packed as Wikimed
 pages-articles-multistream (bz2 streams of 100 pages, with the index). The same file goes to:
 
 - `wikidumps run content` (all five datasets and errors, Parquet, local runner: one worker per core);
+- `wikidumps run content --datasets plain_text` (plain_text and errors), as `wikidumps-plain-text`;
 - `wikiextractor --no-templates --processes 2` (PyPI wikiextractor);
+- wikrs 0.4.0 (crates.io, Rust; text only) with the multistream index, JSON lines to a file;
 - the mwparserfromhell recipe of HuggingFace's and TFDS's Wikipedia builders on 2 processes
   (benchmarks/mwparserfromhell_baseline.py).
 
@@ -42,6 +44,11 @@ def build_input(workdir: Path, size_mb: float) -> tuple[Path, Path]:
     return xml, dump
 
 
+def index_of(dump: Path) -> Path:
+    """The multistream index beside a dump, named as Wikimedia names it (benchmarks.inputs.write_multistream)."""
+    return dump.with_name(dump.name.replace("multistream.xml.bz2", "multistream-index.txt.bz2"))
+
+
 def commands(dump: Path, workdir: Path, split_size_mb: float | None) -> dict[str, list[str]]:
     python = sys.executable
     bin_dir = Path(python).parent
@@ -49,6 +56,11 @@ def commands(dump: Path, workdir: Path, split_size_mb: float | None) -> dict[str
     return {
         "wikidumps": [str(bin_dir / "wikidumps"), "run", "content", "--input", str(dump), "--output",
                       str(workdir / "wikidumps-out"), *split],
+        "wikidumps-plain-text": [str(bin_dir / "wikidumps"), "run", "content", "--datasets", "plain_text",
+                                 "--input", str(dump), "--output", str(workdir / "wikidumps-plain-text-out"), *split],
+        # wikrs writes to stdout; the shell sends it to a file, as the other tools write theirs.
+        "wikrs": ["sh", "-c", 'exec "$0" --input "$1" --index "$2" --format jsonl > "$3"', str(bin_dir / "wikrs"),
+                  str(dump), str(index_of(dump)), str(workdir / "wikrs-out.jsonl")],
         "wikiextractor": [str(bin_dir / "wikiextractor"), "--no-templates", "--processes", "2", "-q", "-o",
                           str(workdir / "wikiextractor-out"), str(dump)],
         "mwparserfromhell": [python, "-m", "benchmarks.mwparserfromhell_baseline", str(dump),
@@ -101,10 +113,10 @@ def main(argv=None) -> dict:
         "mb_per_s": {name: round(xml_mb / median(times), 2) for name, times in seconds.items()},
         "articles_per_s": {name: round(articles / median(times), 1) for name, times in seconds.items()},
     }
-    if "wikidumps" in seconds:
-        ours = median(seconds["wikidumps"])
-        report["wikidumps_speedup"] = {name: round(median(times) / ours, 2) for name, times in seconds.items()
-                                       if name != "wikidumps"}
+    for ours in ("wikidumps", "wikidumps-plain-text"):  # each the other tools' time over its own
+        if ours in seconds:
+            report[f"{ours.replace('-', '_')}_speedup"] = {
+                name: round(median(times) / median(seconds[ours]), 2) for name, times in seconds.items() if name != ours}
     print(json.dumps(report, indent=2))
     return report
 

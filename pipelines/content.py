@@ -26,7 +26,6 @@ from transforms.xml.read import DROPPED_PAGES
 
 NAME = "content"
 DATASETS = CONTENT_DATASETS + (ERRORS,)
-HTML_DATASETS = CONTENT_DATASETS + (PAGES,)  # what a run with Enterprise HTML dumps writes besides errors
 PROGRESS = describe_pages
 
 
@@ -62,9 +61,9 @@ class Config:
 
     @property
     def datasets(self) -> tuple[str, ...]:
-        """The datasets the run publishes: `pages` too when it reads Enterprise records (an XML run leaves
-        the pages of the history job alone)."""
-        return DATASETS + ((PAGES,) if self.html_inputs else ())
+        """The datasets the run publishes: the content datasets asked for and errors, and `pages` too when it
+        reads Enterprise records (an XML run leaves the pages of the history job alone)."""
+        return self.options.datasets + (ERRORS,) + ((PAGES,) if self.html_inputs else ())
 
 
 def plan(paths: list[str], options: ContentOptions = ContentOptions(), *, wiki_db: str | None = None,
@@ -117,7 +116,7 @@ def build(root, config: Config, staging: Staging) -> dict:
     dropped_pages = None
     if config.xml_inputs:
         xml = root | "ReadDumps" >> ReadFromXmlDump(
-            ContentPages(config.options), NAME, CONTENT_DATASETS, inputs=config.xml_inputs,
+            ContentPages(config.options), NAME, config.options.datasets, inputs=config.xml_inputs,
             split_bytes=config.split_bytes, progress_dir=staging.progress, text_columns=TEXT_COLUMNS,
             revision_rows=PLAIN_TEXT,
         )
@@ -125,11 +124,13 @@ def build(root, config: Config, staging: Staging) -> dict:
         dropped_pages = xml[DROPPED_PAGES]
     if config.html_inputs:
         reads.append(root | "ReadHtmlDumps" >> ReadFromEnterpriseDump(
-            NAME, HTML_DATASETS, config.html_inputs, config.options, staging.progress, TEXT_COLUMNS))
+            NAME, config.options.datasets + (PAGES,), config.html_inputs, config.options, staging.progress,
+            TEXT_COLUMNS))
     datasets = {name: tuple(read[name] for read in reads if name in read)
                 | f"Merge{name.title().replace('_', '')}" >> beam.Flatten()
                 for name in config.datasets}
-    datasets[ARTICLE_QUALITY] = datasets[ARTICLE_QUALITY] | "ScoreArticleQuality" >> ScoreArticleQuality()
+    if ARTICLE_QUALITY in datasets:
+        datasets[ARTICLE_QUALITY] = datasets[ARTICLE_QUALITY] | "ScoreArticleQuality" >> ScoreArticleQuality()
     _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs, dropped_pages=dropped_pages,
                                                       revision_rows=PLAIN_TEXT)
     return datasets

@@ -47,6 +47,7 @@ EXERCISED = {
                 "--include-redirects": "test_cli_options::test_content_options",
                 "--all-revisions": "test_samplewiki_content::test_all_revisions_gives_rows_per_revision",
                 "--max-page-mb": "test_cli_options::test_content_options",
+                "--datasets": "test_content_job::test_datasets_option_writes_only_the_datasets_asked_for_and_plain_text",
                 "--page-timeout": "test_cli_options::test_content_options"},
     "events": {"--input": "test_cli::test_events_take_several_paths_after_one_input",
                "--output": "test_cli::test_events_take_several_paths_after_one_input",

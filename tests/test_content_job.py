@@ -152,6 +152,28 @@ def test_every_revision_of_a_history_dump_is_accounted_for_in_both_modes(tmp_pat
     assert every["revisions"] == {"read": 7, "written": 4, "dropped": 1, "filtered": 2, "balanced": True}
 
 
+def test_datasets_option_writes_only_the_datasets_asked_for_and_plain_text(tmp_path, capsys):
+    xml = dump(page(1, "River", revision(1, text=escape("The river.<ref>{{cite web|url=https://a.example}}</ref> "
+                                                        "To the [[sea]].")))
+               + page(2, "Huge", revision(2, text="y" * 3000)))
+    assert run_content(tmp_path, xml, "--datasets", "links", "--max-page-mb", "0.002", "--max-error-rate", "0.6") == 0
+    output = tmp_path / "out"
+    # plain_text comes with any choice: its row per revision is what the counts rest on.
+    assert sorted(p.name for p in output.iterdir() if not p.name.startswith("_")) == ["errors", "links", "plain_text"]
+    assert [r["text"] for r in read_dataset(output, "plain_text")] == ["The river. To the sea."]
+    assert sorted((r["link_type"], r["target"]) for r in read_dataset(output, "links")) == [
+        ("template", "Cite_web"), ("wikilink", "Sea")]
+    [error] = read_dataset(output, "errors")
+    assert (error["error_type"], error["page_id"]) == ("page-too-large", 2)
+    manifest = json.loads((output / "plain_text" / "_manifest.json").read_text())
+    run = next(iter(manifest["runs"].values()))
+    assert run["accounting"]["pages"] == {"read": 2, "dropped": 1, "filtered": 0, "written": 1, "balanced": True}
+
+    assert run_content(tmp_path, xml, "--datasets", "plain_text,infobox") == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(
+        "--datasets: infobox is not one of plain_text, sections, citations, links, article_quality")
+
+
 def test_job_fails_when_too_many_pages_are_bad_and_refuses_stub_dumps(tmp_path, capsys):
     xml = dump(page(1, "Huge", revision(1, text="y" * 3000)) + page(2, "Fine", revision(2, text="Fine.")))
     assert run_content(tmp_path, xml, "--max-page-mb", "0.002") == 1

@@ -53,6 +53,9 @@ class ContentOptions:
         all_revisions: one set of rows per revision instead of per page.
         max_page_bytes: larger revisions become `errors` rows (page-too-large).
         page_seconds: time budget of one revision's extraction (page-timeout beyond it).
+        datasets: the content datasets written, in CONTENT_DATASETS' order; plain_text always, as its one row
+            per revision scanned is what the run's counts and its dedupe of pages rest on. Rows of the others
+            are not built when they are not asked for.
     """
 
     namespaces: frozenset[int] = DEFAULT_NAMESPACES
@@ -60,11 +63,18 @@ class ContentOptions:
     all_revisions: bool = False
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
     page_seconds: float = DEFAULT_PAGE_SECONDS
+    datasets: tuple[str, ...] = CONTENT_DATASETS
+
+    def __post_init__(self):
+        if PLAIN_TEXT not in self.datasets or not set(self.datasets) <= set(CONTENT_DATASETS):
+            raise ValueError(f"content datasets {self.datasets}: plain_text, with any of "
+                             f"{', '.join(CONTENT_DATASETS[1:])}")
 
 
 def extract_content(text: str, page: Page, revision: Revision, resolver: TitleResolver,
-                    deadline: float | None = None) -> dict[str, list[dict] | Rows]:
-    """Rows of the five content datasets for one revision's wikitext, from a single scan (sections,
+                    deadline: float | None = None,
+                    datasets: tuple[str, ...] = CONTENT_DATASETS) -> dict[str, list[dict] | Rows]:
+    """Rows of the content datasets asked for, for one revision's wikitext, from a single scan (sections,
     citations and links as `Rows` blocks, plain_text and article_quality as one dict each).
 
     Raises:
@@ -79,30 +89,31 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
     keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
             "revision_id": revision.id, "source": SOURCE}
     plain = found.text
-    sections = Rows.keyed({
-        "section_index": [s.index for s in found.sections],
-        "section_level": [s.level for s in found.sections],
-        "section_title": [s.title if s.index else None for s in found.sections],
-        "section_anchor": [s.anchor if s.index else None for s in found.sections],
-        "text": [s.text for s in found.sections],
-        "text_chars": [len(s.text) for s in found.sections],
-        "parent_section_index": [s.parent for s in found.sections],
-    }, keys, "section_index")
-    columns = link_columns(found, resolver, page.namespace, page.title)
-    links = Rows.keyed({**columns, "from_template": [None] * len(columns["position"])}, keys)
-    _check(deadline)
-    cited = Rows.keyed(citation_columns(found, resolver.language), keys)
-    _check(deadline)
-    quality = {**keys, "revision_timestamp": revision.timestamp,
-               **quality_features(len(text), found, columns["link_type"]), "quality_score": None}
-    return {
+    rows: dict[str, list[dict] | Rows] = {
         PLAIN_TEXT: [{**keys, "revision_timestamp": revision.timestamp, "text": plain, "text_chars": len(plain),
-                        "text_words": len(plain.split())}],
-        SECTIONS: sections,
-        CITATIONS: cited,
-        LINKS: links,
-        ARTICLE_QUALITY: [quality],
+                      "text_words": len(plain.split())}],
     }
+    if SECTIONS in datasets:
+        rows[SECTIONS] = Rows.keyed({
+            "section_index": [s.index for s in found.sections],
+            "section_level": [s.level for s in found.sections],
+            "section_title": [s.title if s.index else None for s in found.sections],
+            "section_anchor": [s.anchor if s.index else None for s in found.sections],
+            "text": [s.text for s in found.sections],
+            "text_chars": [len(s.text) for s in found.sections],
+            "parent_section_index": [s.parent for s in found.sections],
+        }, keys, "section_index")
+    if LINKS in datasets or ARTICLE_QUALITY in datasets:  # article quality counts the links by type
+        columns = link_columns(found, resolver, page.namespace, page.title)
+        rows[LINKS] = Rows.keyed({**columns, "from_template": [None] * len(columns["position"])}, keys)
+        _check(deadline)
+    if CITATIONS in datasets:
+        rows[CITATIONS] = Rows.keyed(citation_columns(found, resolver.language), keys)
+        _check(deadline)
+    if ARTICLE_QUALITY in datasets:
+        rows[ARTICLE_QUALITY] = [{**keys, "revision_timestamp": revision.timestamp,
+                                  **quality_features(len(text), found, columns["link_type"]), "quality_score": None}]
+    return rows
 
 
 def _check(deadline: float | None) -> None:
@@ -197,7 +208,7 @@ class ContentPages:
             return
         try:
             rows = extract_content(revision.text, page, revision, resolver,
-                                   time.perf_counter() + options.page_seconds)
+                                   time.perf_counter() + options.page_seconds, options.datasets)
         except ScanTimeout:
             yield Problem("page-timeout", f"extraction took longer than {options.page_seconds:g} s "
                           "(--page-timeout); the revision was left out", record_kind, True, page.offset,
@@ -207,4 +218,4 @@ class ContentPages:
             yield Problem("content-extraction", f"{type(exc).__name__}: {exc}", record_kind, True, page.offset,
                           page.page_id, revision.id, excerpt_of(page.full_title), revisions_read)
             return
-        yield from each_row(rows, CONTENT_DATASETS)
+        yield from each_row(rows, options.datasets)

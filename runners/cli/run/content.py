@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from runners.cli.run.options import add_xml_input_arguments, resume, split_bytes, unique_paths
+from runners.cli.run.options import UsageError, add_xml_input_arguments, resume, split_bytes, unique_paths
 from transforms.defaults import CONTENT_SPLIT_BYTES, MAX_PAGE_BYTES, PAGE_SECONDS
 
 NAME = "content"
@@ -34,17 +34,29 @@ def add_arguments(parser) -> None:
                         help="rows for every revision of a history dump (keyed by revision_id), not only the latest")
     parser.add_argument("--max-page-mb", type=float, default=MAX_PAGE_BYTES / 2**20, metavar="MB",
                         help="larger revisions become errors rows instead of being scanned (default %(default)g)")
+    parser.add_argument("--datasets", action="append", metavar="NAME[,NAME...]",
+                        help="the content datasets to write (repeatable; default: all five); plain_text is always "
+                             "written, one row per revision scanned, which the run's counts rest on")
     parser.add_argument("--page-timeout", type=float, default=PAGE_SECONDS, metavar="SECONDS",
                         help="time budget of one revision; slower ones become errors rows (default %(default)g)")
 
 
 def content_options(args: argparse.Namespace):
-    from transforms.wikitext.content import ContentOptions
+    """The ContentOptions of the command line; a UsageError names a --datasets value that is no content
+    dataset."""
+    from schemas import PLAIN_TEXT
+    from transforms.wikitext.content import CONTENT_DATASETS, ContentOptions
 
     namespaces = frozenset().union(*args.namespaces) if args.namespaces else ContentOptions().namespaces
+    datasets = CONTENT_DATASETS
+    if args.datasets:
+        asked = {name.strip() for value in args.datasets for name in value.split(",") if name.strip()}
+        if unknown := sorted(asked - set(CONTENT_DATASETS)):
+            raise UsageError(f"--datasets: {', '.join(unknown)} is not one of {', '.join(CONTENT_DATASETS)}")
+        datasets = tuple(name for name in CONTENT_DATASETS if name in asked or name == PLAIN_TEXT)
     return ContentOptions(namespaces=namespaces, include_redirects=args.include_redirects,
                           all_revisions=args.all_revisions, max_page_bytes=int(args.max_page_mb * 2**20),
-                          page_seconds=args.page_timeout)
+                          page_seconds=args.page_timeout, datasets=datasets)
 
 
 def plan(job, args):
