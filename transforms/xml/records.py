@@ -4,12 +4,9 @@ The reader (reader.py) fills these in while it streams; page processors (history
 """
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator
-
-import mwxml
 
 from transforms.common.naming import TEMPORARY_ACCOUNT
 from transforms.common.problems import Filtered, Problem
@@ -79,10 +76,11 @@ class SiteInfo:
     namespace_cases: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def from_mwxml(cls, info: mwxml.SiteInfo) -> SiteInfo:
-        namespaces = {int(ns.id): ns.name or "" for ns in info.namespaces or ()}
-        cases = {int(ns.id): ns.case for ns in info.namespaces or () if ns.case}
-        return cls(info.dbname, info.name, info.base, info.generator, info.case, namespaces, cases)
+    def from_fields(cls, sitename: str | None, dbname: str | None, base: str | None, generator: str | None,
+                    case: str | None, namespaces: list[tuple[str | None, str, str | None]]) -> SiteInfo:
+        """From the scanner's <siteinfo> event: its fields and each namespace's (key, name, case)."""
+        return cls(dbname, sitename, base, generator, case, {int(key): name for key, name, _ in namespaces},
+                   {int(key): ns_case for key, _, ns_case in namespaces if ns_case})
 
     def namespace_of(self, full_title: str) -> tuple[int, str]:
         """Splits a prefixed title into (namespace, title) the way MediaWiki reads a title."""
@@ -123,13 +121,3 @@ class Page:
 
 
 Item = tuple[str, dict] | Problem | Filtered  # (dataset, row) from process_page, a problem, a filtered record
-
-
-def mediawiki_sha1(text: str) -> str:
-    """MediaWiki's rev_sha1: SHA-1 of the UTF-8 text as a base-36 number, 31 digits, zero-padded."""
-    number = int.from_bytes(hashlib.sha1(text.encode("utf-8")).digest(), "big")
-    digits = []
-    while number:
-        number, digit = divmod(number, 36)
-        digits.append("0123456789abcdefghijklmnopqrstuvwxyz"[digit])
-    return "".join(reversed(digits)).rjust(31, "0")
