@@ -36,7 +36,8 @@ fn event_tuple<'py>(py: Python<'py>, event: Event) -> PyResult<Bound<'py, PyTupl
             let fields = (r.id, r.parent_id, r.timestamp, r.user_id, r.user_text, r.user_is_anonymous,
                           r.user_is_deleted, r.minor, r.comment, r.comment_is_deleted, r.text, r.text_is_deleted)
                 .into_pyobject(py)?;
-            let rest = (r.text_bytes, r.sha1, r.model, r.format, r.sha1_computed, r.unknown_tags).into_pyobject(py)?;
+            let rest = (r.text_bytes, r.sha1, r.model, r.format, r.sha1_computed, r.unknown_tags, r.empty_text,
+                        r.redirect_line).into_pyobject(py)?;
             ("revision", fields, rest).into_pyobject(py)
         }
         Event::Revision(RevisionOutcome::Bad(message, id, unknown)) => ("bad_revision", message, id, unknown).into_pyobject(py),
@@ -49,9 +50,11 @@ fn event_tuple<'py>(py: Python<'py>, event: Event) -> PyResult<Bound<'py, PyTupl
 
 #[pymethods]
 impl DumpScanner {
+    /// Without `texts`, revision texts are dropped once measured (their size, sha1 and redirect line kept).
     #[new]
-    fn new() -> Self {
-        DumpScanner { scanner: Scanner::new(), broken: false }
+    #[pyo3(signature = (texts=true))]
+    fn new(texts: bool) -> Self {
+        DumpScanner { scanner: Scanner::new(texts), broken: false }
     }
 
     /// Appends the next piece of the document (valid UTF-8, not cutting a character).

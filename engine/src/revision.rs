@@ -30,6 +30,10 @@ pub struct Revision {
     pub format: Option<String>,
     /// Whether the sha1 was computed here (the dump had none).
     pub sha1_computed: bool,
+    /// Whether the text is empty, and whether it starts with a redirect line (None without a text): the
+    /// reader may drop a text it does not need once these are known.
+    pub empty_text: bool,
+    pub redirect_line: Option<bool>,
     /// Tags of children nobody knows, counted by the reader.
     pub unknown_tags: Vec<String>,
 }
@@ -44,14 +48,20 @@ fn attribute<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a S
     attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value)
 }
 
-pub fn decode_revision(fields: RevisionFields) -> RevisionOutcome {
+/// Decodes a revision; without `keep_text` its text is dropped once measured (size, sha1, redirect line).
+pub fn decode_revision(fields: RevisionFields, keep_text: bool) -> RevisionOutcome {
     let readable_id = fields.children.iter().find(|child| child.0 == "id").and_then(|child| {
         let text = child.1.as_deref().unwrap_or("");
         if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) { text.parse().ok() } else { None }
     });
     let mut unknown = Vec::new();
     match decode(fields, &mut unknown) {
-        Ok(revision) => RevisionOutcome::Decoded(Box::new(Revision { unknown_tags: unknown, ..revision })),
+        Ok(mut revision) => {
+            if !keep_text {
+                revision.text = None;
+            }
+            RevisionOutcome::Decoded(Box::new(Revision { unknown_tags: unknown, ..revision }))
+        }
         Err(message) => RevisionOutcome::Bad(message, readable_id, unknown),
     }
 }
@@ -131,6 +141,8 @@ fn decode(fields: RevisionFields, unknown: &mut Vec<String>) -> Result<Revision,
     let Some(timestamp) = timestamp else { return Err(format!("revision {id} has no <timestamp>")) };
     revision.timestamp = timestamp;
     if let Some(text) = &revision.text {
+        revision.empty_text = text.is_empty();
+        revision.redirect_line = Some(crate::history::starts_with_redirect(text));
         if revision.text_bytes.is_none() {
             revision.text_bytes = Some(text.len() as i64);
         }

@@ -91,6 +91,8 @@ pub struct Scanner {
     siteinfo: SiteInfoFields,
     revision: RevisionFields,
     revisions_in_page: usize,
+    /// Whether revision texts are handed over (the history job needs only their size, sha1 and redirect line).
+    keep_texts: bool,
     // Line and column of buf[0] in the document, for error messages.
     line: usize,
     column: usize,
@@ -112,14 +114,8 @@ fn attribute<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a S
     attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value)
 }
 
-impl Default for Scanner {
-    fn default() -> Self {
-        Scanner::new()
-    }
-}
-
 impl Scanner {
-    pub fn new() -> Scanner {
+    pub fn new(keep_texts: bool) -> Scanner {
         Scanner {
             buf: Vec::new(),
             pos: 0,
@@ -133,6 +129,7 @@ impl Scanner {
             siteinfo: SiteInfoFields::default(),
             revision: RevisionFields::default(),
             revisions_in_page: 0,
+            keep_texts,
             line: 1,
             column: 0,
         }
@@ -496,7 +493,7 @@ impl Scanner {
             Role::ContributorField => self.revision.contributor.push((local, frame.text)),
             Role::Revision => {
                 let fields = std::mem::take(&mut self.revision);
-                self.events.push_back(Event::Revision(decode_revision(fields)));
+                self.events.push_back(Event::Revision(decode_revision(fields, self.keep_texts)));
             }
             Role::Namespaces | Role::Ignored => {}
         }

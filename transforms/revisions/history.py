@@ -1,7 +1,7 @@
 """Rows of the `pages` and `revisions` datasets for one page, computed while its revisions stream by.
 
 Only each revision's metadata is kept until the page ends (byte diffs and reverts need the whole page);
-texts are dropped as soon as they have been measured.
+the job reads without texts: the engine measures each text (size, sha1, redirect line) and drops it.
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from schemas import PAGES, REVISIONS
 from transforms.common.naming import title_for_output
 from transforms.common.problems import DUPLICATE_REVISION, Problem
 from transforms.revisions.metadata import add_byte_diffs, add_identity_reverts
-from transforms.wikitext.content import REDIRECT_LINE
 from transforms.xml.records import Page
 
 
@@ -65,7 +64,7 @@ def page_history(page: Page, *, is_history: bool) -> PageHistory:
             "revision_text_is_deleted": revision.text_is_deleted,
             "revision_content_model": revision.model,
             "revision_content_format": revision.format,
-            "revision_is_redirect": None if revision.text is None else REDIRECT_LINE.match(revision.text) is not None,
+            "revision_is_redirect": revision.redirect_line,
         })
     add_byte_diffs(rows)
     add_identity_reverts(rows)

@@ -6,6 +6,7 @@ grouped after reading) call these on the metadata rows of one page, so the rules
 from __future__ import annotations
 
 from transforms.revisions.reverts import identity_reverts
+from transforms.wikitext._engine import byte_diffs as engine_byte_diffs
 
 
 def add_byte_diffs(rows: list[dict]) -> None:
@@ -22,7 +23,8 @@ def add_byte_diffs(rows: list[dict]) -> None:
 
 def byte_diffs(revision_ids: list[int], parent_ids: list[int | None], sizes: list[int | None],
                stated_parent_sizes: list[int | None] | None = None) -> list[int | None]:
-    """`revision_text_bytes_diff` of each revision of one page, as mediawiki_history computes it.
+    """`revision_text_bytes_diff` of each revision of one page, as mediawiki_history computes it (in the
+    engine, engine/src/history.rs).
 
     No parent: the diff is the size. Parent among the page's revisions: size minus the parent's size.
     Otherwise the parent's size the source itself carried (event dumps give it), else null.
@@ -31,20 +33,7 @@ def byte_diffs(revision_ids: list[int], parent_ids: list[int | None], sizes: lis
         revision_ids, parent_ids, sizes: the page's revisions, in any order.
         stated_parent_sizes: the parent's size as stated by the source, per revision (None: not stated).
     """
-    size_of = dict(zip(revision_ids, sizes))
-    diffs = []
-    for i, (size, parent) in enumerate(zip(sizes, parent_ids)):
-        if size is None:
-            diff = None
-        elif parent is None or parent <= 0:
-            diff = size
-        else:
-            parent_size = size_of.get(parent)
-            if parent_size is None and stated_parent_sizes is not None:
-                parent_size = stated_parent_sizes[i]
-            diff = None if parent_size is None else size - parent_size
-        diffs.append(diff)
-    return diffs
+    return engine_byte_diffs(revision_ids, parent_ids, sizes, stated_parent_sizes)
 
 
 def add_identity_reverts(rows: list[dict]) -> None:

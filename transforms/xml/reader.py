@@ -54,6 +54,8 @@ class DumpReader:
             inside a page). Page offsets still count from the first byte of `chunks`.
         stream_offset: compressed byte offset where decoding of `chunks` began, for `errors` rows
             (None when the input is read from its start).
+        texts: hand revision texts to `process_page`; without, `Revision.text` is None and only the text's
+            size, sha1 and redirect line are known (the scanner drops the text once it measured it).
     """
 
     def __init__(
@@ -67,12 +69,14 @@ class DumpReader:
         overrun: Iterable[bytes] | None = None,
         skip_to_page: bool = False,
         stream_offset: int | None = None,
+        texts: bool = True,
     ):
         self.stats = ReadStats()
         self.header = DumpHeader(None, siteinfo)
         self.stream_offset = stream_offset
         self._feeder = Feeder(chunks, prefix, suffix, self.stats, overrun, skip_to_page)
         self._process_page = process_page
+        self._texts = texts
         self._reported_repairs = 0
         self.page_ids: set[int] = set()
 
@@ -102,7 +106,7 @@ class DumpReader:
         if resumed_at is not None:
             # A fresh scanner needs a root element to sit in; the original start tag is put back in front.
             feeder.restart_document()
-        events = feeder.events(DumpScanner())
+        events = feeder.events(DumpScanner(self._texts))
         for event in events:
             kind = event[0]
             if kind == "page":
@@ -230,12 +234,12 @@ class DumpReader:
                  revision.user_is_anonymous, revision.user_is_deleted, revision.minor, revision.comment,
                  revision.comment_is_deleted, revision.text, revision.text_is_deleted) = event[1]
                 (revision.text_bytes, revision.sha1, revision.model, revision.format, sha1_computed,
-                 unknown_tags) = event[2]
+                 unknown_tags, empty_text, revision.redirect_line) = event[2]
                 for tag in unknown_tags:
                     unknown[tag] += 1
                 if sha1_computed:
                     stats.sha1_computed += 1
-                if revision.text == "":
+                if empty_text:
                     stats.empty_texts += 1
                 yield revision
             elif kind == "bad_revision":

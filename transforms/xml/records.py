@@ -37,7 +37,7 @@ class Revision:
     __slots__ = (
         "id", "parent_id", "timestamp", "user_id", "user_text", "user_is_anonymous", "user_is_deleted",
         "minor", "comment", "comment_is_deleted", "text", "text_is_deleted", "text_bytes", "sha1",
-        "model", "format",
+        "model", "format", "redirect_line",
     )
 
     def __init__(self):
@@ -57,6 +57,9 @@ class Revision:
         self.sha1 = None
         self.model = None
         self.format = None
+        # Whether the text starts with a redirect line (`#REDIRECT [[...]]`, any localised word); None
+        # without a text. Known even when the reader was asked not to hand texts over.
+        self.redirect_line = None
 
     @property
     def user_is_temporary(self) -> bool:
