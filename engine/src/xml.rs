@@ -77,6 +77,9 @@ struct Frame {
 
 type Failure = &'static str;
 
+/// Bytes a reference (`&amp;`, `&#x10FFFF;`) can take, with room to spare.
+const MAX_REFERENCE: usize = 64;
+
 pub struct Scanner {
     buf: Vec<u8>,
     pos: usize,
@@ -277,16 +280,18 @@ impl Scanner {
         let from = self.pos;
         let end = match memchr::memchr(b'<', &self.buf[from..]) {
             Some(at) => from + at,
-            None if self.eof => self.buf.len(),
             None => {
-                // Keep back a reference the piece may cut (`&am`) and a \r whose \n may follow.
+                // Keep back a reference the piece may cut (`&am`) and a \r whose \n may follow; at the end of
+                // the input that is where it was cut. (Only a short reference waits for more: a longer one
+                // fails when decoded, and waiting on it would rescan the growing text at every piece.)
                 let mut end = self.buf.len();
                 if let Some(amp) = memchr::memrchr(b'&', &self.buf[from..end]) {
-                    if !self.buf[from + amp..end].contains(&b';') {
+                    let tail = &self.buf[from + amp..end];
+                    if (self.eof || tail.len() < MAX_REFERENCE) && !tail.contains(&b';') {
                         end = from + amp;
                     }
                 }
-                if end > from && self.buf[end - 1] == b'\r' {
+                if !self.eof && end > from && self.buf[end - 1] == b'\r' {
                     end -= 1;
                 }
                 end
