@@ -122,6 +122,7 @@ fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Engine>()?;
     module.add_class::<reading::DumpScanner>()?;
     module.add_function(wrap_pyfunction!(reading::mediawiki_sha1, module)?)?;
+    module.add_function(wrap_pyfunction!(reading::invalid_utf8_at, module)?)?;
     module.add_function(wrap_pyfunction!(history::byte_diffs, module)?)?;
     module.add_function(wrap_pyfunction!(history::identity_reverts, module)?)?;
     module.add_function(wrap_pyfunction!(history::py_starts_with_redirect, module)?)?;

@@ -112,3 +112,10 @@ pub fn mediawiki_sha1(text: &str) -> String {
 pub fn parse_dump_timestamp(text: &str) -> PyResult<i64> {
     crate::revision::parse_timestamp(text).map_err(pyo3::exceptions::PyValueError::new_err)
 }
+
+/// Where the first byte that is not valid UTF-8 stands in `data`, or None: the feeder's check of each
+/// piece (a str decoded only to be checked costs a copy of every non-ASCII piece).
+#[pyfunction]
+pub fn invalid_utf8_at(data: &Bound<'_, PyBytes>) -> Option<usize> {
+    std::str::from_utf8(data.as_bytes()).err().map(|error| error.valid_up_to())
+}

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from transforms.common.files import DamagedInputError, TruncatedInputError
 from transforms.common.problems import excerpt_of
-from transforms.wikitext._engine import DumpScanner
+from transforms.wikitext._engine import DumpScanner, invalid_utf8_at
 from transforms.xml.records import MalformedDumpError, ReadStats
 
 PAGE_TAG = b"<page>"
@@ -349,13 +349,12 @@ class Feeder:
     def _valid_utf8(self, offset: int | None, piece: bytes) -> bytes:
         if piece.isascii():
             return piece
-        try:
-            piece.decode("utf-8")
+        start = invalid_utf8_at(piece)
+        if start is None:
             return piece
-        except UnicodeDecodeError as exc:
-            where = None if offset is None else offset + exc.start
-            self.repairs.append((where, excerpt_of(piece[max(exc.start - 60, 0) : exc.start + 60])))
-            return piece.decode("utf-8", "replace").encode("utf-8")
+        where = None if offset is None else offset + start
+        self.repairs.append((where, excerpt_of(piece[max(start - 60, 0) : start + 60])))
+        return piece.decode("utf-8", "replace").encode("utf-8")
 
     def restart_document(self) -> None:
         """Puts the original root start tag in front of the remaining input, for a fresh parser."""
