@@ -8,6 +8,7 @@ import pytest
 
 from tests.xmlkit import dump, page, revision
 from transforms.common.problems import Problem
+from transforms.datasets.rows import Rows
 from transforms.revisions.history import history_rows
 from transforms.wikitext._engine import DumpScanner, starts_with_redirect
 from transforms.xml import reader as reader_module
@@ -19,7 +20,8 @@ def read(data: bytes | list[bytes]):
     """(pages rows, revisions rows, problems) of the history processor over `data`."""
     chunks = [data] if isinstance(data, bytes) else data
     items = list(DumpReader(chunks, lambda page: history_rows(page, is_history=True), texts=False))
-    rows = [item for item in items if isinstance(item, tuple)]
+    rows = [(dataset, row) for dataset, found in (item for item in items if isinstance(item, tuple))
+            for row in (found.as_dicts() if isinstance(found, Rows) else [found])]
     return ([row for dataset, row in rows if dataset == "pages"], [row for dataset, row in rows if dataset == "revisions"],
             [item for item in items if isinstance(item, Problem)])
 

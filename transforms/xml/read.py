@@ -18,7 +18,7 @@ from schemas.layout import Partition
 from transforms.common import counters
 from transforms.common.problems import Filtered, Problem
 from transforms.datasets.progress import ProgressReporter
-from transforms.datasets.rows import RowBatcher, error_row
+from transforms.datasets.rows import RowBatcher, Rows, error_row
 from transforms.xml import dedupe
 from transforms.xml.dedupe import DROPPED_PAGES, DROPPED_REVISIONS
 from transforms.xml.inputs import XmlInput
@@ -88,9 +88,7 @@ class ReadSplitFn(beam.DoFn):
                         tally.add(item.page_id, item.count)
                     continue
                 if isinstance(item, tuple) and item[0] == self._revision_rows:
-                    tally.add(item[1]["page_id"])
-                    if revision_ids is not None:
-                        revision_ids.add(item[1]["revision_id"], item[1]["page_id"])
+                    self._account_revisions(item[1], tally, revision_ids)
                 if isinstance(item, Problem):
                     dataset, row = ERRORS, self._error_row(item, split, reader)
                     self._count_dropped(item, counts, tally)
@@ -109,6 +107,19 @@ class ReadSplitFn(beam.DoFn):
             self._count(reader, counts, filtered)
             # A filtered page has no rows to remove, so it is no candidate in the duplicate check.
             yield TaggedOutput(PAGE_IDS, (partition, split.key, source.path, sorted(reader.page_ids - filtered_pages)))
+
+    @staticmethod
+    def _account_revisions(rows: dict | Rows, tally: RevisionTally, revision_ids: dedupe.SplitRevisions | None) -> None:
+        """Counts the revision rows of a page (a row, or a block of them) and notes their ids."""
+        if isinstance(rows, Rows):
+            for page_id, revision_id in zip(rows.columns["page_id"], rows.columns["revision_id"]):
+                tally.add(page_id)
+                if revision_ids is not None:
+                    revision_ids.add(revision_id, page_id)
+            return
+        tally.add(rows["page_id"])
+        if revision_ids is not None:
+            revision_ids.add(rows["revision_id"], rows["page_id"])
 
     def _own_copies(self, partition: Partition, split: XmlSplit, revision_ids: dedupe.SplitRevisions,
                    batcher: RowBatcher) -> Iterator:
