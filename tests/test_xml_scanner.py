@@ -105,6 +105,26 @@ def test_two_megabytes_of_unclosed_markup_read_in_linear_time(markup):
     assert [(p.error_type, p.page_id) for p in problems] in ([("truncated-input", 2)], [("xml-syntax", 2)])
 
 
+def test_nesting_is_bounded():
+    deep = "<a>" * 1_000 + "x" + "</a>" * 1_000
+    xml = dump(page(1, "A", revision(1, text="", extra=deep)) + page(2, "B", revision(2)))
+    pages, _, problems = read(xml)
+    assert [row["page_id"] for row in pages] == [2]
+    assert [(p.error_type, p.page_id) for p in problems] == [("xml-syntax", 1)]
+    assert "(elements nested too deeply: line " in problems[0].message
+    shallow = "<a>" * 900 + "x" + "</a>" * 900
+    assert [row["page_id"] for row in read(dump(page(1, "A", revision(1, extra=shallow))))[0]] == [1]
+
+
+def test_invalid_utf8_in_pieces_of_one_byte_is_repaired_and_reported_once():
+    xml = dump(page(1, "A", revision(1, text="ok")) + page(2, "B", revision(2, text="bad")))
+    bad = xml.replace(b">bad<", b">b\xe2\x82d<")  # a three-byte sequence cut short
+    pages, revisions, problems = read([bad[i : i + 1] for i in range(len(bad))])
+    assert [row["page_id"] for row in pages] == [1, 2] and len(revisions) == 2
+    assert [(p.error_type, p.page_id, p.record_dropped) for p in problems] == [("invalid-utf8", 2, False)]
+    assert bad[problems[0].offset : problems[0].offset + 2] == b"\xe2\x82"
+
+
 def test_a_failure_inside_the_engine_is_an_errors_row_and_reading_goes_on(monkeypatch):
     """A panic in the scanner comes back as an "error" event; the reader drops the page and resumes."""
     failed = []

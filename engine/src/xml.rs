@@ -77,6 +77,10 @@ struct Frame {
 
 type Failure = &'static str;
 
+/// Elements open at once, at most: a dump nests six deep; markup in a text is escaped, never elements. The
+/// bound keeps the stack of open elements small whatever the input.
+const MAX_DEPTH: usize = 1_000;
+
 /// Bytes a reference (`&amp;`, `&#x10FFFF;`) can take, with room to spare.
 const MAX_REFERENCE: usize = 64;
 
@@ -375,6 +379,9 @@ impl Scanner {
         let (name, attributes, self_closing) = parse_start_tag(&self.buf[self.pos + 1..end - 1])?;
         if self.root_closed {
             return Err("junk after document element");
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            return Err("elements nested too deeply");
         }
         let prefixes = self.check_prefixes(&name, &attributes)?;
         self.open(name, attributes, prefixes);
