@@ -8,6 +8,7 @@
 
 mod engine;
 mod history;
+mod markup;
 mod reading;
 mod revision;
 mod scan;

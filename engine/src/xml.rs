@@ -11,6 +11,7 @@
 
 use std::collections::VecDeque;
 
+use crate::markup::{check_chars, check_text, count_chars, decode_text, is_space, parse_start_tag, Failure};
 use crate::revision::{decode_revision, RevisionFields, RevisionOutcome};
 
 /// What the scanner found; the reader turns these into pages, revisions and problems.
@@ -75,7 +76,6 @@ struct Frame {
     prefixes: Vec<String>,
 }
 
-type Failure = &'static str;
 
 /// Elements open at once, at most: a dump nests six deep; markup in a text is escaped, never elements. The
 /// bound keeps the stack of open elements small whatever the input.
@@ -103,10 +103,6 @@ pub struct Scanner {
     // Line and column of buf[0] in the document, for error messages.
     line: usize,
     column: usize,
-}
-
-fn is_space(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// The local name of a tag: `mw:text` -> `text` (a namespace prefix is not looked up).
@@ -509,164 +505,5 @@ impl Scanner {
             }
             Role::Namespaces | Role::Ignored => {}
         }
-    }
-}
-
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
-}
-
-fn is_name_byte(byte: u8) -> bool {
-    !(is_space(byte) || matches!(byte, b'/' | b'>' | b'<' | b'=' | b'"' | b'\'' | b'&' | b'!' | b'?'
-        | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b',' | b';' | b'`' | b'|' | b'*' | b'+' | b'$' | b'%'
-        | b'#' | b'@' | b'^' | b'~' | b'\\') || byte < 0x20)
-}
-
-fn is_name_start(byte: u8) -> bool {
-    is_name_byte(byte) && !byte.is_ascii_digit() && byte != b'-' && byte != b'.'
-}
-
-fn name_at(tag: &[u8], at: usize) -> Result<usize, Failure> {
-    if at >= tag.len() || !is_name_start(tag[at]) {
-        return Err("not well-formed (invalid token)");
-    }
-    let mut end = at + 1;
-    while end < tag.len() && is_name_byte(tag[end]) {
-        end += 1;
-    }
-    Ok(end)
-}
-
-/// A start tag's name, attributes (values decoded) and whether it closes itself; `tag` is between < and >.
-fn parse_start_tag(tag: &[u8]) -> Result<(String, Vec<(String, String)>, bool), Failure> {
-    let name_end = name_at(tag, 0)?;
-    let name = String::from_utf8_lossy(&tag[..name_end]).into_owned();
-    let mut attributes: Vec<(String, String)> = Vec::new();
-    let mut at = name_end;
-    loop {
-        let spaced = at < tag.len() && is_space(tag[at]);
-        while at < tag.len() && is_space(tag[at]) {
-            at += 1;
-        }
-        if at == tag.len() {
-            return Ok((name, attributes, false));
-        }
-        if tag[at] == b'/' {
-            return if at + 1 == tag.len() { Ok((name, attributes, true)) } else { Err("not well-formed (invalid token)") };
-        }
-        if !spaced {
-            return Err("not well-formed (invalid token)");
-        }
-        let key_end = name_at(tag, at)?;
-        let key = String::from_utf8_lossy(&tag[at..key_end]).into_owned();
-        at = key_end;
-        while at < tag.len() && is_space(tag[at]) {
-            at += 1;
-        }
-        if at >= tag.len() || tag[at] != b'=' {
-            return Err("not well-formed (invalid token)");
-        }
-        at += 1;
-        while at < tag.len() && is_space(tag[at]) {
-            at += 1;
-        }
-        if at >= tag.len() || (tag[at] != b'"' && tag[at] != b'\'') {
-            return Err("not well-formed (invalid token)");
-        }
-        let quote = tag[at];
-        let Some(close) = memchr::memchr(quote, &tag[at + 1..]) else { return Err("unclosed token") };
-        let raw = &tag[at + 1..at + 1 + close];
-        if raw.contains(&b'<') {
-            return Err("not well-formed (invalid token)");
-        }
-        let mut value = String::new();
-        decode_text(raw, &mut value)?;
-        // Attribute-value normalisation: each whitespace character becomes a space.
-        let value = value.replace(['\t', '\n', '\r'], " ");
-        if attributes.iter().any(|(existing, _)| *existing == key) {
-            return Err("duplicate attribute");
-        }
-        attributes.push((key, value));
-        at += close + 2;
-    }
-}
-
-/// Bytes no XML document may hold: control characters other than tab, line feed and carriage return.
-fn check_chars(raw: &[u8]) -> Result<(), Failure> {
-    if raw.iter().any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
-        return Err("not well-formed (invalid token)");
-    }
-    Ok(())
-}
-
-/// Checks character data whose value nobody reads: its characters and references.
-fn check_text(raw: &[u8]) -> Result<(), Failure> {
-    check_chars(raw)?;
-    let mut at = 0;
-    while let Some(found) = memchr::memchr(b'&', &raw[at..]) {
-        let start = at + found;
-        let end = reference_end(raw, start)?;
-        decode_reference(&raw[start + 1..end - 1])?;
-        at = end;
-    }
-    Ok(())
-}
-
-fn reference_end(raw: &[u8], start: usize) -> Result<usize, Failure> {
-    match memchr::memchr(b';', &raw[start..]) {
-        Some(found) => Ok(start + found + 1),
-        None => Err("not well-formed (invalid token)"),
-    }
-}
-
-/// Appends character data to `out`: references decoded, line ends normalised to \n, as expat does.
-fn decode_text(raw: &[u8], out: &mut String) -> Result<(), Failure> {
-    check_chars(raw)?;
-    let mut at = 0;
-    while at < raw.len() {
-        let next = memchr::memchr2(b'&', b'\r', &raw[at..]).map_or(raw.len(), |found| at + found);
-        out.push_str(&String::from_utf8_lossy(&raw[at..next]));
-        if next == raw.len() {
-            break;
-        }
-        if raw[next] == b'\r' {
-            out.push('\n');
-            at = next + if raw.get(next + 1) == Some(&b'\n') { 2 } else { 1 };
-            continue;
-        }
-        let end = reference_end(raw, next)?;
-        out.push(decode_reference(&raw[next + 1..end - 1])?);
-        at = end;
-    }
-    Ok(())
-}
-
-/// The character a reference (`amp`, `#233`, `#xE9`) stands for.
-fn decode_reference(name: &[u8]) -> Result<char, Failure> {
-    match name {
-        b"amp" => return Ok('&'),
-        b"lt" => return Ok('<'),
-        b"gt" => return Ok('>'),
-        b"quot" => return Ok('"'),
-        b"apos" => return Ok('\''),
-        _ => {}
-    }
-    let Some(number) = name.strip_prefix(b"#") else {
-        if name.is_empty() || name_at(name, 0) != Ok(name.len()) {
-            return Err("not well-formed (invalid token)");
-        }
-        return Err("undefined entity");
-    };
-    let (digits, radix) = match number.strip_prefix(b"x") {
-        Some(hex) => (hex, 16),
-        None => (number, 10),
-    };
-    if digits.is_empty() || !digits.iter().all(|b| (*b as char).is_digit(radix)) {
-        return Err("not well-formed (invalid token)");
-    }
-    let value = std::str::from_utf8(digits).ok().and_then(|text| u32::from_str_radix(text, radix).ok());
-    match value.and_then(char::from_u32) {
-        Some(c) if matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}') => Ok(c),
-        _ => Err("reference to invalid character number"),
     }
 }
