@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.xmlkit import dump, page, revision
 from transforms.common.problems import Problem
@@ -170,3 +172,35 @@ def test_redirect_lines_as_the_content_job_reads_them(text, expected):
     from transforms.wikitext.content import REDIRECT_LINE
 
     assert starts_with_redirect(text) == expected == (REDIRECT_LINE.match(text) is not None)
+
+
+MARKUP_BYTES = b"<>/&;'\"=!?[]-#xa \n\r\t\x00\x01"
+KNOWN_PROBLEMS = {"truncated-input", "xml-syntax", "bad-page", "bad-revision", "duplicate-page", "duplicate-revision"}
+
+
+def scanner_events(data: bytes, piece: int) -> list[tuple]:
+    scanner, events = DumpScanner(True), []
+    for i in range(0, len(data), piece):
+        scanner.feed(data[i : i + piece])
+        events += scanner.events(10_000)
+    scanner.close()
+    return events + scanner.events(10_000)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(list(MARKUP_BYTES))), min_size=1, max_size=6),
+       st.integers(1, 97))
+def test_mutated_dumps_give_rows_or_problems_whatever_the_pieces(mutations, piece):
+    """Markup characters written anywhere after the root start tag: the scanner's events, errors and their
+    positions included, do not depend on how the input is cut into pieces; the reader never raises, and
+    every page is a row or a problem."""
+    data = bytearray(SMALL)
+    start = SMALL.index(b">", SMALL.index(b"<mediawiki")) + 1
+    for position, byte in mutations:
+        data[start + position % (len(SMALL) - start)] = byte
+    data = bytes(data)
+    assert scanner_events(data, piece) == scanner_events(data, len(data))
+    for chunks in ([data], [data[i : i + piece] for i in range(0, len(data), piece)]):
+        pages, _, problems = read(chunks)
+        assert {problem.error_type for problem in problems} <= KNOWN_PROBLEMS
+        assert len(pages) + sum(problem.record_kind == "page" for problem in problems) <= data.count(b"<page>") + 1

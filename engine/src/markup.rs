@@ -75,7 +75,7 @@ pub fn parse_start_tag(tag: &[u8]) -> Result<(String, Vec<(String, String)>, boo
             return Err("not well-formed (invalid token)");
         }
         let mut value = String::new();
-        decode_text(raw, &mut value)?;
+        decode_text(raw, &mut value).map_err(|(failure, _)| failure)?;
         // Attribute-value normalisation: each whitespace character becomes a space.
         let value = value.replace(['\t', '\n', '\r'], " ");
         if attributes.iter().any(|(existing, _)| *existing == key) {
@@ -86,54 +86,64 @@ pub fn parse_start_tag(tag: &[u8]) -> Result<(String, Vec<(String, String)>, boo
     }
 }
 
-/// Bytes no XML document may hold: control characters other than tab, line feed and carriage return.
-pub fn check_chars(raw: &[u8]) -> Result<(), Failure> {
-    if raw.iter().any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
-        return Err("not well-formed (invalid token)");
-    }
-    Ok(())
+/// A failure and where in the bytes looked at it stands (expat reports the character at fault).
+pub type Located = (Failure, usize);
+
+const INVALID: Failure = "not well-formed (invalid token)";
+
+/// Where the first byte no XML document may hold stands: control characters other than tab, line feed
+/// and carriage return.
+fn first_bad_char(raw: &[u8]) -> Option<usize> {
+    raw.iter().position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
 }
 
-/// Checks character data whose value nobody reads: its characters and references.
-pub fn check_text(raw: &[u8]) -> Result<(), Failure> {
-    check_chars(raw)?;
+pub fn check_chars(raw: &[u8]) -> Result<(), Located> {
+    first_bad_char(raw).map_or(Ok(()), |at| Err((INVALID, at)))
+}
+
+/// Checks character data whose value nobody reads: its characters and references, the first fault first.
+pub fn check_text(raw: &[u8]) -> Result<(), Located> {
+    let limit = first_bad_char(raw);
+    let clean = &raw[..limit.unwrap_or(raw.len())];
     let mut at = 0;
-    while let Some(found) = memchr::memchr(b'&', &raw[at..]) {
+    while let Some(found) = memchr::memchr(b'&', &clean[at..]) {
         let start = at + found;
-        let end = reference_end(raw, start)?;
-        decode_reference(&raw[start + 1..end - 1])?;
+        let end = reference_end(clean, start)?;
+        decode_reference(&clean[start + 1..end - 1]).map_err(|failure| (failure, start))?;
         at = end;
     }
-    Ok(())
+    limit.map_or(Ok(()), |at| Err((INVALID, at)))
 }
 
-fn reference_end(raw: &[u8], start: usize) -> Result<usize, Failure> {
+fn reference_end(raw: &[u8], start: usize) -> Result<usize, Located> {
     match memchr::memchr(b';', &raw[start..]) {
         Some(found) => Ok(start + found + 1),
-        None => Err("not well-formed (invalid token)"),
+        None => Err((INVALID, start)),
     }
 }
 
-/// Appends character data to `out`: references decoded, line ends normalised to \n, as expat does.
-pub fn decode_text(raw: &[u8], out: &mut String) -> Result<(), Failure> {
-    check_chars(raw)?;
+/// Appends character data to `out`: references decoded, line ends normalised to \n, as expat does. The
+/// first fault is reported, wherever a piece of the input ended.
+pub fn decode_text(raw: &[u8], out: &mut String) -> Result<(), Located> {
+    let limit = first_bad_char(raw);
+    let clean = &raw[..limit.unwrap_or(raw.len())];
     let mut at = 0;
-    while at < raw.len() {
-        let next = memchr::memchr2(b'&', b'\r', &raw[at..]).map_or(raw.len(), |found| at + found);
-        out.push_str(&String::from_utf8_lossy(&raw[at..next]));
-        if next == raw.len() {
+    while at < clean.len() {
+        let next = memchr::memchr2(b'&', b'\r', &clean[at..]).map_or(clean.len(), |found| at + found);
+        out.push_str(&String::from_utf8_lossy(&clean[at..next]));
+        if next == clean.len() {
             break;
         }
-        if raw[next] == b'\r' {
+        if clean[next] == b'\r' {
             out.push('\n');
-            at = next + if raw.get(next + 1) == Some(&b'\n') { 2 } else { 1 };
+            at = next + if clean.get(next + 1) == Some(&b'\n') { 2 } else { 1 };
             continue;
         }
-        let end = reference_end(raw, next)?;
-        out.push(decode_reference(&raw[next + 1..end - 1])?);
+        let end = reference_end(clean, next)?;
+        out.push(decode_reference(&clean[next + 1..end - 1]).map_err(|failure| (failure, next))?);
         at = end;
     }
-    Ok(())
+    limit.map_or(Ok(()), |at| Err((INVALID, at)))
 }
 
 /// The character a reference (`amp`, `#233`, `#xE9`) stands for.

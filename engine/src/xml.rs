@@ -100,6 +100,8 @@ pub struct Scanner {
     revisions_in_page: usize,
     /// Whether revision texts are handed over (the history job needs only their size, sha1 and redirect line).
     keep_texts: bool,
+    /// Where the fault of a failing token stands, when not at its start.
+    fault: Option<usize>,
     // Line and column of buf[0] in the document, for error messages.
     line: usize,
     column: usize,
@@ -133,6 +135,7 @@ impl Scanner {
             revision: RevisionFields::default(),
             revisions_in_page: 0,
             keep_texts,
+            fault: None,
             line: 1,
             column: 0,
         }
@@ -198,7 +201,8 @@ impl Scanner {
                 Err(message) => {
                     self.done = true;
                     self.events.clear();
-                    let (line, column) = self.position_of(start);
+                    let at = self.fault.take().unwrap_or(start);
+                    let (line, column) = self.position_of(at);
                     let in_revision = self.in_revision();
                     self.events.push_back(Event::Error(format!("{message}: line {line}, column {column}"), in_revision));
                 }
@@ -301,15 +305,20 @@ impl Scanner {
             return Ok(false);
         }
         let raw = &self.buf[from..end];
-        if self.stack.is_empty() {
-            if !raw.iter().all(|&b| is_space(b)) {
-                return Err("syntax error");
+        let outcome = if self.stack.is_empty() {
+            match raw.iter().position(|&b| !is_space(b)) {
+                Some(at) => Err(("syntax error", at)),
+                None => Ok(()),
             }
         } else if self.text_wanted() {
             let frame = self.stack.last_mut().unwrap();
-            decode_text(raw, frame.text.get_or_insert_with(String::new))?;
+            decode_text(raw, frame.text.get_or_insert_with(String::new))
         } else {
-            check_text(raw)?;
+            check_text(raw)
+        };
+        if let Err((failure, at)) = outcome {
+            self.fault = Some(from + at);
+            return Err(failure);
         }
         self.pos = end;
         self.resume = end;
@@ -331,7 +340,10 @@ impl Scanner {
             return Err("syntax error");
         }
         let raw = &self.buf[self.pos + 9..end - 3];
-        check_chars(raw)?;
+        if let Err((failure, at)) = check_chars(raw) {
+            self.fault = Some(self.pos + 9 + at);
+            return Err(failure);
+        }
         if self.text_wanted() {
             let content = String::from_utf8_lossy(raw).replace("\r\n", "\n").replace('\r', "\n");
             self.stack.last_mut().unwrap().text.get_or_insert_with(String::new).push_str(&content);

@@ -185,7 +185,7 @@ class DumpReader:
                     self._stop(event)
             if page_id is None or full_title is None:
                 raise ValueError("page has no <id>" if page_id is None else "page has no <title>")
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:  # TypeError: an empty <ns/> or <id/>
             yield Problem("bad-page", f"cannot decode page header: {exc}", "page", True,
                           current.get("offset"), page_id, None, excerpt_of(full_title))
             if has_revisions or kind == "field":

@@ -81,9 +81,17 @@ class SiteInfo:
     @classmethod
     def from_fields(cls, sitename: str | None, dbname: str | None, base: str | None, generator: str | None,
                     case: str | None, namespaces: list[tuple[str | None, str, str | None]]) -> SiteInfo:
-        """From the scanner's <siteinfo> event: its fields and each namespace's (key, name, case)."""
-        return cls(dbname, sitename, base, generator, case, {int(key): name for key, name, _ in namespaces},
-                   {int(key): ns_case for key, _, ns_case in namespaces if ns_case})
+        """From the scanner's <siteinfo> event: its fields and each namespace's (key, name, case). A namespace
+        whose key is not a number is left out: no title can be matched to it."""
+        names, cases = {}, {}
+        for key, name, ns_case in namespaces:
+            number = _int_or_none(key)
+            if number is None:
+                continue
+            names[number] = name
+            if ns_case:
+                cases[number] = ns_case
+        return cls(dbname, sitename, base, generator, case, names, cases)
 
     def namespace_of(self, full_title: str) -> tuple[int, str]:
         """Splits a prefixed title into (namespace, title) the way MediaWiki reads a title."""
@@ -103,6 +111,13 @@ class SiteInfo:
             return full_title[len(name) + 1 :]
         # Without siteinfo the prefix is still everything before the first colon.
         return full_title.partition(":")[2] or full_title
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass
