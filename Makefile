@@ -44,7 +44,7 @@ browser:
 		fi; \
 	fi
 
-# The baselines the benchmarks compare with (wikiextractor, mwparserfromhell): the dev extra, not needed by tests.
+# The baselines the benchmarks compare with (wikiextractor, mwparserfromhell, mwxml): the dev extra, not needed by tests.
 bench-tools: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	test -x $(VENV)/bin/wikrs || cargo install --quiet --locked wikrs --version 0.4.0 --root $(VENV)

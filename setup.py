@@ -81,8 +81,6 @@ setup(
     extras_require={
         "pipelines": [
             "apache-beam>=2.60",
-            "mwxml>=0.3.3",
-            "mwtypes>=0.3.2",
             "fastavro>=1.9",
             "py7zr>=0.20",
             # Decodes the bz2 streams of multistream dumps with a third less CPU than the bz2 module.
@@ -110,7 +108,9 @@ setup(
                  "build>=1.2", "setuptools>=70.1",
                  # <4: the Spark 3.5 line that runners/clusters/processes.py runs (Beam's Spark runner is Scala 2.12).
                  "pyspark>=3.5,<4"],
+        # mwxml: the baseline of benchmarks/history_throughput.py and history_memory.py (the engine reads XML).
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9",
+                "mwxml>=0.3.3",
                 # baselines of benchmarks/enterprise_throughput.py and html_parsers.py
                 "mwparserfromhtml>=2.1,<2.2", "lxml>=5"],
     },

@@ -31,7 +31,8 @@ def read_seconds(path: Path) -> tuple[float, int, int]:
     source = describe_input(str(path))
     began = time.perf_counter()
     revisions = 0
-    with read_split(XmlSplit(source, 0, None, None), lambda page, s: history_rows(page, is_history=True)) as reader:
+    with read_split(XmlSplit(source, 0, None, None), lambda page, s: history_rows(page, is_history=True),
+                    texts=False) as reader:
         for _ in reader:
             pass
         revisions = reader.stats.revisions

@@ -19,6 +19,16 @@ def run_timed(command: list[str], env: dict | None = None, cwd: str | None = Non
     return elapsed, result.stdout
 
 
+def run_timed_cpu(command: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, float, str]:
+    """Like run_timed, and also the CPU seconds (user + system) of the command and its children: on a
+    shared machine they vary less than wall-clock time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds, stdout = run_timed(command, env, cwd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, stdout
+
+
 def peak_rss_of_children_mb() -> float:
     """Largest resident set of any finished child process so far (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

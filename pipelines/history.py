@@ -61,7 +61,7 @@ def build(root, config: Config, staging: Staging) -> dict:
     """Dataset name -> PCollection of (Partition, split_key, RecordBatch), each written to `staging`."""
     read = root | "ReadDumps" >> ReadFromXmlDump(page_rows, NAME, (PAGES, REVISIONS), inputs=config.inputs,
                                                  split_bytes=config.split_bytes, progress_dir=staging.progress,
-                                                 revision_rows=REVISIONS, unique_revisions=True)
+                                                 revision_rows=REVISIONS, unique_revisions=True, texts=False)
     datasets = {name: read[name] for name in DATASETS}
     _ = datasets | "WriteDatasets" >> WriteToDatasets(staging, config.inputs, dropped_pages=read[DROPPED_PAGES],
                                                       dropped_revisions=read[DROPPED_REVISIONS],

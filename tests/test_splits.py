@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import REAL
 from transforms.common.problems import Problem
+from transforms.datasets.rows import Rows
 from transforms.revisions.history import history_rows
 from transforms.xml.inputs import XmlInput, describe_input
 from transforms.xml.multistream import read_stream_offsets
@@ -54,8 +55,9 @@ def rows_of(split: XmlSplit) -> list[tuple]:
     with read_split(split, lambda page, source: history_rows(page, is_history=False)) as reader:
         for item in reader:
             assert not isinstance(item, Problem), item
-            dataset, row = item
-            found.append((dataset, tuple(sorted(row.items()))))
+            dataset, rows = item
+            for row in rows.as_dicts() if isinstance(rows, Rows) else [rows]:
+                found.append((dataset, tuple(sorted(row.items()))))
     return found
 
 

@@ -9,8 +9,10 @@ import pytest
 
 from tests.xmlkit import SITEINFO, dump, page, revision
 from transforms.common.problems import Problem
-from transforms.xml.reader import DumpReader, parse_timestamp
-from transforms.xml.records import MalformedDumpError, mediawiki_sha1
+from transforms.common.timestamps import parse_timestamp
+from transforms.wikitext._engine import mediawiki_sha1, parse_dump_timestamp
+from transforms.xml.reader import DumpReader
+from transforms.xml.records import MalformedDumpError
 
 
 def collect(data: bytes | list[bytes], **reader_args):
@@ -244,19 +246,35 @@ def test_revisions_stream_with_flat_memory():
     assert peak < 20_000_000, f"peak traced memory {peak:,} bytes"
 
 
-def test_timestamps_parse_exactly():
-    assert parse_timestamp("1970-01-01T00:00:00Z") == 0
-    assert parse_timestamp("2001-01-15T13:15:00Z") == 979564500
+@pytest.mark.parametrize("parse", [parse_timestamp, parse_dump_timestamp], ids=["python", "engine"])
+def test_timestamps_parse_exactly(parse):
+    """The reader's (engine) and the other families' (Python) parsers of dump timestamps agree."""
+    assert parse("1970-01-01T00:00:00Z") == 0
+    assert parse("2001-01-15T13:15:00Z") == 979564500
+    assert parse("2024-02-29T23:59:60Z") == 1709251200  # a leap day, and a leap second as the next one
+    assert parse("0001-01-01T00:00:00Z") == -62135596800
     for bad in ("2001-01-15 13:15:00", "2001-13-15T13:15:00Z", "2001-01-15T25:15:00Z", "", "2001-01-15T-1:15:00Z",
-                "2001-01-15T13:-5:00Z", "2001-01-15T+1:15:00Z", "2001-01-15T 1:15:00Z", "2001-01-15T13:15:0٣Z"):
+                "2001-01-15T13:-5:00Z", "2001-01-15T+1:15:00Z", "2001-01-15T 1:15:00Z", "2001-01-15T13:15:0٣Z",
+                "2023-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "2001-01-15T13:15:00z", "2001-01-15T13:15:00+"):
         with pytest.raises(ValueError):
-            parse_timestamp(bad)
+            parse(bad)
 
 
-def test_mediawiki_sha1_is_base36_padded():
-    digest = mediawiki_sha1("Hello")
-    assert len(digest) == 31
-    assert int(digest, 36) == int(hashlib.sha1(b"Hello").hexdigest(), 16)
+def base36_sha1(text: str) -> str:
+    """MediaWiki's rev_sha1 computed independently of the engine: SHA-1 as base 36, 31 digits."""
+    number, digits = int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16), ""
+    while number:
+        number, digit = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+    return digits.rjust(31, "0")
+
+
+@pytest.mark.parametrize("text", ["Hello", "", "x", "Български текст", "a" * 55, "b" * 56, "c" * 64, "d" * 1000])
+def test_mediawiki_sha1_is_base36_padded(text):
+    assert mediawiki_sha1(text) == base36_sha1(text)
+    # Values from real dumps (tests/test_samplewiki_generator.py checks the generator's copy against them).
+    assert mediawiki_sha1("") == "phoiac9h4m842xq45sp7s6u21eteeq1"
+    assert mediawiki_sha1("#redirect [[Main Page]]") == "ei3pamodcl9r8uzbobel6vigpdcp2rq"
 
 
 @pytest.mark.parametrize("version", ["0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "0.10", "0.11"])
@@ -281,7 +299,7 @@ def test_every_export_version_shape(version):
     (revision_record,) = record["revisions"]
     assert revision_record["parent_id"] == (8 if number >= 10 else None)
     assert revision_record["model"] == ("wikitext" if number >= 8 else None)
-    expected_sha1 = "abc" if number >= 6 else mediawiki_sha1("#REDIRECT [[Target]]")
+    expected_sha1 = "abc" if number >= 6 else base36_sha1("#REDIRECT [[Target]]")
     assert revision_record["sha1"] == expected_sha1 and revision_record["user_is_anonymous"]
 
 

@@ -1,14 +1,21 @@
-//! wikidumps' native engine (issue 17): the content job's one-pass wikitext scan.
+//! wikidumps' native engine (issue 17): the content job's one-pass wikitext scan, and the XML of a dump
+//! read into pages and decoded revisions (xml.rs, revision.rs, reading.rs), and the history job's byte diffs
+//! and identity reverts (history.rs).
 //!
 //! Python builds one `Engine` per wiki from its site data (namespaces, case rules, language, the
 //! tables of the scanner and html.unescape) and calls `scan` once per page; no Python runs inside a
 //! page. A panic is caught here and handed back as an error, so that the page becomes an `errors` row.
 
 mod engine;
+mod history;
+mod markup;
+mod reading;
+mod revision;
 mod scan;
 mod text;
 mod titles;
 mod tokens;
+mod xml;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -114,5 +121,12 @@ impl Engine {
 #[pymodule]
 fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Engine>()?;
+    module.add_class::<reading::DumpScanner>()?;
+    module.add_function(wrap_pyfunction!(reading::mediawiki_sha1, module)?)?;
+    module.add_function(wrap_pyfunction!(reading::invalid_utf8_at, module)?)?;
+    module.add_function(wrap_pyfunction!(history::byte_diffs, module)?)?;
+    module.add_function(wrap_pyfunction!(history::identity_reverts, module)?)?;
+    module.add_function(wrap_pyfunction!(history::py_starts_with_redirect, module)?)?;
+    module.add_function(wrap_pyfunction!(reading::parse_dump_timestamp, module)?)?;
     Ok(())
 }

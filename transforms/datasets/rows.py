@@ -56,6 +56,11 @@ class Rows:
         self.columns = columns
         self.count = count
 
+    def as_dicts(self) -> list[dict]:
+        """The rows one by one, as dicts keyed by column name."""
+        names = list(self.columns)
+        return [dict(zip(names, values)) for values in zip(*self.columns.values())]
+
     @classmethod
     def keyed(cls, columns: dict[str, list], keys: dict, counted: str = "position") -> Rows:
         """One page's rows: `columns`, as long as its `counted` column, each with the same `keys` values."""

@@ -1,6 +1,6 @@
 """The feeder between decompressed bytes and the XML parser: validated pieces out, with page offsets.
 
-It knows the byte offset of every `<page>` tag, replaces invalid UTF-8 before expat sees it, parses the
+It knows the byte offset of every `<page>` tag, replaces invalid UTF-8 before the scanner (engine/src/xml.rs) sees it, parses the
 prolog and refuses DTDs and entity declarations, transcodes UTF-16 copies, and can restart the document
 at the next `<page>` after the XML broke inside a page (reader.py decides when).
 """
@@ -10,10 +10,10 @@ import codecs
 import re
 from collections import deque
 from typing import Iterable, Iterator
-from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from transforms.common.files import DamagedInputError, TruncatedInputError
 from transforms.common.problems import excerpt_of
+from transforms.wikitext._engine import DumpScanner, invalid_utf8_at
 from transforms.xml.records import MalformedDumpError, ReadStats
 
 PAGE_TAG = b"<page>"
@@ -34,7 +34,7 @@ def _utf16_codec(head: bytes) -> str | None:
     """The codec of a UTF-16 copy from its first bytes, or None for UTF-8.
 
     Besides a byte order mark, expat takes a NUL in either of the first two bytes for UTF-16 without
-    one; such files are transcoded too, so that the prolog check and expat read the same characters.
+    one; such files are transcoded too, so that the prolog check and the scanner read the same characters.
     """
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
@@ -48,7 +48,7 @@ def _utf16_codec(head: bytes) -> str | None:
 def _as_utf8(chunks: Iterator[bytes], stats: ReadStats) -> Iterator[bytes]:
     """The input as UTF-8. Wikimedia writes UTF-8, but re-encoded copies in UTF-16 circulate; they are
     transcoded on the fly, so their offsets count UTF-8 bytes. (Their XML declaration, which says UTF-16,
-    never reaches expat: the prolog is blanked before it is parsed.)"""
+    never reaches the scanner: the prolog is blanked before it is parsed.)"""
     first = b""
     for chunk in chunks:
         first += chunk
@@ -199,26 +199,25 @@ def _end_of_start_tag(data: bytes, position: int) -> int | None:
 
 
 def _check_start_tag(tag: bytes, position: int) -> None:
-    """Refuses a root start tag that expat cannot read (a duplicate or unbound attribute, a stray '<').
+    """Refuses a root start tag that the scanner cannot read (a duplicate attribute, a stray '<').
 
     Every restart after a broken page begins with this tag: if it failed, no page could ever be read.
     """
-    parser = XMLPullParser(events=("start",))
-    try:
-        parser.feed(tag)
-        for _ in parser.read_events():
-            pass
-    except ParseError as exc:
-        reason = str(exc).partition(":")[0]  # what follows is the line and column within the tag
-        raise MalformedDumpError(f"the <mediawiki> start tag at byte {position} is malformed ({reason})") from None
+    scanner = DumpScanner()
+    scanner.feed(tag)
+    scanner.close()
+    for event in scanner.events():
+        if event[0] == "error":
+            reason = event[1].partition(":")[0]  # what follows is the line and column within the tag
+            raise MalformedDumpError(f"the <mediawiki> start tag at byte {position} is malformed ({reason})")
 
 
 def _blanked(prolog: bytes) -> bytes:
     """The prolog with every character but line breaks turned into a space.
 
-    Expat is fed this instead of the prolog, so whatever the prolog check could have missed, expat never
-    sees a DOCTYPE (after the root start tag it is a syntax error) and no declaration can make it read
-    the UTF-8 it is given in another encoding; line and column numbers in its errors stay the file's.
+    The scanner is fed this instead of the prolog, so whatever the prolog check could have missed, it never
+    sees a DOCTYPE and no declaration can make it read the UTF-8 it is given in another encoding; line and
+    column numbers in its errors stay the file's.
     """
     return re.sub(r"[^\r\n]", " ", prolog.decode("utf-8", "replace")).encode("utf-8")
 
@@ -350,13 +349,12 @@ class Feeder:
     def _valid_utf8(self, offset: int | None, piece: bytes) -> bytes:
         if piece.isascii():
             return piece
-        try:
-            piece.decode("utf-8")
+        start = invalid_utf8_at(piece)
+        if start is None:
             return piece
-        except UnicodeDecodeError as exc:
-            where = None if offset is None else offset + exc.start
-            self.repairs.append((where, excerpt_of(piece[max(exc.start - 60, 0) : exc.start + 60])))
-            return piece.decode("utf-8", "replace").encode("utf-8")
+        where = None if offset is None else offset + start
+        self.repairs.append((where, excerpt_of(piece[max(start - 60, 0) : start + 60])))
+        return piece.decode("utf-8", "replace").encode("utf-8")
 
     def restart_document(self) -> None:
         """Puts the original root start tag in front of the remaining input, for a fresh parser."""
@@ -382,10 +380,17 @@ class Feeder:
                 return start
         return None
 
-    def events(self, parser: XMLPullParser) -> Iterator[tuple]:
+    def events(self, scanner) -> Iterator[tuple]:
+        """The scanner's events (engine/src/xml.rs) over the input, fed piece by piece as they are wanted.
+
+        The last event ends the document: "end" (the root closed), "error" (broken XML) or "truncated".
+        """
         prolog = b""
         while True:
-            yield from parser.read_events()
+            events = scanner.events()
+            if events:
+                yield from events
+                continue
             piece = self.next_piece()
             if self.root_start_tag is None:
                 # Hold the input back until the root start tag is whole: the prolog must be checked first.
@@ -396,16 +401,14 @@ class Feeder:
                     continue
                 start, end = found
                 self.root_start_tag = prolog[start:end]
-                # Expat never sees the prolog itself, only blanks in its place (see _blanked).
+                # The scanner never sees the prolog itself, only blanks in its place (see _blanked).
                 piece, prolog = _blanked(prolog[:start]) + prolog[start:], b""
             if piece is None:
-                try:
-                    parser.close()
-                except ParseError:
-                    raise EndOfInput(False, self.damage) from None
-                yield from parser.read_events()
-                raise EndOfInput(self.damage is None, self.damage)
-            parser.feed(piece)
+                scanner.close()
+                while events := scanner.events():
+                    yield from events
+                return
+            scanner.feed(piece)
 
     def _check_prolog(self, data: bytes, final: bool) -> tuple[int, int] | None:
         """The root start tag's (start, end) once it is whole (see `scan_prolog`); raises on refusal."""

@@ -18,7 +18,7 @@ from schemas.layout import Partition
 from transforms.common import counters
 from transforms.common.problems import Filtered, Problem
 from transforms.datasets.progress import ProgressReporter
-from transforms.datasets.rows import RowBatcher, error_row
+from transforms.datasets.rows import RowBatcher, Rows, error_row
 from transforms.xml import dedupe
 from transforms.xml.dedupe import DROPPED_PAGES, DROPPED_REVISIONS
 from transforms.xml.inputs import XmlInput
@@ -53,13 +53,14 @@ class ReadSplitFn(beam.DoFn):
 
     def __init__(self, process_page, pipeline: str, progress_dir: str | None,
                  text_columns: dict[str, str] | None = None, revision_rows: str | None = None,
-                 unique_revisions: bool = False):
+                 unique_revisions: bool = False, texts: bool = True):
         self._process_page = process_page
         self._pipeline = pipeline
         self._progress_dir = progress_dir
         self._text_columns = text_columns or {}
         self._revision_rows = revision_rows
         self._unique_revisions = unique_revisions
+        self._texts = texts
 
     def setup(self):
         self._progress = ProgressReporter(self._progress_dir)
@@ -75,7 +76,7 @@ class ReadSplitFn(beam.DoFn):
         tally = RevisionTally()
         revision_ids = dedupe.SplitRevisions() if self._unique_revisions else None
         reported = {"pages": 0, "revisions": 0, "bytes": 0}
-        with read_split(split, self._process_page, on_read=self._progress.add_input_bytes) as reader:
+        with read_split(split, self._process_page, on_read=self._progress.add_input_bytes, texts=self._texts) as reader:
             for item in reader:
                 if isinstance(item, Filtered):
                     records = counters.BY_RECORD_KIND[item.record_kind]
@@ -87,9 +88,7 @@ class ReadSplitFn(beam.DoFn):
                         tally.add(item.page_id, item.count)
                     continue
                 if isinstance(item, tuple) and item[0] == self._revision_rows:
-                    tally.add(item[1]["page_id"])
-                    if revision_ids is not None:
-                        revision_ids.add(item[1]["revision_id"], item[1]["page_id"])
+                    self._account_revisions(item[1], tally, revision_ids)
                 if isinstance(item, Problem):
                     dataset, row = ERRORS, self._error_row(item, split, reader)
                     self._count_dropped(item, counts, tally)
@@ -108,6 +107,19 @@ class ReadSplitFn(beam.DoFn):
             self._count(reader, counts, filtered)
             # A filtered page has no rows to remove, so it is no candidate in the duplicate check.
             yield TaggedOutput(PAGE_IDS, (partition, split.key, source.path, sorted(reader.page_ids - filtered_pages)))
+
+    @staticmethod
+    def _account_revisions(rows: dict | Rows, tally: RevisionTally, revision_ids: dedupe.SplitRevisions | None) -> None:
+        """Counts the revision rows of a page (a row, or a block of them) and notes their ids."""
+        if isinstance(rows, Rows):
+            for page_id, revision_id in zip(rows.columns["page_id"], rows.columns["revision_id"]):
+                tally.add(page_id)
+                if revision_ids is not None:
+                    revision_ids.add(revision_id, page_id)
+            return
+        tally.add(rows["page_id"])
+        if revision_ids is not None:
+            revision_ids.add(rows["revision_id"], rows["page_id"])
 
     def _own_copies(self, partition: Partition, split: XmlSplit, revision_ids: dedupe.SplitRevisions,
                    batcher: RowBatcher) -> Iterator:
@@ -188,6 +200,8 @@ class ReadAllFromXmlDump(beam.PTransform):
         unique_revisions: a revision id appears once in `revision_rows`: a later copy in another page, of
             the split or of another split or file, is dropped (`dropped_revisions` lists them, for the writer
             to remove).
+        texts: `process_page` reads revision texts; without, the reader drops each once it measured it
+            (`Revision.text` is None; size, sha1 and redirect line are there).
 
     Returns:
         Each dataset's PCollection, `errors`, `dropped_pages` and, with `unique_revisions`,
@@ -203,6 +217,7 @@ class ReadAllFromXmlDump(beam.PTransform):
     text_columns: dict | None = None
     revision_rows: str | None = None
     unique_revisions: bool = False
+    texts: bool = True
 
     def expand(self, inputs):
         split_bytes = self.split_bytes
@@ -212,7 +227,7 @@ class ReadAllFromXmlDump(beam.PTransform):
             | "SpreadSplits" >> beam.Reshuffle()
             | "ReadSplits" >> beam.ParDo(
                 ReadSplitFn(self.process_page, self.job, self.progress_dir, self.text_columns, self.revision_rows,
-                            self.unique_revisions)
+                            self.unique_revisions, self.texts)
             ).with_outputs(*self.datasets, ERRORS, PAGE_IDS, REVISION_IDS, SPLIT_DROPS)
         )
         duplicates = results[PAGE_IDS] | "FindDuplicatePages" >> dedupe.FindDuplicatePages(self.job)

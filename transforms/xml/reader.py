@@ -1,71 +1,27 @@
-"""Streaming reader for MediaWiki XML export dumps (export versions 0.3 to 0.11), built on mwxml.
+"""Streaming reader for MediaWiki XML export dumps (export versions 0.3 to 0.11).
 
-mwxml's element iterator does the streaming XML walk. Page and revision decoding is ours because
-mwxml raises on tags it does not know (newer export versions add some) and builds heavy objects; here
-unknown tags are counted and skipped and records are plain values.
+The native engine's scanner (engine/src/xml.rs) reads the XML into events: the root, <siteinfo>, each
+page's header fields and its revisions already decoded (ids, timestamps, deleted fields, sizes, sha1s).
+Here they become pages whose revisions stream lazily to a page processor; unknown tags are counted.
 
-Around the parser sits a feeder (feeder.py) that hands it the decompressed bytes piece by piece. When
-the XML breaks inside a page, the reader restarts a fresh parser at the next `<page>` so that one bad page
+Around the scanner sits a feeder (feeder.py) that hands it the decompressed bytes piece by piece. When
+the XML breaks inside a page, the reader restarts a fresh scanner at the next `<page>` so that one bad page
 costs one page, not the rest of the file. Pages and revisions come out as the plain values of records.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
-from xml.etree.ElementTree import ParseError, XMLPullParser
-
-import mwxml
-from mwxml.element_iterator import ElementIterator, EventPointer
+from xml.etree.ElementTree import ParseError
 
 from transforms.common.files import DamagedInputError, TruncatedInputError
 from transforms.common.problems import DAMAGED_INPUT, TRUNCATED_INPUT, Problem, excerpt_of
-from transforms.common.timestamps import parse_timestamp
+from transforms.wikitext._engine import DumpScanner
 from transforms.xml.feeder import EndOfInput, Feeder
-from transforms.xml.records import Item, MalformedDumpError, Page, ReadStats, Revision, SiteInfo, mediawiki_sha1
+from transforms.xml.records import Item, MalformedDumpError, Page, ReadStats, Revision, SiteInfo
 
-# ---------------------------------------------------------------------------------------------------
-# Reading whole elements
-
-
-_LOCAL_NAMES: dict[str, str] = {}
-
-
-def _local_name(tag: str) -> str:
-    """`{http://www.mediawiki.org/xml/export-0.11/}text` -> `text`, cached: dumps use a handful of tags."""
-    name = _LOCAL_NAMES.get(tag)
-    if name is None:
-        name = tag[tag.rfind("}") + 1 :]
-        if len(_LOCAL_NAMES) < 10_000:
-            _LOCAL_NAMES[tag] = name
-    return name
-
-
-def _read_whole(element: ElementIterator):
-    """Reads `element` to its end and returns the finished ElementTree element, children kept
-    (ElementIterator.complete() clears them).
-
-    The events are pulled straight from the stream under mwxml's EventPointer: expat guarantees the
-    nesting, so counting depth is enough, and skipping the pointer's per-event checks is most of the
-    reader's speed on revision-heavy dumps. The pointer's tag stack is then put back in step.
-    """
-    if element.done:
-        return element.element
-    events = element.pointer.etree_events
-    depth = 1
-    while depth:
-        event, _ = next(events)
-        depth += 1 if event == "start" else -1
-    element.pointer.tag_stack.pop()
-    element.done = True
-    return element.element
-
-
-def _revision_id_of(element) -> int | None:
-    """The id of a revision that failed to decode, when it has a readable one."""
-    for child in element:
-        if _local_name(child.tag) == "id":
-            return int(child.text) if (child.text or "").isdigit() else None
-    return None
+# Children of <page> that are known and not used.
+UNUSED_PAGE_FIELDS = ("restrictions", "DiscussionThreading")
 
 
 @dataclass
@@ -98,6 +54,8 @@ class DumpReader:
             inside a page). Page offsets still count from the first byte of `chunks`.
         stream_offset: compressed byte offset where decoding of `chunks` began, for `errors` rows
             (None when the input is read from its start).
+        texts: hand revision texts to `process_page`; without, `Revision.text` is None and only the text's
+            size, sha1 and redirect line are known (the scanner drops the text once it measured it).
     """
 
     def __init__(
@@ -111,12 +69,14 @@ class DumpReader:
         overrun: Iterable[bytes] | None = None,
         skip_to_page: bool = False,
         stream_offset: int | None = None,
+        texts: bool = True,
     ):
         self.stats = ReadStats()
         self.header = DumpHeader(None, siteinfo)
         self.stream_offset = stream_offset
         self._feeder = Feeder(chunks, prefix, suffix, self.stats, overrun, skip_to_page)
         self._process_page = process_page
+        self._texts = texts
         self._reported_repairs = 0
         self.page_ids: set[int] = set()
 
@@ -144,19 +104,12 @@ class DumpReader:
     def _read_document(self, current: dict, resumed_at: int | None) -> Iterator[Item]:
         feeder = self._feeder
         if resumed_at is not None:
-            # A fresh parser needs a root element to sit in; the original start tag keeps namespaces right.
+            # A fresh scanner needs a root element to sit in; the original start tag is put back in front.
             feeder.restart_document()
-        parser: XMLPullParser = XMLPullParser(events=("start", "end"))
-        pointer = EventPointer(feeder.events(parser))
-        event, element = next(pointer)
-        root = ElementIterator(element, pointer)
-        if root.tag != "mediawiki":
-            raise MalformedDumpError(f"root element is <{root.tag}>, not <mediawiki>")
-        if self.header.export_version is None:
-            self.header.export_version = root.attr("version")
-        for child in root:
-            tag = child.tag
-            if tag == "page":
+        events = feeder.events(DumpScanner(self._texts))
+        for event in events:
+            kind = event[0]
+            if kind == "page":
                 current.clear()
                 offset = feeder.page_starts.popleft() if feeder.page_starts else None
                 if feeder.limit is not None and offset is not None and offset >= feeder.limit:
@@ -164,56 +117,85 @@ class DumpReader:
                 current["offset"] = offset
                 current["revisions_before"] = self.stats.revisions
                 self.stats.pages += 1
-                yield from self._read_page(child, current)
+                yield from self._read_page(events, current)
                 yield from self._repair_problems(current)
                 current.clear()
-                # Finished pages stay attached to the root in ElementTree; drop them to keep memory flat.
-                del root.element[:]
-            elif tag == "siteinfo":
+            elif kind == "root":
+                if event[1] != "mediawiki":
+                    raise MalformedDumpError(f"root element is <{event[1]}>, not <mediawiki>")
+                if self.header.export_version is None:
+                    self.header.export_version = event[2]
+            elif kind == "siteinfo":
                 if resumed_at is None:
-                    self.header.siteinfo = SiteInfo.from_mwxml(mwxml.SiteInfo.from_element(child))
+                    self.header.siteinfo = SiteInfo.from_fields(*event[1:])
+            elif kind == "unknown":
+                self.stats.unknown_tags[event[1]] += 1
+            elif kind == "end":
+                return
             else:
-                self.stats.unknown_tags[tag] += 1
+                self._stop(event)
 
-    def _read_page(self, element: ElementIterator, current: dict) -> Iterator[Item]:
+    def _stop(self, event: tuple) -> None:
+        """Raises what an event that ends the document means: broken XML, or input that ends too early."""
+        if event[0] == "error":
+            raise ParseError(event[1])
+        raise EndOfInput(False, self._feeder.damage)
+
+    def _skip_page(self, events: Iterator[tuple]) -> None:
+        """Walks past the rest of a page that is not read (its revisions are not counted)."""
+        for event in events:
+            kind = event[0]
+            if kind == "page_end":
+                return
+            if kind in ("error", "truncated"):
+                self._stop(event)
+
+    def _read_page(self, events: Iterator[tuple], current: dict) -> Iterator[Item]:
         siteinfo = self.header.siteinfo or SiteInfo()
         full_title = None
         namespace = None
         page_id = None
         redirect_title = None
         is_redirect = False
-        first_revision = None
-        children = iter(element)
+        has_revisions = False
         try:
-            for sub in children:
-                tag = sub.tag
-                if tag == "title":
-                    full_title = sub.text or ""
-                    current["title"] = full_title
-                elif tag == "ns":
-                    namespace = int(sub.text)
-                elif tag == "id":
-                    page_id = int(sub.text)
-                    current["page_id"] = page_id
-                elif tag == "redirect":
-                    is_redirect = True
-                    redirect_title = sub.attr("title")
-                elif tag == "revision":
-                    first_revision = sub
+            for event in events:
+                kind = event[0]
+                if kind == "field":
+                    _, tag, text, title_attribute = event
+                    if tag == "title":
+                        full_title = text or ""
+                        current["title"] = full_title
+                    elif tag == "ns":
+                        namespace = int(text)
+                    elif tag == "id":
+                        page_id = int(text)
+                        current["page_id"] = page_id
+                    elif tag == "redirect":
+                        is_redirect = True
+                        redirect_title = title_attribute
+                    elif tag not in UNUSED_PAGE_FIELDS:
+                        self.stats.unknown_tags[tag] += 1
+                elif kind == "first_revision":
+                    has_revisions = True
                     break
-                elif tag in ("restrictions", "DiscussionThreading"):
-                    sub.text  # known, not used
+                elif kind == "page_end":
+                    break
                 else:
-                    self.stats.unknown_tags[tag] += 1
+                    self._stop(event)
             if page_id is None or full_title is None:
                 raise ValueError("page has no <id>" if page_id is None else "page has no <title>")
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:  # TypeError: an empty <ns/> or <id/>
             yield Problem("bad-page", f"cannot decode page header: {exc}", "page", True,
                           current.get("offset"), page_id, None, excerpt_of(full_title))
+            if has_revisions or kind == "field":
+                self._skip_page(events)
             return
         if page_id in self.page_ids:
             yield Problem("duplicate-page", f"page id {page_id} appears twice in this input; the later copy is dropped",
                           "page", True, current.get("offset"), page_id, None, excerpt_of(full_title))
+            if has_revisions:
+                self._skip_page(events)
             return
         self.page_ids.add(page_id)
         if namespace is None:
@@ -221,7 +203,7 @@ class DumpReader:
         else:
             title = siteinfo.strip_prefix(namespace, full_title)
         page = Page(page_id, namespace, title, full_title, redirect_title, is_redirect, current.get("offset"), iter(()))
-        page.revisions = self._read_revisions(first_revision, children, page, element)
+        page.revisions = self._read_revisions(events, page) if has_revisions else iter(())
         failure = None
         try:
             yield from self._process_page(page)
@@ -235,122 +217,46 @@ class DumpReader:
         if failure is not None:
             yield Problem("page-processing", f"{type(failure).__name__}: {failure}", "page", True, page.offset,
                           page.page_id, None, excerpt_of(full_title), self._revisions_read(current))
-        if first_revision is None:
+        if not has_revisions:
             self.stats.pages_without_revisions += 1
         yield from page.problems
 
-    def _read_revisions(
-        self, first: ElementIterator | None, children: Iterator, page: Page, page_element: ElementIterator
-    ) -> Iterator[Revision]:
-        if first is None:
-            return
+    def _read_revisions(self, events: Iterator[tuple], page: Page) -> Iterator[Revision]:
+        """The page's revisions as the scanner decoded them, up to the end of the page."""
         stats = self.stats
-        pending = first
-        while True:
-            # Read revisions stay attached to the page element; a 15,000-revision page must not keep them.
-            del page_element.element[:]
-            if pending is not None:
+        unknown = stats.unknown_tags
+        for event in events:
+            kind = event[0]
+            if kind == "revision":
                 stats.revisions += 1
-                try:
-                    revision = self._decode_revision(pending)
-                except (ValueError, TypeError) as exc:
-                    page.problems.append(Problem(
-                        "bad-revision", f"cannot decode revision: {exc}", "revision", True, page.offset, page.page_id,
-                        _revision_id_of(pending.element), None,
-                    ))
-                    pending.clear()
-                else:
-                    yield revision
-            try:
-                sub = next(children)
-            except StopIteration:
+                revision = Revision()
+                (revision.id, revision.parent_id, revision.timestamp, revision.user_id, revision.user_text,
+                 revision.user_is_anonymous, revision.user_is_deleted, revision.minor, revision.comment,
+                 revision.comment_is_deleted, revision.text, revision.text_is_deleted) = event[1]
+                (revision.text_bytes, revision.sha1, revision.model, revision.format, sha1_computed,
+                 unknown_tags, empty_text, revision.redirect_line) = event[2]
+                for tag in unknown_tags:
+                    unknown[tag] += 1
+                if sha1_computed:
+                    stats.sha1_computed += 1
+                if empty_text:
+                    stats.empty_texts += 1
+                yield revision
+            elif kind == "bad_revision":
+                stats.revisions += 1
+                _, message, revision_id, unknown_tags = event
+                for tag in unknown_tags:
+                    unknown[tag] += 1
+                page.problems.append(Problem("bad-revision", f"cannot decode revision: {message}", "revision", True,
+                                             page.offset, page.page_id, revision_id, None))
+            elif kind == "field":
+                unknown[event[1]] += 1
+            elif kind == "page_end":
                 return
-            if sub.tag == "revision":
-                pending = sub
             else:
-                pending = None
-                stats.unknown_tags[sub.tag] += 1
-
-    def _decode_revision(self, element: ElementIterator) -> Revision:
-        """Decodes one <revision>, read whole first: a revision's elements are small, except its text,
-        which the parser holds anyway, and walking a finished ElementTree element is far cheaper than
-        stepping through mwxml's per-child iterators."""
-        whole = _read_whole(element)
-        revision = Revision()
-        sha1_seen = False
-        unknown = self.stats.unknown_tags
-        for child in whole:
-            tag = _local_name(child.tag)
-            if tag == "id":
-                revision.id = int(child.text)
-            elif tag == "timestamp":
-                revision.timestamp = parse_timestamp(child.text or "")
-            elif tag == "contributor":
-                if child.get("deleted") is not None:
-                    revision.user_is_deleted = True
-                    continue
-                for field_element in child:
-                    field_tag = _local_name(field_element.tag)
-                    if field_tag == "username":
-                        revision.user_text = field_element.text
-                    elif field_tag == "id":
-                        revision.user_id = int(field_element.text)
-                    elif field_tag == "ip":
-                        revision.user_text = field_element.text
-                        revision.user_is_anonymous = True
-                    else:
-                        unknown[field_tag] += 1
-            elif tag == "text":
-                attributes = child.attrib
-                if "deleted" in attributes:
-                    revision.text_is_deleted = True
-                if "bytes" in attributes:
-                    revision.text_bytes = int(attributes["bytes"])
-                text = child.text
-                # Stub dumps point at the text (location/id) instead of carrying it.
-                if text is None and not revision.text_is_deleted and "location" not in attributes and "id" not in attributes:
-                    text = ""
-                revision.text = text
-                if revision.sha1 is None and attributes.get("sha1"):
-                    revision.sha1 = attributes["sha1"]
-            elif tag == "sha1":
-                # Deleted text has an empty <sha1/> while export 0.11 keeps the slot's sha1 on <text>.
-                sha1_seen = True
-                if child.text:
-                    revision.sha1 = child.text
-            elif tag == "parentid":
-                revision.parent_id = int(child.text)
-            elif tag == "comment":
-                if child.get("deleted") is not None:
-                    revision.comment_is_deleted = True
-                else:
-                    revision.comment = child.text or ""
-            elif tag == "minor":
-                revision.minor = True
-            elif tag == "model":
-                revision.model = child.text
-            elif tag == "format":
-                revision.format = child.text
-            elif tag != "origin" and tag != "content":  # origin repeats the id; <content> holds other slots
-                unknown[tag] += 1
-        whole.clear()
-        if revision.comment is None and not revision.comment_is_deleted:
-            revision.comment = ""  # dumps leave <comment> out when the summary was empty
-        if revision.id is None:
-            raise ValueError("revision has no <id>")
-        if revision.timestamp is None:
-            raise ValueError(f"revision {revision.id} has no <timestamp>")
-        text = revision.text
-        if text is not None:
-            if text == "":
-                self.stats.empty_texts += 1
-            if revision.text_bytes is None:
-                revision.text_bytes = len(text.encode("utf-8"))
-            if not sha1_seen and revision.sha1 is None:
-                # Export versions before 0.5 carry no <sha1>; MediaWiki's definition is reproducible.
-                revision.sha1 = mediawiki_sha1(text)
-                self.stats.sha1_computed += 1
-        return revision
+                if event[2]:
+                    stats.revisions += 1  # the revision the XML broke or ended in was read up to there
+                self._stop(event)
 
     # -- problems ------------------------------------------------------------------------------------
 

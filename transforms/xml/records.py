@@ -4,12 +4,9 @@ The reader (reader.py) fills these in while it streams; page processors (history
 """
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator
-
-import mwxml
 
 from transforms.common.naming import TEMPORARY_ACCOUNT
 from transforms.common.problems import Filtered, Problem
@@ -40,7 +37,7 @@ class Revision:
     __slots__ = (
         "id", "parent_id", "timestamp", "user_id", "user_text", "user_is_anonymous", "user_is_deleted",
         "minor", "comment", "comment_is_deleted", "text", "text_is_deleted", "text_bytes", "sha1",
-        "model", "format",
+        "model", "format", "redirect_line",
     )
 
     def __init__(self):
@@ -60,6 +57,9 @@ class Revision:
         self.sha1 = None
         self.model = None
         self.format = None
+        # Whether the text starts with a redirect line (`#REDIRECT [[...]]`, any localised word); None
+        # without a text. Known even when the reader was asked not to hand texts over.
+        self.redirect_line = None
 
     @property
     def user_is_temporary(self) -> bool:
@@ -79,10 +79,19 @@ class SiteInfo:
     namespace_cases: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def from_mwxml(cls, info: mwxml.SiteInfo) -> SiteInfo:
-        namespaces = {int(ns.id): ns.name or "" for ns in info.namespaces or ()}
-        cases = {int(ns.id): ns.case for ns in info.namespaces or () if ns.case}
-        return cls(info.dbname, info.name, info.base, info.generator, info.case, namespaces, cases)
+    def from_fields(cls, sitename: str | None, dbname: str | None, base: str | None, generator: str | None,
+                    case: str | None, namespaces: list[tuple[str | None, str, str | None]]) -> SiteInfo:
+        """From the scanner's <siteinfo> event: its fields and each namespace's (key, name, case). A namespace
+        whose key is not a number is left out: no title can be matched to it."""
+        names, cases = {}, {}
+        for key, name, ns_case in namespaces:
+            number = _int_or_none(key)
+            if number is None:
+                continue
+            names[number] = name
+            if ns_case:
+                cases[number] = ns_case
+        return cls(dbname, sitename, base, generator, case, names, cases)
 
     def namespace_of(self, full_title: str) -> tuple[int, str]:
         """Splits a prefixed title into (namespace, title) the way MediaWiki reads a title."""
@@ -104,6 +113,13 @@ class SiteInfo:
         return full_title.partition(":")[2] or full_title
 
 
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass
 class Page:
     """A page's header and the lazy iterator over its revisions (which reads the XML as it goes)."""
@@ -123,13 +139,3 @@ class Page:
 
 
 Item = tuple[str, dict] | Problem | Filtered  # (dataset, row) from process_page, a problem, a filtered record
-
-
-def mediawiki_sha1(text: str) -> str:
-    """MediaWiki's rev_sha1: SHA-1 of the UTF-8 text as a base-36 number, 31 digits, zero-padded."""
-    number = int.from_bytes(hashlib.sha1(text.encode("utf-8")).digest(), "big")
-    digits = []
-    while number:
-        number, digit = divmod(number, 36)
-        digits.append("0123456789abcdefghijklmnopqrstuvwxyz"[digit])
-    return "".join(reversed(digits)).rjust(31, "0")

@@ -81,8 +81,10 @@ def read_split(
     split: XmlSplit,
     process_page: Callable[[Page, XmlInput], Iterator[Item]],
     on_read: Callable[[int], None] | None = None,
+    texts: bool = True,
 ) -> Iterator[DumpReader]:
-    """Opens a split and yields a DumpReader over exactly the pages that start in it."""
+    """Opens a split and yields a DumpReader over exactly the pages that start in it (with revision texts
+    unless `texts` is False, see DumpReader)."""
     source = split.source
 
     def process(page: Page) -> Iterator[Item]:
@@ -90,11 +92,11 @@ def read_split(
 
     with open_raw(source.path) as raw:
         if split.blocks:
-            yield _block_split_reader(raw, split, process, on_read)
+            yield _block_split_reader(raw, split, process, on_read, texts)
             return
         if split.header_end is None:
             chunks = iter_decompressed(raw, source.compression, on_read=on_read)
-            yield DumpReader(chunks, process, siteinfo=source.siteinfo)
+            yield DumpReader(chunks, process, siteinfo=source.siteinfo, texts=texts)
             return
         header = b"".join(iter_decompressed(raw, "bz2", end=split.header_end))
         raw.seek(split.start)
@@ -102,23 +104,24 @@ def read_split(
         # Only the split holding the file's last stream sees the real </mediawiki>.
         suffix = CLOSING_TAG if split.end < source.size else b""
         yield DumpReader(chunks, process, prefix=header, suffix=suffix, siteinfo=source.siteinfo,
-                         stream_offset=split.start)
+                         stream_offset=split.start, texts=texts)
 
 
-def _block_split_reader(raw, split: XmlSplit, process, on_read) -> DumpReader:
+def _block_split_reader(raw, split: XmlSplit, process, on_read, texts: bool) -> DumpReader:
     """A reader over the pages that start in the bz2 blocks starting in the split's byte range."""
     source = split.source
     start = bz2blocks.first_block_at_or_after(raw, split.start * 8)
     stop = bz2blocks.first_block_at_or_after(raw, split.end * 8) if split.end < source.size else None
     if start is None or (stop is not None and start >= stop):
         # No block starts in this range: a document with the header and no page.
-        return DumpReader((), process, prefix=read_header(raw), suffix=CLOSING_TAG, siteinfo=source.siteinfo)
+        return DumpReader((), process, prefix=read_header(raw), suffix=CLOSING_TAG, siteinfo=source.siteinfo,
+                          texts=texts)
     from_file_start = start == FIRST_BLOCK_BIT
     header = b"" if from_file_start else read_header(raw)
     decoded = bz2blocks.iter_from_block(raw, start, stop, on_read)
     own, overrun = _until_range_end(decoded), decoded
     return DumpReader(own, process, prefix=header, overrun=overrun, skip_to_page=not from_file_start,
-                      siteinfo=source.siteinfo, stream_offset=None if from_file_start else start // 8)
+                      siteinfo=source.siteinfo, stream_offset=None if from_file_start else start // 8, texts=texts)
 
 
 def _until_range_end(decoded: Iterator) -> Iterator[bytes]:
