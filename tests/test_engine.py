@@ -79,7 +79,7 @@ def test_random_markup_scans_as_the_python_scanner_did():
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from tests.engine_equality import OldResolver, difference
+    from tests.engine_equality import OldResolver, difference, intended
     from transforms.wikitext import citations
 
     old = old_scanner()
@@ -90,6 +90,8 @@ def test_random_markup_scans_as_the_python_scanner_did():
     @given(st.lists(st.sampled_from(FRAGMENTS), max_size=80))
     def same(pieces):
         page = "".join(pieces)
+        if intended(page):
+            return
         expected = old.scan(page, old_resolver, wants_args=citations.wants_args)
         assert difference(expected, scan(page, resolver)) is None, page
 

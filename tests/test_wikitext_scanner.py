@@ -187,3 +187,31 @@ def test_pathological_input_stays_linear():
 def test_deadline_raises_scan_timeout():
     with pytest.raises(ScanTimeout):
         scan("[[a]] {{b}} " * 5_000, TitleResolver(ENWIKI), deadline=time.perf_counter() - 1)
+
+
+@pytest.mark.parametrize("page", [
+    "{{Infobox\n|c = [[Foo]]\n|}}\nHello.",
+    "{{Infobox\n| c = [[Foo|the foo]] and [[Bar]]\n|}}\nHello.",
+    "{{Infobox\n|c = [[Foo]]\n  |}}\nHello.",
+    "{{Infobox\n|c = [http://x.org X]\n|}}\nHello.",
+    "{{Infobox\n|c = [[Foo]] {{nowrap|1 m}}\n|}}\nHello.",
+    "{{Outer|\n{{Infobox\n|c = [[Foo]]\n|}}\n|}}\nHello.",
+])
+def test_a_template_that_closes_with_a_pipe_at_the_start_of_a_line_is_closed(page):
+    # `\n|}}` in a template's arguments is a pipe, then the braces that close the template, as MediaWiki's
+    # preprocessor reads it (it pairs braces before any table is read), not the end of a table.
+    found = run(page)
+    assert found.text == "Hello."
+    assert found.templates[-1].name in ("Infobox", "Outer", "Box")
+    assert found.source[found.templates[-1].end:] == "\nHello."
+
+
+def test_a_table_in_a_template_argument_does_not_take_the_template_braces():
+    found = run("{{Box|\n{|\n| [[In a table]]\n|}}}\nHello.")
+    assert found.text == "Hello."  # the third brace is left over, shown by MediaWiki, dropped as stray markup
+    assert found.source[found.templates[-1].end:] == "}\nHello."
+
+
+def test_a_table_still_ends_at_a_pipe_and_brace_outside_templates():
+    assert run("{|\n| [[Foo]]\n|}\nHello.").text == "Hello."
+    assert run("{|\n| {{nowrap|a}}\n|}\n\nHello {{nowrap|b}}.").text == "Hello b."

@@ -342,6 +342,19 @@ impl<'a> Scanner<'a> {
                         } else if self.source[start..stop].ends_with("{|") {
                             self.open_table(&mut stack, start);
                         } else if self.source[start..stop].ends_with("|}") {
+                            if bytes.get(stop) == Some(&b'}') && in_template(&stack) {
+                                // `\n|}}` in a template's arguments: a pipe, then the braces that close it. The
+                                // preprocessor pairs braces before any table is read (a table inside a
+                                // template's arguments is text of that argument, see open_table).
+                                let top = stack.last_mut().unwrap();
+                                if top.kind == Kind::Template || top.kind == Kind::Link {
+                                    let parts = std::mem::take(&mut top.parts);
+                                    top.segments.push(parts);
+                                }
+                                position = stop - 1;
+                                last = stop - 1;
+                                continue;
+                            }
                             self.close_table(&mut stack, record);
                         }
                     }
@@ -922,6 +935,12 @@ impl<'a> Scanner<'a> {
             }
         }
     }
+}
+
+/// Whether the innermost frame that is not a link is a template (its braces close before any table).
+fn in_template(stack: &[Frame]) -> bool {
+    stack.iter().rev().find(|frame| !matches!(frame.kind, Kind::Link | Kind::ExtLink))
+        .is_some_and(|frame| frame.kind == Kind::Template)
 }
 
 fn join_strings(parts: &[&String], separator: &str) -> String {
