@@ -66,7 +66,9 @@ def default_files() -> list[Path]:
 # left out of the comparison, and counted apart:
 # - a line starting with `|}}`: in a template's arguments, a pipe and the braces that close the template (the
 #   scanner took `|}` for the end of a table, left the template open and leaked the rest of the page).
-INTENDED = {"pipe-braces": re.compile(r"\n[ \t]*\|\}\}")}
+# - a line starting with `{{{!}}` or `{{!}}}`: the start or end of a table written with the pipe template
+#   (the scanner read `{|` and the rows after it as text).
+INTENDED = {"pipe-braces": re.compile(r"\n[ \t]*\|\}\}"), "pipe-template-table": re.compile(r"\n(?:\{\{\{!\}\}|\{\{!\}\}\})")}
 
 
 def intended(wikitext: str) -> str | None:

@@ -144,3 +144,16 @@ def test_splits_of_a_multistream_dump_give_the_same_rows_as_the_whole_file(real_
         key = lambda row: json.dumps(row, sort_keys=True, default=str)  # noqa: E731
         assert sorted(map(key, rows)) == sorted(map(key, split[name])), name
     assert len(whole["plain_text"]) > 800
+
+
+def test_markup_residue_is_at_most_wikiextractors_on_every_real_dump(real_data):
+    # Markup tokens ([[ ]] {{ }} {| |} |- ''' <ref &nbsp;) left in the plain text, per million characters, on
+    # the namespace-0 articles of every real XML dump, against wikiextractor --no-templates on the same pages.
+    pytest.importorskip("wikiextractor", reason="wikiextractor (the test extra) is the baseline")
+    from benchmarks.content_text_quality import residue, residue_report
+
+    assert residue("a [[b]] {{c}}\n|- x ''' &nbsp;") == 7  # the measure counts what it says
+    report = residue_report(real_data)
+    assert report["all"]["articles"] > 3000
+    for name, row in report.items():
+        assert row["wikidumps_per_million"] <= row["wikiextractor_per_million"], (name, row)

@@ -215,3 +215,26 @@ def test_a_table_in_a_template_argument_does_not_take_the_template_braces():
 def test_a_table_still_ends_at_a_pipe_and_brace_outside_templates():
     assert run("{|\n| [[Foo]]\n|}\nHello.").text == "Hello."
     assert run("{|\n| {{nowrap|a}}\n|}\n\nHello {{nowrap|b}}.").text == "Hello b."
+
+
+@pytest.mark.parametrize("table", [
+    '{| class="wikitable sortable" style="width:100%"\n|+ Caption [[x]]\n! scope="col" | Head !! Two\n|-\n'
+    '| style="color:red" | cell || [[a|b]]\n|-\n|}',
+    '{|\n|\n{| class="inner"\n| nested || x\n|}\n|-\n| outer\n|}',
+    '  {| class=x\n  | indented\n  |}',
+    ':{|\n| in a list item\n|}',
+    '{{{!}} class="wikitable"\n{{!}}-\n{{!}} written with the pipe template\n{{!}}}',
+    '<table class="x"><tr><td>cell</td></tr></table>',
+    '{| class=x\n| unclosed [[link\n|}',
+    "{|\n| '''bold''' &nbsp; <ref>r</ref> [http://x.org y\n|}",
+    '{|\n|-\n| {{flagicon|FR}} [[France]]\n|}\n{|\n| second\n|}',
+    '{|\n| a\n== A heading in a table ==\n| b\n|}',
+])
+def test_tables_leave_no_markup_whatever_their_attributes_nesting_or_position(table):
+    assert run(f"Before.\n{table}\nAfter.").text == "Before.\n\nAfter."
+    if "unclosed" not in table:  # an unclosed link keeps a template open (the preprocessor's rule too)
+        assert run(f"Before.{{{{Box|\n{table}\n}}}}\nAfter.").text == "Before.\nAfter."  # inside a template
+
+
+def test_a_table_right_after_text_on_the_next_line_is_dropped():
+    assert run("Before text\n{|\n| a\n|}After.").text == "Before text\nAfter."

@@ -196,6 +196,11 @@ impl<'a> Scanner<'a> {
         self.engine.tidy.tidy(text, &self.engine.entities)
     }
 
+    /// Whether `position` starts a line of the source.
+    fn at_line_start(&self, position: usize) -> bool {
+        position > 0 && self.source.as_bytes()[position - 1] == b'\n'
+    }
+
     fn check_clock(&self) -> Result<(), Stop> {
         match self.deadline {
             Some(deadline) if Instant::now() > deadline => Err(Stop::Timeout),
@@ -287,6 +292,15 @@ impl<'a> Scanner<'a> {
                     b'{' => {
                         if bytes[stop - 1] == b'}' {
                             let token = self.source[start..stop].to_string();
+                            if token == "{{!}}" && bytes.get(stop) == Some(&b'}') && self.at_line_start(start)
+                                && innermost_is_table(&stack) {
+                                // `{{!}}}` at the start of a line: the end of a table written with the pipe template.
+                                self.simple_template(&token, start, stop, record);
+                                self.close_table(&mut stack, record);
+                                position = stop + 1;
+                                last = stop + 1;
+                                continue;
+                            }
                             if let Some(text) = self.simple_template(&token, start, stop, record) {
                                 stack.last_mut().unwrap().parts.push_str(&text);
                             }
@@ -419,7 +433,12 @@ impl<'a> Scanner<'a> {
                 top.dynamic = true;
                 continue;
             }
-            stack.pop();
+            let frame = stack.pop().unwrap();
+            if matched == 2 && frame.count == 1 && text.as_deref() == Some("|") && self.at_line_start(frame.start) {
+                // `{{{!}}` at the start of a line: a brace and the pipe template, read as a table's start.
+                self.open_table(stack, frame.start);
+                continue;
+            }
             if let Some(text) = text {
                 if !text.is_empty() {
                     stack.last_mut().unwrap().parts.push_str(&text);
@@ -941,6 +960,12 @@ impl<'a> Scanner<'a> {
 fn in_template(stack: &[Frame]) -> bool {
     stack.iter().rev().find(|frame| !matches!(frame.kind, Kind::Link | Kind::ExtLink))
         .is_some_and(|frame| frame.kind == Kind::Template)
+}
+
+/// Whether the innermost frame that is not a link is a table.
+fn innermost_is_table(stack: &[Frame]) -> bool {
+    stack.iter().rev().find(|frame| !matches!(frame.kind, Kind::Link | Kind::ExtLink))
+        .is_some_and(|frame| frame.kind == Kind::Table)
 }
 
 fn join_strings(parts: &[&String], separator: &str) -> String {
