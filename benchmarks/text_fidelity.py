@@ -19,6 +19,7 @@ The HTML is read here with the standard library's parser, on purpose: the measur
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import statistics
@@ -118,11 +119,28 @@ def real_records(real: Path = REAL) -> list[dict]:
     return [r for r in records if (r.get("article_body") or {}).get("html")]
 
 
+def siteinfo_of(wiki: str, real: Path = REAL):
+    """The siteinfo an XML dump of `wiki` would carry (its localized namespace names and case rule), from
+    the namespace map of Wikimedia's analytics refinery among the shared real data (other/)."""
+    from transforms.xml.records import SiteInfo
+
+    namespaces: dict[int, str] = {}
+    case = None
+    with gzip.open(real / "other" / "refinery__wmf_raw_mediawiki_project_namespace_map.json.gz", "rt") as lines:
+        for line in lines:
+            if f'"dbname":"{wiki}"' in line:
+                row = json.loads(line)
+                namespaces[row["namespace"]] = row["namespace_localized_name"]
+                case = row["case_setting"]
+    return SiteInfo(wiki_db=wiki, case=case, namespaces=namespaces) if namespaces else SiteInfo(wiki_db=wiki)
+
+
 def wikitext_rows(record: dict) -> dict | None:
-    """The wikitext path's rows of a record's revision, as `run content` writes them from an XML dump."""
+    """The wikitext path's rows of a record's revision, as `run content` writes them from an XML dump (with
+    the siteinfo such a dump carries: `siteinfo_of`)."""
     from transforms.wikitext.content import extract_content
     from transforms.wikitext.titles import TitleResolver
-    from transforms.xml.records import Page, Revision, SiteInfo
+    from transforms.xml.records import Page, Revision
 
     wikitext = (record.get("article_body") or {}).get("wikitext")
     if not wikitext:
@@ -132,7 +150,7 @@ def wikitext_rows(record: dict) -> dict | None:
                 None, iter(()))
     revision = Revision()
     revision.id, revision.timestamp, revision.text = record["version"]["identifier"], 0, wikitext
-    return extract_content(wikitext, page, revision, TitleResolver(SiteInfo(wiki_db=wiki)))
+    return extract_content(wikitext, page, revision, TitleResolver(siteinfo_of(wiki)))
 
 
 def wikitext_plain_text(record: dict) -> str | None:

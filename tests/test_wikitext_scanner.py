@@ -238,3 +238,42 @@ def test_tables_leave_no_markup_whatever_their_attributes_nesting_or_position(ta
 
 def test_a_table_right_after_text_on_the_next_line_is_dropped():
     assert run("Before text\n{|\n| a\n|}After.").text == "Before text\nAfter."
+
+
+FRWIKI = SiteInfo(wiki_db="frwiki", case="first-letter", namespaces={0: "", 6: "Fichier", 14: "Catégorie"})
+
+
+@pytest.mark.parametrize("wikitext, siteinfo, expected", [
+    ("weight is typically between {{convert|60|and(-)|80|kg}}.", ENWIKI, "weight is typically between 60 and 80 kg."),
+    ("{{convert|3|-|12|cm|in}} and {{cvt|87|km|mi}}", ENWIKI, "3-12 cm and 87 km"),
+    ("in 325&nbsp;{{sc|bc}}, particularly {{vr|ai}}, {{vr|au}} and {{smallcaps|x}}.", ENWIKI,
+     "in 325 bc, particularly ai, au and x."),
+    ("Algeria ({{lang-ar|{{large|الجزائر}}}}; {{lang|fr|''Algérie''}}) {{transl|ar|al-Jazā'ir}} {{IPA|/ælˈdʒɪəriə/}}",
+     ENWIKI, "Algeria (الجزائر; Algérie) al-Jazā'ir /ælˈdʒɪəriə/"),
+    ("{{nowrap|1 m}} {{formatnum:1234567.5}} {{formatnum:950}} {{frac|1|2}} {{frac|3|1|4}}", ENWIKI,
+     "1 m 1,234,567.5 950 1/2 3 1/4"),
+    ("Born {{birth date and age|1954|7|17}}, from {{start date|2005|11|22|df=y}} to {{end date|2010}}.", ENWIKI,
+     "Born July 17, 1954, from November 22, 2005 to 2010."),
+    ("{{blockquote|The records say.|Someone}}\n{{quote|text=Quoted words|author=X}} {{as of|2020}}", ENWIKI,
+     "The records say.\nQuoted words As of 2020"),
+    ("Au {{s-|XV}} et au {{-s|III}}, XIX{{e}} {{siècle|XVI}}, le {{1er}} mai", FRWIKI,
+     "Au XVe siècle et au IIIe siècle av. J.-C., XIXe XVIe siècle, le 1er mai"),
+    ("{{unité|5000|m}}, {{nombre|12345|habitants}}, le {{date|21|janvier|2015}}", FRWIKI,
+     "5\u202f000 m, 12\u202f345 habitants, le 21 janvier 2015"),
+    ("A {{citation needed}} claim{{cn}}.{{Navbox|x}}\n{{Infobox person|name=X}}{{cite web|title=T}}", ENWIKI,
+     "A claim."),
+])
+def test_inline_templates_that_stand_for_words_are_expanded_by_the_rules_of_the_wiki(wikitext, siteinfo, expected):
+    assert run(wikitext, siteinfo).text == expected
+
+
+def test_an_inline_template_rule_is_one_entry_of_the_table(monkeypatch):
+    from transforms.wikitext import engine, inline
+
+    assert run("a {{my words|x|y}} b").text == "a b"
+    monkeypatch.setitem(inline.COMMON, "my words", "format:{2} and {1}")
+    engine._ENGINES.clear()
+    try:
+        assert run("a {{my words|x|y}} b").text == "a y and x b"
+    finally:
+        engine._ENGINES.clear()

@@ -40,17 +40,18 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (namespaces, cases, first_letter, language, languages, interwiki, folds, entities,
                         invalid_charrefs, invalid_codepoints, inline_templates, transparent_tags, dropped_tags,
-                        opaque_tags, line_break_tags, citation_keys, citation_prefixes))]
+                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands))]
     fn new(namespaces: HashMap<String, i64>, cases: HashMap<i64, bool>, first_letter: bool, language: Option<String>,
            languages: HashSet<String>, interwiki: HashSet<String>, folds: HashMap<char, String>,
            entities: HashMap<String, String>, invalid_charrefs: HashMap<u32, String>,
            invalid_codepoints: HashSet<u32>, inline_templates: HashMap<String, String>,
            transparent_tags: HashSet<String>, dropped_tags: HashSet<String>, opaque_tags: HashSet<String>,
-           line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>) -> Self {
+           line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>,
+           months: Vec<String>, thousands: String) -> Self {
         let site = Site { namespaces, cases, first_letter_default: first_letter, language, languages, interwiki, folds };
         let entities = Entities { named: entities, invalid_charrefs, invalid_codepoints };
         let tables = Tables { inline_templates, transparent_tags, dropped_tags, opaque_tags, line_break_tags,
-                              citation_keys, citation_prefixes };
+                              citation_keys, citation_prefixes, months, thousands };
         Engine { engine: engine::Engine::new(site, entities, tables), caches: Mutex::new(Caches::default()) }
     }
 

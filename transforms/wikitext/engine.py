@@ -13,7 +13,7 @@ import html.entities
 import time
 from functools import lru_cache
 
-from transforms.wikitext import citations, scanner
+from transforms.wikitext import citations, inline, scanner
 from transforms.wikitext._engine import Engine
 from transforms.wikitext.scanner import Link, Ref, Scan, ScanTimeout, Section, Template
 from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, WIKIPEDIA_LANGUAGES
@@ -32,13 +32,15 @@ def _folds() -> dict[str, str]:
 
 def engine_for(resolver: TitleResolver) -> Engine:
     """The engine of the wiki `resolver` reads titles for."""
+    rules, months, thousands = inline.site_rules(resolver.language)
     return Engine(
         resolver._namespaces, {ns: case == "first-letter" for ns, case in resolver._cases.items()},
         resolver._default_case == "first-letter", resolver.language, set(WIKIPEDIA_LANGUAGES),
         set(INTERWIKI_PREFIXES), _folds(), html.entities.html5, html._invalid_charrefs,  # type: ignore[attr-defined]
-        set(html._invalid_codepoints), scanner.INLINE_TEMPLATES, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
+        set(html._invalid_codepoints), rules, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
         set(scanner.DROPPED_TAGS), set(scanner.OPAQUE_TAGS), set(scanner.LINE_BREAK_TAGS),
-        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES), list(citations.CITATION_PREFIXES))
+        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES), list(citations.CITATION_PREFIXES),
+        months, thousands)
 
 
 _TARGETS: dict[tuple, LinkTarget] = {}
