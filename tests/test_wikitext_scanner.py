@@ -138,10 +138,10 @@ def test_nowiki_pre_math_and_code_blocks():
     found = run("Write <nowiki>[[link]] &amp; {{x}}</nowiki> literally. <math>\\frac{a}{b}</math> "
                 "<syntaxhighlight lang=\"python\">print('[[x]]')</syntaxhighlight><pre>{{pre}}</pre>"
                 "<source>x</source> <code>inline</code> end.")
-    assert found.text == "Write [[link]] & {{x}} literally. inline end."
+    assert found.text == "Write [[link]] & {{x}} literally. \u27e6\\frac{a}{b}\u27e7 inline end."
     assert found.templates == [] and found.links == []
     # An unclosed <math> inside a reference does not hide a closed one later on the page.
-    assert run("a<ref>b <math>x</ref> c <math>y^2</math> d").text == "a c d"
+    assert run("a<ref>b <math>x</ref> c <math>y^2</math> d").text == "a c \u27e6y^2\u27e7 d"
 
 
 def test_links_files_categories_and_external_links():
@@ -277,3 +277,27 @@ def test_an_inline_template_rule_is_one_entry_of_the_table(monkeypatch):
         assert run("a {{my words|x|y}} b").text == "a y and x b"
     finally:
         engine._ENGINES.clear()
+
+
+@pytest.mark.parametrize("math, expected, out_of_range", [
+    ("tex", "where \u27e6p = \\frac{a}{b}\u27e7 is the albedo, \u27e6D\u27e7 the diameter.", []),
+    ("placeholder", "where \u27e6math\u27e7 is the albedo, \u27e6math\u27e7 the diameter.", []),
+    ("drop", "where is the albedo, the diameter.", ["math-dropped"]),
+])
+def test_math_is_tex_between_markers_a_placeholder_or_dropped_and_said(math, expected, out_of_range):
+    found = scan("where <math>p =\n \\frac{a}{b}</math> is the albedo, <math>D</math> the diameter.",
+                 TitleResolver(ENWIKI), math=math)
+    assert found.text == expected
+    assert found.out_of_range == out_of_range
+
+
+def test_sub_and_sup_keep_their_text_in_order_between_italics():
+    assert run("''θ''<sub>''i''</sub> and '''x'''<sup>2</sup>, H<sub>2</sub>O").text == "θi and x2, H2O"
+    assert run("[[Foo|''a''<sub>''b''</sub>]]").links[0].label == "ab"
+
+
+def test_constructs_out_of_range_are_named_once_each():
+    found = run("a {{b|[[c}} <ref>x {{d|e")
+    assert found.out_of_range == ["unclosed-link", "unclosed-tag", "unclosed-template"]
+    assert run("{{a}} [[b]] <ref>c</ref>").out_of_range == []
+    assert run("{{a|" * 150 + "x").out_of_range == ["nesting-too-deep", "unclosed-template"]

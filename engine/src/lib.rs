@@ -5,6 +5,7 @@
 //! page. A panic is caught here and handed back as an error, so that the page becomes an `errors` row.
 
 mod engine;
+mod inline;
 mod scan;
 mod text;
 mod titles;
@@ -19,7 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
 use crate::engine::{Caches, Tables};
-use crate::scan::{Scanner, Stop};
+use crate::scan::{Math, Scanner, Stop};
 use crate::text::Entities;
 use crate::titles::{Site, Target};
 
@@ -55,10 +56,16 @@ impl Engine {
         Engine { engine: engine::Engine::new(site, entities, tables), caches: Mutex::new(Caches::default()) }
     }
 
-    /// Scans one page: ("ok", (source, sections, links, templates, refs, skipped)), or ("timeout", None),
-    /// ("too-deep", None), ("panic", message).
-    #[pyo3(signature = (wikitext, seconds=None))]
-    fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>) -> PyResult<Bound<'py, PyTuple>> {
+    /// Scans one page: ("ok", (source, sections, links, templates, refs, skipped, out_of_range)), or
+    /// ("timeout", None), ("too-deep", None), ("panic", message). `math`: tex, placeholder or drop.
+    #[pyo3(signature = (wikitext, seconds=None, math="tex"))]
+    fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str) -> PyResult<Bound<'py, PyTuple>> {
+        let math = match math {
+            "tex" => Math::Tex,
+            "placeholder" => Math::Placeholder,
+            "drop" => Math::Drop,
+            _ => return Err(pyo3::exceptions::PyValueError::new_err(format!("math must be tex, placeholder or drop, not {math:?}"))),
+        };
         let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
         let engine = &self.engine;
         let mut caches = match self.caches.lock() {
@@ -71,7 +78,7 @@ impl Engine {
         };
         let state: &mut Caches = &mut caches;
         let outcome = py.allow_threads(|| {
-            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline)))
+            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline, math)))
         });
         let scan = match outcome {
             Ok(Ok(scan)) => scan,
@@ -107,7 +114,7 @@ impl Engine {
             refs.append((r.name.as_deref(), r.group.as_deref(), r.is_reuse, r.start, r.end, r.section, &r.content,
                          &r.text))?;
         }
-        let result = (scan.source, sections, links, templates, refs, scan.skipped);
+        let result = (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range);
         ("ok", result).into_pyobject(py)
     }
 }

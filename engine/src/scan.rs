@@ -6,13 +6,14 @@
 //! into text at the end of its span). Offsets are bytes inside; every position handed back is a count
 //! of code points, as Python's str indexes them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
 use regex::Regex;
 
 use crate::engine::{Caches, Engine};
-use crate::text::{join_words, strip, strip_comments, strip_quotes};
+use crate::inline::{group_digits, inline_text};
+use crate::text::{join_words, strip, strip_comments, strip_quotes, QUOTE_BOUNDARY};
 use crate::titles::{LinkType, Target};
 use crate::tokens::{next_token, url_scheme_length};
 
@@ -102,7 +103,23 @@ pub struct Scan {
     pub templates: Vec<Template>,
     pub refs: Vec<Ref>,
     pub skipped: Vec<(usize, usize)>,
+    /// Constructs read in a way that may lose or alter text (unclosed markup, nesting too deep, ...).
+    pub out_of_range: Vec<&'static str>,
 }
+
+/// What `<math>` becomes in the text (the content job's `--math`).
+#[derive(Clone, Copy, PartialEq)]
+pub enum Math {
+    /// The TeX source between the markers: `⟦E=mc^2⟧`.
+    Tex,
+    /// The markers alone, around the word math: `⟦math⟧`.
+    Placeholder,
+    /// Nothing; the page's `constructs_out_of_range` says `math-dropped`.
+    Drop,
+}
+
+pub const MATH_OPEN: &str = "\u{27e6}";
+pub const MATH_CLOSE: &str = "\u{27e7}";
 
 pub enum Stop {
     Timeout,
@@ -131,6 +148,8 @@ pub struct Scanner<'a> {
     templates: Vec<Template>,
     refs: Vec<Ref>,
     skipped: Vec<(usize, usize)>,
+    math: Math,
+    out_of_range: BTreeSet<&'static str>,
 }
 
 fn has_url(piece: &str) -> bool {
@@ -139,7 +158,7 @@ fn has_url(piece: &str) -> bool {
 
 impl<'a> Scanner<'a> {
     pub fn scan(engine: &'a Engine, caches: &'a mut Caches, wikitext: &str,
-                deadline: Option<Instant>) -> Result<Scan, Stop> {
+                deadline: Option<Instant>, math: Math) -> Result<Scan, Stop> {
         let mut source = String::with_capacity(wikitext.len() + 1);
         source.push('\n');
         source.push_str(&strip_comments(wikitext));
@@ -162,7 +181,8 @@ impl<'a> Scanner<'a> {
             section: 0, reference: -1, anchors: HashSet::new(), heading_levels: vec![(0, 0)],
             sections: vec![Section { index: 0, level: 0, title: String::new(), anchor: String::new(), parent: None,
                                      start: 0, text: String::new() }],
-            links: Vec::new(), templates: Vec::new(), refs: Vec::new(), skipped: Vec::new(),
+            links: Vec::new(), templates: Vec::new(), refs: Vec::new(), skipped: Vec::new(), math,
+            out_of_range: BTreeSet::new(),
         };
         let end = scanner.source.len();
         let parts = scanner.run(0, end, Mode::Page, true)?;
@@ -170,7 +190,8 @@ impl<'a> Scanner<'a> {
         scanner.sections.last_mut().unwrap().text = text;
         scanner.links.sort_by_key(|link| link.start);
         Ok(Scan { source: scanner.source, sections: scanner.sections, links: scanner.links,
-                  templates: scanner.templates, refs: scanner.refs, skipped: scanner.skipped })
+                  templates: scanner.templates, refs: scanner.refs, skipped: scanner.skipped,
+                  out_of_range: scanner.out_of_range.into_iter().collect() })
     }
 
     fn chars(&self, offset: usize) -> usize {
@@ -266,6 +287,7 @@ impl<'a> Scanner<'a> {
                             continue;
                         }
                         if stack.len() >= MAX_DEPTH {
+                            self.out_of_range.insert("nesting-too-deep");
                             continue;
                         }
                         stack.push(Frame::new(if length == 2 { Kind::Link } else { Kind::ExtLink }, start, 0));
@@ -307,6 +329,7 @@ impl<'a> Scanner<'a> {
                             continue;
                         }
                         if stack.len() >= MAX_DEPTH {
+                            self.out_of_range.insert("nesting-too-deep");
                             continue;
                         }
                         let mut frame = Frame::new(Kind::Template, start, length);
@@ -672,6 +695,14 @@ impl<'a> Scanner<'a> {
     /// An unclosed frame becomes text in its parent, as MediaWiki shows unmatched markup.
     fn break_frame(&mut self, stack: &mut Vec<Frame>, record: bool) {
         let frame = stack.pop().unwrap();
+        if record {
+            self.out_of_range.insert(match frame.kind {
+                Kind::Table => "unclosed-table",
+                Kind::Template => "unclosed-template",
+                Kind::Link => "unclosed-link",
+                _ => "unclosed-external-link",
+            });
+        }
         let parent = stack.last_mut().unwrap();
         match frame.kind {
             Kind::Table => {}
@@ -778,6 +809,10 @@ impl<'a> Scanner<'a> {
             }
             return Ok(None);
         }
+        if !line_break && stack.last().unwrap().parts.ends_with('\'') {
+            // `''θ''<sub>''i''</sub>`: apostrophes on either side of a tag are runs of their own.
+            stack.last_mut().unwrap().parts.push(QUOTE_BOUNDARY);
+        }
         if closing || self_closing {
             if line_break {
                 stack.last_mut().unwrap().parts.push('\n');
@@ -786,9 +821,34 @@ impl<'a> Scanner<'a> {
         }
         if engine.tables.opaque_tags.contains(&name) || name == "references" {
             let Some((content_end, resume)) = self.find_close(&name, stop, end) else {
+                if record {
+                    self.out_of_range.insert("unclosed-tag");
+                }
                 return Ok(None); // no closing tag: MediaWiki shows the rest as ordinary wikitext
             };
             match name.as_str() {
+                "math" => {
+                    let tex = join_words(&self.source[stop..content_end]);
+                    let top = &mut stack.last_mut().unwrap().parts;
+                    match self.math {
+                        Math::Tex => {
+                            top.push_str(MATH_OPEN);
+                            top.push_str(&tex);
+                            top.push_str(MATH_CLOSE);
+                        }
+                        Math::Placeholder => {
+                            top.push_str(MATH_OPEN);
+                            top.push_str("math");
+                            top.push_str(MATH_CLOSE);
+                        }
+                        Math::Drop => {
+                            if record {
+                                self.out_of_range.insert("math-dropped");
+                            }
+                        }
+                    }
+                    self.skip(stop, content_end);
+                }
                 "references" => {
                     self.run(stop, content_end, Mode::Ref, record)?; // list-defined references
                 }
@@ -853,6 +913,9 @@ impl<'a> Scanner<'a> {
             return Ok(None);
         }
         let Some((content_end, resume)) = self.find_close("ref", stop, end) else {
+            if record {
+                self.out_of_range.insert("unclosed-tag");
+            }
             return Ok(None); // an unclosed <ref>: the tag is dropped and what follows is read as text
         };
         let content = self.source[stop..content_end].to_string();
@@ -867,7 +930,7 @@ impl<'a> Scanner<'a> {
         self.reference = outer;
         let text = text?;
         if record {
-            self.refs[index].text = text;
+            self.refs[index].text = if text.contains(QUOTE_BOUNDARY) { text.replace(QUOTE_BOUNDARY, "") } else { text };
         }
         Ok(Some(resume))
     }
@@ -1065,125 +1128,11 @@ fn display_target(raw: &str, pipe_trick: bool) -> String {
 }
 
 /// `^\s*[^=|\[\]{}]+?\s*=`: a named argument.
-fn is_named(arg: &str) -> bool {
+pub fn is_named(arg: &str) -> bool {
     match arg.find('=') {
         Some(0) | None => false,
         Some(equals) => !arg[..equals].contains(['|', '[', ']', '{', '}']),
     }
-}
-
-/// The text an inline template stands for, by its rule (transforms/wikitext/inline.py documents them).
-fn inline_text(how: &str, args: &[String], months: &[String], thousands: &str) -> String {
-    let values: Vec<&str> = args.iter().filter(|arg| !is_named(arg)).map(|arg| strip(arg)).collect();
-    let named = |wanted: &str| -> Option<&str> {
-        args.iter().filter(|arg| is_named(arg)).find_map(|arg| {
-            let (name, value) = arg.split_once('=')?;
-            (strip(name).to_lowercase() == wanted).then(|| strip(value))
-        })
-    };
-    let argument = |spec: &str| -> Option<&str> {
-        match spec.parse::<usize>() {
-            Ok(number) if number > 0 => values.get(number - 1).copied(),
-            _ => named(spec),
-        }
-    };
-    if let Some(spec) = how.strip_prefix("arg:") {
-        return spec.split(',').filter_map(|item| argument(strip(item))).find(|v| !v.is_empty())
-            .unwrap_or_default().to_string();
-    }
-    if let Some(separator) = how.strip_prefix("join:") {
-        return values.join(separator);
-    }
-    if let Some(pattern) = how.strip_prefix("format:") {
-        let mut out = String::new();
-        let mut rest = pattern;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}').map(|i| open + i) else { break };
-            out.push_str(&rest[..open]);
-            out.push_str(argument(&rest[open + 1..close]).unwrap_or_default());
-            rest = &rest[close + 1..];
-        }
-        out.push_str(rest);
-        return join_words(&out);
-    }
-    match how {
-        "convert" => {
-            // {{convert|87|km|mi}} -> "87 km"; {{convert|3|-|12|cm|in}} -> "3-12 cm";
-            // {{convert|60|and(-)|80|kg}} -> "60 and 80 kg"
-            if values.len() >= 4 {
-                let joiner = values[1].trim_end_matches("(-)");
-                if ["-", "–", "to", "and", "or", "x", "×", "by", "+/-", "±", "&", "to(-)", "and/or"].contains(&joiner) {
-                    let joiner = if ["-", "–", "×"].contains(&joiner) { joiner.to_string() } else { format!(" {} ", joiner) };
-                    return format!("{}{}{} {}", values[0], joiner, values[2], values[3]);
-                }
-            }
-            values.iter().take(2).cloned().collect::<Vec<_>>().join(" ")
-        }
-        "number" => values.first().map(|v| group_digits(v, thousands)).unwrap_or_default(),
-        "number-unit" => {
-            let mut words: Vec<String> = values.iter().take(1).map(|v| group_digits(v, thousands)).collect();
-            words.extend(values.iter().skip(1).filter(|v| !v.is_empty()).map(|v| v.to_string()));
-            words.join(" ")
-        }
-        "date" => {
-            let year = values.first().copied().unwrap_or_default();
-            let month = values.get(1).and_then(|m| m.parse::<usize>().ok()).filter(|m| (1..=12).contains(m))
-                .and_then(|m| months.get(m - 1));
-            let day = values.get(2).and_then(|d| d.parse::<u32>().ok());
-            match (month, day) {
-                (Some(month), Some(day)) if months.first().is_some_and(|m| m == "January") => format!("{} {}, {}", month, day, year),
-                (Some(month), Some(day)) => format!("{} {} {}", day, month, year),
-                (Some(month), None) => format!("{} {}", month, year),
-                _ => year.to_string(),
-            }
-        }
-        "frac" => match values.as_slice() {
-            [] => String::new(),
-            [denominator] => format!("1/{}", denominator),
-            [numerator, denominator] => format!("{}/{}", numerator, denominator),
-            [whole, numerator, denominator, ..] => format!("{} {}/{}", whole, numerator, denominator),
-        },
-        "first" | "second" | "last" => {
-            if values.is_empty() {
-                return String::new();
-            }
-            match how {
-                "second" => values.get(1).map(|v| v.to_string()).unwrap_or_default(),
-                "first" => values[0].to_string(),
-                _ => values[values.len() - 1].to_string(),
-            }
-        }
-        _ => how.to_string(), // a template standing for fixed text
-    }
-}
-
-/// A number as MediaWiki's formatnum shows it: the digits before the decimal point grouped by thousands.
-/// Anything but a plain number (already grouped, a range, words) is left as written.
-fn group_digits(value: &str, separator: &str) -> String {
-    let (sign, rest) = match value.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", value),
-    };
-    let (whole, fraction) = match rest.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (rest, None),
-    };
-    if whole.len() < 4 || !whole.bytes().all(|b| b.is_ascii_digit())
-        || fraction.is_some_and(|f| !f.bytes().all(|b| b.is_ascii_digit())) {
-        return value.to_string();
-    }
-    let mut out = String::from(sign);
-    for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
-            out.push_str(separator);
-        }
-        out.push(digit);
-    }
-    if let Some(fraction) = fraction {
-        out.push_str(if separator == "," { "." } else { "," });
-        out.push_str(fraction);
-    }
-    out
 }
 
 pub fn compile_closing(name: &str) -> Regex {

@@ -20,6 +20,12 @@ from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, WIKIPEDIA_LANGUAGES
 from transforms.wikitext.titles import LinkTarget, TitleResolver
 
 
+# What `<math>` becomes in the text: its TeX between MATH_MARKERS (`⟦E=mc^2⟧`), the markers around the word
+# math (`⟦math⟧`), or nothing (the page's constructs_out_of_range then says math-dropped).
+MATH_MODES = ("tex", "placeholder", "drop")
+MATH_MARKERS = ("\u27e6", "\u27e7")
+
+
 class EngineError(Exception):
     """The engine could not read a page (nesting beyond its bounds, or a fault caught in the engine)."""
 
@@ -62,8 +68,9 @@ def _target(values: tuple | None) -> LinkTarget | None:
 _ENGINES: dict[int, tuple[TitleResolver, Engine]] = {}
 
 
-def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = None) -> Scan:
-    """Scans one page's wikitext once, on the wiki `resolver` reads titles for.
+def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = None, math: str = "tex") -> Scan:
+    """Scans one page's wikitext once, on the wiki `resolver` reads titles for; `math` says what `<math>`
+    becomes in the text (MATH_MODES).
 
     Raises:
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes during the scan.
@@ -74,18 +81,18 @@ def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = Non
         if len(_ENGINES) >= 64:
             _ENGINES.clear()
         found = _ENGINES[id(resolver)] = (resolver, engine_for(resolver))
-    return scan_page(found[1], wikitext, deadline)
+    return scan_page(found[1], wikitext, deadline, math)
 
 
-def scan_page(engine: Engine, wikitext: str, deadline: float | None = None) -> Scan:
+def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math: str = "tex") -> Scan:
     """The page's scan, read by `engine`."""
     seconds = None if deadline is None else deadline - time.perf_counter()
-    status, found = engine.scan(wikitext, seconds)
+    status, found = engine.scan(wikitext, seconds, math)
     if status == "timeout":
         raise ScanTimeout()
     if status != "ok":
         raise EngineError(f"{status}: {found}" if found else status)
-    source, sections, links, templates, refs, skipped = found
+    source, sections, links, templates, refs, skipped, out_of_range = found
     scan = Scan(source)
     for index, level, title, anchor, parent, start, text in sections:
         section = Section(index, level, title, anchor, parent, start)
@@ -96,4 +103,5 @@ def scan_page(engine: Engine, wikitext: str, deadline: float | None = None) -> S
     scan.templates = [Template(*values) for values in templates]
     scan.refs = [Ref(*values) for values in refs]
     scan.skipped = list(skipped)
+    scan.out_of_range = list(out_of_range)
     return scan

@@ -114,6 +114,28 @@ def rule_for(wiki_db: str, key: str) -> str | None:
     return rules(language).get(key)
 
 
+def template_counts(templates, language: str | None) -> tuple[int, int, int]:
+    """(expanded, dropped, parser functions) among the template calls of a page outside its references:
+    expanded ones have a rule (their words are in the text wherever their caller's are), dropped ones have
+    none; parser functions (`{{#if:}}`, `{{#invoke:}}`) are counted apart (what they show is not known).
+    Magic words (`{{DEFAULTSORT:}}`, `{{PAGENAME}}`) are none of these, except `{{formatnum:}}` (expanded)."""
+    from transforms.wikitext.sitedata import MAGIC_WORDS
+
+    table = rules(language)
+    expanded = dropped = functions = 0
+    for template in templates:
+        if template.ref >= 0:
+            continue
+        key = template.key
+        if key.startswith("#"):
+            functions += 1
+        elif key in table or key.startswith("lang-") or key.startswith("formatnum:"):
+            expanded += 1
+        elif key.partition(":")[0].strip().upper() not in MAGIC_WORDS:
+            dropped += 1
+    return expanded, dropped, functions
+
+
 def site_rules(language: str | None) -> tuple[dict[str, str], list[str], str]:
     """What the engine is handed: the rules, the month names and the thousands separator of the wiki."""
     return rules(language), MONTHS.get(language or "", MONTHS["en"]), THOUSANDS.get(language or "", ",")

@@ -101,6 +101,9 @@ class Scan:
         self.templates: list[Template] = []
         self.refs: list[Ref] = []
         self.skipped: list[tuple[int, int]] = []  # spans that are not wikitext (nowiki, math, code ...)
+        # Constructs read in a way that may lose or alter text: unclosed-template, unclosed-link,
+        # unclosed-external-link, unclosed-table, unclosed-tag, nesting-too-deep, math-dropped.
+        self.out_of_range: list[str] = []
 
     @property
     def text(self) -> str:

@@ -34,6 +34,9 @@ def add_arguments(parser) -> None:
                         help="rows for every revision of a history dump (keyed by revision_id), not only the latest")
     parser.add_argument("--max-page-mb", type=float, default=MAX_PAGE_BYTES / 2**20, metavar="MB",
                         help="larger revisions become errors rows instead of being scanned (default %(default)g)")
+    parser.add_argument("--math", choices=("tex", "placeholder", "drop"), default="tex",
+                        help="what <math> becomes in plain_text: its TeX between \u27e6 and \u27e7 (tex, default), "
+                        "\u27e6math\u27e7 (placeholder), or nothing, said in the row's constructs_out_of_range (drop)")
     parser.add_argument("--page-timeout", type=float, default=PAGE_SECONDS, metavar="SECONDS",
                         help="time budget of one revision; slower ones become errors rows (default %(default)g)")
 
@@ -44,7 +47,7 @@ def content_options(args: argparse.Namespace):
     namespaces = frozenset().union(*args.namespaces) if args.namespaces else ContentOptions().namespaces
     return ContentOptions(namespaces=namespaces, include_redirects=args.include_redirects,
                           all_revisions=args.all_revisions, max_page_bytes=int(args.max_page_mb * 2**20),
-                          page_seconds=args.page_timeout)
+                          page_seconds=args.page_timeout, math=args.math)
 
 
 def plan(job, args):
