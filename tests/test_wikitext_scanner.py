@@ -301,3 +301,11 @@ def test_constructs_out_of_range_are_named_once_each():
     assert found.out_of_range == ["unclosed-link", "unclosed-tag", "unclosed-template"]
     assert run("{{a}} [[b]] <ref>c</ref>").out_of_range == []
     assert run("{{a|" * 150 + "x").out_of_range == ["nesting-too-deep", "unclosed-template"]
+
+
+def test_a_fragment_of_wikitext_reads_as_plain_text_does():
+    from transforms.wikitext.engine import fragment_text
+
+    value = "[[Horst Köhler]] {{nowrap|(2005–2010)}}<ref>x</ref>{{efn|note}}"
+    assert fragment_text(value, TitleResolver(ENWIKI)) == "Horst Köhler (2005–2010)"
+    assert fragment_text("{{convert|3|m}}<math>x</math>", TitleResolver(ENWIKI), math="drop") == "3 m"

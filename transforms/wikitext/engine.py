@@ -84,6 +84,12 @@ def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = Non
     return scan_page(found[1], wikitext, deadline, math)
 
 
+def fragment_text(wikitext: str, resolver: TitleResolver, *, math: str = "tex") -> str:
+    """The plain text of a piece of wikitext (a page, an infobox value, a table cell) as plain_text reads
+    it: inline templates expanded by the wiki's rules, markup and tables removed, link labels kept."""
+    return scan(wikitext, resolver, math=math).text
+
+
 def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math: str = "tex") -> Scan:
     """The page's scan, read by `engine`."""
     seconds = None if deadline is None else deadline - time.perf_counter()
