@@ -51,8 +51,14 @@ RESIDUE_TOKENS = ("[[", "]]", "{{", "}}", "{|", "|}", "'''", "<ref", "&nbsp;")
 TABLE_ROW = re.compile(r"(?m)^\|-")
 
 
+# A formula's TeX between the math markers of `--math tex` is content, braces included, not markup.
+MATH_SPAN = re.compile("\u27e6[^\u27e7]*\u27e7")
+
+
 def residue(text: str) -> int:
-    """Markup tokens left in a plain text: RESIDUE_TOKENS anywhere, `|-` at the start of a line."""
+    """Markup tokens left in a plain text: RESIDUE_TOKENS anywhere, `|-` at the start of a line (formulas
+    between the math markers left out)."""
+    text = MATH_SPAN.sub(" ", text) if "\u27e6" in text else text
     return sum(text.count(token) for token in RESIDUE_TOKENS) + len(TABLE_ROW.findall(text))
 
 
