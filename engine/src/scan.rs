@@ -474,7 +474,7 @@ impl<'a> Scanner<'a> {
         let frame = stack.last().unwrap();
         let mut segments: Vec<&String> = frame.segments.iter().collect();
         segments.push(&frame.parts);
-        let name = if frame.dynamic { String::new() } else { strip(segments[0]).to_string() };
+        let name = if frame.dynamic { String::new() } else { strip(&segments[0].replace(QUOTE_BOUNDARY, "")).to_string() };
         let args: Vec<String> = segments[1..].iter().map(|segment| strip_quotes(segment)).collect();
         let (start, templates_at) = (frame.start, frame.templates_at);
         self.template(&name, || args, start, end, templates_at, record)
