@@ -42,7 +42,7 @@ def test_every_page_of_the_samplewiki_and_real_dumps_scans_as_the_python_scanner
 
 
 @pytest.mark.parametrize("markup", ["[[{{<ref>", "{{a|", "[[a|", "<ref>", "{|\n", "[http://x ", "<nowiki>",
-                                    "\n== a", "{{{{{{", "}}]]|}"])
+                                    "\n== a", "{{{{{{", "}}]]|}", "<ref>{|\n| {{a\n|}</ref>"])
 def test_two_megabytes_of_nested_or_unclosed_markup_scan_in_well_under_a_second(markup):
     page = markup * (2_000_000 // len(markup))
     started = time.process_time()  # CPU time: the machine may be shared

@@ -309,3 +309,12 @@ def test_a_fragment_of_wikitext_reads_as_plain_text_does():
     value = "[[Horst Köhler]] {{nowrap|(2005–2010)}}<ref>x</ref>{{efn|note}}"
     assert fragment_text(value, TitleResolver(ENWIKI)) == "Horst Köhler (2005–2010)"
     assert fragment_text("{{convert|3|m}}<math>x</math>", TitleResolver(ENWIKI), math="drop") == "3 m"
+
+
+def test_a_template_left_open_in_a_table_does_not_take_the_rest_of_the_page():
+    # No `}}` later on the page can close `{{b`: MediaWiki shows its braces as text and the table ends at `|}`.
+    found = run("Before.\n{| class=x\n| a {{b\n|}\nAfter {{nowrap|this}} and {{c|d}}.")
+    assert found.text == "Before.\n\nAfter this and."
+    assert found.out_of_range == ["unclosed-template"]
+    # A `}}` that pairs with it later does close it, as in MediaWiki: the table's end was in its arguments.
+    assert run("Before.\n{|\n| a {{b\n|}\nAfter.}}").text == "Before."

@@ -139,6 +139,7 @@ pub struct Scanner<'a> {
     calls: usize,
     runs: usize,
     missing_close: HashMap<(String, usize), usize>,
+    balances: HashMap<(usize, usize), BraceBalance>, // per span scanned
     section: usize,
     reference: i64,
     anchors: HashSet<String>,
@@ -178,6 +179,7 @@ impl<'a> Scanner<'a> {
         };
         let mut scanner = Scanner {
             engine, caches, source, char_at, deadline, calls: 0, runs: 0, missing_close: HashMap::new(),
+            balances: HashMap::new(),
             section: 0, reference: -1, anchors: HashSet::new(), heading_levels: vec![(0, 0)],
             sections: vec![Section { index: 0, level: 0, title: String::new(), anchor: String::new(), parent: None,
                                      start: 0, text: String::new() }],
@@ -318,7 +320,7 @@ impl<'a> Scanner<'a> {
                                 && innermost_is_table(&stack) {
                                 // `{{!}}}` at the start of a line: the end of a table written with the pipe template.
                                 self.simple_template(&token, start, stop, record);
-                                self.close_table(&mut stack, record);
+                                self.close_table(&mut stack, record, stop + 1, (begin, end));
                                 position = stop + 1;
                                 last = stop + 1;
                                 continue;
@@ -392,7 +394,7 @@ impl<'a> Scanner<'a> {
                                 last = stop - 1;
                                 continue;
                             }
-                            self.close_table(&mut stack, record);
+                            self.close_table(&mut stack, record, stop, (begin, end));
                         }
                     }
                     _ => {
@@ -671,10 +673,18 @@ impl<'a> Scanner<'a> {
         stack.push(Frame::new(Kind::Table, start, 0));
     }
 
-    fn close_table(&mut self, stack: &mut Vec<Frame>, record: bool) {
+    /// Ends the innermost table at a `|}` whose end is `position` (in the span being scanned).
+    fn close_table(&mut self, stack: &mut Vec<Frame>, record: bool, position: usize, span: (usize, usize)) {
         let mut depth = stack.len() - 1;
         while depth > 0 && matches!(stack[depth].kind, Kind::Link | Kind::ExtLink) {
             depth -= 1;
+        }
+        if stack[depth].kind == Kind::Template && !self.braces_close_after(position, span) {
+            // A template opened in the table that no `}}` can close any more: MediaWiki shows its braces as
+            // text, so the table ends here (otherwise the rest of the page would go with the table).
+            if let Some(table) = stack.iter().rposition(|frame| frame.kind == Kind::Table) {
+                depth = table;
+            }
         }
         if stack[depth].kind != Kind::Table {
             return; // a stray |}: dropped
@@ -683,6 +693,14 @@ impl<'a> Scanner<'a> {
             self.break_frame(stack, record);
         }
         stack.pop(); // a table's text is not prose
+    }
+
+    /// Whether a `}}` that no later `{{` pairs with follows `position` before `end`: one that can close a
+    /// template open at `position`. Braces are counted in pairs, once per span (BraceBalance).
+    fn braces_close_after(&mut self, position: usize, span: (usize, usize)) -> bool {
+        let source = &self.source;
+        let balance = self.balances.entry(span).or_insert_with(|| BraceBalance::of(&source[span.0..span.1]));
+        balance.closes_after(position - span.0)
     }
 
     /// A heading line ends unclosed links on the lines before it.
@@ -1034,6 +1052,45 @@ fn in_template(stack: &[Frame]) -> bool {
 fn innermost_is_table(stack: &[Frame]) -> bool {
     stack.iter().rev().find(|frame| !matches!(frame.kind, Kind::Link | Kind::ExtLink))
         .is_some_and(|frame| frame.kind == Kind::Table)
+}
+
+/// Pairs of braces of a text (`{{` +1, `}}` -1, read left to right), with the lowest running balance
+/// from each pair on, so that "does an unpaired `}}` follow this point" is a binary search.
+struct BraceBalance {
+    positions: Vec<usize>,
+    before: Vec<i64>,     // balance before each pair
+    lowest_from: Vec<i64>, // lowest balance after any pair from this one on
+}
+
+impl BraceBalance {
+    fn of(text: &str) -> BraceBalance {
+        let bytes = text.as_bytes();
+        let (mut positions, mut before, mut after) = (Vec::new(), Vec::new(), Vec::new());
+        let mut balance = 0i64;
+        let mut index = 0;
+        while index + 1 < bytes.len() {
+            let pair = (bytes[index], bytes[index + 1]);
+            if pair == (b'{', b'{') || pair == (b'}', b'}') {
+                positions.push(index);
+                before.push(balance);
+                balance += if pair.0 == b'{' { 1 } else { -1 };
+                after.push(balance);
+                index += 2;
+            } else {
+                index += 1;
+            }
+        }
+        let mut lowest_from = after;
+        for index in (0..lowest_from.len().saturating_sub(1)).rev() {
+            lowest_from[index] = lowest_from[index].min(lowest_from[index + 1]);
+        }
+        BraceBalance { positions, before, lowest_from }
+    }
+
+    fn closes_after(&self, position: usize) -> bool {
+        let first = self.positions.partition_point(|&at| at < position);
+        first < self.positions.len() && self.lowest_from[first] < self.before[first]
+    }
 }
 
 fn join_strings(parts: &[&String], separator: &str) -> String {
