@@ -273,10 +273,12 @@ def test_an_inline_template_rule_is_one_entry_of_the_table(monkeypatch):
     assert run("a {{my words|x|y}} b").text == "a b"
     monkeypatch.setitem(inline.COMMON, "my words", "format:{2} and {1}")
     engine._ENGINES.clear()
+    inline.rules.cache_clear()
     try:
         assert run("a {{my words|x|y}} b").text == "a y and x b"
     finally:
         engine._ENGINES.clear()
+        inline.rules.cache_clear()
 
 
 @pytest.mark.parametrize("math, expected, out_of_range", [

@@ -26,6 +26,10 @@ A rule is one string; adding a template is one entry (key: the name in lower cas
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+from transforms.wikitext.sitedata import MAGIC_WORDS, wiki_language
+
 # Every wiki (templates of these names behave alike across the large Wikipedias, or only exist on one).
 COMMON = {
     # words in another language, transliterations, pronunciations
@@ -99,15 +103,14 @@ MONTHS = {
 THOUSANDS = {"fr": "\u202f", "de": ".", "ru": "\u00a0", "el": ".", "es": "\u00a0", "it": ".", "pt": "\u00a0"}
 
 
+@lru_cache(maxsize=64)
 def rules(language: str | None) -> dict[str, str]:
-    """The rules of a wiki of this language: COMMON, then its own."""
+    """The rules of a wiki of this language: COMMON, then its own (one dict per language: do not change it)."""
     return {**COMMON, **BY_LANGUAGE.get(language or "", {})}
 
 
 def rule_for(wiki_db: str, key: str) -> str | None:
     """The rule a template of this key follows on the wiki `wiki_db` (None when it is dropped)."""
-    from transforms.wikitext.sitedata import wiki_language
-
     language = wiki_language(wiki_db)
     if key.startswith("lang-") and key not in rules(language):
         return "first"
@@ -119,8 +122,6 @@ def template_counts(templates, language: str | None) -> tuple[int, int, int]:
     expanded ones have a rule (their words are in the text wherever their caller's are), dropped ones have
     none; parser functions (`{{#if:}}`, `{{#invoke:}}`) are counted apart (what they show is not known).
     Magic words (`{{DEFAULTSORT:}}`, `{{PAGENAME}}`) are none of these, except `{{formatnum:}}` (expanded)."""
-    from transforms.wikitext.sitedata import MAGIC_WORDS
-
     table = rules(language)
     expanded = dropped = functions = 0
     for template in templates:
@@ -138,4 +139,4 @@ def template_counts(templates, language: str | None) -> tuple[int, int, int]:
 
 def site_rules(language: str | None) -> tuple[dict[str, str], list[str], str]:
     """What the engine is handed: the rules, the month names and the thousands separator of the wiki."""
-    return rules(language), MONTHS.get(language or "", MONTHS["en"]), THOUSANDS.get(language or "", ",")
+    return dict(rules(language)), MONTHS.get(language or "", MONTHS["en"]), THOUSANDS.get(language or "", ",")
