@@ -1,6 +1,6 @@
 """Word precision and prose coverage of a plain text against the Parsoid HTML of the same revision.
 
-    .venv/bin/python -m benchmarks.text_fidelity
+    .venv/bin/python -m benchmarks.text_fidelity [--missing N]
 
 For each Enterprise record of ../shared/data/real/enterprise-html (it carries the wikitext and Parsoid's
 HTML of one revision), the plain text of `run content` from the HTML and from the wikitext is measured:
@@ -164,8 +164,20 @@ def html_plain_text(record: dict) -> str:
     return extract_html(record, {})["plain_text"][0]["text"]
 
 
+def missing_words(text: str, html: str, top: int) -> tuple[list, list]:
+    """The prose words of the HTML most missed by a text, and the text's words most absent from the HTML's
+    visible text (what lowers coverage and precision), each with its count."""
+    ours = words(text)
+    visible, prose = html_words(html)
+    return (prose - ours).most_common(top), (ours - visible).most_common(top)
+
+
 def main(argv=None) -> dict:
-    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args(argv)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--missing", type=int, default=0, metavar="N",
+                        help="also print, per record, the N prose words the wikitext path misses most and the N "
+                        "words it has that the page does not show")
+    args = parser.parse_args(argv)
     require_real_data()
     results = {}
     print(f"{'record':<38} {'html precision':>15} {'html coverage':>14} {'wikitext precision':>19} {'wikitext coverage':>18}")
@@ -179,6 +191,10 @@ def main(argv=None) -> dict:
         results[name] = row
         shown = [f"{value:.4f}" for pair in (row["html"], row.get("wikitext", (float("nan"),) * 2)) for value in pair]
         print(f"{name:<38} {shown[0]:>15} {shown[1]:>14} {shown[2]:>19} {shown[3]:>18}")
+        if args.missing and wikitext is not None:
+            missed, extra = missing_words(wikitext, html, args.missing)
+            print("    missing:", " ".join(f"{word}:{count}" for word, count in missed))
+            print("    not shown:", " ".join(f"{word}:{count}" for word, count in extra))
     for source in ("html", "wikitext"):
         pairs = [row[source] for row in results.values() if source in row]
         print(f"mean {source}: precision {statistics.mean(p for p, _ in pairs):.4f}, "

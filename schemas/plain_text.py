@@ -28,6 +28,6 @@ SCHEMA = DatasetSchema(
         Column("text_words", pa.int64(), "Number of whitespace-separated words in text (not meaningful for scripts written without spaces).", False),
         Column("templates_expanded", pa.int32(), "Template calls outside references that the rules expand into words (their words are in text where their caller's are); null when read from HTML (every template rendered).", True),
         Column("templates_dropped", pa.int32(), "Template calls outside references left out of text (navigation, infoboxes, citations, maintenance and any template without a rule); null when read from HTML.", True),
-        Column("constructs_out_of_range", pa.list_(pa.string()), "What was read in a way that may lose or alter text, each name once: parser-function, unclosed-template, unclosed-link, unclosed-external-link, unclosed-table, unclosed-tag, nesting-too-deep, math-dropped; empty when none; null when read from HTML.", True),
+        Column("constructs_out_of_range", pa.list_(pa.string()), "What was read in a way that may lose or alter text, each name once: parser-function, unclosed-template, unclosed-link, unclosed-external-link, unclosed-table, unclosed-tag, nesting-too-deep, table-rows-outside-table (rows of a table whose start and end templates write, dropped), math-dropped; empty when none; null when read from HTML.", True),
     ),
 )

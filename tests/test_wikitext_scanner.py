@@ -320,3 +320,12 @@ def test_a_template_left_open_in_a_table_does_not_take_the_rest_of_the_page():
     assert found.out_of_range == ["unclosed-template"]
     # A `}}` that pairs with it later does close it, as in MediaWiki: the table's end was in its arguments.
     assert run("Before.\n{|\n| a {{b\n|}\nAfter.}}").text == "Before."
+
+
+def test_rows_of_a_table_whose_ends_are_written_by_templates_leave_no_markup():
+    # frwiki's {{ÉluDébut}} writes `{|`, {{ÉluFin}} writes `|}`: the rows between are table markup.
+    found = run("Maires.\n{{ÉluDébut|Titre=Liste}}\n| 1959 || 1971 ||[[Jean Orabona|Jean]]||align=\"center\"| UDR\n"
+                "|-\n! Début !! Fin\n| Vers 1947 : Adolphe Landry\n{{ÉluFin}}\n! Not a row: prose after the table.")
+    assert found.text == "Maires.\n\n! Not a row: prose after the table."
+    assert found.out_of_range == ["table-rows-outside-table"]
+    assert [link.target for link in found.links] == ["Jean Orabona"]

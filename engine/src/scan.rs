@@ -188,7 +188,7 @@ impl<'a> Scanner<'a> {
         };
         let end = scanner.source.len();
         let parts = scanner.run(0, end, Mode::Page, true)?;
-        let text = scanner.tidy(&parts);
+        let text = scanner.section_text(&parts);
         scanner.sections.last_mut().unwrap().text = text;
         scanner.links.sort_by_key(|link| link.start);
         Ok(Scan { source: scanner.source, sections: scanner.sections, links: scanner.links,
@@ -764,7 +764,7 @@ impl<'a> Scanner<'a> {
 
     /// Closes the current section (its text is what the page root holds) and opens a new one.
     fn start_section(&mut self, level: usize, title: String, position: usize, root: &mut String) {
-        let text = self.tidy(root);
+        let text = self.section_text(root);
         self.sections.last_mut().unwrap().text = text;
         root.clear();
         let index = self.sections.len();
@@ -777,6 +777,33 @@ impl<'a> Scanner<'a> {
         let start = self.chars(position);
         self.sections.push(Section { index, level, title, anchor, parent: Some(parent), start, text: String::new() });
         self.section = index;
+    }
+
+    /// A section's text from what its root frame holds: rows of a table whose start and end are written by
+    /// templates (frwiki's `{{ÉluDébut}}` ... `{{ÉluFin}}`, enwiki's `{{s-start}}` ... `{{s-end}}`) are lines
+    /// starting with `|` (and `!` header lines among them) outside any table here: table markup, never
+    /// prose, so they go with the tables (and the page says `table-rows-outside-table`).
+    fn section_text(&mut self, root: &str) -> String {
+        if !root.contains("\n|") && !root.starts_with('|') {
+            return self.tidy(root);
+        }
+        let mut kept = String::with_capacity(root.len());
+        let mut in_rows = false;
+        for (index, line) in root.split('\n').enumerate() {
+            let start = line.trim_start_matches([' ', '\t']);
+            let row = start.starts_with('|') || (in_rows && start.starts_with('!'));
+            if row {
+                in_rows = true;
+                self.out_of_range.insert("table-rows-outside-table");
+                continue;
+            }
+            in_rows = false;
+            if index > 0 {
+                kept.push('\n');
+            }
+            kept.push_str(line);
+        }
+        self.tidy(&kept)
     }
 
     /// The id MediaWiki gives a heading: spaces as underscores, repeats numbered _2, _3 ...

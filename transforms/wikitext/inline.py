@@ -42,8 +42,8 @@ COMMON = {
     "abbr": "first", "sc": "first", "smallcaps": "first", "small caps": "first", "sc2": "first", "sic": "last",
     "code": "first", "var": "first", "mono": "first", "vr": "first", "nowrap begin": "", "midsize": "first",
     "serif": "first", "resize": "last", "font": "arg:text,1", "color": "second", "colour": "second",
-    "highlight": "first", "uc": "first", "lc": "first", "ill": "first", "interlanguage link": "first",
-    "illm": "first", "lien": "arg:trad,texte,1", "link-interwiki": "first",
+    "highlight": "first", "uc": "first", "lc": "first", "ill": "arg:lt,1", "interlanguage link": "arg:lt,1",
+    "illm": "arg:lt,1", "lien": "arg:trad,texte,1", "link-interwiki": "first",
     # quotations, as-of, dates and numbers
     "blockquote": "arg:text,quote,1", "quote": "arg:text,quote,1", "quotation": "arg:text,quote,1",
     "cquote": "arg:text,quote,1", "quote box": "arg:quote,text", "centered pull quote": "arg:text,quote,1",
@@ -55,7 +55,7 @@ COMMON = {
     "formatnum": "number", "val": "number-unit", "convert": "convert", "cvt": "convert", "frac": "frac",
     "fraction": "frac", "sfrac": "frac", "nts": "number",
     # characters
-    "!": "|", "'": "'", "=": "=", "snd": " – ", "spaced ndash": " – ", "ndash": "–", "mdash": "—",
+    "!": "|", "'": "'", "=": "=", "snd": " – ", "spaced ndash": " – ", "ndash": "–", "mdash": "—", "endash": "–", "emdash": "—", "en dash": "–", "em dash": "—",
     "spaced en dash": " – ", "nbsp": " ", "·": " · ", "dot": " · ", "•": " • ", "middot": "·", "-": "",
     "flag": "first", "flagcountry": "first", "flagu": "first", "respell": "join:-", "isbn": "format:ISBN {1}",
     "oclc": "format:OCLC {1}", "n/a": "N/A",
