@@ -106,6 +106,8 @@ setup(
         "test": ["setuptools-rust>=1.9", "pytest>=7.4", "hypothesis>=6.80", "google-cloud-storage>=2.10",
                  "gcp-storage-emulator>=2026.7.19", "selenium>=4.11", "pillow>=10", "pandas>=2.0", "duckdb>=1.1",
                  "build>=1.2", "setuptools>=70.1",
+                 # the baseline of the markup residue test (tests/test_content_real_data.py)
+                 "wikiextractor>=3.1",
                  # <4: the Spark 3.5 line that runners/clusters/processes.py runs (Beam's Spark runner is Scala 2.12).
                  "pyspark>=3.5,<4"],
         # mwxml: the baseline of benchmarks/history_throughput.py and history_memory.py (the engine reads XML).

@@ -2,6 +2,13 @@
 
     make bench-tools
     .venv/bin/python -m benchmarks.content_text_quality [--workdir DIR]
+    .venv/bin/python -m benchmarks.content_text_quality --residue     # markup residue per million characters
+
+`--residue` reads every XML dump of ../shared/data/real/pages-articles and multistream in one process: for
+each namespace-0 article, the plain text of the content job (`extract_content`) and of wikiextractor's
+`Extractor` (what `--no-templates` runs; `html_safe` off, so that a leftover `<ref` or `&nbsp;` is counted
+as written), and counts the markup tokens left in each (`RESIDUE_TOKENS`, and `|-` at the start of a line)
+per million characters of text.
 
 For every namespace-0 article both tools write: the length ratio (ours / wikiextractor's), markup residue
 (`[[`, `]]`, `{{`, `}}`, `{|`, `|}`, `'''`, `<ref`, HTML tags) in each output, and wikiextractor's
@@ -38,6 +45,89 @@ HTML_TAG = re.compile(r"</?[a-z]+[^<>]*>|&lt;/?[a-z]+")
 
 
 WORD = re.compile(r"\w{3,}")
+
+
+RESIDUE_TOKENS = ("[[", "]]", "{{", "}}", "{|", "|}", "'''", "<ref", "&nbsp;")
+TABLE_ROW = re.compile(r"(?m)^\|-")
+
+
+# A formula's TeX between the math markers of `--math tex` is content, braces included, not markup.
+MATH_SPAN = re.compile("\u27e6[^\u27e7]*\u27e7")
+
+
+def residue(text: str) -> int:
+    """Markup tokens left in a plain text: RESIDUE_TOKENS anywhere, `|-` at the start of a line (formulas
+    between the math markers left out)."""
+    text = MATH_SPAN.sub(" ", text) if "\u27e6" in text else text
+    return sum(text.count(token) for token in RESIDUE_TOKENS) + len(TABLE_ROW.findall(text))
+
+
+def residue_dumps(real: Path = REAL) -> list[Path]:
+    """Every XML dump of pages among the shared real data (pages-articles and multistream, not indexes)."""
+    return sorted(path for folder in ("pages-articles", "multistream") for path in (real / folder).glob("*.bz2")
+                  if "index" not in path.name)
+
+
+def article_texts(path: Path) -> list[tuple[int, str, str, str]]:
+    """(page id, wikitext, our plain text, wikiextractor's) of each namespace-0 article of a dump."""
+    from dataclasses import replace
+    from xml.sax.saxutils import escape
+
+    from wikiextractor.extract import Extractor  # the dev extra (make bench-tools)
+
+    from transforms.wikitext.content import ENGLISH_REDIRECT, extract_content
+    from transforms.wikitext.titles import TitleResolver
+    from transforms.xml.inputs import describe_input
+    from transforms.xml.records import SiteInfo
+    from transforms.xml.splits import plan_splits, read_split
+
+    source = describe_input(str(path), strict=False)
+    resolver = TitleResolver(replace(source.siteinfo or SiteInfo(), wiki_db=source.wiki_db))
+    found = []
+
+    def process_page(page, _source):
+        revisions = [revision for revision in page.revisions if revision.text]
+        if page.namespace != 0 or page.is_redirect or not revisions:
+            return iter(())
+        revision = revisions[-1]
+        if revision.model not in (None, "wikitext") or ENGLISH_REDIRECT.match(revision.text):
+            return iter(())
+        ours = extract_content(revision.text, page, revision, resolver)["plain_text"][0]["text"]
+        # As `--no-templates` cleans a page (the text as the XML holds it, entities escaped), without the
+        # HTML escaping of its output.
+        extractor = Extractor(page.page_id, revision.id, "", page.title, [])
+        theirs = "\n".join(extractor.clean_text(escape(revision.text), expand_templates=False, html_safe=False))
+        found.append((page.page_id, revision.text, ours, theirs))
+        return iter(())
+
+    for split in plan_splits(source):
+        with read_split(split, process_page) as reader:
+            for _ in reader:
+                pass
+    return found
+
+
+def residue_report(real: Path = REAL) -> dict:
+    """Per dump and in all: characters of text and residue tokens per million characters, ours and
+    wikiextractor's, on the same articles."""
+    report = {}
+    totals = dict.fromkeys(("articles", "wikidumps_chars", "wikiextractor_chars", "wikidumps_tokens",
+                            "wikiextractor_tokens"), 0)
+    for path in residue_dumps(real):
+        texts = article_texts(path)
+        row = {"articles": len(texts),
+               "wikidumps_chars": sum(len(ours) for _, _, ours, _ in texts),
+               "wikiextractor_chars": sum(len(theirs) for _, _, _, theirs in texts),
+               "wikidumps_tokens": sum(residue(ours) for _, _, ours, _ in texts),
+               "wikiextractor_tokens": sum(residue(theirs) for _, _, _, theirs in texts)}
+        for key, value in row.items():
+            totals[key] += value
+        report[path.name] = row
+    report["all"] = totals
+    for row in report.values():
+        for tool in ("wikidumps", "wikiextractor"):
+            row[f"{tool}_per_million"] = round(row[f"{tool}_tokens"] * 1e6 / max(1, row[f"{tool}_chars"]), 2)
+    return report
 
 
 def is_lost(paragraph: str, words: set[str]) -> bool:
@@ -89,8 +179,14 @@ def compare(name: str, path: Path, snapshot: str, workdir: Path) -> dict:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "wikidumps-text-quality")
+    parser.add_argument("--residue", action="store_true", help="markup residue per million characters, every "
+                        "real XML dump, ours and wikiextractor's (in one process)")
     args = parser.parse_args(argv)
     require_real_data()
+    if args.residue:
+        report = residue_report()
+        print(json.dumps(report, indent=2))
+        return report
     report = {name: compare(name, REAL / path, snapshot, args.workdir) for name, (path, snapshot) in FILES.items()}
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return report

@@ -1,6 +1,6 @@
 """Word precision and prose coverage of a plain text against the Parsoid HTML of the same revision.
 
-    .venv/bin/python -m benchmarks.text_fidelity
+    .venv/bin/python -m benchmarks.text_fidelity [--missing N]
 
 For each Enterprise record of ../shared/data/real/enterprise-html (it carries the wikitext and Parsoid's
 HTML of one revision), the plain text of `run content` from the HTML and from the wikitext is measured:
@@ -19,6 +19,7 @@ The HTML is read here with the standard library's parser, on purpose: the measur
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import statistics
@@ -118,11 +119,28 @@ def real_records(real: Path = REAL) -> list[dict]:
     return [r for r in records if (r.get("article_body") or {}).get("html")]
 
 
+def siteinfo_of(wiki: str, real: Path = REAL):
+    """The siteinfo an XML dump of `wiki` would carry (its localized namespace names and case rule), from
+    the namespace map of Wikimedia's analytics refinery among the shared real data (other/)."""
+    from transforms.xml.records import SiteInfo
+
+    namespaces: dict[int, str] = {}
+    case = None
+    with gzip.open(real / "other" / "refinery__wmf_raw_mediawiki_project_namespace_map.json.gz", "rt") as lines:
+        for line in lines:
+            if f'"dbname":"{wiki}"' in line:
+                row = json.loads(line)
+                namespaces[row["namespace"]] = row["namespace_localized_name"]
+                case = row["case_setting"]
+    return SiteInfo(wiki_db=wiki, case=case, namespaces=namespaces) if namespaces else SiteInfo(wiki_db=wiki)
+
+
 def wikitext_rows(record: dict) -> dict | None:
-    """The wikitext path's rows of a record's revision, as `run content` writes them from an XML dump."""
+    """The wikitext path's rows of a record's revision, as `run content` writes them from an XML dump (with
+    the siteinfo such a dump carries: `siteinfo_of`)."""
     from transforms.wikitext.content import extract_content
     from transforms.wikitext.titles import TitleResolver
-    from transforms.xml.records import Page, Revision, SiteInfo
+    from transforms.xml.records import Page, Revision
 
     wikitext = (record.get("article_body") or {}).get("wikitext")
     if not wikitext:
@@ -132,7 +150,7 @@ def wikitext_rows(record: dict) -> dict | None:
                 None, iter(()))
     revision = Revision()
     revision.id, revision.timestamp, revision.text = record["version"]["identifier"], 0, wikitext
-    return extract_content(wikitext, page, revision, TitleResolver(SiteInfo(wiki_db=wiki)))
+    return extract_content(wikitext, page, revision, TitleResolver(siteinfo_of(wiki)))
 
 
 def wikitext_plain_text(record: dict) -> str | None:
@@ -146,8 +164,20 @@ def html_plain_text(record: dict) -> str:
     return extract_html(record, {})["plain_text"][0]["text"]
 
 
+def missing_words(text: str, html: str, top: int) -> tuple[list, list]:
+    """The prose words of the HTML most missed by a text, and the text's words most absent from the HTML's
+    visible text (what lowers coverage and precision), each with its count."""
+    ours = words(text)
+    visible, prose = html_words(html)
+    return (prose - ours).most_common(top), (ours - visible).most_common(top)
+
+
 def main(argv=None) -> dict:
-    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args(argv)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--missing", type=int, default=0, metavar="N",
+                        help="also print, per record, the N prose words the wikitext path misses most and the N "
+                        "words it has that the page does not show")
+    args = parser.parse_args(argv)
     require_real_data()
     results = {}
     print(f"{'record':<38} {'html precision':>15} {'html coverage':>14} {'wikitext precision':>19} {'wikitext coverage':>18}")
@@ -161,6 +191,10 @@ def main(argv=None) -> dict:
         results[name] = row
         shown = [f"{value:.4f}" for pair in (row["html"], row.get("wikitext", (float("nan"),) * 2)) for value in pair]
         print(f"{name:<38} {shown[0]:>15} {shown[1]:>14} {shown[2]:>19} {shown[3]:>18}")
+        if args.missing and wikitext is not None:
+            missed, extra = missing_words(wikitext, html, args.missing)
+            print("    missing:", " ".join(f"{word}:{count}" for word, count in missed))
+            print("    not shown:", " ".join(f"{word}:{count}" for word, count in extra))
     for source in ("html", "wikitext"):
         pairs = [row[source] for row in results.values() if source in row]
         print(f"mean {source}: precision {statistics.mean(p for p, _ in pairs):.4f}, "

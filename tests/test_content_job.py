@@ -89,6 +89,7 @@ def test_all_revisions_gives_rows_per_revision():
 
 
 def run_content(tmp_path, xml: bytes, *extra: str) -> int:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "testwiki-20260101-pages-articles.xml"
     path.write_bytes(xml)
     return cli.main(["run", "content", "--workers", "1", "--input", str(path), "--output", str(tmp_path / "out"),
@@ -183,3 +184,20 @@ def test_job_fails_when_too_many_pages_are_bad_and_refuses_stub_dumps(tmp_path, 
     stub.write_bytes(dump(page(1, "A", revision(1, text=None, text_attrs=' bytes="3" location="tt:1"'))))
     assert cli.main(["run", "content", "--input", str(stub), "--output", str(tmp_path / "stub-out")]) == 2
     assert "stub dump carries no page text" in capsys.readouterr().err
+
+
+def test_math_option_and_diagnostics_reach_plain_text_rows(tmp_path):
+    text = escape("Where <math>E = mc^2</math> holds, {{convert|60|and(-)|80|kg}} {{Navbox|x}} {{#if:a|b}} "
+                  "{{DEFAULTSORT:X}}<ref>{{cite web|title=T}}</ref> [[unclosed")
+    xml = dump(page(1, "Formula", revision(1, text=text)))
+    expected_text = {"tex": "Where \u27e6E = mc^2\u27e7 holds, 60 and 80 kg unclosed",
+                     "placeholder": "Where \u27e6math\u27e7 holds, 60 and 80 kg unclosed",
+                     "drop": "Where holds, 60 and 80 kg unclosed"}
+    for math, expected in expected_text.items():
+        assert run_content(tmp_path / math, xml, *(("--math", math) if math != "tex" else ())) == 0
+        [row] = read_dataset(tmp_path / math / "out", "plain_text")
+        assert row["text"] == expected
+        # convert expanded; Navbox dropped; the citation is inside a reference; #if is a parser function
+        assert (row["templates_expanded"], row["templates_dropped"]) == (1, 1)
+        assert row["constructs_out_of_range"] == sorted(
+            ["parser-function", "unclosed-link"] + (["math-dropped"] if math == "drop" else []))

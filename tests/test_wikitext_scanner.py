@@ -138,10 +138,10 @@ def test_nowiki_pre_math_and_code_blocks():
     found = run("Write <nowiki>[[link]] &amp; {{x}}</nowiki> literally. <math>\\frac{a}{b}</math> "
                 "<syntaxhighlight lang=\"python\">print('[[x]]')</syntaxhighlight><pre>{{pre}}</pre>"
                 "<source>x</source> <code>inline</code> end.")
-    assert found.text == "Write [[link]] & {{x}} literally. inline end."
+    assert found.text == "Write [[link]] & {{x}} literally. \u27e6\\frac{a}{b}\u27e7 inline end."
     assert found.templates == [] and found.links == []
     # An unclosed <math> inside a reference does not hide a closed one later on the page.
-    assert run("a<ref>b <math>x</ref> c <math>y^2</math> d").text == "a c d"
+    assert run("a<ref>b <math>x</ref> c <math>y^2</math> d").text == "a c \u27e6y^2\u27e7 d"
 
 
 def test_links_files_categories_and_external_links():
@@ -187,3 +187,145 @@ def test_pathological_input_stays_linear():
 def test_deadline_raises_scan_timeout():
     with pytest.raises(ScanTimeout):
         scan("[[a]] {{b}} " * 5_000, TitleResolver(ENWIKI), deadline=time.perf_counter() - 1)
+
+
+@pytest.mark.parametrize("page", [
+    "{{Infobox\n|c = [[Foo]]\n|}}\nHello.",
+    "{{Infobox\n| c = [[Foo|the foo]] and [[Bar]]\n|}}\nHello.",
+    "{{Infobox\n|c = [[Foo]]\n  |}}\nHello.",
+    "{{Infobox\n|c = [http://x.org X]\n|}}\nHello.",
+    "{{Infobox\n|c = [[Foo]] {{nowrap|1 m}}\n|}}\nHello.",
+    "{{Outer|\n{{Infobox\n|c = [[Foo]]\n|}}\n|}}\nHello.",
+])
+def test_a_template_that_closes_with_a_pipe_at_the_start_of_a_line_is_closed(page):
+    # `\n|}}` in a template's arguments is a pipe, then the braces that close the template, as MediaWiki's
+    # preprocessor reads it (it pairs braces before any table is read), not the end of a table.
+    found = run(page)
+    assert found.text == "Hello."
+    assert found.templates[-1].name in ("Infobox", "Outer", "Box")
+    assert found.source[found.templates[-1].end:] == "\nHello."
+
+
+def test_a_table_in_a_template_argument_does_not_take_the_template_braces():
+    found = run("{{Box|\n{|\n| [[In a table]]\n|}}}\nHello.")
+    assert found.text == "Hello."  # the third brace is left over, shown by MediaWiki, dropped as stray markup
+    assert found.source[found.templates[-1].end:] == "}\nHello."
+
+
+def test_a_table_still_ends_at_a_pipe_and_brace_outside_templates():
+    assert run("{|\n| [[Foo]]\n|}\nHello.").text == "Hello."
+    assert run("{|\n| {{nowrap|a}}\n|}\n\nHello {{nowrap|b}}.").text == "Hello b."
+
+
+@pytest.mark.parametrize("table", [
+    '{| class="wikitable sortable" style="width:100%"\n|+ Caption [[x]]\n! scope="col" | Head !! Two\n|-\n'
+    '| style="color:red" | cell || [[a|b]]\n|-\n|}',
+    '{|\n|\n{| class="inner"\n| nested || x\n|}\n|-\n| outer\n|}',
+    '  {| class=x\n  | indented\n  |}',
+    ':{|\n| in a list item\n|}',
+    '{{{!}} class="wikitable"\n{{!}}-\n{{!}} written with the pipe template\n{{!}}}',
+    '<table class="x"><tr><td>cell</td></tr></table>',
+    '{| class=x\n| unclosed [[link\n|}',
+    "{|\n| '''bold''' &nbsp; <ref>r</ref> [http://x.org y\n|}",
+    '{|\n|-\n| {{flagicon|FR}} [[France]]\n|}\n{|\n| second\n|}',
+    '{|\n| a\n== A heading in a table ==\n| b\n|}',
+])
+def test_tables_leave_no_markup_whatever_their_attributes_nesting_or_position(table):
+    assert run(f"Before.\n{table}\nAfter.").text == "Before.\n\nAfter."
+    if "unclosed" not in table:  # an unclosed link keeps a template open (the preprocessor's rule too)
+        assert run(f"Before.{{{{Box|\n{table}\n}}}}\nAfter.").text == "Before.\nAfter."  # inside a template
+
+
+def test_a_table_right_after_text_on_the_next_line_is_dropped():
+    assert run("Before text\n{|\n| a\n|}After.").text == "Before text\nAfter."
+
+
+FRWIKI = SiteInfo(wiki_db="frwiki", case="first-letter", namespaces={0: "", 6: "Fichier", 14: "Catégorie"})
+
+
+@pytest.mark.parametrize("wikitext, siteinfo, expected", [
+    ("weight is typically between {{convert|60|and(-)|80|kg}}.", ENWIKI, "weight is typically between 60 and 80 kg."),
+    ("{{convert|3|-|12|cm|in}} and {{cvt|87|km|mi}}", ENWIKI, "3-12 cm and 87 km"),
+    ("in 325&nbsp;{{sc|bc}}, particularly {{vr|ai}}, {{vr|au}} and {{smallcaps|x}}.", ENWIKI,
+     "in 325 bc, particularly ai, au and x."),
+    ("Algeria ({{lang-ar|{{large|الجزائر}}}}; {{lang|fr|''Algérie''}}) {{transl|ar|al-Jazā'ir}} {{IPA|/ælˈdʒɪəriə/}}",
+     ENWIKI, "Algeria (الجزائر; Algérie) al-Jazā'ir /ælˈdʒɪəriə/"),
+    ("{{nowrap|1 m}} {{formatnum:1234567.5}} {{formatnum:950}} {{frac|1|2}} {{frac|3|1|4}}", ENWIKI,
+     "1 m 1,234,567.5 950 1/2 3 1/4"),
+    ("Born {{birth date and age|1954|7|17}}, from {{start date|2005|11|22|df=y}} to {{end date|2010}}.", ENWIKI,
+     "Born July 17, 1954, from November 22, 2005 to 2010."),
+    ("{{blockquote|The records say.|Someone}}\n{{quote|text=Quoted words|author=X}} {{as of|2020}}", ENWIKI,
+     "The records say.\nQuoted words As of 2020"),
+    ("Au {{s-|XV}} et au {{-s|III}}, XIX{{e}} {{siècle|XVI}}, le {{1er}} mai", FRWIKI,
+     "Au XVe siècle et au IIIe siècle av. J.-C., XIXe XVIe siècle, le 1er mai"),
+    ("{{unité|5000|m}}, {{nombre|12345|habitants}}, le {{date|21|janvier|2015}}", FRWIKI,
+     "5\u202f000 m, 12\u202f345 habitants, le 21 janvier 2015"),
+    ("A {{citation needed}} claim{{cn}}.{{Navbox|x}}\n{{Infobox person|name=X}}{{cite web|title=T}}", ENWIKI,
+     "A claim."),
+])
+def test_inline_templates_that_stand_for_words_are_expanded_by_the_rules_of_the_wiki(wikitext, siteinfo, expected):
+    assert run(wikitext, siteinfo).text == expected
+
+
+def test_an_inline_template_rule_is_one_entry_of_the_table(monkeypatch):
+    from transforms.wikitext import engine, inline
+
+    assert run("a {{my words|x|y}} b").text == "a b"
+    monkeypatch.setitem(inline.COMMON, "my words", "format:{2} and {1}")
+    engine._ENGINES.clear()
+    inline.rules.cache_clear()
+    try:
+        assert run("a {{my words|x|y}} b").text == "a y and x b"
+    finally:
+        engine._ENGINES.clear()
+        inline.rules.cache_clear()
+
+
+@pytest.mark.parametrize("math, expected, out_of_range", [
+    ("tex", "where \u27e6p = \\frac{a}{b}\u27e7 is the albedo, \u27e6D\u27e7 the diameter.", []),
+    ("placeholder", "where \u27e6math\u27e7 is the albedo, \u27e6math\u27e7 the diameter.", []),
+    ("drop", "where is the albedo, the diameter.", ["math-dropped"]),
+])
+def test_math_is_tex_between_markers_a_placeholder_or_dropped_and_said(math, expected, out_of_range):
+    found = scan("where <math>p =\n \\frac{a}{b}</math> is the albedo, <math>D</math> the diameter.",
+                 TitleResolver(ENWIKI), math=math)
+    assert found.text == expected
+    assert found.out_of_range == out_of_range
+
+
+def test_sub_and_sup_keep_their_text_in_order_between_italics():
+    assert run("''θ''<sub>''i''</sub> and '''x'''<sup>2</sup>, H<sub>2</sub>O").text == "θi and x2, H2O"
+    assert run("[[Foo|''a''<sub>''b''</sub>]]").links[0].label == "ab"
+
+
+def test_constructs_out_of_range_are_named_once_each():
+    found = run("a {{b|[[c}} <ref>x {{d|e")
+    assert found.out_of_range == ["unclosed-link", "unclosed-tag", "unclosed-template"]
+    assert run("{{a}} [[b]] <ref>c</ref>").out_of_range == []
+    assert run("{{a|" * 150 + "x").out_of_range == ["nesting-too-deep", "unclosed-template"]
+
+
+def test_a_fragment_of_wikitext_reads_as_plain_text_does():
+    from transforms.wikitext.engine import fragment_text
+
+    value = "[[Horst Köhler]] {{nowrap|(2005–2010)}}<ref>x</ref>{{efn|note}}"
+    assert fragment_text(value, TitleResolver(ENWIKI)) == "Horst Köhler (2005–2010)"
+    assert fragment_text("{{convert|3|m}}<math>x</math>", TitleResolver(ENWIKI), math="drop") == "3 m"
+
+
+def test_a_template_left_open_in_a_table_does_not_take_the_rest_of_the_page():
+    # No `}}` later on the page can close `{{b`: MediaWiki shows its braces as text and the table ends at `|}`.
+    found = run("Before.\n{| class=x\n| a {{b\n|}\nAfter {{nowrap|this}} and {{c|d}}.")
+    assert found.text == "Before.\n\nAfter this and."
+    assert found.out_of_range == ["unclosed-template"]
+    # A `}}` that pairs with it later does close it, as in MediaWiki: the table's end was in its arguments.
+    assert run("Before.\n{|\n| a {{b\n|}\nAfter.}}").text == "Before."
+
+
+def test_rows_of_a_table_whose_ends_are_written_by_templates_leave_no_markup():
+    # frwiki's {{ÉluDébut}} writes `{|`, {{ÉluFin}} writes `|}`: the rows between are table markup.
+    found = run("Maires.\n{{ÉluDébut|Titre=Liste}}\n| 1959 || 1971 ||[[Jean Orabona|Jean]]||align=\"center\"| UDR\n"
+                "|-\n! Début !! Fin\n| Vers 1947 : Adolphe Landry\n{{ÉluFin}}\n! Not a row: prose after the table.")
+    assert found.text == "Maires.\n\n! Not a row: prose after the table."
+    assert found.out_of_range == ["table-rows-outside-table"]
+    assert [link.target for link in found.links] == ["Jean Orabona"]

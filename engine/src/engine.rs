@@ -35,6 +35,10 @@ pub struct Tables {
     pub line_break_tags: HashSet<String>,
     pub citation_keys: HashSet<String>,
     pub citation_prefixes: Vec<String>,
+    /// The month names of the wiki's language, January first (the `date` rule of inline templates).
+    pub months: Vec<String>,
+    /// The thousands separator of the wiki's language (the `number` rule, `{{formatnum:}}`).
+    pub thousands: String,
 }
 
 impl Engine {

@@ -8,6 +8,7 @@
 
 mod engine;
 mod history;
+mod inline;
 mod markup;
 mod reading;
 mod revision;
@@ -26,7 +27,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
 use crate::engine::{Caches, Tables};
-use crate::scan::{Scanner, Stop};
+use crate::scan::{Math, Scanner, Stop};
 use crate::text::Entities;
 use crate::titles::{Site, Target};
 
@@ -47,24 +48,31 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (namespaces, cases, first_letter, language, languages, interwiki, folds, entities,
                         invalid_charrefs, invalid_codepoints, inline_templates, transparent_tags, dropped_tags,
-                        opaque_tags, line_break_tags, citation_keys, citation_prefixes))]
+                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands))]
     fn new(namespaces: HashMap<String, i64>, cases: HashMap<i64, bool>, first_letter: bool, language: Option<String>,
            languages: HashSet<String>, interwiki: HashSet<String>, folds: HashMap<char, String>,
            entities: HashMap<String, String>, invalid_charrefs: HashMap<u32, String>,
            invalid_codepoints: HashSet<u32>, inline_templates: HashMap<String, String>,
            transparent_tags: HashSet<String>, dropped_tags: HashSet<String>, opaque_tags: HashSet<String>,
-           line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>) -> Self {
+           line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>,
+           months: Vec<String>, thousands: String) -> Self {
         let site = Site { namespaces, cases, first_letter_default: first_letter, language, languages, interwiki, folds };
         let entities = Entities { named: entities, invalid_charrefs, invalid_codepoints };
         let tables = Tables { inline_templates, transparent_tags, dropped_tags, opaque_tags, line_break_tags,
-                              citation_keys, citation_prefixes };
+                              citation_keys, citation_prefixes, months, thousands };
         Engine { engine: engine::Engine::new(site, entities, tables), caches: Mutex::new(Caches::default()) }
     }
 
-    /// Scans one page: ("ok", (source, sections, links, templates, refs, skipped)), or ("timeout", None),
-    /// ("too-deep", None), ("panic", message).
-    #[pyo3(signature = (wikitext, seconds=None))]
-    fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>) -> PyResult<Bound<'py, PyTuple>> {
+    /// Scans one page: ("ok", (source, sections, links, templates, refs, skipped, out_of_range)), or
+    /// ("timeout", None), ("too-deep", None), ("panic", message). `math`: tex, placeholder or drop.
+    #[pyo3(signature = (wikitext, seconds=None, math="tex"))]
+    fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str) -> PyResult<Bound<'py, PyTuple>> {
+        let math = match math {
+            "tex" => Math::Tex,
+            "placeholder" => Math::Placeholder,
+            "drop" => Math::Drop,
+            _ => return Err(pyo3::exceptions::PyValueError::new_err(format!("math must be tex, placeholder or drop, not {math:?}"))),
+        };
         let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
         let engine = &self.engine;
         let mut caches = match self.caches.lock() {
@@ -77,7 +85,7 @@ impl Engine {
         };
         let state: &mut Caches = &mut caches;
         let outcome = py.allow_threads(|| {
-            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline)))
+            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline, math)))
         });
         let scan = match outcome {
             Ok(Ok(scan)) => scan,
@@ -113,7 +121,7 @@ impl Engine {
             refs.append((r.name.as_deref(), r.group.as_deref(), r.is_reuse, r.start, r.end, r.section, &r.content,
                          &r.text))?;
         }
-        let result = (scan.source, sections, links, templates, refs, scan.skipped);
+        let result = (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range);
         ("ok", result).into_pyobject(py)
     }
 }

@@ -6,13 +6,14 @@
 //! into text at the end of its span). Offsets are bytes inside; every position handed back is a count
 //! of code points, as Python's str indexes them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
 use regex::Regex;
 
 use crate::engine::{Caches, Engine};
-use crate::text::{join_words, strip, strip_comments, strip_quotes};
+use crate::inline::{group_digits, inline_text};
+use crate::text::{join_words, strip, strip_comments, strip_quotes, QUOTE_BOUNDARY};
 use crate::titles::{LinkType, Target};
 use crate::tokens::{next_token, url_scheme_length};
 
@@ -102,7 +103,23 @@ pub struct Scan {
     pub templates: Vec<Template>,
     pub refs: Vec<Ref>,
     pub skipped: Vec<(usize, usize)>,
+    /// Constructs read in a way that may lose or alter text (unclosed markup, nesting too deep, ...).
+    pub out_of_range: Vec<&'static str>,
 }
+
+/// What `<math>` becomes in the text (the content job's `--math`).
+#[derive(Clone, Copy, PartialEq)]
+pub enum Math {
+    /// The TeX source between the markers: `⟦E=mc^2⟧`.
+    Tex,
+    /// The markers alone, around the word math: `⟦math⟧`.
+    Placeholder,
+    /// Nothing; the page's `constructs_out_of_range` says `math-dropped`.
+    Drop,
+}
+
+pub const MATH_OPEN: &str = "\u{27e6}";
+pub const MATH_CLOSE: &str = "\u{27e7}";
 
 pub enum Stop {
     Timeout,
@@ -122,6 +139,7 @@ pub struct Scanner<'a> {
     calls: usize,
     runs: usize,
     missing_close: HashMap<(String, usize), usize>,
+    balances: HashMap<(usize, usize), BraceBalance>, // per span scanned
     section: usize,
     reference: i64,
     anchors: HashSet<String>,
@@ -131,6 +149,8 @@ pub struct Scanner<'a> {
     templates: Vec<Template>,
     refs: Vec<Ref>,
     skipped: Vec<(usize, usize)>,
+    math: Math,
+    out_of_range: BTreeSet<&'static str>,
 }
 
 fn has_url(piece: &str) -> bool {
@@ -139,7 +159,7 @@ fn has_url(piece: &str) -> bool {
 
 impl<'a> Scanner<'a> {
     pub fn scan(engine: &'a Engine, caches: &'a mut Caches, wikitext: &str,
-                deadline: Option<Instant>) -> Result<Scan, Stop> {
+                deadline: Option<Instant>, math: Math) -> Result<Scan, Stop> {
         let mut source = String::with_capacity(wikitext.len() + 1);
         source.push('\n');
         source.push_str(&strip_comments(wikitext));
@@ -159,18 +179,21 @@ impl<'a> Scanner<'a> {
         };
         let mut scanner = Scanner {
             engine, caches, source, char_at, deadline, calls: 0, runs: 0, missing_close: HashMap::new(),
+            balances: HashMap::new(),
             section: 0, reference: -1, anchors: HashSet::new(), heading_levels: vec![(0, 0)],
             sections: vec![Section { index: 0, level: 0, title: String::new(), anchor: String::new(), parent: None,
                                      start: 0, text: String::new() }],
-            links: Vec::new(), templates: Vec::new(), refs: Vec::new(), skipped: Vec::new(),
+            links: Vec::new(), templates: Vec::new(), refs: Vec::new(), skipped: Vec::new(), math,
+            out_of_range: BTreeSet::new(),
         };
         let end = scanner.source.len();
         let parts = scanner.run(0, end, Mode::Page, true)?;
-        let text = scanner.tidy(&parts);
+        let text = scanner.section_text(&parts);
         scanner.sections.last_mut().unwrap().text = text;
         scanner.links.sort_by_key(|link| link.start);
         Ok(Scan { source: scanner.source, sections: scanner.sections, links: scanner.links,
-                  templates: scanner.templates, refs: scanner.refs, skipped: scanner.skipped })
+                  templates: scanner.templates, refs: scanner.refs, skipped: scanner.skipped,
+                  out_of_range: scanner.out_of_range.into_iter().collect() })
     }
 
     fn chars(&self, offset: usize) -> usize {
@@ -194,6 +217,11 @@ impl<'a> Scanner<'a> {
 
     fn tidy(&self, text: &str) -> String {
         self.engine.tidy.tidy(text, &self.engine.entities)
+    }
+
+    /// Whether `position` starts a line of the source.
+    fn at_line_start(&self, position: usize) -> bool {
+        position > 0 && self.source.as_bytes()[position - 1] == b'\n'
     }
 
     fn check_clock(&self) -> Result<(), Stop> {
@@ -261,6 +289,7 @@ impl<'a> Scanner<'a> {
                             continue;
                         }
                         if stack.len() >= MAX_DEPTH {
+                            self.out_of_range.insert("nesting-too-deep");
                             continue;
                         }
                         stack.push(Frame::new(if length == 2 { Kind::Link } else { Kind::ExtLink }, start, 0));
@@ -287,12 +316,22 @@ impl<'a> Scanner<'a> {
                     b'{' => {
                         if bytes[stop - 1] == b'}' {
                             let token = self.source[start..stop].to_string();
+                            if token == "{{!}}" && bytes.get(stop) == Some(&b'}') && self.at_line_start(start)
+                                && innermost_is_table(&stack) {
+                                // `{{!}}}` at the start of a line: the end of a table written with the pipe template.
+                                self.simple_template(&token, start, stop, record);
+                                self.close_table(&mut stack, record, stop + 1, (begin, end));
+                                position = stop + 1;
+                                last = stop + 1;
+                                continue;
+                            }
                             if let Some(text) = self.simple_template(&token, start, stop, record) {
                                 stack.last_mut().unwrap().parts.push_str(&text);
                             }
                             continue;
                         }
                         if stack.len() >= MAX_DEPTH {
+                            self.out_of_range.insert("nesting-too-deep");
                             continue;
                         }
                         let mut frame = Frame::new(Kind::Template, start, length);
@@ -342,7 +381,20 @@ impl<'a> Scanner<'a> {
                         } else if self.source[start..stop].ends_with("{|") {
                             self.open_table(&mut stack, start);
                         } else if self.source[start..stop].ends_with("|}") {
-                            self.close_table(&mut stack, record);
+                            if bytes.get(stop) == Some(&b'}') && in_template(&stack) {
+                                // `\n|}}` in a template's arguments: a pipe, then the braces that close it. The
+                                // preprocessor pairs braces before any table is read (a table inside a
+                                // template's arguments is text of that argument, see open_table).
+                                let top = stack.last_mut().unwrap();
+                                if top.kind == Kind::Template || top.kind == Kind::Link {
+                                    let parts = std::mem::take(&mut top.parts);
+                                    top.segments.push(parts);
+                                }
+                                position = stop - 1;
+                                last = stop - 1;
+                                continue;
+                            }
+                            self.close_table(&mut stack, record, stop, (begin, end));
                         }
                     }
                     _ => {
@@ -406,7 +458,12 @@ impl<'a> Scanner<'a> {
                 top.dynamic = true;
                 continue;
             }
-            stack.pop();
+            let frame = stack.pop().unwrap();
+            if matched == 2 && frame.count == 1 && text.as_deref() == Some("|") && self.at_line_start(frame.start) {
+                // `{{{!}}` at the start of a line: a brace and the pipe template, read as a table's start.
+                self.open_table(stack, frame.start);
+                continue;
+            }
             if let Some(text) = text {
                 if !text.is_empty() {
                     stack.last_mut().unwrap().parts.push_str(&text);
@@ -419,7 +476,7 @@ impl<'a> Scanner<'a> {
         let frame = stack.last().unwrap();
         let mut segments: Vec<&String> = frame.segments.iter().collect();
         segments.push(&frame.parts);
-        let name = if frame.dynamic { String::new() } else { strip(segments[0]).to_string() };
+        let name = if frame.dynamic { String::new() } else { strip(&segments[0].replace(QUOTE_BOUNDARY, "")).to_string() };
         let args: Vec<String> = segments[1..].iter().map(|segment| strip_quotes(segment)).collect();
         let (start, templates_at) = (frame.start, frame.templates_at);
         self.template(&name, || args, start, end, templates_at, record)
@@ -448,11 +505,16 @@ impl<'a> Scanner<'a> {
         }
         let inline = self.engine.tables.inline_templates.get(&key).map(String::as_str)
             .or(if key.starts_with("lang-") { Some("first") } else { None });
-        if !record && inline.is_none() {
+        if !record && inline.is_none() && !key.starts_with("formatnum:") {
             return None;
         }
         let args = if inline.is_some() || (record && self.engine.wants_args(&key)) { Some(arguments()) } else { None };
-        let text = inline.map(|how| inline_text(how, args.as_deref().unwrap_or(&[])));
+        let tables = &self.engine.tables;
+        let text = match key.strip_prefix("formatnum:") {
+            // {{formatnum:12345}}: a parser function of MediaWiki's core, the number grouped by thousands
+            Some(_) => Some(group_digits(strip(name.split_once(':').map(|(_, n)| n).unwrap_or_default()), &tables.thousands)),
+            None => inline.map(|how| inline_text(how, args.as_deref().unwrap_or(&[]), &tables.months, &tables.thousands)),
+        };
         if record && !name.is_empty() {
             let (start, end) = (self.chars(start), self.chars(end));
             self.templates.push(Template { name: name.to_string(), key, args, start, end, section: self.section,
@@ -611,10 +673,18 @@ impl<'a> Scanner<'a> {
         stack.push(Frame::new(Kind::Table, start, 0));
     }
 
-    fn close_table(&mut self, stack: &mut Vec<Frame>, record: bool) {
+    /// Ends the innermost table at a `|}` whose end is `position` (in the span being scanned).
+    fn close_table(&mut self, stack: &mut Vec<Frame>, record: bool, position: usize, span: (usize, usize)) {
         let mut depth = stack.len() - 1;
         while depth > 0 && matches!(stack[depth].kind, Kind::Link | Kind::ExtLink) {
             depth -= 1;
+        }
+        if stack[depth].kind == Kind::Template && !self.braces_close_after(position, span) {
+            // A template opened in the table that no `}}` can close any more: MediaWiki shows its braces as
+            // text, so the table ends here (otherwise the rest of the page would go with the table).
+            if let Some(table) = stack.iter().rposition(|frame| frame.kind == Kind::Table) {
+                depth = table;
+            }
         }
         if stack[depth].kind != Kind::Table {
             return; // a stray |}: dropped
@@ -623,6 +693,14 @@ impl<'a> Scanner<'a> {
             self.break_frame(stack, record);
         }
         stack.pop(); // a table's text is not prose
+    }
+
+    /// Whether a `}}` that no later `{{` pairs with follows `position` before `end`: one that can close a
+    /// template open at `position`. Braces are counted in pairs, once per span (BraceBalance).
+    fn braces_close_after(&mut self, position: usize, span: (usize, usize)) -> bool {
+        let source = &self.source;
+        let balance = self.balances.entry(span).or_insert_with(|| BraceBalance::of(&source[span.0..span.1]));
+        balance.closes_after(position - span.0)
     }
 
     /// A heading line ends unclosed links on the lines before it.
@@ -635,6 +713,14 @@ impl<'a> Scanner<'a> {
     /// An unclosed frame becomes text in its parent, as MediaWiki shows unmatched markup.
     fn break_frame(&mut self, stack: &mut Vec<Frame>, record: bool) {
         let frame = stack.pop().unwrap();
+        if record {
+            self.out_of_range.insert(match frame.kind {
+                Kind::Table => "unclosed-table",
+                Kind::Template => "unclosed-template",
+                Kind::Link => "unclosed-link",
+                _ => "unclosed-external-link",
+            });
+        }
         let parent = stack.last_mut().unwrap();
         match frame.kind {
             Kind::Table => {}
@@ -678,7 +764,7 @@ impl<'a> Scanner<'a> {
 
     /// Closes the current section (its text is what the page root holds) and opens a new one.
     fn start_section(&mut self, level: usize, title: String, position: usize, root: &mut String) {
-        let text = self.tidy(root);
+        let text = self.section_text(root);
         self.sections.last_mut().unwrap().text = text;
         root.clear();
         let index = self.sections.len();
@@ -691,6 +777,33 @@ impl<'a> Scanner<'a> {
         let start = self.chars(position);
         self.sections.push(Section { index, level, title, anchor, parent: Some(parent), start, text: String::new() });
         self.section = index;
+    }
+
+    /// A section's text from what its root frame holds: rows of a table whose start and end are written by
+    /// templates (frwiki's `{{ÉluDébut}}` ... `{{ÉluFin}}`, enwiki's `{{s-start}}` ... `{{s-end}}`) are lines
+    /// starting with `|` (and `!` header lines among them) outside any table here: table markup, never
+    /// prose, so they go with the tables (and the page says `table-rows-outside-table`).
+    fn section_text(&mut self, root: &str) -> String {
+        if !root.contains("\n|") && !root.starts_with('|') {
+            return self.tidy(root);
+        }
+        let mut kept = String::with_capacity(root.len());
+        let mut in_rows = false;
+        for (index, line) in root.split('\n').enumerate() {
+            let start = line.trim_start_matches([' ', '\t']);
+            let row = start.starts_with('|') || (in_rows && start.starts_with('!'));
+            if row {
+                in_rows = true;
+                self.out_of_range.insert("table-rows-outside-table");
+                continue;
+            }
+            in_rows = false;
+            if index > 0 {
+                kept.push('\n');
+            }
+            kept.push_str(line);
+        }
+        self.tidy(&kept)
     }
 
     /// The id MediaWiki gives a heading: spaces as underscores, repeats numbered _2, _3 ...
@@ -741,6 +854,10 @@ impl<'a> Scanner<'a> {
             }
             return Ok(None);
         }
+        if !line_break && stack.last().unwrap().parts.ends_with('\'') {
+            // `''θ''<sub>''i''</sub>`: apostrophes on either side of a tag are runs of their own.
+            stack.last_mut().unwrap().parts.push(QUOTE_BOUNDARY);
+        }
         if closing || self_closing {
             if line_break {
                 stack.last_mut().unwrap().parts.push('\n');
@@ -749,9 +866,34 @@ impl<'a> Scanner<'a> {
         }
         if engine.tables.opaque_tags.contains(&name) || name == "references" {
             let Some((content_end, resume)) = self.find_close(&name, stop, end) else {
+                if record {
+                    self.out_of_range.insert("unclosed-tag");
+                }
                 return Ok(None); // no closing tag: MediaWiki shows the rest as ordinary wikitext
             };
             match name.as_str() {
+                "math" => {
+                    let tex = join_words(&self.source[stop..content_end]);
+                    let top = &mut stack.last_mut().unwrap().parts;
+                    match self.math {
+                        Math::Tex => {
+                            top.push_str(MATH_OPEN);
+                            top.push_str(&tex);
+                            top.push_str(MATH_CLOSE);
+                        }
+                        Math::Placeholder => {
+                            top.push_str(MATH_OPEN);
+                            top.push_str("math");
+                            top.push_str(MATH_CLOSE);
+                        }
+                        Math::Drop => {
+                            if record {
+                                self.out_of_range.insert("math-dropped");
+                            }
+                        }
+                    }
+                    self.skip(stop, content_end);
+                }
                 "references" => {
                     self.run(stop, content_end, Mode::Ref, record)?; // list-defined references
                 }
@@ -816,6 +958,9 @@ impl<'a> Scanner<'a> {
             return Ok(None);
         }
         let Some((content_end, resume)) = self.find_close("ref", stop, end) else {
+            if record {
+                self.out_of_range.insert("unclosed-tag");
+            }
             return Ok(None); // an unclosed <ref>: the tag is dropped and what follows is read as text
         };
         let content = self.source[stop..content_end].to_string();
@@ -830,7 +975,7 @@ impl<'a> Scanner<'a> {
         self.reference = outer;
         let text = text?;
         if record {
-            self.refs[index].text = text;
+            self.refs[index].text = if text.contains(QUOTE_BOUNDARY) { text.replace(QUOTE_BOUNDARY, "") } else { text };
         }
         Ok(Some(resume))
     }
@@ -921,6 +1066,57 @@ impl<'a> Scanner<'a> {
                 return;
             }
         }
+    }
+}
+
+/// Whether the innermost frame that is not a link is a template (its braces close before any table).
+fn in_template(stack: &[Frame]) -> bool {
+    stack.iter().rev().find(|frame| !matches!(frame.kind, Kind::Link | Kind::ExtLink))
+        .is_some_and(|frame| frame.kind == Kind::Template)
+}
+
+/// Whether the innermost frame that is not a link is a table.
+fn innermost_is_table(stack: &[Frame]) -> bool {
+    stack.iter().rev().find(|frame| !matches!(frame.kind, Kind::Link | Kind::ExtLink))
+        .is_some_and(|frame| frame.kind == Kind::Table)
+}
+
+/// Pairs of braces of a text (`{{` +1, `}}` -1, read left to right), with the lowest running balance
+/// from each pair on, so that "does an unpaired `}}` follow this point" is a binary search.
+struct BraceBalance {
+    positions: Vec<usize>,
+    before: Vec<i64>,     // balance before each pair
+    lowest_from: Vec<i64>, // lowest balance after any pair from this one on
+}
+
+impl BraceBalance {
+    fn of(text: &str) -> BraceBalance {
+        let bytes = text.as_bytes();
+        let (mut positions, mut before, mut after) = (Vec::new(), Vec::new(), Vec::new());
+        let mut balance = 0i64;
+        let mut index = 0;
+        while index + 1 < bytes.len() {
+            let pair = (bytes[index], bytes[index + 1]);
+            if pair == (b'{', b'{') || pair == (b'}', b'}') {
+                positions.push(index);
+                before.push(balance);
+                balance += if pair.0 == b'{' { 1 } else { -1 };
+                after.push(balance);
+                index += 2;
+            } else {
+                index += 1;
+            }
+        }
+        let mut lowest_from = after;
+        for index in (0..lowest_from.len().saturating_sub(1)).rev() {
+            lowest_from[index] = lowest_from[index].min(lowest_from[index + 1]);
+        }
+        BraceBalance { positions, before, lowest_from }
+    }
+
+    fn closes_after(&self, position: usize) -> bool {
+        let first = self.positions.partition_point(|&at| at < position);
+        first < self.positions.len() && self.lowest_from[first] < self.before[first]
     }
 }
 
@@ -1016,33 +1212,10 @@ fn display_target(raw: &str, pipe_trick: bool) -> String {
 }
 
 /// `^\s*[^=|\[\]{}]+?\s*=`: a named argument.
-fn is_named(arg: &str) -> bool {
+pub fn is_named(arg: &str) -> bool {
     match arg.find('=') {
         Some(0) | None => false,
         Some(equals) => !arg[..equals].contains(['|', '[', ']', '{', '}']),
-    }
-}
-
-fn inline_text(how: &str, args: &[String]) -> String {
-    if !matches!(how, "first" | "second" | "last" | "convert") {
-        return how.to_string(); // a template standing for a fixed character
-    }
-    let values: Vec<&str> = args.iter().filter(|arg| !is_named(arg)).map(|arg| strip(arg)).collect();
-    if how == "convert" {
-        // {{convert|87|km|mi}} -> "87 km"; {{convert|3|-|12|cm|in}} -> "3-12 cm"
-        if values.len() >= 4 && ["-", "–", "to", "and", "or", "x", "×", "by", "+/-"].contains(&values[1]) {
-            let joiner = if ["-", "–", "×"].contains(&values[1]) { values[1].to_string() } else { format!(" {} ", values[1]) };
-            return format!("{}{}{} {}", values[0], joiner, values[2], values[3]);
-        }
-        return values.iter().take(2).cloned().collect::<Vec<_>>().join(" ");
-    }
-    if values.is_empty() {
-        return String::new();
-    }
-    match how {
-        "second" => values.get(1).map(|v| v.to_string()).unwrap_or_default(),
-        "first" => values[0].to_string(),
-        _ => values[values.len() - 1].to_string(),
     }
 }
 

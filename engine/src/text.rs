@@ -154,8 +154,20 @@ pub fn strip_comments(text: &str) -> String {
     out
 }
 
+/// Set between a run of apostrophes and an HTML tag the scan removed, so that the runs on either side
+/// of the tag stay runs of their own; strip_quotes removes it (a Unicode noncharacter: never text).
+pub const QUOTE_BOUNDARY: char = '\u{fdd0}';
+
 /// Removes the bold and italic markup (runs of apostrophes).
 pub fn strip_quotes(text: &str) -> String {
+    if text.contains(QUOTE_BOUNDARY) {
+        let parts: Vec<String> = text.split(QUOTE_BOUNDARY).map(strip_quote_runs).collect();
+        return parts.concat();
+    }
+    strip_quote_runs(text)
+}
+
+fn strip_quote_runs(text: &str) -> String {
     if !text.contains("''") {
         return text.to_string();
     }

@@ -76,7 +76,8 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
     citation_columns["position"] = list(range(len(cited)))
     return {
         PLAIN_TEXT: [{**keys, "revision_timestamp": timestamp, "text": plain, "text_chars": len(plain),
-                      "text_words": len(plain.split())}],
+                      "text_words": len(plain.split()), "templates_expanded": None, "templates_dropped": None,
+                      "constructs_out_of_range": None}],  # Parsoid rendered every template
         SECTIONS: Rows.keyed(sections, keys, "section_index"),
         CITATIONS: Rows.keyed(citation_columns, keys),
         LINKS: Rows.keyed(link_columns, keys),

@@ -27,6 +27,7 @@ from transforms.wikitext.citations import citation_columns
 from transforms.wikitext.links import link_columns
 from transforms.wikitext.quality import quality_features
 from transforms.wikitext.engine import scan
+from transforms.wikitext.inline import template_counts
 from transforms.wikitext.scanner import ScanTimeout
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.inputs import XmlInput
@@ -56,6 +57,7 @@ class ContentOptions:
         datasets: the content datasets written, in CONTENT_DATASETS' order; plain_text always, as its one row
             per revision scanned is what the run's counts and its dedupe of pages rest on. Rows of the others
             are not built when they are not asked for.
+        math: what `<math>` becomes in plain_text: tex, placeholder or drop (engine.MATH_MODES).
     """
 
     namespaces: frozenset[int] = DEFAULT_NAMESPACES
@@ -64,6 +66,7 @@ class ContentOptions:
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
     page_seconds: float = DEFAULT_PAGE_SECONDS
     datasets: tuple[str, ...] = CONTENT_DATASETS
+    math: str = "tex"
 
     def __post_init__(self):
         if PLAIN_TEXT not in self.datasets or not set(self.datasets) <= set(CONTENT_DATASETS):
@@ -72,7 +75,7 @@ class ContentOptions:
 
 
 def extract_content(text: str, page: Page, revision: Revision, resolver: TitleResolver,
-                    deadline: float | None = None,
+                    deadline: float | None = None, math: str = "tex",
                     datasets: tuple[str, ...] = CONTENT_DATASETS) -> dict[str, list[dict] | Rows]:
     """Rows of the content datasets asked for, for one revision's wikitext, from a single scan (sections,
     citations and links as `Rows` blocks, plain_text and article_quality as one dict each).
@@ -85,13 +88,13 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         wikitext = REDIRECT_LINE.sub("", wikitext, count=1)
     elif match := ENGLISH_REDIRECT.match(wikitext):
         wikitext = wikitext[match.end():]
-    found = scan(wikitext, resolver, deadline=deadline)
+    found = scan(wikitext, resolver, deadline=deadline, math=math)
     keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
             "revision_id": revision.id, "source": SOURCE}
     plain = found.text
     rows: dict[str, list[dict] | Rows] = {
         PLAIN_TEXT: [{**keys, "revision_timestamp": revision.timestamp, "text": plain, "text_chars": len(plain),
-                      "text_words": len(plain.split())}],
+                      "text_words": len(plain.split()), **diagnostics(found, resolver.language)}],
     }
     if SECTIONS in datasets:
         rows[SECTIONS] = Rows.keyed({
@@ -114,6 +117,14 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         rows[ARTICLE_QUALITY] = [{**keys, "revision_timestamp": revision.timestamp,
                                   **quality_features(len(text), found, columns["link_type"]), "quality_score": None}]
     return rows
+
+
+def diagnostics(found, language: str | None) -> dict:
+    """plain_text's columns that say what the text could not keep: templates expanded and dropped, and the
+    constructs read in a way that may lose or alter text (the engine's, and parser functions)."""
+    expanded, dropped, functions = template_counts(found.templates, language)
+    out_of_range = sorted({*found.out_of_range, *(("parser-function",) if functions else ())})
+    return {"templates_expanded": expanded, "templates_dropped": dropped, "constructs_out_of_range": out_of_range}
 
 
 def _check(deadline: float | None) -> None:
@@ -208,7 +219,7 @@ class ContentPages:
             return
         try:
             rows = extract_content(revision.text, page, revision, resolver,
-                                   time.perf_counter() + options.page_seconds, options.datasets)
+                                   time.perf_counter() + options.page_seconds, options.math, options.datasets)
         except ScanTimeout:
             yield Problem("page-timeout", f"extraction took longer than {options.page_seconds:g} s "
                           "(--page-timeout); the revision was left out", record_kind, True, page.offset,

@@ -13,11 +13,17 @@ import html.entities
 import time
 from functools import lru_cache
 
-from transforms.wikitext import citations, scanner
+from transforms.wikitext import citations, inline, scanner
 from transforms.wikitext._engine import Engine
 from transforms.wikitext.scanner import Link, Ref, Scan, ScanTimeout, Section, Template
 from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, WIKIPEDIA_LANGUAGES
 from transforms.wikitext.titles import LinkTarget, TitleResolver
+
+
+# What `<math>` becomes in the text: its TeX between MATH_MARKERS (`⟦E=mc^2⟧`), the markers around the word
+# math (`⟦math⟧`), or nothing (the page's constructs_out_of_range then says math-dropped).
+MATH_MODES = ("tex", "placeholder", "drop")
+MATH_MARKERS = ("\u27e6", "\u27e7")
 
 
 class EngineError(Exception):
@@ -32,13 +38,15 @@ def _folds() -> dict[str, str]:
 
 def engine_for(resolver: TitleResolver) -> Engine:
     """The engine of the wiki `resolver` reads titles for."""
+    rules, months, thousands = inline.site_rules(resolver.language)
     return Engine(
         resolver._namespaces, {ns: case == "first-letter" for ns, case in resolver._cases.items()},
         resolver._default_case == "first-letter", resolver.language, set(WIKIPEDIA_LANGUAGES),
         set(INTERWIKI_PREFIXES), _folds(), html.entities.html5, html._invalid_charrefs,  # type: ignore[attr-defined]
-        set(html._invalid_codepoints), scanner.INLINE_TEMPLATES, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
+        set(html._invalid_codepoints), rules, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
         set(scanner.DROPPED_TAGS), set(scanner.OPAQUE_TAGS), set(scanner.LINE_BREAK_TAGS),
-        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES), list(citations.CITATION_PREFIXES))
+        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES), list(citations.CITATION_PREFIXES),
+        months, thousands)
 
 
 _TARGETS: dict[tuple, LinkTarget] = {}
@@ -60,8 +68,9 @@ def _target(values: tuple | None) -> LinkTarget | None:
 _ENGINES: dict[int, tuple[TitleResolver, Engine]] = {}
 
 
-def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = None) -> Scan:
-    """Scans one page's wikitext once, on the wiki `resolver` reads titles for.
+def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = None, math: str = "tex") -> Scan:
+    """Scans one page's wikitext once, on the wiki `resolver` reads titles for; `math` says what `<math>`
+    becomes in the text (MATH_MODES).
 
     Raises:
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes during the scan.
@@ -72,18 +81,24 @@ def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = Non
         if len(_ENGINES) >= 64:
             _ENGINES.clear()
         found = _ENGINES[id(resolver)] = (resolver, engine_for(resolver))
-    return scan_page(found[1], wikitext, deadline)
+    return scan_page(found[1], wikitext, deadline, math)
 
 
-def scan_page(engine: Engine, wikitext: str, deadline: float | None = None) -> Scan:
+def fragment_text(wikitext: str, resolver: TitleResolver, *, math: str = "tex") -> str:
+    """The plain text of a piece of wikitext (a page, an infobox value, a table cell) as plain_text reads
+    it: inline templates expanded by the wiki's rules, markup and tables removed, link labels kept."""
+    return scan(wikitext, resolver, math=math).text
+
+
+def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math: str = "tex") -> Scan:
     """The page's scan, read by `engine`."""
     seconds = None if deadline is None else deadline - time.perf_counter()
-    status, found = engine.scan(wikitext, seconds)
+    status, found = engine.scan(wikitext, seconds, math)
     if status == "timeout":
         raise ScanTimeout()
     if status != "ok":
         raise EngineError(f"{status}: {found}" if found else status)
-    source, sections, links, templates, refs, skipped = found
+    source, sections, links, templates, refs, skipped, out_of_range = found
     scan = Scan(source)
     for index, level, title, anchor, parent, start, text in sections:
         section = Section(index, level, title, anchor, parent, start)
@@ -94,4 +109,5 @@ def scan_page(engine: Engine, wikitext: str, deadline: float | None = None) -> S
     scan.templates = [Template(*values) for values in templates]
     scan.refs = [Ref(*values) for values in refs]
     scan.skipped = list(skipped)
+    scan.out_of_range = list(out_of_range)
     return scan

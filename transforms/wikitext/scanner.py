@@ -35,14 +35,7 @@ TRANSPARENT_TAGS = frozenset({
 LINE_BREAK_TAGS = frozenset({"br", "p", "li", "dd", "hr", "tr"})
 OPAQUE_TAGS = DROPPED_TAGS | {"nowiki", "gallery"}
 
-# Templates that stand for a few words of prose; everything else a template renders is dropped.
-#  value: how their arguments become text.
-INLINE_TEMPLATES = {
-    "lang": "second", "transl": "last", "nowrap": "first", "nobr": "first", "ipa": "first", "small": "first",
-    "smaller": "first", "big": "first", "em": "first", "strong": "first", "abbr": "first", "nihongo": "first",
-    "convert": "convert", "cvt": "convert", "!": "|", "'": "'", "=": "=", "snd": " – ", "spaced ndash": " – ",
-    "ndash": "–", "mdash": "—", "nbsp": " ", "·": " · ", "dot": " · ",
-}
+# The templates that stand for words, and how they become text, are in inline.py (per wiki).
 
 
 class ScanTimeout(Exception):
@@ -108,6 +101,9 @@ class Scan:
         self.templates: list[Template] = []
         self.refs: list[Ref] = []
         self.skipped: list[tuple[int, int]] = []  # spans that are not wikitext (nowiki, math, code ...)
+        # Constructs read in a way that may lose or alter text: unclosed-template, unclosed-link,
+        # unclosed-external-link, unclosed-table, unclosed-tag, nesting-too-deep, math-dropped.
+        self.out_of_range: list[str] = []
 
     @property
     def text(self) -> str:

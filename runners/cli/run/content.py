@@ -37,6 +37,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--datasets", action="append", metavar="NAME[,NAME...]",
                         help="the content datasets to write (repeatable; default: all five); plain_text is always "
                              "written, one row per revision scanned, which the run's counts rest on")
+    parser.add_argument("--math", choices=("tex", "placeholder", "drop"), default="tex",
+                        help="what <math> becomes in plain_text: its TeX between \u27e6 and \u27e7 (tex, default), "
+                        "\u27e6math\u27e7 (placeholder), or nothing, said in the row's constructs_out_of_range (drop)")
     parser.add_argument("--page-timeout", type=float, default=PAGE_SECONDS, metavar="SECONDS",
                         help="time budget of one revision; slower ones become errors rows (default %(default)g)")
 
@@ -56,7 +59,7 @@ def content_options(args: argparse.Namespace):
         datasets = tuple(name for name in CONTENT_DATASETS if name in asked or name == PLAIN_TEXT)
     return ContentOptions(namespaces=namespaces, include_redirects=args.include_redirects,
                           all_revisions=args.all_revisions, max_page_bytes=int(args.max_page_mb * 2**20),
-                          page_seconds=args.page_timeout, datasets=datasets)
+                          page_seconds=args.page_timeout, datasets=datasets, math=args.math)
 
 
 def plan(job, args):
