@@ -67,12 +67,17 @@ def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = Non
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes during the scan.
         EngineError: when the engine refuses the page.
     """
+    return scan_page(engine_of(resolver), wikitext, deadline)
+
+
+def engine_of(resolver: TitleResolver) -> Engine:
+    """The engine of the wiki `resolver` reads titles for, built once per resolver."""
     found = _ENGINES.get(id(resolver))
     if found is None:
         if len(_ENGINES) >= 64:
             _ENGINES.clear()
         found = _ENGINES[id(resolver)] = (resolver, engine_for(resolver))
-    return scan_page(found[1], wikitext, deadline)
+    return found[1]
 
 
 def scan_page(engine: Engine, wikitext: str, deadline: float | None = None) -> Scan:

@@ -8,10 +8,11 @@ from runners.cli.run.options import add_xml_input_arguments, resume, split_bytes
 from transforms.defaults import CONTENT_SPLIT_BYTES, MAX_PAGE_BYTES, PAGE_SECONDS
 
 NAME = "content"
-HELP = "XML or Enterprise HTML dumps -> plain_text, sections, citations, links, article_quality"
+HELP = "XML or Enterprise HTML dumps -> plain_text, sections, citations, links, article_quality, infoboxes, tables"
 DESCRIPTION = (
     "Scan the wikitext of each page's latest revision once (every revision with --all-revisions) and write "
-    "the plain_text, sections, citations, links, article_quality and errors datasets. By default only the "
+    "the plain_text, sections, citations, links, article_quality, infoboxes, tables and errors datasets. By "
+    "default only the "
     "content namespace (0) is read and redirects are skipped. Enterprise HTML dumps "
     "(<wiki>-NS<n>-<date>-ENTERPRISE-HTML.json.tar.gz) give the same datasets from the rendered pages, "
     "plus pages."
