@@ -56,7 +56,14 @@ def valid_isbn(digits: str) -> bool:
 def independent_identifiers(wikitext: str) -> set[str]:
     text = NOT_WIKITEXT.sub("", wikitext)
     found = set()
-    for doi in re.findall(r"(?<![\w.])10\.\d{4,9}/(?:[^\s|\]}<>\"\[{]|[<>\[\]](?=\d))+", text):
+    for match in re.finditer(r"(?<![\w.])10\.\d{4,9}(?:/|%2[fF])(?:[^\s|\]}<>\"\[{]|[<>\[\]](?=\d))+", text):
+        doi = match.group(0)
+        if re.search(r"://[^\s\[|]*$", text[max(0, match.start() - 400):match.start()]):  # inside a URL
+            doi = re.split(r"[?#&]", doi)[0]
+            doi = re.sub(r"(?i)(/(abstract|full|pdf|epdf|fulltext|html|summary|meta|references|figures|citedby|suppl|"
+                         r"issuetoc|toc)|\.(pdf|html?|xml))+/?$", "", doi)
+            doi = re.sub(r"^(10\.1093/[^/]+/[^/]+)/\d+$", r"\1", doi)
+        doi = doi.replace("%2F", "/").replace("%2f", "/")
         doi = doi.rstrip(".,;:'\"")
         while doi.endswith(")") and doi.count("(") < doi.count(")"):
             doi = doi[:-1].rstrip(".,;:'\"")

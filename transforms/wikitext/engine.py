@@ -38,7 +38,8 @@ def engine_for(resolver: TitleResolver) -> Engine:
         set(INTERWIKI_PREFIXES), _folds(), html.entities.html5, html._invalid_charrefs,  # type: ignore[attr-defined]
         set(html._invalid_codepoints), scanner.INLINE_TEMPLATES, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
         set(scanner.DROPPED_TAGS), set(scanner.OPAQUE_TAGS), set(scanner.LINE_BREAK_TAGS),
-        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES), list(citations.CITATION_PREFIXES))
+        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES) | citations.SHORT_FOOTNOTES
+        | citations.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES))
 
 
 _TARGETS: dict[tuple, LinkTarget] = {}
