@@ -151,3 +151,20 @@ def test_splits_of_a_multistream_dump_give_the_same_rows_as_the_whole_file(real_
         key = lambda row: json.dumps(row, sort_keys=True, default=str)  # noqa: E731
         assert sorted(map(key, rows)) == sorted(map(key, split[name])), name
     assert len(whole["plain_text"]) > 800
+
+
+def test_enwiki_short_footnotes_are_rows_linked_to_a_citation_of_their_author_and_year(enwiki):
+    _, datasets, wikitext = enwiki
+    rows = datasets["citations"]
+    calls = sum(len(re.findall(r"\{\{\s*[Ss]fnp?\s*\|", re.sub(r"<!--.*?(?:-->|$)", "", text, flags=re.S)))
+                for text in wikitext.values())
+    sfn = [row for row in rows if row["template_name"] in ("sfn", "sfnp")]
+    assert len(sfn) == calls > 200  # one row per {{sfn}}, none inside a <ref> on these pages
+    assert all(row["authors"] and row["publication_date"] for row in sfn)
+    by_position = {(row["page_id"], row["position"]): row for row in rows}
+    linked = [row for row in rows if row["full_citation_position"] is not None]
+    for row in linked:  # the citation pointed at names the footnote's first author and its year
+        cited = by_position[row["page_id"], row["full_citation_position"]]
+        assert cited["template_name"] not in ("sfn", "sfnp", "harvnb", "harv", "harvtxt")
+        assert row["authors"][0] in cited["raw_wikitext"] and row["publication_date"] in cited["raw_wikitext"]
+    assert sum(row["full_citation_position"] is not None for row in sfn) > 0.9 * len(sfn)

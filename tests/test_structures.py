@@ -216,3 +216,21 @@ def test_html_rows_of_an_infobox_and_a_table_as_the_reader_sees_them(real_data):
     wikitext_rows = extract_content(revision.text, page, revision, ENWIKI)[INFOBOXES]
     assert set(wikitext_rows.columns["template"]) == {"Infobox person", "Infobox musical artist"}
     assert "resting_place" in wikitext_rows.columns["parameter"]
+
+
+def test_a_fault_in_the_structures_pass_becomes_an_errors_row_not_a_crash(monkeypatch):
+    from transforms.common.problems import Problem
+    from transforms.wikitext import content
+    from transforms.wikitext.engine import EngineError
+    from transforms.xml.records import Page, Revision
+
+    def refuse(*args, **kwargs):
+        raise EngineError("panic: index out of bounds")  # what Engine.structures hands back for a caught panic
+    monkeypatch.setattr(content, "structure_columns", refuse)
+    revision = Revision()
+    revision.id, revision.text = 7, "{|\n| a\n|}"
+    page = Page(3, 0, "T", "T", None, False, 120, iter([revision]))
+    [problem] = [item for item in content.ContentPages()._extract(page, revision, ENWIKI, "page")]
+    assert isinstance(problem, Problem)
+    assert (problem.error_type, problem.page_id, problem.revision_id) == ("content-extraction", 3, 7)
+    assert "panic: index out of bounds" in problem.message
