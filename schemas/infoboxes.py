@@ -23,7 +23,9 @@ SCHEMA = DatasetSchema(
         "from Wikidata, defaults) is not there, and templates inside a value keep only the words the plain "
         "text keeps of them.",
         "Parameters with an empty value are left out (an infobox shows nothing for them).",
-        "An infobox made by another template (a navbox, a module call) is not seen.",
+        "An infobox made by another template (a navbox, a module call) is not seen; one nested in the values "
+        "of three other infoboxes is left out (a bound that keeps adversarial pages linear; real pages nest one "
+        "or two).",
         "value_text and value_wikitext are CC BY-SA text from the wiki.",
     ),
     columns=KEYS + (

@@ -61,7 +61,7 @@ def independent_identifiers(wikitext: str) -> set[str]:
         if re.search(r"://[^\s\[|]*$", text[max(0, match.start() - 400):match.start()]):  # inside a URL
             doi = re.split(r"[?#&]", doi)[0]
             doi = re.sub(r"(?i)(/(abstract|full|pdf|epdf|fulltext|html|summary|meta|references|figures|citedby|suppl|"
-                         r"issuetoc|toc)|\.(pdf|html?|xml))+/?$", "", doi)
+                         r"issuetoc|toc|lookinside/.*)|\.(pdf|html?|xml))+/?$", "", doi)
             doi = re.sub(r"^(10\.1093/[^/]+/[^/]+)/\d+$", r"\1", doi)
         doi = doi.replace("%2F", "/").replace("%2f", "/")
         doi = doi.rstrip(".,;:'\"")

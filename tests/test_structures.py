@@ -136,7 +136,8 @@ def test_tables_in_nowiki_and_pre_are_text_and_stray_table_lines_are_not_tables(
 
 
 @pytest.mark.parametrize("markup", ["{|\n", "{|\n|", "{{Infobox|a=", "{{Infobox|a=[[b|", "|}\n{|\n! a !! b\n",
-                                    "{{Infobox|x={|\n", "{| class=x\n|-\n| a || {{b|\n"])
+                                    "{{Infobox|x={|\n", "{| class=x\n|-\n| a || {{b|\n", "{{Infobox|a=[[x]]}}\n",
+                                    "{|\n| {{Infobox|a=b}}\n|-\n"])
 def test_two_megabytes_of_nested_or_unclosed_markup_read_in_linear_time(markup):
     page = markup * (2_000_000 // len(markup))
     started = time.process_time()  # CPU time: the machine may be shared
@@ -216,6 +217,16 @@ def test_html_rows_of_an_infobox_and_a_table_as_the_reader_sees_them(real_data):
     wikitext_rows = extract_content(revision.text, page, revision, ENWIKI)[INFOBOXES]
     assert set(wikitext_rows.columns["template"]) == {"Infobox person", "Infobox musical artist"}
     assert "resting_place" in wikitext_rows.columns["parameter"]
+
+
+def test_infoboxes_nested_in_infoboxes_are_read_three_deep_and_in_linear_time():
+    page = "{{Infobox|a=" * 90 + "x [[y]] " * 120_000 + "}}" * 90  # 1 MB inside 90 nested calls
+    started = time.process_time()
+    infoboxes, _ = structures(page)
+    assert time.process_time() - started < 10.0  # each of 90 values read would be 90 MB
+    assert [row["infobox_index"] for row in infoboxes] == [0, 1, 2]
+    assert infoboxes[2]["value_wikitext"].startswith("{{Infobox|a={{Infobox|a=")
+    assert len(infoboxes[2]["value_links"]) == 120_000  # links inside templates of a value are its links too
 
 
 def test_a_fault_in_the_structures_pass_becomes_an_errors_row_not_a_crash(monkeypatch):

@@ -139,7 +139,7 @@ def test_frwiki_citation_template_is_a_quotation_not_a_source():
     assert citation_columns(found, "en")["template_name"] == ["citation"]
 
 
-SHORT_FOOTNOTES = """Elephants.{{sfn|Shoshani|2002|p=5}} Mammoths.<ref>{{harvnb|Shoshani|Tassy|1996|pp=3-4}}</ref>
+SHORT_FOOTNOTES = """Elephants.{{sfn|Shoshani|2002|p=5|loc=reprinted as ISBN 3-88682-005-X}} Mammoths.<ref>{{harvnb|Shoshani|Tassy|1996|pp=3-4}}</ref>
 As {{harvtxt|Nobody|1990}} says.<ref>{{sfnm|1a1=Smith|1y=2001a|1p=4|2a1=Shoshani|2y=2002}}</ref>
 == References ==
 * {{cite book |last=Shoshani |first=J. |year=2002 |title=Elephants}}
@@ -162,6 +162,7 @@ def test_short_footnotes_carry_their_authors_and_year_and_point_at_their_full_ci
         ("citation", ["Smith"], "3 March 2001a", 2001, None),
         ("cite book", ["Shoshani"], "2002", 2002, None),
     ]
+    assert rows[0]["isbn"] == "388682005X"  # identifiers written inside a short footnote are its own
 
 
 def test_dois_in_text_in_publisher_urls_and_percent_encoded():
@@ -173,7 +174,8 @@ def test_dois_in_text_in_publisher_urls_and_percent_encoded():
         "D.<ref>{{cite web |url=https://doi.org/10.1000%2F182 |title=Handbook}}</ref>"
         "E.<ref>[https://onlinelibrary.wiley.com/doi/10.1002/anie.201915678/abstract X] and "
         "[https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0123456&type=printable Y]</ref>"
-        "F.<ref>[https://link.springer.com/content/pdf/10.1007/s00134-020-05991-x.pdf pdf]</ref>")
+        "F.<ref>[https://link.springer.com/content/pdf/10.1007/s00134-020-05991-x.pdf pdf]</ref>"
+        "G.<ref>http://link.springer.com/article/10.1007%2FBF01406719/lookinside/000.png</ref>")
     assert [(r["doi"], r["identifiers"]) for r in rows] == [
         ("10.1136/bmj.e512", ["doi:10.1136/bmj.e512"]),
         ("10.1093/qje/qjaa029", ["doi:10.1093/qje/qjaa029"]),
@@ -181,6 +183,7 @@ def test_dois_in_text_in_publisher_urls_and_percent_encoded():
         ("10.1000/182", ["doi:10.1000/182"]),
         ("10.1002/anie.201915678", ["doi:10.1002/anie.201915678", "doi:10.1371/journal.pone.0123456"]),
         ("10.1007/s00134-020-05991-x", ["doi:10.1007/s00134-020-05991-x"]),
+        ("10.1007/BF01406719", ["doi:10.1007/BF01406719"]),
     ]
     # Outside URLs a DOI is read as written (SICI DOIs hold what URL paths would end at).
     assert rows_of("<ref>doi:10.1175/1520-0493(1971)099<0818:TACOZM>2.3.CO;2</ref>")[0]["doi"] == \

@@ -93,7 +93,7 @@ DOI = re.compile(r"10\.\d{4,9}(?:/|%2[Ff])(?:[^\s\"<>|\[\]{}]|[<>\[\]](?=\d))+")
 # academic.oup.com/qje/article/135/4/1/doi/10.1093/qje/qjaa029/5858010 is 10.1093/qje/qjaa029.
 URL_END = re.compile(r"[?#&]")
 PUBLISHER_SUFFIX = re.compile(r"(?:/(?:abstract|full|pdf|epdf|fulltext|html|summary|meta|references|figures|citedby|"
-                              r"suppl|issuetoc|toc)|\.(?:pdf|html?|xml))+/?$", re.IGNORECASE)
+                              r"suppl|issuetoc|toc|lookinside/.*)|\.(?:pdf|html?|xml))+/?$", re.IGNORECASE)
 OUP_ARTICLE_NUMBER = re.compile(r"^(10\.1093/[^/]+/[^/]+)/\d+$")
 URL_LOOKBACK = 400  # characters searched back for the start of the URL a DOI may be in
 ISBN_AFTER = re.compile(r"(?:-1[03])?\s*[:=]?\s*(97[89](?:[ -]?\d){10}|\d(?:[ -]?\d){8}[ -]?[\dXx])(?![\dXx])")
@@ -518,7 +518,9 @@ def _citations(scan: Scan, language: str | None) -> list[tuple]:
             covered.append((template.start, template.end))
             fields, points_to = _short_footnote_fields(template)
             rows.append(_row(template.section, template.start, source[template.start:template.end],
-                             template=template, fields=fields, points_to=points_to))
+                             template=template, fields=fields, identifiers=_unique(hits.within(template.start,
+                                                                                               template.end)),
+                             points_to=points_to))
     rows += _loose_lines(scan, hits, covered, loose_templates)
     rows.sort(key=itemgetter(0))
     return [row[1:] for row in rows]

@@ -15,6 +15,7 @@ from transforms.wikitext.scanner import Scan, ScanTimeout
 from transforms.wikitext.titles import TitleResolver
 
 TEMPLATE_NAMESPACE = 10
+MAX_INFOBOX_NESTING = 3  # infoboxes inside the values of three others are left out (the data card says so)
 # Infobox templates per wiki language: name prefixes in lower case ("infobox" matches "Infobox settlement").
 # None holds those of every wiki; adding a wiki's own is one entry here.
 INFOBOXES: dict[str | None, tuple[str, ...]] = {
@@ -62,6 +63,7 @@ def structure_columns(scan: Scan, resolver: TitleResolver, deadline: float | Non
         if resolved is not None and resolved[0] == TEMPLATE_NAMESPACE and is_infobox(resolved[1], resolver.language):
             infoboxes.append((template, resolved[1]))
     infoboxes.sort(key=lambda found: found[0].start)  # a call is recorded when it closes: inner ones first
+    infoboxes = _within_nesting(infoboxes)
     templates = [(template.start, template.end) for template in scan.templates]
     seconds = None if deadline is None else deadline - time.perf_counter()
     status, found = engine_of(resolver).structures(
@@ -72,6 +74,21 @@ def structure_columns(scan: Scan, resolver: TitleResolver, deadline: float | Non
         raise EngineError(f"{status}: {found}" if found else status)
     parameters, tables = found
     return _infobox_columns(infoboxes, parameters), _table_columns(scan, tables)
+
+
+def _within_nesting(infoboxes: list) -> list:
+    """The infoboxes nested at most MAX_INFOBOX_NESTING deep in other infoboxes' values: each value is read
+    once per infobox around it, so a bound on nesting keeps a page's cost linear (real pages nest one or
+    two: an officeholder's box in a person's `module`)."""
+    kept = []
+    open_ends: list[int] = []
+    for template, title in infoboxes:
+        while open_ends and open_ends[-1] <= template.start:
+            open_ends.pop()
+        if len(open_ends) < MAX_INFOBOX_NESTING:
+            kept.append((template, title))
+        open_ends.append(template.end)
+    return kept
 
 
 def _infobox_columns(infoboxes: list, parameters: list) -> dict[str, list]:
