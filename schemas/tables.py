@@ -17,7 +17,8 @@ SCHEMA = DatasetSchema(
     caveats=(
         "wikitext rows: tables written by templates ({{Football squad start}}, {{{!}} ... {{!}}}, a table inside "
         "a template's output) are not seen; a template inside a cell keeps only the words plain_text keeps "
-        "of it. Tables written as HTML (<table>) in wikitext are not read either.",
+        "of it. Tables written as HTML (<table>) in wikitext are not read either (HTML rows and cells, <tr><td>, "
+        "inside a {| ... |} table are).",
         "rowspan and colspan are recorded, never expanded: a row with a spanning cell above it has fewer cells.",
         "A table without its closing |} ends with the page (closed is false).",
         "Cell texts are CC BY-SA text from the wiki.",

@@ -164,6 +164,22 @@ enum Target {
 }
 
 impl OpenTable {
+    /// Text on the same line as what is being filled (a cell's or the caption's).
+    fn append_content(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let content = match self.target {
+            Target::Nothing => return,
+            Target::Caption => self.caption.get_or_insert_with(String::new),
+            Target::Cell => match self.rows.last_mut().and_then(|row| row.last_mut()) {
+                Some(cell) => &mut cell.3,
+                None => return,
+            },
+        };
+        content.push_str(text);
+    }
+
     fn push_text(&mut self, line: &str) {
         let content = match self.target {
             Target::Nothing => return,
@@ -175,6 +191,55 @@ impl OpenTable {
         };
         content.push('\n');
         content.push_str(line);
+    }
+}
+
+/// Whether a line of a wikitext table starts with an HTML row or cell tag (`<tr>`, `<td ...>`, `<th>`), which
+/// MediaWiki accepts inside `{| ... |}` too.
+fn starts_html_cell(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.len() >= 4 && bytes[0] == b'<' && bytes[1].eq_ignore_ascii_case(&b't')
+        && matches!(bytes[2].to_ascii_lowercase(), b'r' | b'd' | b'h') && matches!(bytes[3], b'>' | b' ' | b'\t' | b'/')
+}
+
+/// A line of HTML rows and cells: `<tr>` starts a row, `<td>`/`<th>` a cell (its attributes read as a wiki
+/// cell's), the text up to the next tag its content; closing tags end nothing more than the next opening does.
+fn html_cells(engine: &Engine, table: &mut OpenTable, line: &str) {
+    let lower = line.to_ascii_lowercase();
+    let mut position = 0;
+    while position < line.len() {
+        let next = lower[position..].find('<').map(|i| position + i);
+        let Some(at) = next else {
+            table.append_content(&line[position..]);
+            break;
+        };
+        let tag_end = lower[at..].find('>').map(|i| at + i + 1).unwrap_or(line.len());
+        let tag = &lower[at..tag_end];
+        let name: String = tag.trim_start_matches(['<', '/']).chars().take_while(char::is_ascii_alphanumeric).collect();
+        if !matches!(name.as_str(), "tr" | "td" | "th") {
+            table.append_content(&line[position..tag_end]); // another tag: part of the cell's content
+            position = tag_end;
+            continue;
+        }
+        table.append_content(&line[position..at]);
+        position = tag_end;
+        if tag.starts_with("</") {
+            continue;
+        }
+        if name == "tr" {
+            if table.rows.last().is_none_or(|row| !row.is_empty()) {
+                table.rows.push(Vec::new());
+            }
+            table.target = Target::Nothing;
+            continue;
+        }
+        let attributes = engine.attributes(&line[at..tag_end]);
+        if table.rows.is_empty() {
+            table.rows.push(Vec::new());
+        }
+        table.rows.last_mut().unwrap().push((name == "th", span(&attributes, "rowspan", MAX_SPAN),
+                                             span(&attributes, "colspan", MAX_COLSPAN), String::new()));
+        table.target = Target::Cell;
     }
 }
 
@@ -253,6 +318,10 @@ pub fn tables(engine: &Engine, caches: &mut Caches, source: &str, templates: &[(
                 table.rows.push(Vec::new());
             }
             table.target = Target::Nothing;
+            continue;
+        }
+        if starts_html_cell(trimmed) {
+            html_cells(engine, table, trimmed);
             continue;
         }
         let header = trimmed.starts_with('!');
