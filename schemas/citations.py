@@ -47,6 +47,6 @@ SCHEMA = DatasetSchema(
         Column("access_date", pa.string(), "access-date parameter as written."),
         Column("identifiers", pa.list_(pa.string()), "Every identifier found in the citation, as kind:value (doi:10.1000/x, isbn:9780123456789, ...), in order of appearance.", False),
         Column("raw_wikitext", pa.string(), "The citation's wikitext (comments removed), cut at 2,000 characters.", False),
-        Column("full_citation_position", pa.int32(), "Short footnotes ({{sfn}}, {{sfnp}}, {{harvnb}}, {{harv}}, ... alone or in a <ref>): position of the page's full citation they point at, the first whose Harvard anchor (CITEREF + author surnames + year, or its ref=/{{sfnref}}) is theirs; null when the page has none, for html rows and for other citations."),
+        Column("full_citation_position", pa.int32(), "Short footnotes ({{sfn}}, {{sfnp}}, {{harvnb}}, {{harv}}, ... alone or in a <ref>): position of the page's full citation they point at, the first whose Harvard anchor (CITEREF + author surnames + year, or its ref=/{{sfnref}}) is theirs; null when the page has none and for other citations. html rows: the citation whose <cite> id is the anchor a reference's text links to (#CITEREF...)."),
     ),
 )

@@ -258,3 +258,19 @@ def test_a_fault_in_the_structures_pass_becomes_an_errors_row_not_a_crash(monkey
     assert isinstance(problem, Problem)
     assert (problem.error_type, problem.page_id, problem.revision_id) == ("content-extraction", 3, 7)
     assert "panic: index out of bounds" in problem.message
+
+
+def test_html_short_footnotes_point_at_the_citation_their_link_names(real_data):
+    import re
+    from schemas import CITATIONS
+    from transforms.enterprise.html import extract_html
+    record = enterprise_record(real_data, "enwiki__Josephine_Baker")
+    columns = extract_html(record, {})[CITATIONS].columns
+    rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
+    notes = set(re.findall(r'<li[^>]*id="(cite_note-FOOTNOTE[^"]*)"', record["article_body"]["html"]))
+    linked = [row for row in rows if row["full_citation_position"] is not None]
+    assert len(linked) >= len(notes) == 17  # each {{sfn}} note once (its repeats are reuse rows)
+    for row in linked:  # "Bergfelder, Harris & Street (2007), pp. 191–198." -> the book by Bergfelder, Tim, ...
+        cited = rows[row["full_citation_position"]]
+        surname = re.match(r"[^\W\d_][\w'-]*", row["raw_wikitext"]).group(0)  # "Rose 1989, p. 200." -> Rose
+        assert cited["authors"] and cited["authors"][0].startswith(surname), (row["raw_wikitext"], cited["authors"])

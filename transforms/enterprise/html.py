@@ -75,7 +75,11 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
     }
     citation_columns = {name: [row[name] for row in cited] for name in CITATION_COLUMNS}
     citation_columns["position"] = list(range(len(cited)))
-    citation_columns["full_citation_position"] = [None] * len(cited)  # short footnotes are linked in wikitext only
+    anchors: dict[str, int] = {}
+    for position, row in enumerate(cited):
+        if row.get("_anchor"):
+            anchors.setdefault(row["_anchor"], position)
+    citation_columns["full_citation_position"] = [anchors.get(row.get("_points_to") or "") for row in cited]
     infoboxes, tables = page_structures(tree, context, section_numbers, resolver)
     return {
         PLAIN_TEXT: [{**keys, "revision_timestamp": timestamp, "text": plain, "text_chars": len(plain),
