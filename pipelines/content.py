@@ -1,5 +1,5 @@
-"""`content`: XML dumps into plain_text, sections, citations, links, article_quality and errors, with
-one scan of each page's wikitext; Enterprise HTML dumps into the same datasets from each page's rendered
+"""`content`: XML dumps into plain_text, sections, citations, links, article_quality, infoboxes, tables and
+errors, with one scan of each page's wikitext; Enterprise HTML dumps into the same datasets from each page's rendered
 HTML, plus `pages` from the records' metadata."""
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from schemas import (
     editor_months,
     errors,
     events,
+    infoboxes,
     knowledge_gaps,
     links,
     newcomer_cohorts,
@@ -23,13 +24,14 @@ from schemas import (
     plain_text,
     revisions,
     sections,
+    tables,
     wikidata_entities,
 )
 from schemas.dataset import Column, DatasetSchema
 
 DATASETS: dict[str, DatasetSchema] = {
     m.SCHEMA.name: m.SCHEMA
-    for m in (pages, revisions, plain_text, sections, citations, links, article_quality, events, page_events,
+    for m in (pages, revisions, plain_text, sections, citations, links, article_quality, infoboxes, tables, events, page_events,
               editor_months, editor_activity, newcomer_cohorts, article_survival, campaign_participants,
               campaign_summary, wikidata_entities, pageviews, article_gaps, knowledge_gaps, errors)
 }
@@ -41,6 +43,8 @@ SECTIONS = sections.SCHEMA.name
 CITATIONS = citations.SCHEMA.name
 LINKS = links.SCHEMA.name
 ARTICLE_QUALITY = article_quality.SCHEMA.name
+INFOBOXES = infoboxes.SCHEMA.name
+TABLES = tables.SCHEMA.name
 EVENTS = events.SCHEMA.name
 PAGE_EVENTS = page_events.SCHEMA.name
 EDITOR_MONTHS = editor_months.SCHEMA.name
@@ -56,5 +60,5 @@ KNOWLEDGE_GAPS = knowledge_gaps.SCHEMA.name
 ERRORS = errors.SCHEMA.name
 
 __all__ = ["DATASETS", "Column", "DatasetSchema", "PAGES", "REVISIONS", "PLAIN_TEXT", "SECTIONS", "CITATIONS", "LINKS",
-           "ARTICLE_QUALITY", "EVENTS", "PAGE_EVENTS", "EDITOR_MONTHS", "EDITOR_ACTIVITY", "NEWCOMER_COHORTS",
+           "ARTICLE_QUALITY", "INFOBOXES", "TABLES", "EVENTS", "PAGE_EVENTS", "EDITOR_MONTHS", "EDITOR_ACTIVITY", "NEWCOMER_COHORTS",
            "ARTICLE_SURVIVAL", "CAMPAIGN_PARTICIPANTS", "CAMPAIGN_SUMMARY", "WIKIDATA_ENTITIES", "PAGEVIEWS", "ARTICLE_GAPS", "KNOWLEDGE_GAPS", "ERRORS"]

@@ -6,7 +6,7 @@ from schemas.dataset import CC_BY_SA, Column, DatasetSchema
 
 SCHEMA = DatasetSchema(
     name="citations",
-    version="1.1.0",
+    version="1.2.0",
     description="One row per <ref> tag (reuses included), per citation template outside references, and per "
     "line outside both that carries a DOI, ISBN, PMID, PMCID, arXiv id or ISSN (\"ISBN 978-...\" in a list of "
     "further reading). Fields come from the first citation template of a reference; identifiers are also "
@@ -14,7 +14,8 @@ SCHEMA = DatasetSchema(
     licence=CC_BY_SA,
     caveats=(
         "Template parameters are read as written: a citation built by a template that is not a citation "
-        "template (e.g. {{sfn}}, {{efn}}) is not expanded.",
+        "template (e.g. {{efn}}) is not expanded. A short footnote ({{sfn}}, {{harvnb}}, ...) is a row with "
+        "its surnames as authors and its year, and full_citation_position names the full citation it points at.",
         "A reuse (<ref name=x />) row carries only the name: join on ref_name to its definition.",
         "html rows: one row per reference marker (template-made references such as {{sfn}} included), "
         "fields from the citation's COinS metadata; raw_wikitext holds the reference's rendered text and "
@@ -46,5 +47,6 @@ SCHEMA = DatasetSchema(
         Column("access_date", pa.string(), "access-date parameter as written."),
         Column("identifiers", pa.list_(pa.string()), "Every identifier found in the citation, as kind:value (doi:10.1000/x, isbn:9780123456789, ...), in order of appearance.", False),
         Column("raw_wikitext", pa.string(), "The citation's wikitext (comments removed), cut at 2,000 characters.", False),
+        Column("full_citation_position", pa.int32(), "Short footnotes ({{sfn}}, {{sfnp}}, {{harvnb}}, {{harv}}, ... alone or in a <ref>): position of the page's full citation they point at, the first whose Harvard anchor (CITEREF + author surnames + year, or its ref=/{{sfnref}}) is theirs; null when the page has none and for other citations. html rows: the citation whose <cite> id is the anchor a reference's text links to (#CITEREF...)."),
     ),
 )

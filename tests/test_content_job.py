@@ -172,7 +172,7 @@ def test_datasets_option_writes_only_the_datasets_asked_for_and_plain_text(tmp_p
 
     assert run_content(tmp_path, xml, "--datasets", "plain_text,infobox") == 2
     assert capsys.readouterr().err.strip().splitlines()[-1].endswith(
-        "--datasets: infobox is not one of plain_text, sections, citations, links, article_quality")
+        "--datasets: infobox is not one of plain_text, sections, citations, links, article_quality, infoboxes, tables")
 
 
 def test_job_fails_when_too_many_pages_are_bad_and_refuses_stub_dumps(tmp_path, capsys):

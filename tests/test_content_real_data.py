@@ -56,7 +56,14 @@ def valid_isbn(digits: str) -> bool:
 def independent_identifiers(wikitext: str) -> set[str]:
     text = NOT_WIKITEXT.sub("", wikitext)
     found = set()
-    for doi in re.findall(r"(?<![\w.])10\.\d{4,9}/(?:[^\s|\]}<>\"\[{]|[<>\[\]](?=\d))+", text):
+    for match in re.finditer(r"(?<![\w.])10\.\d{4,9}(?:/|%2[fF])(?:[^\s|\]}<>\"\[{]|[<>\[\]](?=\d))+", text):
+        doi = match.group(0)
+        if re.search(r"://[^\s\[|]*$", text[max(0, match.start() - 400):match.start()]):  # inside a URL
+            doi = re.split(r"[?#&]", doi)[0]
+            doi = re.sub(r"(?i)(/(abstract|full|pdf|epdf|fulltext|html|summary|meta|references|figures|citedby|suppl|"
+                         r"issuetoc|toc|lookinside/.*)|\.(pdf|html?|xml))+/?$", "", doi)
+            doi = re.sub(r"^(10\.1093/[^/]+/[^/]+)/\d+$", r"\1", doi)
+        doi = doi.replace("%2F", "/").replace("%2f", "/")
         doi = doi.rstrip(".,;:'\"")
         while doi.endswith(")") and doi.count("(") < doi.count(")"):
             doi = doi[:-1].rstrip(".,;:'\"")
@@ -158,3 +165,20 @@ def test_markup_residue_is_at_most_wikiextractors_on_every_real_dump(real_data):
     assert report["all"]["articles"] > 3000
     for name, row in report.items():
         assert row["wikidumps_per_million"] <= row["wikiextractor_per_million"], (name, row)
+
+
+def test_enwiki_short_footnotes_are_rows_linked_to_a_citation_of_their_author_and_year(enwiki):
+    _, datasets, wikitext = enwiki
+    rows = datasets["citations"]
+    calls = sum(len(re.findall(r"\{\{\s*[Ss]fnp?\s*\|", re.sub(r"<!--.*?(?:-->|$)", "", text, flags=re.S)))
+                for text in wikitext.values())
+    sfn = [row for row in rows if row["template_name"] in ("sfn", "sfnp")]
+    assert len(sfn) == calls > 200  # one row per {{sfn}}, none inside a <ref> on these pages
+    assert all(row["authors"] and row["publication_date"] for row in sfn)
+    by_position = {(row["page_id"], row["position"]): row for row in rows}
+    linked = [row for row in rows if row["full_citation_position"] is not None]
+    for row in linked:  # the citation pointed at names the footnote's first author and its year
+        cited = by_position[row["page_id"], row["full_citation_position"]]
+        assert cited["template_name"] not in ("sfn", "sfnp", "harvnb", "harv", "harvtxt")
+        assert row["authors"][0] in cited["raw_wikitext"] and row["publication_date"] in cited["raw_wikitext"]
+    assert sum(row["full_citation_position"] is not None for row in sfn) > 0.9 * len(sfn)

@@ -45,7 +45,7 @@ def test_citation_template_in_a_named_reference():
         "doi": "10.1038/35057062", "isbn": None, "pmid": "11237011", "pmcid": "PMC2000001", "arxiv": None,
         "issn": None, "journal_or_work": "Nature", "publisher": "Macmillan & Co", "publication_date": "March 2001",
         "publication_year": 2001, "authors": ["Smith, J.", "Jones, K.", "Ann Lee"], "access_date": "2024-01-02",
-        "identifiers": ["doi:10.1038/35057062", "pmid:11237011", "pmcid:PMC2000001"],
+        "identifiers": ["doi:10.1038/35057062", "pmid:11237011", "pmcid:PMC2000001"], "full_citation_position": None,
     }
     assert row["raw_wikitext"].startswith("<ref name=\"smith\">{{Cite journal") and row["raw_wikitext"].endswith("</ref>")
 
@@ -137,3 +137,54 @@ def test_frwiki_citation_template_is_a_quotation_not_a_source():
     found = scan("Il dit {{citation|L'anarchie, c'est l'ordre sans le pouvoir}}.", TitleResolver(None))
     assert citation_columns(found, "fr")["position"] == []
     assert citation_columns(found, "en")["template_name"] == ["citation"]
+
+
+SHORT_FOOTNOTES = """Elephants.{{sfn|Shoshani|2002|p=5|loc=reprinted as ISBN 3-88682-005-X}} Mammoths.<ref>{{harvnb|Shoshani|Tassy|1996|pp=3-4}}</ref>
+As {{harvtxt|Nobody|1990}} says.<ref>{{sfnm|1a1=Smith|1y=2001a|1p=4|2a1=Shoshani|2y=2002}}</ref>
+== References ==
+* {{cite book |last=Shoshani |first=J. |year=2002 |title=Elephants}}
+* {{cite book |last1=Shoshani |first1=J. |last2=Tassy |first2=P. |date=May 1996 |title=The Proboscidea}}
+* {{citation |author=Smith |date=3 March 2001a |title=S |ref={{sfnref|Smith|2001a}}}}
+* {{cite book |last=Shoshani |year=2002 |title=Not the anchor |ref=none}}
+"""
+
+
+def test_short_footnotes_carry_their_authors_and_year_and_point_at_their_full_citation():
+    rows = rows_of(SHORT_FOOTNOTES)
+    assert [(r["template_name"], r["authors"], r["publication_date"], r["publication_year"],
+             r["full_citation_position"]) for r in rows] == [
+        ("sfn", ["Shoshani"], "2002", 2002, 4),
+        ("harvnb", ["Shoshani", "Tassy"], "1996", 1996, 5),  # in a <ref>: the reference's fields are its own
+        ("harvtxt", ["Nobody"], "1990", 1990, None),  # no full citation of Nobody (1990) on the page
+        ("sfnm", ["Smith"], "2001a", 2001, 6),  # the first of its citations; {{sfnref}} gives the anchor
+        ("cite book", ["Shoshani, J."], "2002", 2002, None),
+        ("cite book", ["Shoshani, J.", "Tassy, P."], "May 1996", 1996, None),
+        ("citation", ["Smith"], "3 March 2001a", 2001, None),
+        ("cite book", ["Shoshani"], "2002", 2002, None),
+    ]
+    assert rows[0]["isbn"] == "388682005X"  # identifiers written inside a short footnote are its own
+
+
+def test_dois_in_text_in_publisher_urls_and_percent_encoded():
+    rows = rows_of(
+        "A.<ref>Smith J. Title. ''BMJ'' 2012;344:e512. doi:10.1136/bmj.e512</ref>"
+        "B.<ref>{{cite journal |title=Q |url=https://academic.oup.com/qje/article/135/4/1/doi/10.1093/qje/qjaa029/"
+        "5858010 |journal=QJE}}</ref>"
+        "C.<ref>[https://link.springer.com/book/10.1057/978-1-137-38781-3 The book]</ref>"
+        "D.<ref>{{cite web |url=https://doi.org/10.1000%2F182 |title=Handbook}}</ref>"
+        "E.<ref>[https://onlinelibrary.wiley.com/doi/10.1002/anie.201915678/abstract X] and "
+        "[https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0123456&type=printable Y]</ref>"
+        "F.<ref>[https://link.springer.com/content/pdf/10.1007/s00134-020-05991-x.pdf pdf]</ref>"
+        "G.<ref>http://link.springer.com/article/10.1007%2FBF01406719/lookinside/000.png</ref>")
+    assert [(r["doi"], r["identifiers"]) for r in rows] == [
+        ("10.1136/bmj.e512", ["doi:10.1136/bmj.e512"]),
+        ("10.1093/qje/qjaa029", ["doi:10.1093/qje/qjaa029"]),
+        ("10.1057/978-1-137-38781-3", ["doi:10.1057/978-1-137-38781-3"]),
+        ("10.1000/182", ["doi:10.1000/182"]),
+        ("10.1002/anie.201915678", ["doi:10.1002/anie.201915678", "doi:10.1371/journal.pone.0123456"]),
+        ("10.1007/s00134-020-05991-x", ["doi:10.1007/s00134-020-05991-x"]),
+        ("10.1007/BF01406719", ["doi:10.1007/BF01406719"]),
+    ]
+    # Outside URLs a DOI is read as written (SICI DOIs hold what URL paths would end at).
+    assert rows_of("<ref>doi:10.1175/1520-0493(1971)099<0818:TACOZM>2.3.CO;2</ref>")[0]["doi"] == \
+        "10.1175/1520-0493(1971)099<0818:TACOZM>2.3.CO;2"

@@ -13,6 +13,7 @@ mod markup;
 mod reading;
 mod revision;
 mod scan;
+mod structures;
 mod text;
 mod titles;
 mod tokens;
@@ -124,6 +125,85 @@ impl Engine {
         let result = (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range);
         ("ok", result).into_pyobject(py)
     }
+
+    /// The infoboxes and tables of a page (issue 18, structures.rs), from the source its scan kept:
+    /// `infoboxes` are the spans of the infobox calls, `templates` those of every template call, `skipped`
+    /// what the scan did not read, all in code points. ("ok", (parameters of each infobox, tables)), or
+    /// ("timeout", None), ("too-deep", None), ("panic", message), as `scan`.
+    #[pyo3(signature = (source, infoboxes, templates, skipped, seconds=None))]
+    fn structures<'py>(&self, py: Python<'py>, source: &str, infoboxes: Vec<(usize, usize)>,
+                       templates: Vec<(usize, usize)>, skipped: Vec<(usize, usize)>, seconds: Option<f64>)
+                       -> PyResult<Bound<'py, PyTuple>> {
+        let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
+        let engine = &self.engine;
+        let mut caches = self.caches.lock().unwrap_or_else(|poisoned| {
+            let mut caches = poisoned.into_inner();
+            *caches = Caches::default(); // a panic may have left them half written
+            caches
+        });
+        let state: &mut Caches = &mut caches;
+        let outcome = py.allow_threads(|| catch_unwind(AssertUnwindSafe(|| {
+            let offsets = byte_offsets(source);
+            let byte = |at: usize| match &offsets {
+                None => at.min(source.len()),
+                Some(offsets) => offsets[at.min(offsets.len() - 1)],
+            };
+            let bytes = |spans: &[(usize, usize)]| {
+                let mut spans: Vec<(usize, usize)> = spans.iter().map(|&(s, e)| (byte(s), byte(e).max(byte(s)))).collect();
+                spans.sort_unstable();
+                spans
+            };
+            let mut found = Vec::with_capacity(infoboxes.len());
+            for &(start, end) in &infoboxes {
+                let (start, end) = (byte(start), byte(end).max(byte(start)));
+                found.push(structures::parameters(engine, state, &source[start..end], deadline)?);
+            }
+            let tables = structures::tables(engine, state, source, &bytes(&templates), &bytes(&skipped), deadline)?;
+            let chars = |at: usize| match &offsets {
+                None => at,
+                Some(offsets) => offsets.partition_point(|&offset| offset < at),
+            };
+            let tables: Vec<_> = tables.into_iter().map(|table| (chars(table.start), table)).collect();
+            Ok::<_, Stop>((found, tables))
+        })));
+        let (infoboxes, tables) = match outcome {
+            Ok(Ok(found)) => found,
+            Ok(Err(Stop::Timeout)) => return ("timeout", py.None()).into_pyobject(py),
+            Ok(Err(Stop::TooDeep)) => return ("too-deep", py.None()).into_pyobject(py),
+            Err(panic) => {
+                *caches = Caches::default();
+                let message = panic.downcast_ref::<&str>().map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".to_string());
+                return ("panic", message).into_pyobject(py);
+            }
+        };
+        let boxes = PyList::empty(py);
+        for parameters in infoboxes {
+            let found = PyList::empty(py);
+            for parameter in parameters {
+                found.append((parameter.name, parameter.wikitext, parameter.value.text, parameter.value.links))?;
+            }
+            boxes.append(found)?;
+        }
+        let found = PyList::empty(py);
+        for (start, table) in tables {
+            let rows: Vec<Vec<(String, bool, i64, i64)>> = table.rows.into_iter()
+                .map(|row| row.into_iter().map(|c| (c.text, c.header, c.rowspan, c.colspan)).collect()).collect();
+            found.append((start, table.parent, table.class, table.caption, table.closed, rows))?;
+        }
+        ("ok", (boxes, found)).into_pyobject(py)
+    }
+}
+
+/// Code point positions of `source` as byte offsets (Python hands over str indexes).
+fn byte_offsets(source: &str) -> Option<Vec<usize>> {
+    if source.is_ascii() {
+        return None;
+    }
+    let mut offsets: Vec<usize> = source.char_indices().map(|(offset, _)| offset).collect();
+    offsets.push(source.len());
+    Some(offsets)
 }
 
 #[pymodule]

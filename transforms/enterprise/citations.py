@@ -168,6 +168,10 @@ def _citation_row(item: LexborNode, group: str | None, section: int, *, note: bo
     authors += [" ".join(a.split()) for a in coins.get("rft.au", []) if a.strip()]
     accessed = body.css_first(".reference-accessdate")
     template = _citation_template(body)
+    # A short footnote's text links to its full citation's anchor (`#CITEREF...`), which CS1 gives its <cite>.
+    anchor = (cite.attributes.get("id") or "") if cite is not None else ""
+    points_to = None if cite is not None else next(
+        (href.partition("#")[2] for href in hrefs if "#CITEREF" in href), None)
     template_type = SOURCE_TYPES.get(template or "") or (SOURCE_TYPES.get(f"cite {kind}") if kind else None)
     return {
         "section_index": section, "ref_name": name, "ref_group": group, "is_reuse": False, "template_name": template,
@@ -179,6 +183,7 @@ def _citation_row(item: LexborNode, group: str | None, section: int, *, note: bo
         "publication_date": date, "publication_year": int(year.group(1)) if year else None, "authors": authors,
         "access_date": _access_date(accessed.text(deep=True)) if accessed is not None else None,
         "identifiers": [f"{k}:{v}" for k, v in identifiers], "raw_wikitext": text[:RAW_LIMIT],
+        "_anchor": anchor if anchor.startswith("CITEREF") else None, "_points_to": points_to,
     }
 
 

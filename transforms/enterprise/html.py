@@ -17,12 +17,13 @@ from collections import Counter
 
 from selectolax.lexbor import LexborHTMLParser
 
-from schemas import ARTICLE_QUALITY, CITATIONS, LINKS, PAGES, PLAIN_TEXT, SECTIONS
+from schemas import ARTICLE_QUALITY, CITATIONS, INFOBOXES, LINKS, PAGES, PLAIN_TEXT, SECTIONS, TABLES
 from transforms.common.naming import title_for_output
 from transforms.common.timestamps import parse_timestamp
 from transforms.datasets.rows import Rows
 from transforms.enterprise.citations import CITATION_COLUMNS, CONTEXT_NODES, page_citations
 from transforms.enterprise.links import LINK_NODES, Context, Links, media_prefix, page_links, resolver_for
+from transforms.enterprise.structures import page_structures
 from transforms.enterprise.text import Walk, section_text
 
 SOURCE = "html"
@@ -74,6 +75,12 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
     }
     citation_columns = {name: [row[name] for row in cited] for name in CITATION_COLUMNS}
     citation_columns["position"] = list(range(len(cited)))
+    anchors: dict[str, int] = {}
+    for position, row in enumerate(cited):
+        if row.get("_anchor"):
+            anchors.setdefault(row["_anchor"], position)
+    citation_columns["full_citation_position"] = [anchors.get(row.get("_points_to") or "") for row in cited]
+    infoboxes, tables = page_structures(tree, context, section_numbers, resolver)
     return {
         PLAIN_TEXT: [{**keys, "revision_timestamp": timestamp, "text": plain, "text_chars": len(plain),
                       "text_words": len(plain.split()), "templates_expanded": None, "templates_dropped": None,
@@ -83,6 +90,8 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
         LINKS: Rows.keyed(link_columns, keys),
         ARTICLE_QUALITY: [quality],
         PAGES: [page_row(record, title, timestamp, wikitext)],
+        INFOBOXES: Rows.keyed(infoboxes, keys, "infobox_index"),
+        TABLES: Rows.keyed(tables, keys, "table_index"),
     }
 
 

@@ -14,8 +14,17 @@ import html
 import operator
 import re
 from operator import itemgetter
+from urllib.parse import unquote
 
 from transforms.wikitext.scanner import Scan, Template
+from transforms.wikitext.short_footnotes import (
+    ANCHOR_TEMPLATES,
+    SHORT_FOOTNOTES,
+    anchor_of,
+    anchor_year,
+    citation_anchor,
+    short_footnote,
+)
 
 RAW_LIMIT = 2000
 
@@ -77,7 +86,16 @@ YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
 # start with a literal the regex engine finds fast; the others are found with str.find on their usual
 # spellings and read with an anchored pattern, which is many times faster than a case-insensitive search.
 # SICI-style DOIs hold <...> or [...] around digits: 10.1175/1520-0493(1971)099<0818:TACOZM>2.3.CO;2
-DOI = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>|\[\]{}]|[<>\[\]](?=\d))+")
+# A DOI in a URL may have its slash percent-encoded (doi.org/10.1000%2F182, as CS1 writes its links).
+DOI = re.compile(r"10\.\d{4,9}(?:/|%2[Ff])(?:[^\s\"<>|\[\]{}]|[<>\[\]](?=\d))+")
+# In a URL, a DOI ends where the path does (?, #, &) and before what publishers add after it: a format or
+# view segment (/abstract, /full, /pdf, .pdf ...). OUP's article URLs add the article number:
+# academic.oup.com/qje/article/135/4/1/doi/10.1093/qje/qjaa029/5858010 is 10.1093/qje/qjaa029.
+URL_END = re.compile(r"[?#&]")
+PUBLISHER_SUFFIX = re.compile(r"(?:/(?:abstract|full|pdf|epdf|fulltext|html|summary|meta|references|figures|citedby|"
+                              r"suppl|issuetoc|toc|lookinside/.*)|\.(?:pdf|html?|xml))+/?$", re.IGNORECASE)
+OUP_ARTICLE_NUMBER = re.compile(r"^(10\.1093/[^/]+/[^/]+)/\d+$")
+URL_LOOKBACK = 400  # characters searched back for the start of the URL a DOI may be in
 ISBN_AFTER = re.compile(r"(?:-1[03])?\s*[:=]?\s*(97[89](?:[ -]?\d){10}|\d(?:[ -]?\d){8}[ -]?[\dXx])(?![\dXx])")
 NUMBER_AFTER = re.compile(r"\s*[:=]?\s*(\d{1,9})(?!\d)")
 PMCID_AFTER = re.compile(r"(?:ID|id)?\s*[:=]?\s*(?:PMC)?(\d{3,9})(?!\d)")
@@ -117,7 +135,7 @@ def _cites(key: str, language: str | None) -> bool:
 
 def wants_args(key: str) -> bool:
     """Templates whose arguments the scanner must keep for this module."""
-    return key in IDENTIFIER_TEMPLATES or is_citation_template(key)
+    return key in IDENTIFIER_TEMPLATES or is_citation_template(key) or key in SHORT_FOOTNOTES or key in ANCHOR_TEMPLATES
 
 
 # -- identifiers -----------------------------------------------------------------------------------------
@@ -146,6 +164,8 @@ def normalise_identifier(kind: str, value: str | None) -> str | None:
         return None
     value = value.strip()
     if kind == "doi":
+        if "%" in value:
+            value = unquote(value)  # 10.1000%2F182
         value = _trim(DOI_PREFIX.sub("", value))
         return value if DOI_VALUE.match(value) else None
     if kind == "isbn":
@@ -165,6 +185,25 @@ def normalise_identifier(kind: str, value: str | None) -> str | None:
     raise ValueError(kind)
 
 
+def _in_url(text: str, position: int) -> bool:
+    """Whether `position` is in the path or query of a URL (a "://" since the last space or bracket)."""
+    low = max(0, position - URL_LOOKBACK)
+    start = max(text.rfind(" ", low, position), text.rfind("\n", low, position), text.rfind("[", low, position),
+                text.rfind("|", low, position))
+    return text.find("://", max(start, low), position) >= 0
+
+
+def doi_in_url(value: str) -> str:
+    """The DOI at the start of a URL's path or query value, without what the URL adds after it."""
+    end = URL_END.search(value)
+    if end:
+        value = value[:end.start()]
+    value = PUBLISHER_SUFFIX.sub("", value)
+    if match := OUP_ARTICLE_NUMBER.match(value):
+        value = match.group(1)
+    return value
+
+
 def _trim(value: str) -> str:
     """Trailing punctuation is not part of an identifier or URL (nor a parenthesis it did not open)."""
     value = value.rstrip(".,;:'\"")
@@ -177,9 +216,14 @@ def text_identifiers(text: str) -> list[tuple[int, str, str]]:
     """(position, kind, normalised value) of every identifier written in a text, in order."""
     found = []
     for match in DOI.finditer(text):
-        before = text[match.start() - 1] if match.start() else " "
-        if not before.isalnum() and before != "." and (value := normalise_identifier("doi", match.group(0))):
-            found.append((match.start(), "doi", value))
+        start = match.start()
+        before = text[start - 1] if start else " "
+        if before.isalnum() or before == ".":
+            continue
+        written = match.group(0)
+        doi = normalise_identifier("doi", doi_in_url(written) if _in_url(text, start) else written)
+        if doi:
+            found.append((start, "doi", doi))
     # Keywords are ASCII and their spellings differ only in case: in a Latin-1 copy of the text (other
     # characters become "?", so offsets stay) lower-cased byte by byte, one fast search finds them all.
     folded = text.encode("latin-1", "replace").lower()
@@ -311,6 +355,10 @@ def template_fields(template: Template) -> dict:
                 parts[author[0]][author[1]] = value
     fields["_names"] = names
     fields["authors"] = _author_names(parts, listed)
+    # What CS1 makes the citation's anchor of: the first four authors' surnames (full names when there are
+    # none) and the year with its letter (2002a).
+    surnames = {**parts["full"], **parts["last"]}
+    fields["_surnames"] = [surnames[number] for number in sorted(surnames)[:4]]
     return fields
 
 
@@ -325,11 +373,13 @@ def _identifier_template(template: Template) -> tuple[str, str] | None:
 
 def _row(section: int, start: int, raw: str, *, ref_name=None, ref_group=None, is_reuse=False,
          template: Template | None = None, fields: dict | None = None,
-         identifiers: list[tuple[str, str]] | None = None, url: str | None = None, title: str | None = None) -> tuple:
-    """A citation as (start offset, then the values of COLUMNS with position None)."""
+         identifiers: list[tuple[str, str]] | None = None, url: str | None = None, title: str | None = None,
+         anchor: str | None = None, points_to: str | None = None) -> tuple:
+    """A citation as (start offset, then the values of COLUMNS with position and full_citation_position None,
+    then the anchor it gives itself and the one a short footnote points to)."""
     if is_reuse:
         return (start, section, None, ref_name, ref_group, True, None, None, None, None, None, None, None, None,
-                None, None, None, None, None, None, None, [], None, [], raw[:RAW_LIMIT])
+                None, None, None, None, None, None, None, [], None, [], raw[:RAW_LIMIT], None, None, None)
     fields = fields or {}
     identifiers = identifiers or []
     key = template.key if template is not None else None
@@ -348,7 +398,7 @@ def _row(section: int, start: int, raw: str, *, ref_name=None, ref_group=None, i
         get("pmcid") or first.get("pmcid"), get("arxiv") or first.get("arxiv"), get("issn") or first.get("issn"),
         get("journal_or_work"), get("publisher"), date, int(year.group(1)) if year else None,
         get("authors") or [], get("access_date"), [f"{kind}:{value}" for kind, value in identifiers],
-        raw[:RAW_LIMIT],
+        raw[:RAW_LIMIT], None, anchor, points_to,
     )
 
 
@@ -377,7 +427,8 @@ class _Hits:
 
 COLUMNS = ("section_index", "position", "ref_name", "ref_group", "is_reuse", "template_name", "source_type", "title",
            "url", "archive_url", "doi", "isbn", "pmid", "pmcid", "arxiv", "issn", "journal_or_work", "publisher",
-           "publication_date", "publication_year", "authors", "access_date", "identifiers", "raw_wikitext")
+           "publication_date", "publication_year", "authors", "access_date", "identifiers", "raw_wikitext",
+           "full_citation_position")
 
 
 def citation_columns(scan: Scan, language: str | None = None) -> dict[str, list]:
@@ -386,9 +437,21 @@ def citation_columns(scan: Scan, language: str | None = None) -> dict[str, list]
     found = _citations(scan, language)
     if not found:
         return {name: [] for name in COLUMNS}
-    columns = dict(zip(COLUMNS, map(list, zip(*found))))
+    # A short footnote points at the first full citation of the page with its anchor.
+    anchors: dict[str, int] = {}
+    for position, row in enumerate(found):
+        if row[-2] is not None:
+            anchors.setdefault(row[-2], position)
+    columns = dict(zip(COLUMNS, map(list, zip(*(row[:-2] for row in found)))))
     columns["position"] = list(range(len(found)))
+    columns["full_citation_position"] = [None if row[-1] is None else anchors.get(row[-1]) for row in found]
     return columns
+
+
+def _short_footnote_fields(template: Template) -> tuple[dict, str | None]:
+    """The fields of a short footnote (its surnames as authors, its year) and the anchor it points to."""
+    surnames, year = short_footnote(template)
+    return {"authors": surnames, "year": year, "_names": set()}, anchor_of(surnames, anchor_year(year))
 
 
 def _citations(scan: Scan, language: str | None) -> list[tuple]:
@@ -397,6 +460,7 @@ def _citations(scan: Scan, language: str | None) -> list[tuple]:
     hits = _Hits(source)
     by_ref: dict[int, list[Template]] = {}
     loose_templates: list[Template] = []
+    anchor_templates = [template for template in scan.templates if template.key in ANCHOR_TEMPLATES]
     for template in scan.templates:
         if template.ref >= 0:
             by_ref.setdefault(template.ref, []).append(template)
@@ -417,6 +481,11 @@ def _citations(scan: Scan, language: str | None) -> list[tuple]:
         citations = [t for t in templates if _cites(t.key, language)]
         primary = citations[0] if citations else None
         fields = template_fields(primary) if primary is not None else {}
+        anchor = citation_anchor(primary, fields, anchor_templates) if primary is not None else None
+        points_to = None
+        if primary is None and (short := next((t for t in templates if t.key in SHORT_FOOTNOTES), None)):
+            primary = short  # <ref>{{harvnb|Smith|2002|p=5}}</ref>: the reference is a short footnote
+            fields, points_to = _short_footnote_fields(short)
         pairs = []
         for template in citations:
             extra = template_fields(template) if template is not primary else fields
@@ -424,7 +493,7 @@ def _citations(scan: Scan, language: str | None) -> list[tuple]:
         pairs += [found for t in templates if (found := _identifier_template(t))]
         pairs += hits.within(ref.start, ref.end)
         url = title = None
-        if primary is None:
+        if not citations:
             # A bare reference: its first external link gives the URL and title.
             position = bisect.bisect_left(external_starts, ref.start)
             if position < len(external_by_start) and external_by_start[position][0] < ref.end:
@@ -433,7 +502,8 @@ def _citations(scan: Scan, language: str | None) -> list[tuple]:
             elif match := URL_IN_TEXT.search(ref.content):
                 url = _trim(match.group(0))
         rows.append(_row(ref.section, ref.start, raw, ref_name=ref.name, ref_group=ref.group, template=primary,
-                         fields=fields, identifiers=_unique(pairs), url=url, title=title))
+                         fields=fields, identifiers=_unique(pairs), url=url, title=title, anchor=anchor,
+                         points_to=points_to))
 
     for template in loose_templates:
         if _cites(template.key, language):
@@ -442,7 +512,15 @@ def _citations(scan: Scan, language: str | None) -> list[tuple]:
             pairs = [(kind, fields[kind]) for kind in IDENTIFIER_KINDS if fields.get(kind)]
             pairs += hits.within(template.start, template.end)
             rows.append(_row(template.section, template.start, source[template.start:template.end],
-                             template=template, fields=fields, identifiers=_unique(pairs)))
+                             template=template, fields=fields, identifiers=_unique(pairs),
+                             anchor=citation_anchor(template, fields, anchor_templates)))
+        elif template.key in SHORT_FOOTNOTES:  # {{sfn|Smith|2002}} makes its own footnote
+            covered.append((template.start, template.end))
+            fields, points_to = _short_footnote_fields(template)
+            rows.append(_row(template.section, template.start, source[template.start:template.end],
+                             template=template, fields=fields, identifiers=_unique(hits.within(template.start,
+                                                                                               template.end)),
+                             points_to=points_to))
     rows += _loose_lines(scan, hits, covered, loose_templates)
     rows.sort(key=itemgetter(0))
     return [row[1:] for row in rows]

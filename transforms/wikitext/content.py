@@ -1,4 +1,4 @@
-"""The content job's page processor: one scan of a revision's wikitext feeds five datasets.
+"""The content job's page processor: one scan of a revision's wikitext feeds seven datasets.
 
 `ContentPages(options)` is what `ReadFromXmlDump` calls for each page. By default it keeps only the text
 of the page's latest revision (latest by timestamp, then id) while the revisions stream by; with
@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Iterator
 
-from schemas import ARTICLE_QUALITY, CITATIONS, LINKS, PLAIN_TEXT, SECTIONS
+from schemas import ARTICLE_QUALITY, CITATIONS, INFOBOXES, LINKS, PLAIN_TEXT, SECTIONS, TABLES
 from transforms.common.naming import title_for_output
 from transforms.common.problems import DUPLICATE_REVISION, Filtered, Problem, excerpt_of
 from transforms.defaults import MAX_PAGE_BYTES as DEFAULT_MAX_PAGE_BYTES
@@ -29,13 +29,14 @@ from transforms.wikitext.quality import quality_features
 from transforms.wikitext.engine import scan
 from transforms.wikitext.inline import template_counts
 from transforms.wikitext.scanner import ScanTimeout
+from transforms.wikitext.structures import structure_columns
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.inputs import XmlInput
 from transforms.xml.records import Item, Page, Revision, SiteInfo
 
-CONTENT_DATASETS = (PLAIN_TEXT, SECTIONS, CITATIONS, LINKS, ARTICLE_QUALITY)
+CONTENT_DATASETS = (PLAIN_TEXT, SECTIONS, CITATIONS, LINKS, ARTICLE_QUALITY, INFOBOXES, TABLES)
 # Large text columns, which also bound the size of a batch of rows.
-TEXT_COLUMNS = {PLAIN_TEXT: "text", SECTIONS: "text", CITATIONS: "raw_wikitext"}
+TEXT_COLUMNS = {PLAIN_TEXT: "text", SECTIONS: "text", CITATIONS: "raw_wikitext", INFOBOXES: "value_wikitext"}
 DEFAULT_NAMESPACES = frozenset({0})
 # A redirect page starts with the redirect magic word (localised: #WEITERLEITUNG, #REDIRECCIÓN, ...).
 REDIRECT_LINE = re.compile(r"^\s*#[^\s\[]+[ \t]*:?[ \t]*(?=\[\[)")
@@ -78,7 +79,7 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
                     deadline: float | None = None, math: str = "tex",
                     datasets: tuple[str, ...] = CONTENT_DATASETS) -> dict[str, list[dict] | Rows]:
     """Rows of the content datasets asked for, for one revision's wikitext, from a single scan (sections,
-    citations and links as `Rows` blocks, plain_text and article_quality as one dict each).
+    citations, links, infoboxes and tables as `Rows` blocks, plain_text and article_quality as one dict each).
 
     Raises:
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes.
@@ -116,6 +117,10 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
     if ARTICLE_QUALITY in datasets:
         rows[ARTICLE_QUALITY] = [{**keys, "revision_timestamp": revision.timestamp,
                                   **quality_features(len(text), found, columns["link_type"]), "quality_score": None}]
+    if INFOBOXES in datasets or TABLES in datasets:  # one pass of the engine finds both
+        infoboxes, tables = structure_columns(found, resolver, deadline)
+        rows[INFOBOXES] = Rows.keyed(infoboxes, keys, "infobox_index")
+        rows[TABLES] = Rows.keyed(tables, keys, "table_index")
     return rows
 
 

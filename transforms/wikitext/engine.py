@@ -13,7 +13,7 @@ import html.entities
 import time
 from functools import lru_cache
 
-from transforms.wikitext import citations, inline, scanner
+from transforms.wikitext import citations, inline, scanner, short_footnotes
 from transforms.wikitext._engine import Engine
 from transforms.wikitext.scanner import Link, Ref, Scan, ScanTimeout, Section, Template
 from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, WIKIPEDIA_LANGUAGES
@@ -45,8 +45,8 @@ def engine_for(resolver: TitleResolver) -> Engine:
         set(INTERWIKI_PREFIXES), _folds(), html.entities.html5, html._invalid_charrefs,  # type: ignore[attr-defined]
         set(html._invalid_codepoints), rules, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
         set(scanner.DROPPED_TAGS), set(scanner.OPAQUE_TAGS), set(scanner.LINE_BREAK_TAGS),
-        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES), list(citations.CITATION_PREFIXES),
-        months, thousands)
+        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES) | short_footnotes.SHORT_FOOTNOTES
+        | short_footnotes.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands)
 
 
 _TARGETS: dict[tuple, LinkTarget] = {}
@@ -76,12 +76,17 @@ def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = Non
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes during the scan.
         EngineError: when the engine refuses the page.
     """
+    return scan_page(engine_of(resolver), wikitext, deadline, math)
+
+
+def engine_of(resolver: TitleResolver) -> Engine:
+    """The engine of the wiki `resolver` reads titles for, built once per resolver."""
     found = _ENGINES.get(id(resolver))
     if found is None:
         if len(_ENGINES) >= 64:
             _ENGINES.clear()
         found = _ENGINES[id(resolver)] = (resolver, engine_for(resolver))
-    return scan_page(found[1], wikitext, deadline, math)
+    return found[1]
 
 
 def fragment_text(wikitext: str, resolver: TitleResolver, *, math: str = "tex") -> str:

@@ -114,9 +114,11 @@ class SiteInfo:
 
 
 def _int_or_none(text: str | None) -> int | None:
+    if text is None:
+        return None
     try:
         return int(text)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
 
 

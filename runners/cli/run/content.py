@@ -8,10 +8,11 @@ from runners.cli.run.options import UsageError, add_xml_input_arguments, resume,
 from transforms.defaults import CONTENT_SPLIT_BYTES, MAX_PAGE_BYTES, PAGE_SECONDS
 
 NAME = "content"
-HELP = "XML or Enterprise HTML dumps -> plain_text, sections, citations, links, article_quality"
+HELP = "XML or Enterprise HTML dumps -> plain_text, sections, citations, links, article_quality, infoboxes, tables"
 DESCRIPTION = (
     "Scan the wikitext of each page's latest revision once (every revision with --all-revisions) and write "
-    "the plain_text, sections, citations, links, article_quality and errors datasets. By default only the "
+    "the plain_text, sections, citations, links, article_quality, infoboxes, tables and errors datasets. By "
+    "default only the "
     "content namespace (0) is read and redirects are skipped. Enterprise HTML dumps "
     "(<wiki>-NS<n>-<date>-ENTERPRISE-HTML.json.tar.gz) give the same datasets from the rendered pages, "
     "plus pages."
@@ -35,7 +36,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--max-page-mb", type=float, default=MAX_PAGE_BYTES / 2**20, metavar="MB",
                         help="larger revisions become errors rows instead of being scanned (default %(default)g)")
     parser.add_argument("--datasets", action="append", metavar="NAME[,NAME...]",
-                        help="the content datasets to write (repeatable; default: all five); plain_text is always "
+                        help="the content datasets to write (repeatable; default: all of them); plain_text is always "
                              "written, one row per revision scanned, which the run's counts rest on")
     parser.add_argument("--math", choices=("tex", "placeholder", "drop"), default="tex",
                         help="what <math> becomes in plain_text: its TeX between \u27e6 and \u27e7 (tex, default), "
