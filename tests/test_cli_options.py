@@ -79,7 +79,8 @@ EXERCISED = {
     "update": {option: "test_update_job::test_update_of_d1_equals_the_full_build_of_d2"
                for option in ("--base", "--increments", "--events", "--snapshot")}
               | {option: "test_update_job::test_bad_increments_and_events_are_errors_rows"
-                 for option in ("--base-snapshot", "--wiki-db")},
+                 for option in ("--base-snapshot", "--wiki-db")}
+              | {"--table": "test_update_job::test_update_into_iceberg_tables_equals_the_full_builds_at_each_snapshot"},
 }
 
 

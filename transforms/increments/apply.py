@@ -16,15 +16,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schemas import DATASETS, PAGES, REVISIONS
+from schemas import PAGES, REVISIONS
 from transforms.common.naming import title_for_output
 from transforms.common.problems import Filtered, Problem
-from transforms.datasets.read import DatasetFile, read_dataset_file
 from transforms.increments.changes import Changes, PageChange
 from transforms.revisions.history import _page_row
 from transforms.revisions.metadata import add_byte_diffs, add_identity_reverts
@@ -121,22 +120,25 @@ def _by_page(batches: Iterator[pa.RecordBatch], touched: pa.Array, carried: list
             set_aside[row["page_id"]].append(row)
 
 
-def update_history(base: dict[str, list[DatasetFile]], changes: Changes, outcome: Outcome
+def update_history(base: dict[str, Iterable[pa.RecordBatch]], changes: Changes, outcome: Outcome
                    ) -> Iterator[tuple[str, pa.RecordBatch | list[dict]]]:
-    """(dataset, batch or rows) of `pages` and `revisions` in the new snapshot."""
+    """(dataset, batch or rows) of `pages` and `revisions` in the new snapshot.
+
+    Args:
+        base: per dataset, the base snapshot's batches (of the file schema): all of them, or only those of the
+            touched pages (a table read with a filter), in which case nothing is carried.
+    """
     touched = pa.array(sorted(changes.pages), pa.int64())
     carried: list = []
     revisions: dict[int, list[dict]] = defaultdict(list)
-    for file in base[REVISIONS]:
-        _by_page(read_dataset_file(file, DATASETS[REVISIONS]), touched, carried, revisions)
+    _by_page(base[REVISIONS], touched, carried, revisions)
     for batch in carried:
         outcome.counts["base-revisions-read"] += batch.num_rows
         outcome.counts["base-revisions-written"] += batch.num_rows
         yield REVISIONS, batch
     pages_carried: list = []
     pages: dict[int, list[dict]] = defaultdict(list)
-    for file in base[PAGES]:
-        _by_page(read_dataset_file(file, DATASETS[PAGES]), touched, pages_carried, pages)
+    _by_page(base[PAGES], touched, pages_carried, pages)
     for batch in pages_carried:
         yield PAGES, batch
     new_pages, new_revisions = [], []
@@ -155,17 +157,16 @@ def content_touched(changes: Changes) -> set[int]:
     return {page_id for page_id, change in changes.pages.items() if change.deleted or change.latest is not None}
 
 
-def update_content(base: dict[str, list[DatasetFile]], changes: Changes, processor: ContentPages, outcome: Outcome
+def update_content(base: dict[str, Iterable[pa.RecordBatch]], changes: Changes, processor: ContentPages, outcome: Outcome
                    ) -> Iterator[tuple[str, pa.RecordBatch | list | Problem]]:
     """(dataset, batch) of the content datasets' carried rows, then the items the content job's page
     processor yields for each page whose latest revision is new."""
     touched = pa.array(sorted(content_touched(changes)), pa.int64())
     for dataset in CONTENT_DATASETS:
-        for file in base.get(dataset, []):
-            for batch in read_dataset_file(file, DATASETS[dataset]):
-                kept = batch.filter(pc.invert(pc.is_in(batch.column("page_id"), value_set=touched)))
-                outcome.counts[f"base-{dataset}-rows-carried"] += kept.num_rows
-                yield dataset, kept
+        for batch in base.get(dataset, ()):
+            kept = batch.filter(pc.invert(pc.is_in(batch.column("page_id"), value_set=touched)))
+            outcome.counts[f"base-{dataset}-rows-carried"] += kept.num_rows
+            yield dataset, kept
     for page_id, change in sorted(changes.pages.items()):
         if change.deleted or change.latest is None:
             continue

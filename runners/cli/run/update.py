@@ -26,6 +26,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--base-snapshot", metavar="YYYYMMDD",
                         help="the snapshot to start from (default: the latest in --base before --snapshot)")
     parser.add_argument("--wiki-db", metavar="NAME", help="the wiki (default: the adds/changes dumps')")
+    parser.add_argument("--table", action="store_true",
+                        help="keep the datasets as Iceberg tables in --base (<base>/_tables, SQLite catalog; seeded "
+                             "from the base snapshot's Parquet the first time) and commit only the rows that changed, "
+                             "tagged with --snapshot; only errors is published as Parquet")
 
 
 def plan(job, args):
@@ -33,4 +37,4 @@ def plan(job, args):
     if args.resume:
         raise UsageError("--resume is not supported by the update job: a killed update is finished by running it again")
     return job.plan(args.output, unique_paths(args.increments), unique_paths(args.events), args.snapshot,
-                    base_snapshot=args.base_snapshot, wiki_db=args.wiki_db)
+                    base_snapshot=args.base_snapshot, wiki_db=args.wiki_db, table=args.table)
