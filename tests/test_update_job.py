@@ -181,3 +181,21 @@ def test_update_into_iceberg_tables_equals_the_full_builds_at_each_snapshot(buil
     result = run_cli(*_update_arguments(base, built["month"], "--table"))
     assert result.returncode == 0, result.stderr[-4000:]
     assert _table_rows(base, "revisions", D2) == _of(read_rows(str(built["full"]), "revisions"), D2)
+
+
+def test_update_equals_the_full_build_on_real_pages(real_data, tmp_path):
+    from benchmarks.update_cost import D1 as REAL_D1, D2 as REAL_D2, make_month
+
+    month = make_month(tmp_path / "inputs", copies=1, changed=0.05)  # real enwiki articles, 10 given a revision
+    full, base = tmp_path / "full", tmp_path / "base"
+    for output, dumps in ((full, ("d1", "d2")), (base, ("d1",))):
+        for key in dumps:
+            run_job("history", str(output), "--workers", "1", inputs=[str(month[key])])
+            run_job("content", str(output), "--workers", "1", inputs=[str(month[key])])
+    result = run_cli("run", "update", "--base", str(base), "--increments", str(month["seed_day"]), str(month["day"]),
+                     "--snapshot", REAL_D2, "--workers", "1")
+    assert result.returncode == 0, result.stderr[-4000:]
+    for dataset in DATASETS:
+        assert read_rows(str(base), dataset) == read_rows(str(full), dataset), dataset
+    revisions = _of(read_rows(str(base), "revisions"), REAL_D2)
+    assert len(revisions) == len(_of(read_rows(str(base), "revisions"), REAL_D1)) + month["changed"]
