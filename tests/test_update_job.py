@@ -199,3 +199,14 @@ def test_update_equals_the_full_build_on_real_pages(real_data, tmp_path):
         assert read_rows(str(base), dataset) == read_rows(str(full), dataset), dataset
     revisions = _of(read_rows(str(base), "revisions"), REAL_D2)
     assert len(revisions) == len(_of(read_rows(str(base), "revisions"), REAL_D1)) + month["changed"]
+
+
+def test_editor_activity_of_the_updated_revisions_equals_that_of_the_full_build(built, tmp_path):
+    # Not incremental yet: editor-activity recomputed over the updated revisions gives the full build's rows.
+    for name in ("base", "full"):
+        result = run_cli("run", "editor-activity", "--workers", "1", "--revisions", str(built[name]),
+                         "--output", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr[-4000:]
+    for dataset in ("editor_months", "editor_activity", "newcomer_cohorts"):
+        updated = _of(read_rows(str(tmp_path / "base"), dataset), D2)
+        assert updated and updated == _of(read_rows(str(tmp_path / "full"), dataset), D2), dataset
