@@ -146,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--changed", type=float, default=0.01)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--table-buckets", type=int, default=16, help="page_id buckets of the tables")
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="update-cost-"))
     month = make_month(work / "inputs", args.copies, args.changed)
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     full_build(base, month["d1"])
 
     def seed_tables(output: Path) -> float:
-        return wikidumps("run", "update", "--table", "--workers", "1", "--base", str(output), "--increments",
+        return wikidumps("run", "update", "--table", "--table-buckets", str(args.table_buckets), "--workers", "1", "--base", str(output), "--increments",
                          str(month["seed_day"]), "--snapshot", SEED_DAY)
 
     seeds = []

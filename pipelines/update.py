@@ -64,6 +64,7 @@ class Config:
     refused: tuple[Problem, ...] = ()
     options: ContentOptions = ContentOptions()
     table: bool = False  # write the changes into the Iceberg tables of `base` (seeded from it if new)
+    table_buckets: int = tables.TABLE_BUCKETS  # page_id buckets of a table created by this run
 
     @property
     def partitions(self) -> set[Partition]:
@@ -93,7 +94,7 @@ def _snapshot_seconds(snapshot: str) -> int:
 
 
 def plan(base: str, increments: list[str], events: list[str], snapshot: str, *, base_snapshot: str | None = None,
-         wiki_db: str | None = None, table: bool = False) -> Config:
+         wiki_db: str | None = None, table: bool = False, table_buckets: int = tables.TABLE_BUCKETS) -> Config:
     """The job's Config (UnusableInputError when the base has no revisions partition to start from).
 
     Args:
@@ -105,6 +106,7 @@ def plan(base: str, increments: list[str], events: list[str], snapshot: str, *, 
         wiki_db: the wiki (default: the adds/changes dumps', else the base's only one).
         table: keep the datasets as Iceberg tables in `base` and commit only what changed (the base snapshot
             comes from the tables' tags, or, the first time, from the Parquet partition, which seeds them).
+        table_buckets: page_id buckets of the tables this run creates.
     """
     days, refused = describe_days(increments, snapshot)
     files = {name: list_dataset_files(base, name) for name in DATASETS if name != ERRORS}
@@ -124,7 +126,8 @@ def plan(base: str, increments: list[str], events: list[str], snapshot: str, *, 
     present = tuple(name for name, found in files.items() if any(f.partition == partition for f in found)
                     or (table and _table_snapshots(base, wiki_db, snapshot, name)))
     return Config(base, present, wiki_db, base_snapshot, snapshot, tuple(days),
-                  tuple(EventsFile(path, len(days) + i) for i, path in enumerate(events)), tuple(refused), table=table)
+                  tuple(EventsFile(path, len(days) + i) for i, path in enumerate(events)), tuple(refused), table=table,
+                  table_buckets=table_buckets)
 
 
 def _table_snapshots(base: str, wiki_db: str, before: str, dataset: str = REVISIONS) -> list[str]:
@@ -183,7 +186,7 @@ class UpdateSnapshotFn(beam.DoFn):
         for name in config.base_datasets:  # the first time, the full build's partition seeds the table
             if base_files.get(name):  # a no-op when the table already has the base snapshot's tag
                 tables.seed_table(config.base, config.wiki_db, name, config.base_snapshot,
-                                  _batches(base_files.get(name, []), name))
+                                  _batches(base_files.get(name, []), name), config.table_buckets)
         touched = sorted(found.pages)
         content = sorted(apply.content_touched(found))
 

@@ -80,7 +80,8 @@ EXERCISED = {
                for option in ("--base", "--increments", "--events", "--snapshot")}
               | {option: "test_update_job::test_bad_increments_and_events_are_errors_rows"
                  for option in ("--base-snapshot", "--wiki-db")}
-              | {"--table": "test_update_job::test_update_into_iceberg_tables_equals_the_full_builds_at_each_snapshot"},
+              | {option: "test_update_job::test_update_into_iceberg_tables_equals_the_full_builds_at_each_snapshot"
+                 for option in ("--table", "--table-buckets")},
 }
 
 

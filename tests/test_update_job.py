@@ -165,8 +165,10 @@ def test_update_into_iceberg_tables_equals_the_full_builds_at_each_snapshot(buil
     pytest.importorskip("pyiceberg", reason="the tables need the pipelines extra's pyiceberg")
     base = tmp_path / "base"
     shutil.copytree(built["pristine"], base, symlinks=True)
-    result = run_cli(*_update_arguments(base, built["month"], "--table"))
+    result = run_cli(*_update_arguments(base, built["month"], "--table", "--table-buckets", "4"))
     assert result.returncode == 0, result.stderr[-4000:]
+    buckets = {path.name for path in (base / "_tables" / "samplewiki" / "revisions" / "data").iterdir()}
+    assert buckets == {f"page_bucket={n}" for n in range(4)}
     for dataset in DATASETS[:-1]:
         full = read_rows(str(built["full"]), dataset)
         # Seeded from D1's Parquet, then only the changes committed; a date reads the snapshot before it.

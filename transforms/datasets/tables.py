@@ -23,6 +23,8 @@ import pyarrow as pa
 from schemas import DATASETS
 from schemas.layout import TABLE_TAG_PREFIX as TAG_PREFIX, TABLES
 
+# Buckets of page_id per table. A change rewrites the buckets its pages fall in (copy-on-write): more buckets,
+# fewer bytes rewritten per update, but smaller files (docs/decisions.md has the trade-off measured).
 TABLE_BUCKETS = 16
 
 
@@ -39,7 +41,7 @@ def tag(snapshot: str) -> str:
     return TAG_PREFIX + snapshot
 
 
-def table_of(output: str, wiki_db: str, dataset: str, *, create: bool = False):
+def table_of(output: str, wiki_db: str, dataset: str, *, create: bool = False, buckets: int = TABLE_BUCKETS):
     """The table of one wiki's dataset; None when it does not exist (and `create` is false)."""
     from pyiceberg.exceptions import NoSuchTableError
     from pyiceberg.transforms import BucketTransform
@@ -55,7 +57,7 @@ def table_of(output: str, wiki_db: str, dataset: str, *, create: bool = False):
     table = found.create_table(name, schema=DATASETS[dataset].file_schema)
     if "page_id" in DATASETS[dataset].file_schema.names:
         with table.update_spec() as spec:
-            spec.add_field("page_id", BucketTransform(TABLE_BUCKETS), "page_bucket")
+            spec.add_field("page_id", BucketTransform(buckets), "page_bucket")
     return table
 
 
@@ -70,10 +72,11 @@ def _as_table_rows(batches: Iterable[pa.RecordBatch], dataset: str) -> pa.Table:
     return pa.Table.from_batches(list(batches), schema=schema) if batches else schema.empty_table()
 
 
-def seed_table(output: str, wiki_db: str, dataset: str, snapshot: str, batches: Iterable[pa.RecordBatch]) -> bool:
+def seed_table(output: str, wiki_db: str, dataset: str, snapshot: str, batches: Iterable[pa.RecordBatch],
+               buckets: int = TABLE_BUCKETS) -> bool:
     """Makes the table hold exactly `batches` (a full build's partition) and tags it `snapshot`; False when
-    that tag is already there."""
-    table = table_of(output, wiki_db, dataset, create=True)
+    that tag is already there. `buckets` is used when the table is created."""
+    table = table_of(output, wiki_db, dataset, create=True, buckets=buckets)
     if tagged(table, snapshot) is not None:
         return False
     with warnings.catch_warnings():

@@ -30,11 +30,17 @@ def add_arguments(parser) -> None:
                         help="keep the datasets as Iceberg tables in --base (<base>/_tables, SQLite catalog; seeded "
                              "from the base snapshot's Parquet the first time) and commit only the rows that changed, "
                              "tagged with --snapshot; only errors is published as Parquet")
+    parser.add_argument("--table-buckets", type=int, default=16, metavar="N",
+                        help="page_id buckets of the tables --table creates: a change rewrites the buckets its pages "
+                             "are in (default: %(default)s)")
 
 
 def plan(job, args):
     """The job's Config from the command line."""
+    if args.table_buckets < 1:
+        raise UsageError(f"--table-buckets {args.table_buckets}: at least 1")
     if args.resume:
         raise UsageError("--resume is not supported by the update job: a killed update is finished by running it again")
     return job.plan(args.output, unique_paths(args.increments), unique_paths(args.events), args.snapshot,
-                    base_snapshot=args.base_snapshot, wiki_db=args.wiki_db, table=args.table)
+                    base_snapshot=args.base_snapshot, wiki_db=args.wiki_db, table=args.table,
+                    table_buckets=args.table_buckets)
