@@ -163,21 +163,14 @@ class UpdateSnapshotFn(beam.DoFn):
             yield from self._update_tables(config, found, announced, partition)
             return
         base = {name: _batches(files, name) for name, files in config.base_files().items()}
-        items = list(apply.update_history(base, found, outcome))
+        # Streamed: the base's batches go out as they are read, so memory holds the touched pages only.
+        for dataset, rows in apply.update_history(base, found, outcome):
+            yield from _emit(dataset, rows, batcher, partition)
         increments.missing_revisions(found, announced)
         if any(name in base for name in CONTENT_DATASETS):
-            processor = ContentPages(config.options)
-            items += apply.update_content(base, found, processor, outcome)
+            for dataset, rows in apply.update_content(base, found, ContentPages(config.options), outcome):
+                yield from _emit(dataset, rows, batcher, partition)
         problems = [(None, p) for p in config.refused] + found.problems + [(None, p) for p in outcome.problems]
-        for dataset, rows in items:
-            if isinstance(rows, list):
-                if rows:
-                    yield TaggedOutput(dataset, (partition, SPLIT_KEY, to_record_batch(SCHEMAS[dataset], rows)))
-            elif hasattr(rows, "num_rows"):
-                if rows.num_rows:
-                    yield TaggedOutput(dataset, (partition, SPLIT_KEY, rows))
-            elif (batch := batcher.add(dataset, rows)) is not None:
-                yield TaggedOutput(dataset, (partition, SPLIT_KEY, batch))
         yield from _finish(batcher, problems, partition, {**found.counts, **outcome.counts})
 
     def _update_tables(self, config: Config, found, announced: set[int], partition: Partition):
@@ -221,6 +214,18 @@ class UpdateSnapshotFn(beam.DoFn):
             outcome.counts[f"rows-committed:{name}"] += sum(b.num_rows for b in batches)
         problems = [(None, p) for p in config.refused] + found.problems + [(None, p) for p in outcome.problems]
         yield from _finish(RowBatcher(), problems, partition, {**found.counts, **outcome.counts})
+
+
+def _emit(dataset: str, rows, batcher: RowBatcher, partition: Partition):
+    """A list of rows or a batch as one batch; a row or `Rows` block through the batcher."""
+    if isinstance(rows, list):
+        if rows:
+            yield TaggedOutput(dataset, (partition, SPLIT_KEY, to_record_batch(SCHEMAS[dataset], rows)))
+    elif hasattr(rows, "num_rows"):
+        if rows.num_rows:
+            yield TaggedOutput(dataset, (partition, SPLIT_KEY, rows))
+    elif (batch := batcher.add(dataset, rows)) is not None:
+        yield TaggedOutput(dataset, (partition, SPLIT_KEY, batch))
 
 
 def score_all(batches: list) -> list:

@@ -108,12 +108,12 @@ def page_rows(change: PageChange, base_rows: list[dict], base_page: dict | None,
     return _page_row(page, title, rows, True), rows
 
 
-def _by_page(batches: Iterator[pa.RecordBatch], touched: pa.Array, carried: list, set_aside: dict) -> None:
-    """Carried batches (untouched pages) and the touched pages' rows, grouped by page, timestamps as epoch
-    seconds (as the row functions take them)."""
+def _by_page(batches: Iterable[pa.RecordBatch], touched: pa.Array, set_aside: dict) -> Iterator[pa.RecordBatch]:
+    """Yields the carried batches (untouched pages) as they stream by; the touched pages' rows go to
+    `set_aside`, grouped by page, timestamps as epoch seconds (as the row functions take them)."""
     for batch in batches:
         mask = pc.is_in(batch.column("page_id"), value_set=touched)
-        carried.append(batch.filter(pc.invert(mask)))
+        yield batch.filter(pc.invert(mask))
         chosen = batch.filter(mask)
         arrays = [column.cast(pa.int64()) if pa.types.is_timestamp(column.type) else column for column in chosen.columns]
         for row in pa.RecordBatch.from_arrays(arrays, names=chosen.schema.names).to_pylist():
@@ -129,17 +129,13 @@ def update_history(base: dict[str, Iterable[pa.RecordBatch]], changes: Changes, 
             touched pages (a table read with a filter), in which case nothing is carried.
     """
     touched = pa.array(sorted(changes.pages), pa.int64())
-    carried: list = []
     revisions: dict[int, list[dict]] = defaultdict(list)
-    _by_page(base[REVISIONS], touched, carried, revisions)
-    for batch in carried:
+    for batch in _by_page(base[REVISIONS], touched, revisions):
         outcome.counts["base-revisions-read"] += batch.num_rows
         outcome.counts["base-revisions-written"] += batch.num_rows
         yield REVISIONS, batch
-    pages_carried: list = []
     pages: dict[int, list[dict]] = defaultdict(list)
-    _by_page(base[PAGES], touched, pages_carried, pages)
-    for batch in pages_carried:
+    for batch in _by_page(base[PAGES], touched, pages):
         yield PAGES, batch
     new_pages, new_revisions = [], []
     for page_id, change in sorted(changes.pages.items()):
