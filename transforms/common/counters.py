@@ -57,6 +57,16 @@ CHANGE_EVENTS = RecordCounters("change-events")
 BY_RECORD_KIND = {"page": PAGES, "revision": REVISIONS}
 
 
+def rows_carried(dataset: str) -> str:
+    """`run update`: rows of a dataset's base partition carried into the new snapshot unchanged."""
+    return f"rows-carried:{dataset}"
+
+
+def rows_committed(dataset: str) -> str:
+    """`run update --table`: rows a commit added to a dataset's table."""
+    return f"rows-committed:{dataset}"
+
+
 def error(error_type: str) -> str:
     """One per `errors` row of that type."""
     return f"error:{error_type}"

@@ -22,6 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from schemas import PAGES, REVISIONS
+from transforms.common import counters
+from transforms.common.counters import BASE_REVISIONS as BASE, INCREMENT_REVISIONS as INCREMENT
 from transforms.common.naming import title_for_output
 from transforms.common.problems import Filtered, Problem
 from transforms.increments.changes import Changes, PageChange
@@ -70,10 +72,10 @@ def page_rows(change: PageChange, base_rows: list[dict], base_page: dict | None,
     (deleted, or restored without a history the base or the dumps hold)."""
     counts = outcome.counts
     if change.deleted:
-        counts["base-revisions-filtered"] += len(base_rows)
-        counts["base-revisions-filtered:page-deleted"] += len(base_rows)
-        counts["increment-revisions-filtered"] += len(change.revision_rows)
-        counts["increment-revisions-filtered:page-deleted"] += len(change.revision_rows)
+        counts[BASE.filtered] += len(base_rows)
+        counts[BASE.filtered_because("page-deleted")] += len(base_rows)
+        counts[INCREMENT.filtered] += len(change.revision_rows)
+        counts[INCREMENT.filtered_because("page-deleted")] += len(change.revision_rows)
         return None
     if base_page is None and change.latest is None:
         if change.deleted is False:  # restored, but neither the base nor the dumps hold its revisions
@@ -83,14 +85,14 @@ def page_rows(change: PageChange, base_rows: list[dict], base_page: dict | None,
         return None
     known = {row["revision_id"] for row in base_rows}
     rows = [dict(row) for row in base_rows]
-    counts["base-revisions-written"] += len(rows)
+    counts[BASE.written] += len(rows)
     for row in change.revision_rows:
         if row["revision_id"] in known:
-            counts["increment-revisions-filtered"] += 1
-            counts["increment-revisions-filtered:in-base"] += 1
+            counts[INCREMENT.filtered] += 1
+            counts[INCREMENT.filtered_because("in-base")] += 1
             continue
         rows.append(dict(row))
-        counts["increment-revisions-written"] += 1
+        counts[INCREMENT.written] += 1
     namespace, title = _final_title(change, base_page)
     for row in rows:
         row["page_namespace"], row["page_title"] = namespace, title
@@ -131,15 +133,15 @@ def update_history(base: dict[str, Iterable[pa.RecordBatch]], changes: Changes, 
     touched = pa.array(sorted(changes.pages), pa.int64())
     revisions: dict[int, list[dict]] = defaultdict(list)
     for batch in _by_page(base[REVISIONS], touched, revisions):
-        outcome.counts["base-revisions-read"] += batch.num_rows
-        outcome.counts["base-revisions-written"] += batch.num_rows
+        outcome.counts[BASE.read] += batch.num_rows
+        outcome.counts[BASE.written] += batch.num_rows
         yield REVISIONS, batch
     pages: dict[int, list[dict]] = defaultdict(list)
     for batch in _by_page(base[PAGES], touched, pages):
         yield PAGES, batch
     new_pages, new_revisions = [], []
     for page_id, change in sorted(changes.pages.items()):
-        outcome.counts["base-revisions-read"] += len(revisions[page_id])
+        outcome.counts[BASE.read] += len(revisions[page_id])
         found = page_rows(change, revisions[page_id], (pages[page_id] or [None])[0], outcome)
         if found is not None:
             new_pages.append(found[0])
@@ -161,7 +163,7 @@ def update_content(base: dict[str, Iterable[pa.RecordBatch]], changes: Changes, 
     for dataset in CONTENT_DATASETS:
         for batch in base.get(dataset, ()):
             kept = batch.filter(pc.invert(pc.is_in(batch.column("page_id"), value_set=touched)))
-            outcome.counts[f"base-{dataset}-rows-carried"] += kept.num_rows
+            outcome.counts[counters.rows_carried(dataset)] += kept.num_rows
             yield dataset, kept
     for page_id, change in sorted(changes.pages.items()):
         if change.deleted or change.latest is None:
@@ -169,6 +171,6 @@ def update_content(base: dict[str, Iterable[pa.RecordBatch]], changes: Changes, 
         page = change.latest
         for item in processor(page, change.latest_source):
             if isinstance(item, Filtered):
-                outcome.counts[f"content-{item.record_kind}s-filtered"] += item.count
+                outcome.counts[counters.BY_RECORD_KIND[item.record_kind].filtered_because(item.reason)] += item.count
             else:
                 yield item

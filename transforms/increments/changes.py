@@ -11,6 +11,7 @@ import gzip
 import json
 from dataclasses import dataclass, field
 
+from transforms.common.counters import CHANGE_EVENTS as EVENTS, INCREMENT_REVISIONS as INCREMENT
 from transforms.common.problems import Problem, excerpt_of
 from transforms.events.records import MissingField, bad_field, need_id, need_namespace, timestamp_of
 from transforms.increments.inputs import IncrementDay
@@ -107,16 +108,16 @@ def read_increments(days: list[IncrementDay], changes: Changes) -> None:
                     changes.problems.append((day.dump.path, item))
                     dropped = (1 if item.record_kind == "revision" else item.revisions_read if item.record_kind == "page"
                                else 0) if item.record_dropped else 0
-                    changes.count("increment-revisions-read", dropped)
-                    changes.count("increment-revisions-dropped", dropped)
+                    changes.count(INCREMENT.read, dropped)
+                    changes.count(INCREMENT.dropped, dropped)
                     continue
                 page, rows = item[1]
                 change = changes.page(page.page_id)
                 for row in rows:
-                    changes.count("increment-revisions-read")
+                    changes.count(INCREMENT.read)
                     if row["revision_id"] in seen:
-                        changes.count("increment-revisions-filtered")
-                        changes.count("increment-revisions-filtered:repeated")
+                        changes.count(INCREMENT.filtered)
+                        changes.count(INCREMENT.filtered_because("repeated"))
                         continue
                     seen.add(row["revision_id"])
                     change.revision_rows.append(row)
@@ -140,24 +141,24 @@ def read_events(paths: list[str], wiki_db: str, since: int, until: int, changes:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
-                changes.count("change-events-read")
+                changes.count(EVENTS.read)
                 try:
                     event = _decode(line)
                 except (ValueError, MissingField) as exc:
-                    changes.count("change-events-dropped")
+                    changes.count(EVENTS.dropped)
                     changes.problems.append((path, Problem(BAD_EVENT, f"line {number}: {exc}", "event", True,
                                                            excerpt=excerpt_of(line))))
                     continue
                 reason = ("other-wiki" if event["wiki"] != wiki_db else
                           "before-base" if event["time"] <= since else "after-snapshot" if event["time"] > until else None)
                 if reason:
-                    changes.count("change-events-filtered")
-                    changes.count(f"change-events-filtered:{reason}")
+                    changes.count(EVENTS.filtered)
+                    changes.count(EVENTS.filtered_because(reason))
                     continue
                 events.append(event)
     revisions = set()
     for event in sorted(events, key=lambda e: (e["time"], e["order"])):
-        changes.count("change-events-written")
+        changes.count(EVENTS.written)
         change = changes.page(event["page_id"])
         kind = event["kind"]
         if kind in REVISION_KINDS:
