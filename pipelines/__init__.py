@@ -14,7 +14,7 @@ Every job module declares the same things:
 
 Jobs import transforms/ and schemas/, never each other or runners/.
 """
-from pipelines import campaign, content, editor_activity, events, history, knowledge_gaps, pageviews, wikidata
+from pipelines import campaign, content, editor_activity, events, history, knowledge_gaps, pageviews, update, wikidata
 
 JOBS = {job.NAME: job for job in (history, content, events, editor_activity, campaign, wikidata, pageviews,
-                                  knowledge_gaps)}
+                                  knowledge_gaps, update)}

@@ -9,6 +9,9 @@ Two layers:
    (sample_dumps/wikidata.py) and write_pageview_dumps the hourly and pageviews-complete files
    (sample_dumps/pageviews.py); write_enterprise_dump the articles' latest revisions as a Wikimedia
    Enterprise HTML dump, rendered to Parsoid-shaped HTML (sample_dumps/enterprise.py). New formats are added as further writers over the same model.
+3. A month later (sample_dumps/month.py): build_next_month(wiki, seed) replays January 2026 on the model,
+   write_next_month(wiki, out_dir, seed) writes the 20260201 snapshot's XML dumps, the daily adds/changes
+   dumps between the two snapshots and the month's page_change events (not committed: tests write them).
 
 Run `python sample_dumps/generate.py [--out DIR]` to (re)write the committed files; the default DIR
 is this folder. Golden tests import the model from here:

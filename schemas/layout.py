@@ -33,6 +33,8 @@ VERSIONS = "_versions"
 JOURNAL = "_publishing.json"
 LOCK = "_lock"
 CATALOG = "_catalog.json"
+TABLES = "_tables"  # the Iceberg warehouse and catalog of `run update --table` (transforms/datasets/tables.py)
+TABLE_TAG_PREFIX = "snapshot-"  # an Iceberg snapshot holding a dump snapshot is tagged snapshot-<YYYYMMDD>
 # A dataset's Parquet file, and the partition its directories name.
 PARTITION_FILE = re.compile(r"wiki_db=([^/]+)/snapshot=([^/]+)/[^/]+\.parquet$")
 

@@ -46,7 +46,7 @@ def cache_folder(source: str, cache_dir: str | Path | None = None) -> Path:
 
 
 def open_dataset(source: str | Path, name: str, *, wiki_db: str | None = None, snapshot: str | None = None,
-                 cache_dir: str | Path | None = None, quiet: bool = False) -> ds.Dataset:
+                 cache_dir: str | Path | None = None, quiet: bool = False, as_of: str | None = None) -> ds.Dataset:
     """A dataset as a `pyarrow.dataset.Dataset`, partition columns included as strings.
 
     Args:
@@ -57,6 +57,8 @@ def open_dataset(source: str | Path, name: str, *, wiki_db: str | None = None, s
         snapshot: only this snapshot's partitions, YYYYMMDD (default: all).
         cache_dir: where published data is downloaded (default: $WIKIDUMPS_CACHE or ~/.cache/wikidumps).
         quiet: no progress bars while downloading.
+        as_of: read the Iceberg tables `wikidumps run update --table` keeps in the output folder instead: each
+            wiki's rows at its latest snapshot on or before this date, YYYYMMDD (needs pyiceberg).
 
     Returns:
         A lazy dataset over exactly the files the manifest lists for the chosen partitions (the data
@@ -68,6 +70,10 @@ def open_dataset(source: str | Path, name: str, *, wiki_db: str | None = None, s
     """
     from wikidumps.stores import LocalStore, arrow_dataset, download_dataset, open_store, read_manifest, select_partitions
 
+    if as_of is not None:
+        from wikidumps.tables import open_table
+
+        return open_table(source, name, as_of, wiki_db)
     opened = open_store(source)
     if isinstance(opened, LocalStore):
         manifest = read_manifest(opened, name)  # resolves the dataset's current version once: see stores.py

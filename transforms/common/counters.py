@@ -49,8 +49,22 @@ EVENTS = RecordCounters("events")
 PAGE_EVENTS = RecordCounters("page-events")  # page events: each also an `events` row
 ENTITIES = RecordCounters("entities")  # Wikidata entities
 LINES = RecordCounters("lines")  # pageview dump lines
+# The update job: revisions of the base snapshot, of the adds/changes dumps, and page_change events.
+BASE_REVISIONS = RecordCounters("base-revisions")
+INCREMENT_REVISIONS = RecordCounters("increment-revisions")
+CHANGE_EVENTS = RecordCounters("change-events")
 # The record kind a Problem or Filtered names (`record_kind`), to its counters.
 BY_RECORD_KIND = {"page": PAGES, "revision": REVISIONS}
+
+
+def rows_carried(dataset: str) -> str:
+    """`run update`: rows of a dataset's base partition carried into the new snapshot unchanged."""
+    return f"rows-carried:{dataset}"
+
+
+def rows_committed(dataset: str) -> str:
+    """`run update --table`: rows a commit added to a dataset's table."""
+    return f"rows-committed:{dataset}"
 
 
 def error(error_type: str) -> str:

@@ -95,7 +95,7 @@ def page_history(page: Page, *, is_history: bool) -> PageHistory:
     }
     rows = Rows.keyed(columns, {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": page_title},
                       counted="revision_id")
-    return PageHistory(_page_row(page, page_title, columns, is_history), rows, problems)
+    return PageHistory(page_row(page, page_title, columns, is_history), rows, problems)
 
 
 def history_rows(page: Page, *, is_history: bool):
@@ -107,7 +107,7 @@ def history_rows(page: Page, *, is_history: bool):
         yield REVISIONS, history.revisions
 
 
-def _page_row(page: Page, page_title: str, columns: dict[str, list], is_history: bool) -> dict:
+def page_row(page: Page, page_title: str, columns: dict[str, list], is_history: bool) -> dict:
     ids, timestamps = columns["revision_id"], columns["revision_timestamp"]
     latest = max(range(len(ids)), key=lambda i: (timestamps[i], ids[i]), default=None)
     has_latest = latest is not None

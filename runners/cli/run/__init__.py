@@ -12,7 +12,8 @@ import importlib
 import sys
 from types import ModuleType
 
-from runners.cli.run import campaign, content, editor_activity, events, history, knowledge_gaps, pageviews, wikidata
+from runners.cli.run import (campaign, content, editor_activity, events, history, knowledge_gaps, pageviews, update,
+                             wikidata)
 from runners.cli.run.options import add_run_options, beam_arguments, check_output, recorded_options, require_extra
 from runners.local import worker as local_worker
 from transforms.common.files import UnusableInputError
@@ -20,7 +21,7 @@ from transforms.common.files import UnusableInputError
 # The command of each job, by the job's name.
 JOB_COMMANDS = {command.NAME: command
                 for command in (history, content, events, editor_activity, campaign, wikidata, pageviews,
-                                knowledge_gaps)}
+                                knowledge_gaps, update)}
 
 
 def job_module(name: str) -> ModuleType:
