@@ -17,7 +17,8 @@ from tests.conftest import ROOT, SAMPLE_DUMPS
 from tests.jobs import read_rows, run_cli, run_job
 
 D1, D2 = "20260101", NEXT_DUMP_DATE
-DATASETS = ("pages", "revisions", "plain_text", "sections", "citations", "links", "article_quality", "errors")
+DATASETS = ("pages", "revisions", "plain_text", "sections", "citations", "links", "article_quality", "infoboxes", "tables",
+            "errors")
 
 
 def _full(output: Path, dumps: Path, date: str) -> None:
@@ -58,6 +59,7 @@ def built(tmp_path_factory):
 def test_update_of_d1_equals_the_full_build_of_d2(built, dataset):
     updated = read_rows(str(built["base"]), dataset)
     full = read_rows(str(built["full"]), dataset)
+    assert _of(full, D2) or dataset == "errors"  # an equality of rows, not of two empty datasets
     assert _of(updated, D2) == _of(full, D2)
     # The base snapshot is left as it was.
     assert _of(updated, D1) == _of(full, D1)

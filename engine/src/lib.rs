@@ -28,6 +28,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
 use crate::engine::{Caches, Tables};
+use crate::reading::panic_message;
 use crate::scan::{Math, Scanner, Stop};
 use crate::text::Entities;
 use crate::titles::{Site, Target};
@@ -36,6 +37,17 @@ use crate::titles::{Site, Target};
 struct Engine {
     engine: engine::Engine,
     caches: Mutex<Caches>,
+}
+
+impl Engine {
+    /// The caches, emptied when a panic poisoned their lock: it may have left them half written.
+    fn locked_caches(&self) -> std::sync::MutexGuard<'_, Caches> {
+        self.caches.lock().unwrap_or_else(|poisoned| {
+            let mut caches = poisoned.into_inner();
+            *caches = Caches::default();
+            caches
+        })
+    }
 }
 
 fn target_tuple<'py>(py: Python<'py>, target: &Target) -> PyResult<Bound<'py, PyTuple>> {
@@ -76,14 +88,7 @@ impl Engine {
         };
         let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
         let engine = &self.engine;
-        let mut caches = match self.caches.lock() {
-            Ok(caches) => caches,
-            Err(poisoned) => {
-                let mut caches = poisoned.into_inner();
-                *caches = Caches::default(); // a panic may have left them half written
-                caches
-            }
-        };
+        let mut caches = self.locked_caches();
         let state: &mut Caches = &mut caches;
         let outcome = py.allow_threads(|| {
             catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline, math)))
@@ -93,11 +98,8 @@ impl Engine {
             Ok(Err(Stop::Timeout)) => return ("timeout", py.None()).into_pyobject(py),
             Ok(Err(Stop::TooDeep)) => return ("too-deep", py.None()).into_pyobject(py),
             Err(panic) => {
-                *caches = Caches::default();
-                let message = panic.downcast_ref::<&str>().map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic".to_string());
-                return ("panic", message).into_pyobject(py);
+                *caches = Caches::default(); // a panic may have left them half written
+                return ("panic", panic_message(panic)).into_pyobject(py);
             }
         };
         let sections = PyList::empty(py);
@@ -136,11 +138,7 @@ impl Engine {
                        -> PyResult<Bound<'py, PyTuple>> {
         let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
         let engine = &self.engine;
-        let mut caches = self.caches.lock().unwrap_or_else(|poisoned| {
-            let mut caches = poisoned.into_inner();
-            *caches = Caches::default(); // a panic may have left them half written
-            caches
-        });
+        let mut caches = self.locked_caches();
         let state: &mut Caches = &mut caches;
         let outcome = py.allow_threads(|| catch_unwind(AssertUnwindSafe(|| {
             let offsets = byte_offsets(source);
@@ -171,11 +169,8 @@ impl Engine {
             Ok(Err(Stop::Timeout)) => return ("timeout", py.None()).into_pyobject(py),
             Ok(Err(Stop::TooDeep)) => return ("too-deep", py.None()).into_pyobject(py),
             Err(panic) => {
-                *caches = Caches::default();
-                let message = panic.downcast_ref::<&str>().map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic".to_string());
-                return ("panic", message).into_pyobject(py);
+                *caches = Caches::default(); // a panic may have left them half written
+                return ("panic", panic_message(panic)).into_pyobject(py);
             }
         };
         let boxes = PyList::empty(py);

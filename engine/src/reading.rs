@@ -16,7 +16,8 @@ pub struct DumpScanner {
     broken: bool,
 }
 
-fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
+/// What a caught panic said (its message when it is a string).
+pub(crate) fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
     panic.downcast_ref::<&str>().map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".to_string())

@@ -165,31 +165,26 @@ enum Target {
 }
 
 impl OpenTable {
+    /// The text being filled: the caption's or the last cell's, if any.
+    fn filling(&mut self) -> Option<&mut String> {
+        match self.target {
+            Target::Nothing => None,
+            Target::Caption => Some(self.caption.get_or_insert_with(String::new)),
+            Target::Cell => self.rows.last_mut().and_then(|row| row.last_mut()).map(|cell| &mut cell.3),
+        }
+    }
+
     /// Text on the same line as what is being filled (a cell's or the caption's).
     fn append_content(&mut self, text: &str) {
         if text.is_empty() {
             return;
         }
-        let content = match self.target {
-            Target::Nothing => return,
-            Target::Caption => self.caption.get_or_insert_with(String::new),
-            Target::Cell => match self.rows.last_mut().and_then(|row| row.last_mut()) {
-                Some(cell) => &mut cell.3,
-                None => return,
-            },
-        };
+        let Some(content) = self.filling() else { return };
         content.push_str(text);
     }
 
     fn push_text(&mut self, line: &str) {
-        let content = match self.target {
-            Target::Nothing => return,
-            Target::Caption => self.caption.get_or_insert_with(String::new),
-            Target::Cell => match self.rows.last_mut().and_then(|row| row.last_mut()) {
-                Some(cell) => &mut cell.3,
-                None => return,
-            },
-        };
+        let Some(content) = self.filling() else { return };
         content.push('\n');
         content.push_str(line);
     }

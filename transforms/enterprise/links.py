@@ -47,7 +47,7 @@ def resolver_for(record: dict, media_prefix: str | None, cache: dict) -> TitleRe
     return resolver
 
 
-def _href_title(href: str | None) -> str | None:
+def href_title(href: str | None) -> str | None:
     """`./Foo_bar#x` -> `Foo_bar#x`; None for anything that is not a link within the wiki."""
     if not href or not href.startswith("./"):
         return None
@@ -155,7 +155,7 @@ def selected(root: LexborNode, selector: str) -> list[LexborNode]:
     return found
 
 
-def _template_targets(node: LexborNode) -> list[str]:
+def template_targets(node: LexborNode) -> list[str]:
     """The templates a transclusion node names in its data-mw (parser functions have no href)."""
     try:
         data = json.loads(node.attributes.get("data-mw") or "{}")
@@ -164,7 +164,7 @@ def _template_targets(node: LexborNode) -> list[str]:
     targets = []
     for part in data.get("parts") or ():
         template = part.get("template") if type(part) is dict else None
-        href = _href_title(((template or {}).get("target") or {}).get("href"))
+        href = href_title(((template or {}).get("target") or {}).get("href"))
         if href:
             targets.append(href)
     return targets
@@ -172,7 +172,7 @@ def _template_targets(node: LexborNode) -> list[str]:
 
 def media_prefix(tree: LexborHTMLParser) -> str | None:
     for node in tree.css("[typeof^='mw:File'] [resource]"):
-        title = _href_title(node.attributes.get("resource"))
+        title = href_title(node.attributes.get("resource"))
         if title and ":" in title:
             return clean_title(title.partition(":")[0])
     return None
@@ -198,7 +198,7 @@ def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_n
             if href in wikilinks:
                 target = wikilinks[href]
             else:
-                title = _href_title(href)  # a link even to a category or a file: Parsoid says so
+                title = href_title(href)  # a link even to a category or a file: Parsoid says so
                 resolved = resolver.resolve(":" + title) if title else None
                 target = wikilinks[href] = (resolved.title or links.page[1], resolved.namespace, resolved.fragment) \
                     if resolved is not None and resolved.link_type == "wikilink" else None
@@ -212,7 +212,7 @@ def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_n
             _templates(node, section, from_template, links)
         if "mw:File" in typeof:
             resource = next((c.attrs.get("resource") for c in node.css("[resource]")), None)
-            title = _href_title(resource)
+            title = href_title(resource)
             if title:
                 caption = node.css_first("figcaption")
                 resolved = resolver.resolve(":" + title)
@@ -228,7 +228,7 @@ def page_links(tree: LexborHTMLParser, context: Context, links: Links, section_n
             if key not in in_citations:  # a rendered citation's links are the citations dataset's
                 add(section, "external", None, None, None, _shown(node), from_template, url=attributes.get("href"))
         elif "mw:PageProp/Category" in kinds:
-            title = _href_title(attributes.get("href"))
+            title = href_title(attributes.get("href"))
             if title:
                 name = clean_title(title.partition("#")[0].partition(":")[2])
                 add(section, "category", first_letter_upper(name), CATEGORY, None, None, from_template)
@@ -243,7 +243,7 @@ def _templates(node: LexborNode, section: int, from_template: bool, links: Links
     """The template rows of a transclusion node: one per template its data-mw names."""
     if "mw:Transclusion" not in (node.attrs.get("typeof") or ""):
         return
-    for name in _template_targets(node):
+    for name in template_targets(node):
         target = links.resolver.template(clean_title(name))  # Parsoid's href has the namespace
         if target is not None:
             links.add(section, "template", target[1], target[0], None, None, from_template)

@@ -10,12 +10,10 @@ data-mw names.
 """
 from __future__ import annotations
 
-import json
-
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from transforms.enterprise.links import Context, _href_title
-from transforms.wikitext.structures import INFOBOX_COLUMNS, TABLE_COLUMNS
+from transforms.enterprise.links import Context, href_title, template_targets
+from transforms.wikitext.structures import INFOBOX_COLUMNS, TABLE_COLUMNS, add_table
 from transforms.wikitext.titles import TitleResolver, clean_title
 
 SKIPPED_TAGS = frozenset({"style", "script", "link", "meta", "table", "noscript"})
@@ -109,18 +107,9 @@ def _tables(body: LexborNode, section_of) -> dict[str, list]:
             if cells:
                 rows.append([(visible_text(cell), cell.tag == "th", _span(cell, "rowspan", 65534),
                               _span(cell, "colspan", 1000)) for cell in cells])
-        first = rows[0] if rows else []
-        columns["section_index"].append(section_of(table))
-        columns["table_index"].append(index)
-        columns["parent_table_index"].append(None if parent is None else index_of.get(parent.mem_id))
-        columns["table_class"].append(table.attributes.get("class") or None)
-        columns["caption"].append(visible_text(caption) if caption is not None else None)
-        columns["header"].append([cell[0] for cell in first] if first and all(cell[1] for cell in first) else [])
-        columns["rows"].append([[cell[0] for cell in row] for row in rows])
-        columns["header_cells"].append([[cell[1] for cell in row] for row in rows])
-        columns["rowspans"].append([[cell[2] for cell in row] for row in rows])
-        columns["colspans"].append([[cell[3] for cell in row] for row in rows])
-        columns["closed"].append(True)
+        add_table(columns, section_of(table), index, None if parent is None else index_of.get(parent.mem_id),
+                  table.attributes.get("class") or None,
+                  visible_text(caption) if caption is not None else None, rows, True)
     return columns
 
 
@@ -133,14 +122,8 @@ def _template_of(body: LexborNode, node: LexborNode, resolver: TitleResolver) ->
     if not about or not about.startswith("#mwt"):
         return None
     for candidate in body.css(f'[about="{about}"][data-mw]'):
-        try:
-            data = json.loads(candidate.attributes.get("data-mw") or "{}")
-        except ValueError:
-            continue
-        for part in data.get("parts") or ():
-            template = part.get("template") if type(part) is dict else None
-            href = _href_title(((template or {}).get("target") or {}).get("href"))
-            target = resolver.template(clean_title(href)) if href else None
+        for href in template_targets(candidate):
+            target = resolver.template(clean_title(href))
             if target is not None:
                 return target[1]
     return None
@@ -176,7 +159,7 @@ def _infoboxes(body: LexborNode, section_of, resolver: TitleResolver) -> dict[st
 def _wikilinks(node: LexborNode, resolver: TitleResolver) -> list[tuple[int | None, str]]:
     found = []
     for link in node.css("a[rel~='mw:WikiLink']"):
-        title = _href_title(link.attributes.get("href"))
+        title = href_title(link.attributes.get("href"))
         resolved = resolver.resolve(":" + title) if title else None
         if resolved is not None and resolved.link_type == "wikilink" and resolved.title:
             found.append((resolved.namespace, resolved.title.replace(" ", "_")))

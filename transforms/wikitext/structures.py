@@ -113,16 +113,24 @@ def _table_columns(scan: Scan, tables: list) -> dict[str, list]:
     columns: dict[str, list] = {name: [] for name in TABLE_COLUMNS}
     starts = [section.start for section in scan.sections]
     for table_index, (start, parent, table_class, caption, closed, rows) in enumerate(tables):
-        columns["section_index"].append(scan.sections[max(bisect_right(starts, start) - 1, 0)].index)
-        columns["table_index"].append(table_index)
-        columns["parent_table_index"].append(parent)
-        columns["table_class"].append(table_class)
-        columns["caption"].append(caption)
-        first = rows[0] if rows else []
-        columns["header"].append([cell[0] for cell in first] if first and all(cell[1] for cell in first) else [])
-        columns["rows"].append([[cell[0] for cell in row] for row in rows])
-        columns["header_cells"].append([[cell[1] for cell in row] for row in rows])
-        columns["rowspans"].append([[cell[2] for cell in row] for row in rows])
-        columns["colspans"].append([[cell[3] for cell in row] for row in rows])
-        columns["closed"].append(closed)
+        add_table(columns, scan.sections[max(bisect_right(starts, start) - 1, 0)].index, table_index, parent,
+                  table_class, caption, rows, closed)
     return columns
+
+
+def add_table(columns: dict[str, list], section_index: int, table_index: int, parent: int | None,
+              table_class: str | None, caption: str | None, rows: list[list[tuple]], closed: bool) -> None:
+    """Appends one `tables` row to `columns`; `rows` hold (text, is_header, rowspan, colspan) per cell. The
+    header is the first row when every cell of it is a header cell."""
+    columns["section_index"].append(section_index)
+    columns["table_index"].append(table_index)
+    columns["parent_table_index"].append(parent)
+    columns["table_class"].append(table_class)
+    columns["caption"].append(caption)
+    first = rows[0] if rows else []
+    columns["header"].append([cell[0] for cell in first] if first and all(cell[1] for cell in first) else [])
+    columns["rows"].append([[cell[0] for cell in row] for row in rows])
+    columns["header_cells"].append([[cell[1] for cell in row] for row in rows])
+    columns["rowspans"].append([[cell[2] for cell in row] for row in rows])
+    columns["colspans"].append([[cell[3] for cell in row] for row in rows])
+    columns["closed"].append(closed)
