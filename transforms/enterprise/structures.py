@@ -13,7 +13,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.enterprise.links import Context, href_title, template_targets
-from transforms.wikitext.structures import INFOBOX_COLUMNS, TABLE_COLUMNS, add_table
+from transforms.wikitext.structures import INFOBOX_COLUMNS, TABLE_COLUMNS, add_infobox, add_table
 from transforms.wikitext.titles import TitleResolver, clean_title
 
 SKIPPED_TAGS = frozenset({"style", "script", "link", "meta", "table", "noscript"})
@@ -141,18 +141,9 @@ def _infoboxes(body: LexborNode, section_of, resolver: TitleResolver) -> dict[st
             cells = [cell for cell in row.iter() if cell.tag in ("td", "th")]
             if len(cells) == 2 and cells[0].tag == "th" and cells[1].tag == "td":
                 label, value = visible_text(cells[0]), cells[1]
-                if label:
-                    found.append((label, visible_text(value), _wikilinks(value, resolver)))
-        for parameter_index, (label, text, links) in enumerate(found or [(None, None, None)]):
-            columns["section_index"].append(section)
-            columns["infobox_index"].append(infobox_index)
-            columns["template"].append(template)
-            columns["parameter_index"].append(parameter_index if label is not None else None)
-            columns["parameter"].append(label)
-            columns["value_text"].append(text)
-            columns["value_wikitext"].append(None)
-            columns["value_links"].append(None if links is None else [title for _, title in links])
-            columns["value_link_namespaces"].append(None if links is None else [namespace for namespace, _ in links])
+                if label:  # the rendered page has no parameter's wikitext
+                    found.append((label, None, visible_text(value), _wikilinks(value, resolver)))
+        add_infobox(columns, section, infobox_index, template, found)
     return columns
 
 

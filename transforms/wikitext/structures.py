@@ -94,19 +94,28 @@ def _within_nesting(infoboxes: list) -> list:
 def _infobox_columns(infoboxes: list, parameters: list) -> dict[str, list]:
     columns: dict[str, list] = {name: [] for name in INFOBOX_COLUMNS}
     for infobox_index, ((template, title), found) in enumerate(zip(infoboxes, parameters)):
-        # An infobox without a parameter with a value still has its row, with the parameter columns null.
-        for parameter_index, (name, wikitext, text, links) in enumerate(found or [(None, None, None, None)]):
-            columns["section_index"].append(template.section)
-            columns["infobox_index"].append(infobox_index)
-            columns["template"].append(title)
-            columns["parameter_index"].append(parameter_index if name is not None else None)
-            columns["parameter"].append(name)
-            columns["value_text"].append(text)
-            columns["value_wikitext"].append(wikitext)
-            # Targets spelt as the links dataset's `target`, so that the two join.
-            columns["value_links"].append(None if links is None else [title.replace(" ", "_") for _, title in links])
-            columns["value_link_namespaces"].append(None if links is None else [namespace for namespace, _ in links])
+        # Targets spelt as the links dataset's `target`, so that the two join.
+        add_infobox(columns, template.section, infobox_index, title, [
+            (name, wikitext, text, None if links is None else [(ns, target.replace(" ", "_")) for ns, target in links])
+            for name, wikitext, text, links in found])
     return columns
+
+
+def add_infobox(columns: dict[str, list], section_index: int, infobox_index: int, template: str,
+                parameters: list[tuple]) -> None:
+    """Appends one infobox's `infoboxes` rows to `columns`: one per (name, wikitext, text, links) parameter,
+    links as (namespace, target); an infobox without a parameter with a value still has its row, with the
+    parameter columns null."""
+    for parameter_index, (name, wikitext, text, links) in enumerate(parameters or [(None, None, None, None)]):
+        columns["section_index"].append(section_index)
+        columns["infobox_index"].append(infobox_index)
+        columns["template"].append(template)
+        columns["parameter_index"].append(parameter_index if name is not None else None)
+        columns["parameter"].append(name)
+        columns["value_text"].append(text)
+        columns["value_wikitext"].append(wikitext)
+        columns["value_links"].append(None if links is None else [target for _, target in links])
+        columns["value_link_namespaces"].append(None if links is None else [namespace for namespace, _ in links])
 
 
 def _table_columns(scan: Scan, tables: list) -> dict[str, list]:
