@@ -50,6 +50,15 @@ impl Engine {
     }
 }
 
+/// What `scan` and `structures` hand back when the page stopped them: ("timeout", None) or ("too-deep", None).
+fn stopped<'py>(py: Python<'py>, stop: Stop) -> PyResult<Bound<'py, PyTuple>> {
+    let status = match stop {
+        Stop::Timeout => "timeout",
+        Stop::TooDeep => "too-deep",
+    };
+    (status, py.None()).into_pyobject(py)
+}
+
 fn target_tuple<'py>(py: Python<'py>, target: &Target) -> PyResult<Bound<'py, PyTuple>> {
     (target.link_type.name(), target.namespace, target.title.as_deref(), target.fragment.as_deref(),
      target.prefix.as_deref()).into_pyobject(py)
@@ -95,8 +104,7 @@ impl Engine {
         });
         let scan = match outcome {
             Ok(Ok(scan)) => scan,
-            Ok(Err(Stop::Timeout)) => return ("timeout", py.None()).into_pyobject(py),
-            Ok(Err(Stop::TooDeep)) => return ("too-deep", py.None()).into_pyobject(py),
+            Ok(Err(stop)) => return stopped(py, stop),
             Err(panic) => {
                 *caches = Caches::default(); // a panic may have left them half written
                 return ("panic", panic_message(panic)).into_pyobject(py);
@@ -166,8 +174,7 @@ impl Engine {
         })));
         let (infoboxes, tables) = match outcome {
             Ok(Ok(found)) => found,
-            Ok(Err(Stop::Timeout)) => return ("timeout", py.None()).into_pyobject(py),
-            Ok(Err(Stop::TooDeep)) => return ("too-deep", py.None()).into_pyobject(py),
+            Ok(Err(stop)) => return stopped(py, stop),
             Err(panic) => {
                 *caches = Caches::default(); // a panic may have left them half written
                 return ("panic", panic_message(panic)).into_pyobject(py);
