@@ -39,6 +39,8 @@ pub struct Tables {
     pub months: Vec<String>,
     /// The thousands separator of the wiki's language (the `number` rule, `{{formatnum:}}`).
     pub thousands: String,
+    /// MediaWiki's magic words, upper case (sitedata.MAGIC_WORDS): `{{DEFAULTSORT:...}}` is not a template.
+    pub magic_words: HashSet<String>,
 }
 
 impl Engine {

@@ -12,6 +12,7 @@ mod inline;
 mod markup;
 mod reading;
 mod revision;
+mod rows;
 mod scan;
 mod structures;
 mod text;
@@ -28,6 +29,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
 use crate::engine::{Caches, Tables};
+use crate::rows::{ContentRows, PageKeys, Wanted};
 use crate::reading::panic_message;
 use crate::scan::{Math, Scanner, Stop};
 use crate::text::Entities;
@@ -40,6 +42,32 @@ struct Engine {
 }
 
 impl Engine {
+    /// One page's scan, or what `scan` hands back when the page stopped it or the scan panicked.
+    fn run_scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str)
+                     -> PyResult<Result<scan::Scan, Bound<'py, PyTuple>>> {
+        let math = match math {
+            "tex" => Math::Tex,
+            "placeholder" => Math::Placeholder,
+            "drop" => Math::Drop,
+            _ => return Err(pyo3::exceptions::PyValueError::new_err(format!("math must be tex, placeholder or drop, not {math:?}"))),
+        };
+        let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
+        let engine = &self.engine;
+        let mut caches = self.locked_caches();
+        let state: &mut Caches = &mut caches;
+        let outcome = py.allow_threads(|| {
+            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline, math)))
+        });
+        match outcome {
+            Ok(Ok(scan)) => Ok(Ok(scan)),
+            Ok(Err(stop)) => Ok(Err(stopped(py, stop)?)),
+            Err(panic) => {
+                *caches = Caches::default(); // a panic may have left them half written
+                Ok(Err(("panic", panic_message(panic)).into_pyobject(py)?))
+            }
+        }
+    }
+
     /// The caches, emptied when a panic poisoned their lock: it may have left them half written.
     fn locked_caches(&self) -> std::sync::MutexGuard<'_, Caches> {
         self.caches.lock().unwrap_or_else(|poisoned| {
@@ -59,6 +87,34 @@ fn stopped<'py>(py: Python<'py>, stop: Stop) -> PyResult<Bound<'py, PyTuple>> {
     (status, py.None()).into_pyobject(py)
 }
 
+/// A scan as Python reads it (transforms/wikitext/engine.py `scan_page`): (source, sections, links,
+/// templates, refs, skipped, out_of_range).
+fn scan_tuple<'py>(py: Python<'py>, scan: scan::Scan) -> PyResult<Bound<'py, PyTuple>> {
+    let sections = PyList::empty(py);
+    for s in &scan.sections {
+        sections.append((s.index, s.level, &s.title, &s.anchor, s.parent, s.start, &s.text))?;
+    }
+    let links = PyList::empty(py);
+    for l in &scan.links {
+        let resolved = match &l.resolved {
+            Some(target) => target_tuple(py, target)?.into_any(),
+            None => py.None().into_bound(py),
+        };
+        links.append((if l.internal { "internal" } else { "external" }, &l.target, resolved,
+                      l.label.as_deref(), l.caption.as_deref(), l.start, l.section))?;
+    }
+    let templates = PyList::empty(py);
+    for t in &scan.templates {
+        templates.append((&t.name, &t.key, t.args.clone(), t.start, t.end, t.section, t.reference))?;
+    }
+    let refs = PyList::empty(py);
+    for r in &scan.refs {
+        refs.append((r.name.as_deref(), r.group.as_deref(), r.is_reuse, r.start, r.end, r.section, &r.content,
+                     &r.text))?;
+    }
+    (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range).into_pyobject(py)
+}
+
 fn target_tuple<'py>(py: Python<'py>, target: &Target) -> PyResult<Bound<'py, PyTuple>> {
     (target.link_type.name(), target.namespace, target.title.as_deref(), target.fragment.as_deref(),
      target.prefix.as_deref()).into_pyobject(py)
@@ -70,18 +126,19 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (namespaces, cases, first_letter, language, languages, interwiki, folds, entities,
                         invalid_charrefs, invalid_codepoints, inline_templates, transparent_tags, dropped_tags,
-                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands))]
+                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands,
+                        magic_words))]
     fn new(namespaces: HashMap<String, i64>, cases: HashMap<i64, bool>, first_letter: bool, language: Option<String>,
            languages: HashSet<String>, interwiki: HashSet<String>, folds: HashMap<char, String>,
            entities: HashMap<String, String>, invalid_charrefs: HashMap<u32, String>,
            invalid_codepoints: HashSet<u32>, inline_templates: HashMap<String, String>,
            transparent_tags: HashSet<String>, dropped_tags: HashSet<String>, opaque_tags: HashSet<String>,
            line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>,
-           months: Vec<String>, thousands: String) -> Self {
+           months: Vec<String>, thousands: String, magic_words: HashSet<String>) -> Self {
         let site = Site { namespaces, cases, first_letter_default: first_letter, language, languages, interwiki, folds };
         let entities = Entities { named: entities, invalid_charrefs, invalid_codepoints };
         let tables = Tables { inline_templates, transparent_tags, dropped_tags, opaque_tags, line_break_tags,
-                              citation_keys, citation_prefixes, months, thousands };
+                              citation_keys, citation_prefixes, months, thousands, magic_words };
         Engine { engine: engine::Engine::new(site, entities, tables), caches: Mutex::new(Caches::default()) }
     }
 
@@ -89,51 +146,29 @@ impl Engine {
     /// ("timeout", None), ("too-deep", None), ("panic", message). `math`: tex, placeholder or drop.
     #[pyo3(signature = (wikitext, seconds=None, math="tex"))]
     fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str) -> PyResult<Bound<'py, PyTuple>> {
-        let math = match math {
-            "tex" => Math::Tex,
-            "placeholder" => Math::Placeholder,
-            "drop" => Math::Drop,
-            _ => return Err(pyo3::exceptions::PyValueError::new_err(format!("math must be tex, placeholder or drop, not {math:?}"))),
+        match self.run_scan(py, wikitext, seconds, math)? {
+            Ok(scan) => ("ok", scan_tuple(py, scan)?).into_pyobject(py),
+            Err(stopped) => Ok(stopped),
+        }
+    }
+
+    /// Scans one page and appends its plain_text row (and its sections rows when `sections`) to `rows`:
+    /// ("ok", ((rows, bytes of the text column) added to plain_text, the same for sections), the scan as `scan` hands it
+    /// back when `scan_back`, else None); or what `scan` hands back when the page stopped it, adding nothing.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (rows, page_id, namespace, title, revision_id, timestamp, wikitext, seconds, math,
+                        sections, scan_back))]
+    fn scan_into<'py>(&self, py: Python<'py>, mut rows: PyRefMut<'py, ContentRows>, page_id: i64, namespace: i32,
+                      title: &str, revision_id: i64, timestamp: Option<i64>, wikitext: &str, seconds: Option<f64>,
+                      math: &str, sections: bool, scan_back: bool) -> PyResult<Bound<'py, PyTuple>> {
+        let scan = match self.run_scan(py, wikitext, seconds, math)? {
+            Ok(scan) => scan,
+            Err(stopped) => return Ok(stopped),
         };
-        let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
-        let engine = &self.engine;
-        let mut caches = self.locked_caches();
-        let state: &mut Caches = &mut caches;
-        let outcome = py.allow_threads(|| {
-            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline, math)))
-        });
-        let scan = match outcome {
-            Ok(Ok(scan)) => scan,
-            Ok(Err(stop)) => return stopped(py, stop),
-            Err(panic) => {
-                *caches = Caches::default(); // a panic may have left them half written
-                return ("panic", panic_message(panic)).into_pyobject(py);
-            }
-        };
-        let sections = PyList::empty(py);
-        for s in &scan.sections {
-            sections.append((s.index, s.level, &s.title, &s.anchor, s.parent, s.start, &s.text))?;
-        }
-        let links = PyList::empty(py);
-        for l in &scan.links {
-            let resolved = match &l.resolved {
-                Some(target) => target_tuple(py, target)?.into_any(),
-                None => py.None().into_bound(py),
-            };
-            links.append((if l.internal { "internal" } else { "external" }, &l.target, resolved,
-                          l.label.as_deref(), l.caption.as_deref(), l.start, l.section))?;
-        }
-        let templates = PyList::empty(py);
-        for t in &scan.templates {
-            templates.append((&t.name, &t.key, t.args.clone(), t.start, t.end, t.section, t.reference))?;
-        }
-        let refs = PyList::empty(py);
-        for r in &scan.refs {
-            refs.append((r.name.as_deref(), r.group.as_deref(), r.is_reuse, r.start, r.end, r.section, &r.content,
-                         &r.text))?;
-        }
-        let result = (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range);
-        ("ok", result).into_pyobject(py)
+        let page = PageKeys { page_id, namespace, title, revision_id, timestamp };
+        let added = rows.add(&self.engine, &scan, &page, Wanted { sections });
+        let scan = if scan_back { scan_tuple(py, scan)?.into_any() } else { py.None().into_bound(py) };
+        ("ok", added, scan).into_pyobject(py)
     }
 
     /// The infoboxes and tables of a page (issue 18, structures.rs), from the source its scan kept:
@@ -211,6 +246,7 @@ fn byte_offsets(source: &str) -> Option<Vec<usize>> {
 #[pymodule]
 fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Engine>()?;
+    module.add_class::<ContentRows>()?;
     module.add_class::<reading::DumpScanner>()?;
     module.add_function(wrap_pyfunction!(reading::mediawiki_sha1, module)?)?;
     module.add_function(wrap_pyfunction!(reading::invalid_utf8_at, module)?)?;
