@@ -29,7 +29,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
 use crate::engine::{Caches, Tables};
-use crate::rows::{ContentRows, PageKeys, Wanted};
+use crate::rows::{ContentRows, PageKeys};
 use crate::reading::panic_message;
 use crate::scan::{Math, Scanner, Stop};
 use crate::text::Entities;
@@ -152,21 +152,22 @@ impl Engine {
         }
     }
 
-    /// Scans one page and appends its plain_text row (and its sections rows when `sections`) to `rows`:
-    /// ("ok", ((rows, bytes of the text column) added to plain_text, the same for sections), the scan as `scan` hands it
-    /// back when `scan_back`, else None); or what `scan` hands back when the page stopped it, adding nothing.
+    /// Scans one page and appends its rows to `rows`, for the datasets named in `datasets` that are made
+    /// here (rows.rs; plain_text always): ("ok", [(dataset, rows, bytes of its text column) of each dataset
+    /// that gained rows], the scan as `scan` hands it back when `scan_back`, else None); or what `scan` hands
+    /// back when the page stopped it, adding nothing.
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (rows, page_id, namespace, title, revision_id, timestamp, wikitext, seconds, math,
-                        sections, scan_back))]
+                        datasets, scan_back))]
     fn scan_into<'py>(&self, py: Python<'py>, mut rows: PyRefMut<'py, ContentRows>, page_id: i64, namespace: i32,
                       title: &str, revision_id: i64, timestamp: Option<i64>, wikitext: &str, seconds: Option<f64>,
-                      math: &str, sections: bool, scan_back: bool) -> PyResult<Bound<'py, PyTuple>> {
+                      math: &str, datasets: Vec<String>, scan_back: bool) -> PyResult<Bound<'py, PyTuple>> {
         let scan = match self.run_scan(py, wikitext, seconds, math)? {
             Ok(scan) => scan,
             Err(stopped) => return Ok(stopped),
         };
         let page = PageKeys { page_id, namespace, title, revision_id, timestamp };
-        let added = rows.add(&self.engine, &scan, &page, Wanted { sections });
+        let added = rows.add(&self.engine, &scan, &page, &datasets);
         let scan = if scan_back { scan_tuple(py, scan)?.into_any() } else { py.None().into_bound(py) };
         ("ok", added, scan).into_pyobject(py)
     }

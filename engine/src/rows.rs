@@ -288,47 +288,74 @@ impl<C: Columns> Table<C> {
     }
 }
 
+/// A dataset's table whatever its columns.
+trait AnyTable {
+    fn len(&self) -> usize;
+    fn text_bytes_from(&self, from: usize) -> usize;
+    fn truncate(&mut self, rows: usize);
+    fn take(&mut self, rows: usize) -> RecordBatch;
+}
+
+impl<C: Columns> AnyTable for Table<C> {
+    fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    fn text_bytes_from(&self, from: usize) -> usize {
+        self.columns.text_bytes_from(from)
+    }
+
+    fn truncate(&mut self, rows: usize) {
+        Table::truncate(self, rows)
+    }
+
+    fn take(&mut self, rows: usize) -> RecordBatch {
+        Table::take(self, rows)
+    }
+}
+
 /// The rows a `ContentRows` holds, per dataset, and how many each held before the last page.
 #[derive(Default)]
 struct Tables {
     plain_text: Table<PlainText>,
     sections: Table<Sections>,
-    before: Option<(usize, usize)>,
-}
-
-/// Which datasets `ContentRows.add` appends rows to.
-#[derive(Clone, Copy)]
-pub struct Wanted {
-    pub sections: bool,
+    before: Option<Vec<usize>>,
 }
 
 impl Tables {
-    fn add(&mut self, engine: &Engine, scan: &Scan, page: &PageKeys, wanted: Wanted) {
-        let before = (self.plain_text.columns.len(), self.sections.columns.len());
-        self.before = Some(before);
+    /// Every dataset made here, by name: adding one is a field above, a line here and its rows in `add`.
+    fn all(&mut self) -> [(&'static str, &mut dyn AnyTable); 2] {
+        [("plain_text", &mut self.plain_text), ("sections", &mut self.sections)]
+    }
+
+    /// Appends a page's rows to the datasets `wanted` (plain_text always).
+    fn add(&mut self, engine: &Engine, scan: &Scan, page: &PageKeys, wanted: &[String]) {
+        let before: Vec<usize> = self.all().iter().map(|(_, table)| table.len()).collect();
+        let wants = |dataset: &str| wanted.iter().any(|name| name == dataset);
         self.plain_text.columns.add(engine, scan, page.timestamp);
-        self.plain_text.keyed(page, before.0);
-        if wanted.sections {
+        self.plain_text.keyed(page, before[0]);
+        if wants("sections") {
             self.sections.columns.add(scan);
-            self.sections.keyed(page, before.1);
+            self.sections.keyed(page, before[1]);
         }
+        self.before = Some(before);
     }
 
     fn undo(&mut self) {
-        if let Some((plain_text, sections)) = self.before.take() {
-            self.plain_text.truncate(plain_text);
-            self.sections.truncate(sections);
+        if let Some(before) = self.before.take() {
+            for ((_, table), rows) in self.all().into_iter().zip(before) {
+                table.truncate(rows);
+            }
         }
     }
 
-    /// (rows, bytes of the text column) the last page added to `dataset`.
-    fn added(&self, dataset: &str) -> Option<(usize, usize)> {
-        let (plain_text, sections) = self.before?;
-        match dataset {
-            "plain_text" => Some((self.plain_text.columns.len() - plain_text, self.plain_text.columns.text_bytes_from(plain_text))),
-            "sections" => Some((self.sections.columns.len() - sections, self.sections.columns.text_bytes_from(sections))),
-            _ => None,
-        }
+    /// (dataset, rows, bytes of its text column) of each dataset the last page added rows to.
+    fn added(&mut self) -> Vec<(&'static str, usize, usize)> {
+        let Some(before) = self.before.clone() else { return Vec::new() };
+        self.all().into_iter().zip(before)
+            .filter(|((_, table), rows)| table.len() > *rows)
+            .map(|((name, table), rows)| (name, table.len() - rows, table.text_bytes_from(rows)))
+            .collect()
     }
 }
 
@@ -339,11 +366,12 @@ pub struct ContentRows {
 }
 
 impl ContentRows {
-    /// Appends the rows of a page whose scan succeeded; hands back (rows, bytes of the text column)
-    /// added to plain_text and to sections.
-    pub fn add(&mut self, engine: &Engine, scan: &Scan, page: &PageKeys, wanted: Wanted) -> [(usize, usize); 2] {
+    /// Appends the rows of a page whose scan succeeded to the datasets `wanted`; hands back (dataset, rows,
+    /// bytes of its text column) of each dataset that gained rows.
+    pub fn add(&mut self, engine: &Engine, scan: &Scan, page: &PageKeys, wanted: &[String])
+               -> Vec<(&'static str, usize, usize)> {
         self.tables.add(engine, scan, page, wanted);
-        ["plain_text", "sections"].map(|dataset| self.tables.added(dataset).unwrap_or((0, 0)))
+        self.tables.added()
     }
 }
 
@@ -362,12 +390,11 @@ impl ContentRows {
     /// The first `rows` rows held of `dataset` (in the order they were added) as a pyarrow RecordBatch of
     /// its file columns, keys first, taken out of these.
     fn take<'py>(&mut self, py: Python<'py>, dataset: &str, rows: usize) -> PyResult<Bound<'py, PyAny>> {
-        let batch = match dataset {
-            "plain_text" => self.tables.plain_text.take(rows),
-            "sections" => self.tables.sections.take(rows),
-            _ => return Err(pyo3::exceptions::PyValueError::new_err(format!("no rows of {dataset} are built here"))),
-        };
         self.tables.before = None;
+        let Some((_, table)) = self.tables.all().into_iter().find(|(name, _)| *name == dataset) else {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!("no rows of {dataset} are made here")));
+        };
+        let batch = table.take(rows);
         to_pyarrow(py, batch)
     }
 }

@@ -92,10 +92,9 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
 def page_rows(rows: ContentRows, text: str, page: Page, revision: Revision, resolver: TitleResolver,
               deadline: float | None = None, math: str = "tex", datasets: tuple[str, ...] = CONTENT_DATASETS
               ) -> dict[str, list[dict] | Rows | Appended]:
-    """Rows of the content datasets asked for, for one revision's wikitext, from a single scan: plain_text and
-    sections made in the engine and appended to `rows` (`Appended`); citations, links, infoboxes and tables
-    as `Rows` blocks, article_quality as one dict (made in Python from the scan, until they move into the
-    engine too). Nothing stays appended to `rows` when this raises.
+    """Rows of the content datasets asked for, for one revision's wikitext, from a single scan: those the
+    engine makes (engine/src/rows.rs) appended to `rows` (`Appended`); those still made in Python from the
+    scan (`SCANNED`) as `Rows` blocks or lists of dicts. Nothing stays appended to `rows` when this raises.
 
     Raises:
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes.
@@ -106,12 +105,12 @@ def page_rows(rows: ContentRows, text: str, page: Page, revision: Revision, reso
     elif match := ENGLISH_REDIRECT.match(wikitext):
         wikitext = wikitext[match.end():]
     title = title_for_output(page.title)
-    (plain, sections), found = scan_into(
-        rows, resolver, (page.page_id, page.namespace, title, revision.id, revision.timestamp), wikitext,
-        deadline=deadline, math=math, sections=SECTIONS in datasets, scan_back=not SCANNED.isdisjoint(datasets))
-    out: dict[str, list[dict] | Rows | Appended] = {PLAIN_TEXT: Appended(rows, *plain, page.page_id, revision.id)}
-    if SECTIONS in datasets:
-        out[SECTIONS] = Appended(rows, *sections, page.page_id, revision.id)
+    added, found = scan_into(rows, resolver, (page.page_id, page.namespace, title, revision.id, revision.timestamp),
+                             wikitext, deadline=deadline, math=math, datasets=datasets,
+                             scan_back=not SCANNED.isdisjoint(datasets))
+    out: dict[str, list[dict] | Rows | Appended] = {
+        dataset: Appended(rows, *added.get(dataset, (0, 0)), page.page_id, revision.id)
+        for dataset in datasets if dataset not in SCANNED}
     if found is None:
         return out
     try:

@@ -101,19 +101,20 @@ def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math
 
 
 def scan_into(rows: ContentRows, resolver: TitleResolver, page_keys: tuple[int, int, str, int, int | None],
-              wikitext: str, *, deadline: float | None = None, math: str = "tex", sections: bool = True,
-              scan_back: bool = False) -> tuple[tuple[tuple[int, int], tuple[int, int]], Scan | None]:
-    """Scans one page and appends its plain_text row (and its sections rows when `sections`) to `rows`,
-    made in the engine. `page_keys`: page id, namespace, title as written in rows, revision id and
-    timestamp. Hands back (rows, bytes of the text column) added to plain_text and to sections, and the `Scan` when
-    `scan_back` (for the datasets still made in Python).
+              wikitext: str, *, deadline: float | None = None, math: str = "tex",
+              datasets: tuple[str, ...] = ("plain_text",), scan_back: bool = False
+              ) -> tuple[dict[str, tuple[int, int]], Scan | None]:
+    """Scans one page and appends its rows, made in the engine, to `rows` for those of `datasets` that the
+    engine makes (plain_text always). `page_keys`: page id, namespace, title as written in rows, revision id
+    and timestamp. Hands back {dataset: (rows, bytes of its text column)} of each dataset that gained rows,
+    and the `Scan` when `scan_back` (for the datasets still made in Python).
 
     Raises:
         ScanTimeout, EngineError: as `scan`; nothing is appended then.
     """
     added, found = _checked(engine_of(resolver).scan_into(rows, *page_keys, wikitext, _seconds(deadline), math,
-                                                          sections, scan_back))
-    return added, None if found is None else _scan_of(found)
+                                                          list(datasets), scan_back))
+    return {dataset: (count, size) for dataset, count, size in added}, None if found is None else _scan_of(found)
 
 
 def _seconds(deadline: float | None) -> float | None:
