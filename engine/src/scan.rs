@@ -671,7 +671,13 @@ impl<'a> Scanner<'a> {
         for found in self.engine.bare_url.find_iter(piece) {
             counted += piece[counted_bytes..found.start()].chars().count();
             counted_bytes = found.start();
-            let url = trim_url(found.as_str());
+            // The text of a broken frame may hold the scan's quote boundary, which is no part of a URL.
+            let raw = if found.as_str().contains(QUOTE_BOUNDARY) {
+                std::borrow::Cow::Owned(found.as_str().replace(QUOTE_BOUNDARY, ""))
+            } else {
+                std::borrow::Cow::Borrowed(found.as_str())
+            };
+            let url = trim_url(&raw);
             self.links.push(Link { internal: false, target: url.to_string(), resolved: None, label: None,
                                    caption: None, start: offset + counted, section: self.section });
         }
