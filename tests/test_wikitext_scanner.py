@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from transforms.wikitext.links import link_columns
-from transforms.wikitext.engine import scan
+from schemas import LINKS
+from transforms.wikitext.engine import RowsWanted, scan
 from transforms.wikitext.scanner import ScanTimeout
 from transforms.wikitext.titles import LinkTarget, TitleResolver
 from transforms.xml.records import SiteInfo
@@ -25,8 +25,7 @@ def run(wikitext: str, siteinfo: SiteInfo = ENWIKI):
 
 
 def links_of(wikitext: str, siteinfo: SiteInfo = ENWIKI) -> list[tuple]:
-    found = run(wikitext, siteinfo)
-    columns = link_columns(found, TitleResolver(siteinfo), 0, "Page")
+    columns = scan(wikitext, TitleResolver(siteinfo), rows=RowsWanted((LINKS,), 0, "Page", 0, None)).rows[LINKS]
     return list(zip(columns["link_type"], columns["target"], columns["target_namespace"], columns["anchor_text"]))
 
 

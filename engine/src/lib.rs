@@ -9,10 +9,14 @@
 mod engine;
 mod history;
 mod inline;
+mod link_rows;
 mod markup;
+mod page_rows;
+mod quality_rows;
 mod reading;
 mod revision;
 mod scan;
+mod structure_rows;
 mod structures;
 mod text;
 mod titles;
@@ -50,7 +54,7 @@ impl Engine {
     }
 }
 
-/// What `scan` and `structures` hand back when the page stopped them: ("timeout", None) or ("too-deep", None).
+/// What `scan` hands back when the page stopped them: ("timeout", None) or ("too-deep", None).
 fn stopped<'py>(py: Python<'py>, stop: Stop) -> PyResult<Bound<'py, PyTuple>> {
     let status = match stop {
         Stop::Timeout => "timeout",
@@ -70,25 +74,39 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (namespaces, cases, first_letter, language, languages, interwiki, folds, entities,
                         invalid_charrefs, invalid_codepoints, inline_templates, transparent_tags, dropped_tags,
-                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands))]
+                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands, magic_words,
+                        infobox_prefixes))]
     fn new(namespaces: HashMap<String, i64>, cases: HashMap<i64, bool>, first_letter: bool, language: Option<String>,
            languages: HashSet<String>, interwiki: HashSet<String>, folds: HashMap<char, String>,
            entities: HashMap<String, String>, invalid_charrefs: HashMap<u32, String>,
            invalid_codepoints: HashSet<u32>, inline_templates: HashMap<String, String>,
            transparent_tags: HashSet<String>, dropped_tags: HashSet<String>, opaque_tags: HashSet<String>,
            line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>,
-           months: Vec<String>, thousands: String) -> Self {
+           months: Vec<String>, thousands: String, magic_words: HashSet<String>, infobox_prefixes: Vec<String>)
+           -> Self {
         let site = Site { namespaces, cases, first_letter_default: first_letter, language, languages, interwiki, folds };
         let entities = Entities { named: entities, invalid_charrefs, invalid_codepoints };
         let tables = Tables { inline_templates, transparent_tags, dropped_tags, opaque_tags, line_break_tags,
-                              citation_keys, citation_prefixes, months, thousands };
+                              citation_keys, citation_prefixes, months, thousands, magic_words,
+                              infobox_prefixes };
         Engine { engine: engine::Engine::new(site, entities, tables), caches: Mutex::new(Caches::default()) }
     }
 
-    /// Scans one page: ("ok", (source, sections, links, templates, refs, skipped, out_of_range)), or
-    /// ("timeout", None), ("too-deep", None), ("panic", message). `math`: tex, placeholder or drop.
-    #[pyo3(signature = (wikitext, seconds=None, math="tex"))]
-    fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str) -> PyResult<Bound<'py, PyTuple>> {
+    /// Scans one page: ("ok", (source, sections, links, templates, refs, skipped, out_of_range, rows)), or
+    /// ("timeout", None), ("too-deep", None), ("panic", message). `math`: tex, placeholder or drop. `rows` holds
+    /// the columns of each of `datasets` (page_rows.DATASETS) for the page: `page_title` with spaces,
+    /// `page_length` the wikitext's length in code points, `revision_timestamp` in seconds.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (wikitext, seconds=None, math="tex", datasets=Vec::new(), page_namespace=0,
+                        page_title=String::new(), page_length=0, revision_timestamp=None))]
+    fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str, datasets: Vec<String>,
+                 page_namespace: i64, page_title: String, page_length: i64, revision_timestamp: Option<i64>)
+                 -> PyResult<Bound<'py, PyTuple>> {
+        if let Some(unknown) = datasets.iter().find(|name| !page_rows::DATASETS.contains(&name.as_str())) {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!("the engine builds no rows of {unknown:?}")));
+        }
+        let page = page_rows::PageKeys { namespace: page_namespace, title: page_title, length: page_length,
+                                         revision_timestamp };
         let math = match math {
             "tex" => Math::Tex,
             "placeholder" => Math::Placeholder,
@@ -100,10 +118,14 @@ impl Engine {
         let mut caches = self.locked_caches();
         let state: &mut Caches = &mut caches;
         let outcome = py.allow_threads(|| {
-            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline, math)))
+            catch_unwind(AssertUnwindSafe(|| {
+                let scan = Scanner::scan(engine, state, wikitext, deadline, math)?;
+                let rows = page_rows::PageRows::build(engine, state, &scan, &page, &datasets, deadline)?;
+                Ok((scan, rows))
+            }))
         });
-        let scan = match outcome {
-            Ok(Ok(scan)) => scan,
+        let (scan, rows) = match outcome {
+            Ok(Ok(found)) => found,
             Ok(Err(stop)) => return stopped(py, stop),
             Err(panic) => {
                 *caches = Caches::default(); // a panic may have left them half written
@@ -132,80 +154,10 @@ impl Engine {
             refs.append((r.name.as_deref(), r.group.as_deref(), r.is_reuse, r.start, r.end, r.section, &r.content,
                          &r.text))?;
         }
-        let result = (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range);
+        let result = (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range,
+                      rows.into_python(py)?);
         ("ok", result).into_pyobject(py)
     }
-
-    /// The infoboxes and tables of a page (issue 18, structures.rs), from the source its scan kept:
-    /// `infoboxes` are the spans of the infobox calls, `templates` those of every template call, `skipped`
-    /// what the scan did not read, all in code points. ("ok", (parameters of each infobox, tables)), or
-    /// ("timeout", None), ("too-deep", None), ("panic", message), as `scan`.
-    #[pyo3(signature = (source, infoboxes, templates, skipped, seconds=None))]
-    fn structures<'py>(&self, py: Python<'py>, source: &str, infoboxes: Vec<(usize, usize)>,
-                       templates: Vec<(usize, usize)>, skipped: Vec<(usize, usize)>, seconds: Option<f64>)
-                       -> PyResult<Bound<'py, PyTuple>> {
-        let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
-        let engine = &self.engine;
-        let mut caches = self.locked_caches();
-        let state: &mut Caches = &mut caches;
-        let outcome = py.allow_threads(|| catch_unwind(AssertUnwindSafe(|| {
-            let offsets = byte_offsets(source);
-            let byte = |at: usize| match &offsets {
-                None => at.min(source.len()),
-                Some(offsets) => offsets[at.min(offsets.len() - 1)],
-            };
-            let bytes = |spans: &[(usize, usize)]| {
-                let mut spans: Vec<(usize, usize)> = spans.iter().map(|&(s, e)| (byte(s), byte(e).max(byte(s)))).collect();
-                spans.sort_unstable();
-                spans
-            };
-            let mut found = Vec::with_capacity(infoboxes.len());
-            for &(start, end) in &infoboxes {
-                let (start, end) = (byte(start), byte(end).max(byte(start)));
-                found.push(structures::parameters(engine, state, &source[start..end], deadline)?);
-            }
-            let tables = structures::tables(engine, state, source, &bytes(&templates), &bytes(&skipped), deadline)?;
-            let chars = |at: usize| match &offsets {
-                None => at,
-                Some(offsets) => offsets.partition_point(|&offset| offset < at),
-            };
-            let tables: Vec<_> = tables.into_iter().map(|table| (chars(table.start), table)).collect();
-            Ok::<_, Stop>((found, tables))
-        })));
-        let (infoboxes, tables) = match outcome {
-            Ok(Ok(found)) => found,
-            Ok(Err(stop)) => return stopped(py, stop),
-            Err(panic) => {
-                *caches = Caches::default(); // a panic may have left them half written
-                return ("panic", panic_message(panic)).into_pyobject(py);
-            }
-        };
-        let boxes = PyList::empty(py);
-        for parameters in infoboxes {
-            let found = PyList::empty(py);
-            for parameter in parameters {
-                found.append((parameter.name, parameter.wikitext, parameter.value.text, parameter.value.links))?;
-            }
-            boxes.append(found)?;
-        }
-        let found = PyList::empty(py);
-        for (start, table) in tables {
-            let rows: Vec<Vec<(String, bool, i64, i64)>> = table.rows.into_iter()
-                .map(|row| row.into_iter().map(|c| (c.text, c.header, c.rowspan, c.colspan)).collect()).collect();
-            found.append((start, table.parent, table.class, table.caption, table.closed, rows))?;
-        }
-        ("ok", (boxes, found)).into_pyobject(py)
-    }
-}
-
-/// Code point positions of `source` as byte offsets (Python hands over str indexes).
-fn byte_offsets(source: &str) -> Option<Vec<usize>> {
-    if source.is_ascii() {
-        return None;
-    }
-    let mut offsets: Vec<usize> = source.char_indices().map(|(offset, _)| offset).collect();
-    offsets.push(source.len());
-    Some(offsets)
 }
 
 #[pymodule]

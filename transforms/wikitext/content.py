@@ -24,12 +24,9 @@ from transforms.defaults import MAX_PAGE_BYTES as DEFAULT_MAX_PAGE_BYTES
 from transforms.defaults import PAGE_SECONDS as DEFAULT_PAGE_SECONDS
 from transforms.datasets.rows import Rows, each_row
 from transforms.wikitext.citations import citation_columns
-from transforms.wikitext.links import link_columns
-from transforms.wikitext.quality import quality_features
-from transforms.wikitext.engine import scan
+from transforms.wikitext.engine import ENGINE_DATASETS, RowsWanted, scan
 from transforms.wikitext.inline import template_counts
 from transforms.wikitext.scanner import ScanTimeout
-from transforms.wikitext.structures import structure_columns
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.inputs import XmlInput
 from transforms.xml.records import Item, Page, Revision, SiteInfo
@@ -79,7 +76,7 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
                     deadline: float | None = None, math: str = "tex",
                     datasets: tuple[str, ...] = CONTENT_DATASETS) -> dict[str, list[dict] | Rows]:
     """Rows of the content datasets asked for, for one revision's wikitext, from a single scan (sections,
-    citations, links, infoboxes and tables as `Rows` blocks, plain_text and article_quality as one dict each).
+    citations, links, article_quality, infoboxes and tables as `Rows` blocks, plain_text as one dict).
 
     Raises:
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes.
@@ -89,7 +86,10 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         wikitext = REDIRECT_LINE.sub("", wikitext, count=1)
     elif match := ENGLISH_REDIRECT.match(wikitext):
         wikitext = wikitext[match.end():]
-    found = scan(wikitext, resolver, deadline=deadline, math=math)
+    # The rows of links, article_quality, infoboxes and tables are the engine's, built with the scan.
+    wanted = RowsWanted(tuple(name for name in datasets if name in ENGINE_DATASETS), page.namespace, page.title,
+                        len(text), revision.timestamp)
+    found = scan(wikitext, resolver, deadline=deadline, math=math, rows=wanted)
     keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
             "revision_id": revision.id, "source": SOURCE}
     plain = found.text
@@ -107,20 +107,16 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
             "text_chars": [len(s.text) for s in found.sections],
             "parent_section_index": [s.parent for s in found.sections],
         }, keys, "section_index")
-    if LINKS in datasets or ARTICLE_QUALITY in datasets:  # article quality counts the links by type
-        columns = link_columns(found, resolver, page.namespace, page.title)
-        rows[LINKS] = Rows.keyed({**columns, "from_template": [None] * len(columns["position"])}, keys)
-        _check(deadline)
+    if LINKS in datasets:
+        rows[LINKS] = Rows.keyed(found.rows[LINKS], keys)
     if CITATIONS in datasets:
         rows[CITATIONS] = Rows.keyed(citation_columns(found, resolver.language), keys)
         _check(deadline)
     if ARTICLE_QUALITY in datasets:
-        rows[ARTICLE_QUALITY] = [{**keys, "revision_timestamp": revision.timestamp,
-                                  **quality_features(len(text), found, columns["link_type"]), "quality_score": None}]
+        rows[ARTICLE_QUALITY] = Rows.keyed(found.rows[ARTICLE_QUALITY], keys, "page_length")
     if INFOBOXES in datasets or TABLES in datasets:  # one pass of the engine finds both
-        infoboxes, tables = structure_columns(found, resolver, deadline)
-        rows[INFOBOXES] = Rows.keyed(infoboxes, keys, "infobox_index")
-        rows[TABLES] = Rows.keyed(tables, keys, "table_index")
+        rows[INFOBOXES] = Rows.keyed(found.rows[INFOBOXES], keys, "infobox_index")
+        rows[TABLES] = Rows.keyed(found.rows[TABLES], keys, "table_index")
     return rows
 
 

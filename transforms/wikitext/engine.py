@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 import html.entities
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.wikitext import citations, inline, scanner, short_footnotes
+from schemas import ARTICLE_QUALITY, INFOBOXES, LINKS, TABLES
+from transforms.wikitext import citations, inline, scanner, short_footnotes, structures
 from transforms.wikitext._engine import Engine
 from transforms.wikitext.scanner import Link, Ref, Scan, ScanTimeout, Section, Template
-from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, WIKIPEDIA_LANGUAGES
+from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, MAGIC_WORDS, WIKIPEDIA_LANGUAGES
 from transforms.wikitext.titles import LinkTarget, TitleResolver
 
 
@@ -28,6 +30,29 @@ MATH_MARKERS = ("\u27e6", "\u27e7")
 
 class EngineError(Exception):
     """The engine could not read a page (nesting beyond its bounds, or a fault caught in the engine)."""
+
+
+@dataclass(frozen=True)
+class RowsWanted:
+    """The datasets whose rows the engine builds with a page's scan (ENGINE_DATASETS), and the page they are of.
+
+    Attributes:
+        datasets: names among ENGINE_DATASETS.
+        page_namespace: the page's namespace.
+        page_title: the page's title with spaces (the target of its `[[#Section]]` links).
+        page_length: length of the revision's wikitext in characters (before a redirect line is taken off).
+        revision_timestamp: seconds since the epoch (article_quality's revision_timestamp).
+    """
+
+    datasets: tuple[str, ...]
+    page_namespace: int
+    page_title: str
+    page_length: int
+    revision_timestamp: int | None
+
+
+# The datasets whose rows the engine builds (engine/src/page_rows.rs).
+ENGINE_DATASETS = (LINKS, ARTICLE_QUALITY, INFOBOXES, TABLES)
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +71,8 @@ def engine_for(resolver: TitleResolver) -> Engine:
         set(html._invalid_codepoints), rules, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
         set(scanner.DROPPED_TAGS), set(scanner.OPAQUE_TAGS), set(scanner.LINE_BREAK_TAGS),
         set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES) | short_footnotes.SHORT_FOOTNOTES
-        | short_footnotes.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands)
+        | short_footnotes.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands, set(MAGIC_WORDS),
+        structures.infobox_prefixes(resolver.language))
 
 
 _TARGETS: dict[tuple, LinkTarget] = {}
@@ -68,15 +94,17 @@ def _target(values: tuple | None) -> LinkTarget | None:
 _ENGINES: dict[int, tuple[TitleResolver, Engine]] = {}
 
 
-def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = None, math: str = "tex") -> Scan:
+def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = None, math: str = "tex",
+         rows: RowsWanted | None = None) -> Scan:
     """Scans one page's wikitext once, on the wiki `resolver` reads titles for; `math` says what `<math>`
-    becomes in the text (MATH_MODES).
+    becomes in the text (MATH_MODES); `rows` names the datasets whose rows the engine builds from the scan
+    (in `Scan.rows`).
 
     Raises:
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes during the scan.
         EngineError: when the engine refuses the page.
     """
-    return scan_page(engine_of(resolver), wikitext, deadline, math)
+    return scan_page(engine_of(resolver), wikitext, deadline, math, rows)
 
 
 def engine_of(resolver: TitleResolver) -> Engine:
@@ -95,15 +123,20 @@ def fragment_text(wikitext: str, resolver: TitleResolver, *, math: str = "tex") 
     return scan(wikitext, resolver, math=math).text
 
 
-def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math: str = "tex") -> Scan:
-    """The page's scan, read by `engine`."""
+def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math: str = "tex",
+              rows: RowsWanted | None = None) -> Scan:
+    """The page's scan, read by `engine`, with the rows asked for."""
     seconds = None if deadline is None else deadline - time.perf_counter()
-    status, found = engine.scan(wikitext, seconds, math)
+    if rows is None:
+        status, found = engine.scan(wikitext, seconds, math)
+    else:
+        status, found = engine.scan(wikitext, seconds, math, list(rows.datasets), rows.page_namespace,
+                                    rows.page_title, rows.page_length, rows.revision_timestamp)
     if status == "timeout":
         raise ScanTimeout()
     if status != "ok":
         raise EngineError(f"{status}: {found}" if found else status)
-    source, sections, links, templates, refs, skipped, out_of_range = found
+    source, sections, links, templates, refs, skipped, out_of_range, columns = found
     scan = Scan(source)
     for index, level, title, anchor, parent, start, text in sections:
         section = Section(index, level, title, anchor, parent, start)
@@ -115,4 +148,5 @@ def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math
     scan.refs = [Ref(*values) for values in refs]
     scan.skipped = list(skipped)
     scan.out_of_range = list(out_of_range)
+    scan.rows = columns
     return scan
