@@ -158,6 +158,12 @@ impl Engine {
                       rows.into_python(py)?);
         ("ok", result).into_pyobject(py)
     }
+
+    /// (namespace, title) a `{{name}}` transcludes on the wiki, or None for parser functions, magic words and
+    /// names that are no title: what the links rows and the infobox calls read (the Enterprise HTML path too).
+    fn template(&self, name: &str) -> Option<(i64, String)> {
+        self.engine.template(&mut self.locked_caches(), name)
+    }
 }
 
 #[pymodule]
