@@ -161,8 +161,17 @@ impl Engine {
 
     /// (namespace, title) a `{{name}}` transcludes on the wiki, or None for parser functions, magic words and
     /// names that are no title: what the links rows and the infobox calls read (the Enterprise HTML path too).
-    fn template(&self, name: &str) -> Option<(i64, String)> {
-        self.engine.template(&mut self.locked_caches(), name)
+    /// A fault caught here raises RuntimeError (PyO3's PanicException is no Exception: it would end the job).
+    fn template(&self, name: &str) -> PyResult<Option<(i64, String)>> {
+        let mut caches = self.locked_caches();
+        let state: &mut Caches = &mut caches;
+        match catch_unwind(AssertUnwindSafe(|| self.engine.template(state, name))) {
+            Ok(found) => Ok(found),
+            Err(panic) => {
+                *caches = Caches::default(); // a panic may have left them half written
+                Err(pyo3::exceptions::PyRuntimeError::new_err(format!("panic: {}", panic_message(panic))))
+            }
+        }
     }
 }
 
