@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from schemas import ARTICLE_QUALITY, INFOBOXES, LINKS, TABLES
 from tests.conftest import REAL, ROOT
 from tests.engine_equality import OLD_COMMIT, compare_file, default_files, old_scanner
 from transforms.wikitext import _engine
-from transforms.wikitext.engine import scan
+from transforms.wikitext.engine import rows_of_page, scan
 from transforms.wikitext.scanner import ScanTimeout
 from transforms.wikitext.titles import TitleResolver
 
@@ -174,3 +175,78 @@ def test_mutated_real_pages_never_panic_and_stay_linear():
 
     survives()
     assert slowest[0] < 1.0, f"a mutated page of at most a few hundred kB took {slowest[0]:.2f} s of CPU"
+
+
+# -- the rows the engine builds with the scan (links, article_quality, infoboxes, tables) ---------------------
+
+ALL_ROWS = (LINKS, ARTICLE_QUALITY, INFOBOXES, TABLES)
+
+
+def rows_of(page: str, resolver: TitleResolver | None = None, title: str = "Page") -> dict[str, dict[str, list]]:
+    return rows_of_page(page, resolver or TitleResolver(None), ALL_ROWS, title=title, timestamp=7)
+
+
+@pytest.mark.parametrize("markup, links, infoboxes, tables", [
+    ("[[a]]{{b}}", 2, 0, 0), ("[[File:x.jpg|thumb|250px]]", 1, 0, 0), ("[[#s|]]{{#if:x}}[http://x.org y]", 2, 0, 0),
+    # Each unclosed table holds the next: a hundred deep, the rest is cell text; a `{|` after `a=` starts no table.
+    ("{{Infobox|a=", 0, 0, 0), ("{{Infobox|a=[[x]]}}", 2, 1, 0), ("{|\n| a || [[b]]\n", 1, 0, 100),
+    ("{{Infobox|a={|\n| [[c]]\n|}}}\n", 2, 1, 0)])
+def test_two_megabytes_of_links_infoboxes_and_tables_become_rows_in_linear_time(markup, links, infoboxes, tables):
+    """`links` and `infoboxes` per copy of `markup`, `tables` in all."""
+    copies = 2_000_000 // len(markup)
+    page = markup * copies
+    started = time.process_time()  # CPU time: the machine may be shared
+    rows = rows_of(page)
+    assert time.process_time() - started < 10.0
+    assert rows[LINKS]["position"] == list(range(links * copies))
+    assert len(set(rows[INFOBOXES]["infobox_index"])) == infoboxes * copies  # an unclosed call is no infobox
+    assert len(rows[TABLES]["table_index"]) == tables
+
+
+def test_rows_count_code_points_where_the_page_has_wide_characters():
+    page = ("Ճ" * 40 + "[[Երևան]]\n== Ա ==\n{{Infobox|name=[[Ջ]] é}}\n{|\n|+ Ք\n| ա || [[Ե|բ]]\n|}\n"
+            "== Բ ==\n[[#Ա|here]] [[:fr:Érevan]] [[Category:Ճ]]")
+    rows = rows_of(page, title="Page title")
+    links = rows[LINKS]
+    assert list(zip(links["section_index"], links["link_type"], links["target"], links["target_namespace"],
+                    links["target_fragment"], links["anchor_text"], links["interwiki_prefix"])) == [
+        (0, "wikilink", "Երևան", 0, None, "Երևան", None), (1, "template", "Infobox", 10, None, None, None),
+        (1, "wikilink", "Ջ", 0, None, "Ջ", None), (1, "wikilink", "Ե", 0, None, "բ", None),
+        (2, "wikilink", "Page_title", 0, "Ա", "here", None), (2, "interwiki", "Érevan", None, None, "fr:Érevan", "fr"),
+        (2, "category", "Ճ", 14, None, None, None)]
+    assert links["from_template"] == [None] * 7
+    assert rows[INFOBOXES] == {
+        "section_index": [1], "infobox_index": [0], "template": ["Infobox"], "parameter_index": [0],
+        "parameter": ["name"], "value_text": ["Ջ é"], "value_wikitext": ["[[Ջ]] é"], "value_links": [["Ջ"]],
+        "value_link_namespaces": [[0]]}
+    assert rows[TABLES] == {
+        "section_index": [1], "table_index": [0], "parent_table_index": [None], "table_class": [None],
+        "caption": ["Ք"], "header": [[]], "rows": [[["ա", "բ"]]], "header_cells": [[[False, False]]],
+        "rowspans": [[[1, 1]]], "colspans": [[[1, 1]]], "closed": [True]}
+    assert rows[ARTICLE_QUALITY] == {
+        "revision_timestamp": [7], "page_length": [len(page)], "num_refs": [0], "num_headings": [2],
+        "num_wikilinks": [4], "num_categories": [1], "num_media": [0], "quality_score": [None]}
+
+
+def test_random_markup_builds_rows_whose_columns_add_up():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    resolver = TitleResolver(None)
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.lists(st.sampled_from(FRAGMENTS + ["{{Infobox|a=", "{{Infobox", "| b = [[c]]", "\n! h !! i"]),
+                    max_size=80))
+    def adds_up(pieces):
+        page = "".join(pieces)
+        rows = rows_of(page, resolver)  # a panic would raise EngineError
+        for dataset, columns in rows.items():
+            assert len({len(values) for values in columns.values()}) == 1, (dataset, page)
+        kinds = rows[LINKS]["link_type"]
+        assert rows[LINKS]["position"] == list(range(len(kinds)))
+        quality = rows[ARTICLE_QUALITY]
+        assert (quality["num_wikilinks"], quality["num_categories"], quality["num_media"]) == (
+            [kinds.count("wikilink")], [kinds.count("category")], [kinds.count("media")])
+        assert rows[TABLES]["table_index"] == list(range(len(rows[TABLES]["table_index"])))
+
+    adds_up()

@@ -167,7 +167,7 @@ def test_the_html_path_finds_what_the_wikitext_path_finds(dump):
         wikitext = wikitext_rows(record)
         links = [row for row in html_links if (row["wiki_db"], row["page_id"]) == key]
         citations = [row for row in html_citations if (row["wiki_db"], row["page_id"]) == key]
-        wikilinks = wikitext["links"].columns["link_type"].count("wikilink")
+        wikilinks = [row["link_type"] for row in wikitext["links"]].count("wikilink")
         assert sum(row["link_type"] == "wikilink" for row in links) >= wikilinks, record["name"]
         assert len(citations) >= wikitext["citations"].count, record["name"]
         assert {i for row in citations for i in row["identifiers"]} == \

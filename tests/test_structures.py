@@ -10,18 +10,26 @@ import pytest
 
 from tests.conftest import read_dataset
 from tests.test_content_real_data import articles_of
-from transforms.wikitext.engine import scan
-from transforms.wikitext.structures import is_infobox, structure_columns
+import schemas
+from transforms.wikitext.engine import rows_of_page, scan
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.records import SiteInfo
 
 ENWIKI = TitleResolver(SiteInfo(wiki_db="enwiki"))
 FRWIKI = TitleResolver(SiteInfo(wiki_db="frwiki"))
+DEWIKI = TitleResolver(SiteInfo(wiki_db="dewiki"))
+RUWIKI = TitleResolver(SiteInfo(wiki_db="ruwiki", namespaces={0: "", 10: "Шаблон"}))
+
+
+def structure_columns(wikitext: str, resolver: TitleResolver = ENWIKI) -> tuple[dict, dict]:
+    """The page's infoboxes and tables columns (without page keys), as the engine builds them with its scan."""
+    found = rows_of_page(wikitext, resolver, (schemas.INFOBOXES, schemas.TABLES), title="T", length=0)
+    return found[schemas.INFOBOXES], found[schemas.TABLES]
 
 
 def structures(wikitext: str, resolver: TitleResolver = ENWIKI) -> tuple[list[dict], list[dict]]:
     """The page's infoboxes and tables rows (without page keys) as dicts."""
-    infoboxes, tables = structure_columns(scan(wikitext, resolver), resolver)
+    infoboxes, tables = structure_columns(wikitext, resolver)
     rows = lambda columns: [dict(zip(columns, values)) for values in zip(*columns.values())]  # noqa: E731
     return rows(infoboxes), rows(tables)
 
@@ -65,9 +73,16 @@ def test_an_infobox_with_links_a_nested_template_and_an_empty_parameter():
 
 
 def test_infoboxes_are_declared_per_wiki_and_an_infobox_without_values_keeps_one_row():
-    assert is_infobox("Infobox settlement", "de") and is_infobox("Taxobox", "fr")
-    assert is_infobox("Speciesbox", "en") and is_infobox("Taxobox", "de")
-    assert not is_infobox("Navbox", "en") and not is_infobox("Taxobox", "ru")
+    def templates(wikitext: str, resolver: TitleResolver) -> list[str]:
+        return [row["template"] for row in structures(wikitext, resolver)[0]]
+    assert templates("{{Infobox settlement}}{{Taxobox}}{{Navbox}}{{Speciesbox}}", DEWIKI) == [
+        "Infobox settlement", "Taxobox"]
+    assert templates("{{Speciesbox}}{{Navbox}}{{Taxobox}}{{infobox_x}}", ENWIKI) == [
+        "Speciesbox", "Taxobox", "Infobox x"]
+    # Another wiki's prefixes are no infoboxes; the engine resolves the wiki's own template namespace name.
+    assert templates("{{Taxobox}}{{Шаблон:Карточка города|a=1}}{{Infobox}}", RUWIKI) == [
+        "Карточка города", "Infobox"]
+    assert templates("{{#if:Infobox|x}}{{DEFAULTSORT:Infobox}}{{:Infobox}}{{subst:Infobox}}", ENWIKI) == []
     infoboxes, _ = structures("{{Modèle:Taxobox début|}}\n{{Taxobox\n|règne=\n}}\n{{Infobox Commune de France}}",
                               FRWIKI)
     assert [(row["template"], row["parameter"], row["value_text"]) for row in infoboxes] == [
@@ -147,7 +162,7 @@ def test_tables_in_nowiki_and_pre_are_text_and_stray_table_lines_are_not_tables(
 def test_two_megabytes_of_nested_or_unclosed_markup_read_in_linear_time(markup):
     page = markup * (2_000_000 // len(markup))
     started = time.process_time()  # CPU time: the machine may be shared
-    infoboxes, tables = structure_columns(scan(page, ENWIKI), ENWIKI)
+    infoboxes, tables = structure_columns(page)
     assert time.process_time() - started < 10.0
     assert len(tables["table_index"]) <= page.count("{|")
 
@@ -226,8 +241,8 @@ def test_html_rows_of_an_infobox_and_a_table_as_the_reader_sees_them(real_data):
     revision = Revision()
     revision.id, revision.text = record["version"]["identifier"], record["article_body"]["wikitext"]
     wikitext_rows = extract_content(revision.text, page, revision, ENWIKI)[INFOBOXES]
-    assert set(wikitext_rows.columns["template"]) == {"Infobox person", "Infobox musical artist"}
-    assert "resting_place" in wikitext_rows.columns["parameter"]
+    assert {row["template"] for row in wikitext_rows} == {"Infobox person", "Infobox musical artist"}
+    assert "resting_place" in {row["parameter"] for row in wikitext_rows}
 
 
 def test_infoboxes_nested_in_infoboxes_are_read_three_deep_and_in_linear_time():
@@ -247,8 +262,8 @@ def test_a_fault_in_the_structures_pass_becomes_an_errors_row_not_a_crash(monkey
     from transforms.xml.records import Page, Revision
 
     def refuse(*args, **kwargs):
-        raise EngineError("panic: index out of bounds")  # what Engine.structures hands back for a caught panic
-    monkeypatch.setattr(content, "structure_columns", refuse)
+        raise EngineError("panic: index out of bounds")  # what Engine.scan_into hands back for a caught panic
+    monkeypatch.setattr(content, "scan_into", refuse)
     revision = Revision()
     revision.id, revision.text = 7, "{|\n| a\n|}"
     page = Page(3, 0, "T", "T", None, False, 120, iter([revision]))

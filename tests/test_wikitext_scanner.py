@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from transforms.wikitext.links import link_columns
-from transforms.wikitext.engine import scan
+from schemas import LINKS
+from transforms.wikitext.engine import engine_of, rows_of_page, scan
 from transforms.wikitext.scanner import ScanTimeout
 from transforms.wikitext.titles import LinkTarget, TitleResolver
 from transforms.xml.records import SiteInfo
@@ -25,8 +25,7 @@ def run(wikitext: str, siteinfo: SiteInfo = ENWIKI):
 
 
 def links_of(wikitext: str, siteinfo: SiteInfo = ENWIKI) -> list[tuple]:
-    found = run(wikitext, siteinfo)
-    columns = link_columns(found, TitleResolver(siteinfo), 0, "Page")
+    columns = rows_of_page(wikitext, TitleResolver(siteinfo), (LINKS,), length=0)[LINKS]
     return list(zip(columns["link_type"], columns["target"], columns["target_namespace"], columns["anchor_text"]))
 
 
@@ -97,9 +96,13 @@ def test_namespace_aliases_and_localised_names_resolve_to_numbers():
     assert resolver.resolve(":Kategorie:Berlin") == LinkTarget("wikilink", 14, "Berlin")
     assert resolver.resolve("Benutzerin:Anna") == LinkTarget("wikilink", 2, "Anna")
     assert resolver.resolve("Medium:Ton.ogg") == LinkTarget("media", 6, "Ton.ogg")
-    assert resolver.template("Vorlage:Infobox Ort") == (10, "Infobox Ort")
-    assert resolver.template("Infobox Ort") == (10, "Infobox Ort")
-    assert resolver.template("DEFAULTSORT:Berlin") is None and resolver.template("#if:x") is None
+    template = engine_of(resolver).template
+    assert template("Vorlage:Infobox Ort") == (10, "Infobox Ort")
+    assert template("Infobox Ort") == template(" infobox_Ort ") == template("Template:Infobox Ort") == (10, "Infobox Ort")
+    assert template(":Berlin") == (0, "Berlin") and template("Benutzer:Anna/Vorlage") == (2, "Anna/Vorlage")
+    assert template("DEFAULTSORT:Berlin") is None and template("#if:x") is None and template("defaultsort:B") is None
+    assert template("subst:Infobox") is None and template("Int:Lang") is None and template("a|b") is None
+    assert template("") is None and template("Vorlage:") is None
     arabic = TitleResolver(ARWIKI)
     assert arabic.resolve("ملف:خريطة.png").link_type == "media"
     assert arabic.resolve("صورة:خريطة.png").link_type == "media"  # the Arabic alias of File

@@ -7,7 +7,7 @@ use regex::Regex;
 
 use crate::scan::LinkRead;
 use crate::text::{join_words, strip, Entities, Tidy};
-use crate::titles::{Site, Target};
+use crate::titles::{clean_title, is_invalid_character, LinkType, Site, Target};
 
 pub struct Engine {
     pub site: Site,
@@ -24,6 +24,8 @@ pub struct Caches {
     pub link_tokens: HashMap<String, LinkRead>,
     pub targets: HashMap<String, Target>,
     pub closing: HashMap<String, Regex>,
+    /// What each template name as written transcludes (`Engine::template`).
+    pub templates: HashMap<String, Option<(i64, String)>>,
 }
 
 /// The scanner's tables, handed over once from Python (transforms/wikitext/scanner.py declares them).
@@ -39,8 +41,11 @@ pub struct Tables {
     pub months: Vec<String>,
     /// The thousands separator of the wiki's language (the `number` rule, `{{formatnum:}}`).
     pub thousands: String,
-    /// MediaWiki's magic words, upper case (sitedata.MAGIC_WORDS): `{{DEFAULTSORT:...}}` is not a template.
+    /// Variables and parser functions written as templates, in upper case (sitedata.MAGIC_WORDS).
     pub magic_words: HashSet<String>,
+    /// Name prefixes of the wiki's infobox templates, in lower case (structures.INFOBOXES: every wiki's and
+    /// its language's).
+    pub infobox_prefixes: Vec<String>,
 }
 
 impl Engine {
@@ -68,6 +73,54 @@ impl Engine {
             }
         }
         key
+    }
+
+    /// (namespace, title) a `{{name}}` transcludes, or None for parser functions, magic words and names
+    /// that are no title (titles.TitleResolver.template, which the Enterprise HTML path still uses).
+    pub fn template(&self, caches: &mut Caches, name: &str) -> Option<(i64, String)> {
+        if let Some(found) = caches.templates.get(name) {
+            return found.clone();
+        }
+        let found = self.resolve_template(name);
+        if caches.templates.len() >= 200_000 {
+            caches.templates.clear();
+        }
+        caches.templates.insert(name.to_string(), found.clone());
+        found
+    }
+
+    fn resolve_template(&self, name: &str) -> Option<(i64, String)> {
+        let name = strip(name);
+        if name.is_empty() || name.starts_with('#') || name.chars().any(is_invalid_character) {
+            return None;
+        }
+        let head = strip(name.split(':').next().unwrap());
+        let folded = self.site.casefold(head);
+        if self.tables.magic_words.contains(&head.to_uppercase())
+            || matches!(folded.as_str(), "subst" | "safesubst" | "msgnw" | "int") {
+            return None;
+        }
+        let text = clean_title(name, &self.entities);
+        let target = if let Some(rest) = text.strip_prefix(':') {
+            self.site.in_namespace(0, strip(rest), true)
+        } else {
+            let namespace = text.split_once(':')
+                .and_then(|(prefix, rest)| Some((*self.site.namespaces.get(&self.site.casefold(strip(prefix)))?, rest)));
+            match namespace {
+                Some((namespace, rest)) => self.site.in_namespace(namespace, strip(rest), true),
+                None => self.site.in_namespace(10, &text, true),
+            }
+        };
+        if target.link_type == LinkType::Invalid {
+            return None;
+        }
+        Some((target.namespace?, target.title?))
+    }
+
+    /// Whether a template title (namespace Template, normalised) names one of the wiki's infoboxes.
+    pub fn is_infobox(&self, title: &str) -> bool {
+        let key = title.to_lowercase();
+        self.tables.infobox_prefixes.iter().any(|prefix| key.starts_with(prefix.as_str()))
     }
 
     /// Templates whose arguments the citations need (citations.wants_args).

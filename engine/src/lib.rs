@@ -9,11 +9,14 @@
 mod engine;
 mod history;
 mod inline;
+mod link_rows;
 mod markup;
+mod quality_rows;
 mod reading;
 mod revision;
 mod rows;
 mod scan;
+mod structure_rows;
 mod structures;
 mod text;
 mod titles;
@@ -42,9 +45,12 @@ struct Engine {
 }
 
 impl Engine {
-    /// One page's scan, or what `scan` hands back when the page stopped it or the scan panicked.
-    fn run_scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str)
-                     -> PyResult<Result<scan::Scan, Bound<'py, PyTuple>>> {
+    /// One page's scan, and what `then` makes of it with the same caches, deadline and guard; or what `scan`
+    /// hands back when the page stopped either or either panicked.
+    fn run_scan<'py, T: Send>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str,
+                              then: impl FnOnce(&engine::Engine, &mut Caches, scan::Scan, Option<Instant>)
+                                  -> Result<T, Stop> + Send)
+                              -> PyResult<Result<T, Bound<'py, PyTuple>>> {
         let math = match math {
             "tex" => Math::Tex,
             "placeholder" => Math::Placeholder,
@@ -55,11 +61,12 @@ impl Engine {
         let engine = &self.engine;
         let mut caches = self.locked_caches();
         let state: &mut Caches = &mut caches;
-        let outcome = py.allow_threads(|| {
-            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline, math)))
-        });
+        let outcome = py.allow_threads(|| catch_unwind(AssertUnwindSafe(|| {
+            let scan = Scanner::scan(engine, state, wikitext, deadline, math)?;
+            then(engine, state, scan, deadline)
+        })));
         match outcome {
-            Ok(Ok(scan)) => Ok(Ok(scan)),
+            Ok(Ok(found)) => Ok(Ok(found)),
             Ok(Err(stop)) => Ok(Err(stopped(py, stop)?)),
             Err(panic) => {
                 *caches = Caches::default(); // a panic may have left them half written
@@ -78,7 +85,7 @@ impl Engine {
     }
 }
 
-/// What `scan` and `structures` hand back when the page stopped them: ("timeout", None) or ("too-deep", None).
+/// What `scan` hands back when the page stopped them: ("timeout", None) or ("too-deep", None).
 fn stopped<'py>(py: Python<'py>, stop: Stop) -> PyResult<Bound<'py, PyTuple>> {
     let status = match stop {
         Stop::Timeout => "timeout",
@@ -126,19 +133,21 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (namespaces, cases, first_letter, language, languages, interwiki, folds, entities,
                         invalid_charrefs, invalid_codepoints, inline_templates, transparent_tags, dropped_tags,
-                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands,
-                        magic_words))]
+                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands, magic_words,
+                        infobox_prefixes))]
     fn new(namespaces: HashMap<String, i64>, cases: HashMap<i64, bool>, first_letter: bool, language: Option<String>,
            languages: HashSet<String>, interwiki: HashSet<String>, folds: HashMap<char, String>,
            entities: HashMap<String, String>, invalid_charrefs: HashMap<u32, String>,
            invalid_codepoints: HashSet<u32>, inline_templates: HashMap<String, String>,
            transparent_tags: HashSet<String>, dropped_tags: HashSet<String>, opaque_tags: HashSet<String>,
            line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>,
-           months: Vec<String>, thousands: String, magic_words: HashSet<String>) -> Self {
+           months: Vec<String>, thousands: String, magic_words: HashSet<String>, infobox_prefixes: Vec<String>)
+           -> Self {
         let site = Site { namespaces, cases, first_letter_default: first_letter, language, languages, interwiki, folds };
         let entities = Entities { named: entities, invalid_charrefs, invalid_codepoints };
         let tables = Tables { inline_templates, transparent_tags, dropped_tags, opaque_tags, line_break_tags,
-                              citation_keys, citation_prefixes, months, thousands, magic_words };
+                              citation_keys, citation_prefixes, months, thousands, magic_words,
+                              infobox_prefixes };
         Engine { engine: engine::Engine::new(site, entities, tables), caches: Mutex::new(Caches::default()) }
     }
 
@@ -146,102 +155,60 @@ impl Engine {
     /// ("timeout", None), ("too-deep", None), ("panic", message). `math`: tex, placeholder or drop.
     #[pyo3(signature = (wikitext, seconds=None, math="tex"))]
     fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str) -> PyResult<Bound<'py, PyTuple>> {
-        match self.run_scan(py, wikitext, seconds, math)? {
+        match self.run_scan(py, wikitext, seconds, math, |_, _, scan, _| Ok(scan))? {
             Ok(scan) => ("ok", scan_tuple(py, scan)?).into_pyobject(py),
             Err(stopped) => Ok(stopped),
         }
     }
 
-    /// Scans one page and appends its rows to `rows`, for the datasets named in `datasets` that are made
-    /// here (rows.rs; plain_text always): ("ok", [(dataset, rows, bytes of its text column) of each dataset
-    /// that gained rows], the scan as `scan` hands it back when `scan_back`, else None); or what `scan` hands
-    /// back when the page stopped it, adding nothing.
+    /// Scans one page and appends its rows to `rows`, for the datasets named in `datasets` (those made here:
+    /// rows.rs; plain_text always): ("ok", [(dataset, rows, bytes of its text column) of each dataset that
+    /// gained rows], the scan as `scan` hands it back when `scan_back`, else None); or what `scan` hands back
+    /// when the page stopped the scan or its rows, adding nothing. `title` is the page's title with spaces;
+    /// `length` the length in code points of its wikitext as read (article_quality's page_length).
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (rows, page_id, namespace, title, revision_id, timestamp, wikitext, seconds, math,
+    #[pyo3(signature = (rows, page_id, namespace, title, revision_id, timestamp, length, wikitext, seconds, math,
                         datasets, scan_back))]
     fn scan_into<'py>(&self, py: Python<'py>, mut rows: PyRefMut<'py, ContentRows>, page_id: i64, namespace: i32,
-                      title: &str, revision_id: i64, timestamp: Option<i64>, wikitext: &str, seconds: Option<f64>,
-                      math: &str, datasets: Vec<String>, scan_back: bool) -> PyResult<Bound<'py, PyTuple>> {
-        let scan = match self.run_scan(py, wikitext, seconds, math)? {
-            Ok(scan) => scan,
-            Err(stopped) => return Ok(stopped),
+                      title: &str, revision_id: i64, timestamp: Option<i64>, length: i64, wikitext: &str,
+                      seconds: Option<f64>, math: &str, datasets: Vec<String>, scan_back: bool)
+                      -> PyResult<Bound<'py, PyTuple>> {
+        let page = PageKeys { page_id, namespace, title, revision_id, timestamp, length };
+        let rows = &mut *rows;
+        rows.forget_last();
+        let found = self.run_scan(py, wikitext, seconds, math, |engine, caches, scan, deadline| {
+            let added = rows.add(engine, caches, &scan, &page, &datasets, deadline)?;
+            Ok((added, scan_back.then_some(scan)))
+        });
+        let (added, scan) = match found {
+            Ok(Ok(found)) => found,
+            Ok(Err(stopped)) => {
+                rows.undo(); // the rows a page stopped or a panic left half made
+                return Ok(stopped);
+            }
+            Err(error) => return Err(error),
         };
-        let page = PageKeys { page_id, namespace, title, revision_id, timestamp };
-        let added = rows.add(&self.engine, &scan, &page, &datasets);
-        let scan = if scan_back { scan_tuple(py, scan)?.into_any() } else { py.None().into_bound(py) };
+        let scan = match scan {
+            Some(scan) => scan_tuple(py, scan)?.into_any(),
+            None => py.None().into_bound(py),
+        };
         ("ok", added, scan).into_pyobject(py)
     }
 
-    /// The infoboxes and tables of a page (issue 18, structures.rs), from the source its scan kept:
-    /// `infoboxes` are the spans of the infobox calls, `templates` those of every template call, `skipped`
-    /// what the scan did not read, all in code points. ("ok", (parameters of each infobox, tables)), or
-    /// ("timeout", None), ("too-deep", None), ("panic", message), as `scan`.
-    #[pyo3(signature = (source, infoboxes, templates, skipped, seconds=None))]
-    fn structures<'py>(&self, py: Python<'py>, source: &str, infoboxes: Vec<(usize, usize)>,
-                       templates: Vec<(usize, usize)>, skipped: Vec<(usize, usize)>, seconds: Option<f64>)
-                       -> PyResult<Bound<'py, PyTuple>> {
-        let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
-        let engine = &self.engine;
+    /// (namespace, title) a `{{name}}` transcludes on the wiki, or None for parser functions, magic words and
+    /// names that are no title: what the links rows and the infobox calls read (the Enterprise HTML path too).
+    /// A fault caught here raises RuntimeError (PyO3's PanicException is no Exception: it would end the job).
+    fn template(&self, name: &str) -> PyResult<Option<(i64, String)>> {
         let mut caches = self.locked_caches();
         let state: &mut Caches = &mut caches;
-        let outcome = py.allow_threads(|| catch_unwind(AssertUnwindSafe(|| {
-            let offsets = byte_offsets(source);
-            let byte = |at: usize| match &offsets {
-                None => at.min(source.len()),
-                Some(offsets) => offsets[at.min(offsets.len() - 1)],
-            };
-            let bytes = |spans: &[(usize, usize)]| {
-                let mut spans: Vec<(usize, usize)> = spans.iter().map(|&(s, e)| (byte(s), byte(e).max(byte(s)))).collect();
-                spans.sort_unstable();
-                spans
-            };
-            let mut found = Vec::with_capacity(infoboxes.len());
-            for &(start, end) in &infoboxes {
-                let (start, end) = (byte(start), byte(end).max(byte(start)));
-                found.push(structures::parameters(engine, state, &source[start..end], deadline)?);
-            }
-            let tables = structures::tables(engine, state, source, &bytes(&templates), &bytes(&skipped), deadline)?;
-            let chars = |at: usize| match &offsets {
-                None => at,
-                Some(offsets) => offsets.partition_point(|&offset| offset < at),
-            };
-            let tables: Vec<_> = tables.into_iter().map(|table| (chars(table.start), table)).collect();
-            Ok::<_, Stop>((found, tables))
-        })));
-        let (infoboxes, tables) = match outcome {
-            Ok(Ok(found)) => found,
-            Ok(Err(stop)) => return stopped(py, stop),
+        match catch_unwind(AssertUnwindSafe(|| self.engine.template(state, name))) {
+            Ok(found) => Ok(found),
             Err(panic) => {
                 *caches = Caches::default(); // a panic may have left them half written
-                return ("panic", panic_message(panic)).into_pyobject(py);
+                Err(pyo3::exceptions::PyRuntimeError::new_err(format!("panic: {}", panic_message(panic))))
             }
-        };
-        let boxes = PyList::empty(py);
-        for parameters in infoboxes {
-            let found = PyList::empty(py);
-            for parameter in parameters {
-                found.append((parameter.name, parameter.wikitext, parameter.value.text, parameter.value.links))?;
-            }
-            boxes.append(found)?;
         }
-        let found = PyList::empty(py);
-        for (start, table) in tables {
-            let rows: Vec<Vec<(String, bool, i64, i64)>> = table.rows.into_iter()
-                .map(|row| row.into_iter().map(|c| (c.text, c.header, c.rowspan, c.colspan)).collect()).collect();
-            found.append((start, table.parent, table.class, table.caption, table.closed, rows))?;
-        }
-        ("ok", (boxes, found)).into_pyobject(py)
     }
-}
-
-/// Code point positions of `source` as byte offsets (Python hands over str indexes).
-fn byte_offsets(source: &str) -> Option<Vec<usize>> {
-    if source.is_ascii() {
-        return None;
-    }
-    let mut offsets: Vec<usize> = source.char_indices().map(|(offset, _)| offset).collect();
-    offsets.push(source.len());
-    Some(offsets)
 }
 
 #[pymodule]

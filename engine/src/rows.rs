@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::builder::{BooleanBuilder, Int32Builder, ListBuilder, StringBuilder};
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray, StructArray,
     TimestampSecondArray,
@@ -17,8 +17,13 @@ use arrow_data::ffi::FFI_ArrowArray;
 use arrow_schema::ffi::FFI_ArrowSchema;
 use pyo3::prelude::*;
 
-use crate::engine::Engine;
-use crate::scan::Scan;
+use std::time::Instant;
+
+use crate::engine::{Caches, Engine};
+use crate::link_rows::add_links;
+use crate::quality_rows::add_article_quality;
+use crate::scan::{Scan, Stop};
+use crate::structure_rows::add_structures;
 use crate::text::is_space;
 
 /// The key columns every content row starts with (schemas/content_keys.py); `source` is the same for all
@@ -31,21 +36,28 @@ pub struct Keys {
     revision_id: Vec<i64>,
 }
 
-/// The page a scan was made for: its keys and the time of the revision read.
+/// The page a scan was made for: its keys, the time of the revision read and the length of its wikitext.
 pub struct PageKeys<'a> {
     pub page_id: i64,
     pub namespace: i32,
+    /// As MediaWiki shows it, with spaces (rows spell it with underscores, as mediawiki_history does).
     pub title: &'a str,
     pub revision_id: i64,
     pub timestamp: Option<i64>,
+    /// Code points of the wikitext as read, redirect line included (article_quality's page_length).
+    pub length: i64,
 }
 
 impl Keys {
     fn push(&mut self, page: &PageKeys, rows: usize) {
+        if rows == 0 {
+            return;
+        }
+        let title = page.title.replace(' ', "_");
         for _ in 0..rows {
             self.page_id.push(page.page_id);
             self.page_namespace.push(page.namespace);
-            self.page_title.push(page.title.to_string());
+            self.page_title.push(title.clone());
             self.revision_id.push(page.revision_id);
         }
     }
@@ -259,6 +271,73 @@ impl Sections {
     }
 }
 
+columns!(
+    /// links: one row per link, template call included, in page order (link_rows.rs).
+    LinkColumns {
+        section_index: i32 => int32s,
+        link_type: &'static str => strings,
+        target: Option<String> => optional_strings,
+        target_namespace: Option<i32> => optional_int32s,
+        target_fragment: Option<String> => optional_strings,
+        anchor_text: Option<String> => optional_strings,
+        position: i32 => int32s,
+        url: Option<String> => optional_strings,
+        language: Option<String> => optional_strings,
+        interwiki_prefix: Option<String> => optional_strings,
+        // Always null here: wikitext rows only see the links written in the page (html rows say which a
+        // template rendered).
+        from_template: Option<bool> => optional_bools,
+    } text:
+);
+
+columns!(
+    /// article_quality: one row per page, its quality_score null until the wiki's thresholds are known
+    /// (quality_rows.rs).
+    QualityColumns {
+        revision_timestamp: Option<i64> => timestamps,
+        page_length: i64 => int64s,
+        num_refs: i32 => int32s,
+        num_headings: i32 => int32s,
+        num_wikilinks: i32 => int32s,
+        num_categories: i32 => int32s,
+        num_media: i32 => int32s,
+        quality_score: Option<f64> => optional_float64s,
+    } text:
+);
+
+columns!(
+    /// infoboxes: one row per parameter with a value (an infobox without any has one row, its parameter
+    /// columns null) (structure_rows.rs).
+    InfoboxColumns {
+        section_index: i32 => int32s,
+        infobox_index: i32 => int32s,
+        template: String => strings,
+        parameter_index: Option<i32> => optional_int32s,
+        parameter: Option<String> => optional_strings,
+        value_text: Option<String> => optional_strings,
+        value_wikitext: Option<String> => optional_strings,
+        value_links: Option<Vec<String>> => optional_string_lists,
+        value_link_namespaces: Option<Vec<Option<i32>>> => optional_int32_lists,
+    } text: value_wikitext
+);
+
+columns!(
+    /// tables: one row per table (structure_rows.rs).
+    TableColumns {
+        section_index: i32 => int32s,
+        table_index: i32 => int32s,
+        parent_table_index: Option<i32> => optional_int32s,
+        table_class: Option<String> => optional_strings,
+        caption: Option<String> => optional_strings,
+        header: Vec<String> => string_lists,
+        rows: Vec<Vec<String>> => string_list_lists,
+        header_cells: Vec<Vec<bool>> => bool_list_lists,
+        rowspans: Vec<Vec<i32>> => int32_list_lists,
+        colspans: Vec<Vec<i32>> => int32_list_lists,
+        closed: bool => bools,
+    } text:
+);
+
 /// One dataset's rows: keys and columns, always of the same length.
 #[derive(Default)]
 pub struct Table<C: Columns> {
@@ -319,26 +398,61 @@ impl<C: Columns> AnyTable for Table<C> {
 struct Tables {
     plain_text: Table<PlainText>,
     sections: Table<Sections>,
+    links: Table<LinkColumns>,
+    article_quality: Table<QualityColumns>,
+    infoboxes: Table<InfoboxColumns>,
+    tables: Table<TableColumns>,
     before: Option<Vec<usize>>,
 }
 
 impl Tables {
-    /// Every dataset made here, by name: adding one is a field above, a line here and its rows in `add`.
-    fn all(&mut self) -> [(&'static str, &mut dyn AnyTable); 2] {
-        [("plain_text", &mut self.plain_text), ("sections", &mut self.sections)]
+    /// Every dataset made here, by name: adding one is a field above, a line here and its rows in `fill`.
+    fn all(&mut self) -> [(&'static str, &mut dyn AnyTable); 6] {
+        [("plain_text", &mut self.plain_text), ("sections", &mut self.sections), ("links", &mut self.links),
+         ("article_quality", &mut self.article_quality), ("infoboxes", &mut self.infoboxes),
+         ("tables", &mut self.tables)]
     }
 
-    /// Appends a page's rows to the datasets `wanted` (plain_text always).
-    fn add(&mut self, engine: &Engine, scan: &Scan, page: &PageKeys, wanted: &[String]) {
-        let before: Vec<usize> = self.all().iter().map(|(_, table)| table.len()).collect();
+    /// Appends a page's rows to the datasets `wanted` (plain_text always); on a stop, none.
+    fn add(&mut self, engine: &Engine, caches: &mut Caches, scan: &Scan, page: &PageKeys, wanted: &[String],
+           deadline: Option<Instant>) -> Result<(), Stop> {
+        self.before = Some(self.all().iter().map(|(_, table)| table.len()).collect());
+        let filled = self.fill(engine, caches, scan, page, wanted, deadline);
+        if filled.is_err() {
+            self.undo();
+        }
+        filled
+    }
+
+    fn fill(&mut self, engine: &Engine, caches: &mut Caches, scan: &Scan, page: &PageKeys, wanted: &[String],
+            deadline: Option<Instant>) -> Result<(), Stop> {
         let wants = |dataset: &str| wanted.iter().any(|name| name == dataset);
+        let before = self.before.clone().unwrap_or_default();
         self.plain_text.columns.add(engine, scan, page.timestamp);
         self.plain_text.keyed(page, before[0]);
         if wants("sections") {
             self.sections.columns.add(scan);
             self.sections.keyed(page, before[1]);
         }
-        self.before = Some(before);
+        if wants("links") || wants("article_quality") { // article quality counts the links by type
+            add_links(engine, caches, scan, page.namespace as i64, page.title, &mut self.links.columns);
+            if wants("article_quality") {
+                add_article_quality(scan, page.timestamp, page.length, &self.links.columns, before[2],
+                                    &mut self.article_quality.columns);
+                self.article_quality.keyed(page, before[3]);
+            }
+            if wants("links") {
+                self.links.keyed(page, before[2]);
+            } else {
+                self.links.columns.truncate(before[2]);
+            }
+        }
+        if wants("infoboxes") || wants("tables") { // one pass finds both
+            add_structures(engine, caches, scan, deadline, &mut self.infoboxes.columns, &mut self.tables.columns)?;
+            self.infoboxes.keyed(page, before[4]);
+            self.tables.keyed(page, before[5]);
+        }
+        Ok(())
     }
 
     fn undo(&mut self) {
@@ -367,11 +481,18 @@ pub struct ContentRows {
 
 impl ContentRows {
     /// Appends the rows of a page whose scan succeeded to the datasets `wanted`; hands back (dataset, rows,
-    /// bytes of its text column) of each dataset that gained rows.
-    pub fn add(&mut self, engine: &Engine, scan: &Scan, page: &PageKeys, wanted: &[String])
-               -> Vec<(&'static str, usize, usize)> {
-        self.tables.add(engine, scan, page, wanted);
-        self.tables.added()
+    /// bytes of its text column) of each dataset that gained rows. On a stop (the deadline passed while the
+    /// rows were made) nothing is appended.
+    pub fn add(&mut self, engine: &Engine, caches: &mut Caches, scan: &Scan, page: &PageKeys, wanted: &[String],
+               deadline: Option<Instant>) -> Result<Vec<(&'static str, usize, usize)>, Stop> {
+        self.tables.add(engine, caches, scan, page, wanted, deadline)?;
+        Ok(self.tables.added())
+    }
+
+    /// Forgets which rows the last page added, so that `undo` takes none back (a page that stops before its
+    /// rows are made).
+    pub fn forget_last(&mut self) {
+        self.tables.before = None;
     }
 }
 
@@ -383,7 +504,7 @@ impl ContentRows {
     }
 
     /// Takes back the rows of the last page added (Python dropped the page after its scan).
-    fn undo(&mut self) {
+    pub fn undo(&mut self) {
         self.tables.undo();
     }
 
@@ -417,8 +538,8 @@ fn to_pyarrow(py: Python<'_>, batch: RecordBatch) -> PyResult<Bound<'_, PyAny>> 
     imported
 }
 
-fn strings(values: Vec<String>) -> ArrayRef {
-    Arc::new(StringArray::from(values))
+fn strings<S: AsRef<str>>(values: Vec<S>) -> ArrayRef {
+    Arc::new(StringArray::from_iter_values(values))
 }
 
 fn optional_strings(values: Vec<Option<String>>) -> ArrayRef {
@@ -437,17 +558,10 @@ fn int64s(values: Vec<i64>) -> ArrayRef {
     Arc::new(Int64Array::from(values))
 }
 
-#[allow(dead_code)] // for the datasets that move here next (links, article_quality, ...)
-fn optional_int64s(values: Vec<Option<i64>>) -> ArrayRef {
-    Arc::new(Int64Array::from(values))
-}
-
-#[allow(dead_code)]
 fn optional_bools(values: Vec<Option<bool>>) -> ArrayRef {
     Arc::new(BooleanArray::from(values))
 }
 
-#[allow(dead_code)]
 fn optional_float64s(values: Vec<Option<f64>>) -> ArrayRef {
     Arc::new(Float64Array::from(values))
 }
@@ -465,4 +579,76 @@ fn string_lists<S: AsRef<str>>(values: Vec<Vec<S>>) -> ArrayRef {
         builder.append(true);
     }
     Arc::new(builder.finish())
+}
+
+fn optional_string_lists(values: Vec<Option<Vec<String>>>) -> ArrayRef {
+    let mut builder = ListBuilder::new(StringBuilder::new());
+    for list in values {
+        match list {
+            Some(list) => {
+                for value in list {
+                    builder.values().append_value(value);
+                }
+                builder.append(true);
+            }
+            None => builder.append(false),
+        }
+    }
+    Arc::new(builder.finish())
+}
+
+fn optional_int32_lists(values: Vec<Option<Vec<Option<i32>>>>) -> ArrayRef {
+    let mut builder = ListBuilder::new(Int32Builder::new());
+    for list in values {
+        match list {
+            Some(list) => {
+                builder.values().extend(list);
+                builder.append(true);
+            }
+            None => builder.append(false),
+        }
+    }
+    Arc::new(builder.finish())
+}
+
+fn string_list_lists(values: Vec<Vec<Vec<String>>>) -> ArrayRef {
+    let mut builder = ListBuilder::new(ListBuilder::new(StringBuilder::new()));
+    for lists in values {
+        for list in lists {
+            for value in list {
+                builder.values().values().append_value(value);
+            }
+            builder.values().append(true);
+        }
+        builder.append(true);
+    }
+    Arc::new(builder.finish())
+}
+
+fn bool_list_lists(values: Vec<Vec<Vec<bool>>>) -> ArrayRef {
+    let mut builder = ListBuilder::new(ListBuilder::new(BooleanBuilder::new()));
+    for lists in values {
+        for list in lists {
+            builder.values().values().append_slice(&list);
+            builder.values().append(true);
+        }
+        builder.append(true);
+    }
+    Arc::new(builder.finish())
+}
+
+fn int32_list_lists(values: Vec<Vec<Vec<i32>>>) -> ArrayRef {
+    let mut builder = ListBuilder::new(ListBuilder::new(Int32Builder::new()));
+    for lists in values {
+        for list in lists {
+            builder.values().values().append_slice(&list);
+            builder.values().append(true);
+        }
+        builder.append(true);
+    }
+    Arc::new(builder.finish())
+}
+
+fn bools(values: Vec<bool>) -> ArrayRef {
+    Arc::new(BooleanArray::from(values))
 }

@@ -54,7 +54,7 @@ pub struct Site {
     pub folds: HashMap<char, String>,
 }
 
-fn is_invalid_character(c: char) -> bool {
+pub fn is_invalid_character(c: char) -> bool {
     matches!(c, '<' | '>' | '[' | ']' | '{' | '}' | '|' | '\n')
 }
 
@@ -103,7 +103,7 @@ impl Site {
         self.in_namespace(0, &text, forced)
     }
 
-    fn in_namespace(&self, namespace: i64, text: &str, forced: bool) -> Target {
+    pub fn in_namespace(&self, namespace: i64, text: &str, forced: bool) -> Target {
         let (title, fragment) = split_fragment(text);
         if title.is_empty() && (namespace != 0 || fragment.is_none()) {
             return INVALID;

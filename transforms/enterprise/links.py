@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.common.naming import title_for_output
+from transforms.wikitext.engine import engine_of
 from transforms.wikitext.titles import CATEGORY, FILE, TitleResolver, clean_title, first_letter_upper
 from transforms.xml.records import SiteInfo
 
@@ -244,7 +245,7 @@ def _templates(node: LexborNode, section: int, from_template: bool, links: Links
     if "mw:Transclusion" not in (node.attrs.get("typeof") or ""):
         return
     for name in template_targets(node):
-        target = links.resolver.template(clean_title(name))  # Parsoid's href has the namespace
+        target = engine_of(links.resolver).template(clean_title(name))  # Parsoid's href has the namespace
         if target is not None:
             links.add(section, "template", target[1], target[0], None, None, from_template)
 

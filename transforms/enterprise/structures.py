@@ -13,6 +13,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.enterprise.links import Context, href_title, template_targets
+from transforms.wikitext.engine import engine_of
 from transforms.wikitext.structures import INFOBOX_COLUMNS, TABLE_COLUMNS, add_infobox, add_table
 from transforms.wikitext.titles import TitleResolver, clean_title
 
@@ -123,7 +124,7 @@ def _template_of(body: LexborNode, node: LexborNode, resolver: TitleResolver) ->
         return None
     for candidate in body.css(f'[about="{about}"][data-mw]'):
         for href in template_targets(candidate):
-            target = resolver.template(clean_title(href))
+            target = engine_of(resolver).template(clean_title(href))
             if target is not None:
                 return target[1]
     return None

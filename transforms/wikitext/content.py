@@ -24,18 +24,15 @@ from transforms.defaults import MAX_PAGE_BYTES as DEFAULT_MAX_PAGE_BYTES
 from transforms.defaults import PAGE_SECONDS as DEFAULT_PAGE_SECONDS
 from transforms.datasets.rows import Appended, Rows, each_row
 from transforms.wikitext.citations import citation_columns
-from transforms.wikitext.links import link_columns
-from transforms.wikitext.quality import quality_features
 from transforms.wikitext.engine import ContentRows, scan_into
 from transforms.wikitext.scanner import Scan, ScanTimeout
-from transforms.wikitext.structures import structure_columns
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.inputs import XmlInput
 from transforms.xml.records import Item, Page, Revision, SiteInfo
 
 CONTENT_DATASETS = (PLAIN_TEXT, SECTIONS, CITATIONS, LINKS, ARTICLE_QUALITY, INFOBOXES, TABLES)
 # The datasets whose rows are still made in Python, from the engine's scan handed back as a `Scan`.
-SCANNED = frozenset({CITATIONS, LINKS, ARTICLE_QUALITY, INFOBOXES, TABLES})
+SCANNED = frozenset({CITATIONS})
 # Large text columns, which also bound the size of a batch of rows.
 TEXT_COLUMNS = {PLAIN_TEXT: "text", SECTIONS: "text", CITATIONS: "raw_wikitext", INFOBOXES: "value_wikitext"}
 DEFAULT_NAMESPACES = frozenset({0})
@@ -104,9 +101,8 @@ def page_rows(rows: ContentRows, text: str, page: Page, revision: Revision, reso
         wikitext = REDIRECT_LINE.sub("", wikitext, count=1)
     elif match := ENGLISH_REDIRECT.match(wikitext):
         wikitext = wikitext[match.end():]
-    title = title_for_output(page.title)
-    added, found = scan_into(rows, resolver, (page.page_id, page.namespace, title, revision.id, revision.timestamp),
-                             wikitext, deadline=deadline, math=math, datasets=datasets,
+    keys = (page.page_id, page.namespace, page.title, revision.id, revision.timestamp, len(text))
+    added, found = scan_into(rows, resolver, keys, wikitext, deadline=deadline, math=math, datasets=datasets,
                              scan_back=not SCANNED.isdisjoint(datasets))
     out: dict[str, list[dict] | Rows | Appended] = {
         dataset: Appended(rows, *added.get(dataset, (0, 0)), page.page_id, revision.id)
@@ -126,20 +122,9 @@ def _rows_from_scan(out: dict, found: Scan, text: str, page: Page, revision: Rev
     """The rows still made in Python from the page's `Scan`, into `out`."""
     keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
             "revision_id": revision.id, "source": SOURCE}
-    if LINKS in datasets or ARTICLE_QUALITY in datasets:  # article quality counts the links by type
-        columns = link_columns(found, resolver, page.namespace, page.title)
-        out[LINKS] = Rows.keyed({**columns, "from_template": [None] * len(columns["position"])}, keys)
-        _check(deadline)
     if CITATIONS in datasets:
         out[CITATIONS] = Rows.keyed(citation_columns(found, resolver.language), keys)
         _check(deadline)
-    if ARTICLE_QUALITY in datasets:
-        out[ARTICLE_QUALITY] = [{**keys, "revision_timestamp": revision.timestamp,
-                                 **quality_features(len(text), found, columns["link_type"]), "quality_score": None}]
-    if INFOBOXES in datasets or TABLES in datasets:  # one pass of the engine finds both
-        infoboxes, tables = structure_columns(found, resolver, deadline)
-        out[INFOBOXES] = Rows.keyed(infoboxes, keys, "infobox_index")
-        out[TABLES] = Rows.keyed(tables, keys, "table_index")
 
 
 def _check(deadline: float | None) -> None:

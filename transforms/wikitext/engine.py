@@ -13,7 +13,9 @@ import html.entities
 import time
 from functools import lru_cache
 
-from transforms.wikitext import citations, inline, scanner, short_footnotes
+import pyarrow as pa
+
+from transforms.wikitext import citations, inline, scanner, short_footnotes, structures
 from transforms.wikitext._engine import ContentRows, Engine
 from transforms.wikitext.scanner import Link, Ref, Scan, ScanTimeout, Section, Template
 from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, MAGIC_WORDS, WIKIPEDIA_LANGUAGES
@@ -46,7 +48,8 @@ def engine_for(resolver: TitleResolver) -> Engine:
         set(html._invalid_codepoints), rules, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
         set(scanner.DROPPED_TAGS), set(scanner.OPAQUE_TAGS), set(scanner.LINE_BREAK_TAGS),
         set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES) | short_footnotes.SHORT_FOOTNOTES
-        | short_footnotes.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands, set(MAGIC_WORDS))
+        | short_footnotes.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands, set(MAGIC_WORDS),
+        structures.infobox_prefixes(resolver.language))
 
 
 _TARGETS: dict[tuple, LinkTarget] = {}
@@ -100,14 +103,15 @@ def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math
     return _scan_of(_checked(engine.scan(wikitext, _seconds(deadline), math)))
 
 
-def scan_into(rows: ContentRows, resolver: TitleResolver, page_keys: tuple[int, int, str, int, int | None],
+def scan_into(rows: ContentRows, resolver: TitleResolver, page_keys: tuple[int, int, str, int, int | None, int],
               wikitext: str, *, deadline: float | None = None, math: str = "tex",
               datasets: tuple[str, ...] = ("plain_text",), scan_back: bool = False
               ) -> tuple[dict[str, tuple[int, int]], Scan | None]:
     """Scans one page and appends its rows, made in the engine, to `rows` for those of `datasets` that the
-    engine makes (plain_text always). `page_keys`: page id, namespace, title as written in rows, revision id
-    and timestamp. Hands back {dataset: (rows, bytes of its text column)} of each dataset that gained rows,
-    and the `Scan` when `scan_back` (for the datasets still made in Python).
+    engine makes (plain_text always). `page_keys`: page id, namespace, title (with spaces), revision id,
+    timestamp, and the length of the wikitext as read (before a redirect line is taken off). Hands back
+    {dataset: (rows, bytes of its text column)} of each dataset that gained rows, and the `Scan` when
+    `scan_back` (for the datasets still made in Python).
 
     Raises:
         ScanTimeout, EngineError: as `scan`; nothing is appended then.
@@ -115,6 +119,26 @@ def scan_into(rows: ContentRows, resolver: TitleResolver, page_keys: tuple[int, 
     added, found = _checked(engine_of(resolver).scan_into(rows, *page_keys, wikitext, _seconds(deadline), math,
                                                           list(datasets), scan_back))
     return {dataset: (count, size) for dataset, count, size in added}, None if found is None else _scan_of(found)
+
+
+def rows_of_page(wikitext: str, resolver: TitleResolver, datasets: tuple[str, ...], *, namespace: int = 0,
+                 title: str = "Page", length: int | None = None, timestamp: int | None = None,
+                 deadline: float | None = None, math: str = "tex") -> dict[str, dict[str, list]]:
+    """{dataset: {column: values}} of the rows the engine makes of one page, keys left out and timestamps in
+    seconds: what a test or a benchmark reads of a page. `length` defaults to the wikitext's."""
+    rows = ContentRows()
+    length = len(wikitext) if length is None else length
+    added, _ = scan_into(rows, resolver, (1, namespace, title, 1, timestamp, length), wikitext, deadline=deadline,
+                         math=math, datasets=datasets)
+    found = {}
+    for dataset in datasets:
+        batch = rows.take(dataset, added.get(dataset, (0, 0))[0])
+        found[dataset] = {name: (column.cast(pa.int64()) if pa.types.is_timestamp(column.type) else column).to_pylist()
+                          for name, column in zip(batch.schema.names, batch.columns) if name not in _KEYS}
+    return found
+
+
+_KEYS = {"page_id", "page_namespace", "page_title", "revision_id", "source"}
 
 
 def _seconds(deadline: float | None) -> float | None:

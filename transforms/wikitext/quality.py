@@ -1,17 +1,15 @@
 """The language-agnostic article quality model of Wikimedia Research (Isaac Johnson, 2021-2022; Das,
-Johnson, Saez-Trumper and Aragón, ICWSM 2024), computed from one scan of a page.
+Johnson, Saez-Trumper and Aragón, ICWSM 2024).
 
-Six features of the wikitext; each is transformed, capped at a per-wiki threshold (the 95th percentile
-of the wiki's articles, but never below a fixed minimum) and divided by it; the score is their weighted
-sum, in [0, 1]. docs/article_quality.md gives the formulas, the constants and where they come from.
+Six features of the wikitext, counted by the engine with the page's scan (engine/src/quality_rows.rs); each
+is transformed, capped at a per-wiki threshold (the 95th percentile of the wiki's articles, but never below
+a fixed minimum) and divided by it; the score is their weighted sum, in [0, 1]. docs/article_quality.md gives the formulas, the constants and where they come from.
 """
 from __future__ import annotations
 
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-
-from transforms.wikitext.scanner import Scan
 
 # Feature weights of the model (V2, trained on English, French and Arabic Wikipedia assessments).
 WEIGHTS = {"length": 0.395, "media": 0.114, "references": 0.181, "headings": 0.123, "wikilinks": 0.115,
@@ -23,20 +21,6 @@ PERCENTILE = 0.95
 # Transformed values are binned this finely to find percentiles without keeping every value.
 BIN_WIDTH = {"length": 0.01, "media": 1.0, "references": 0.0001, "headings": 0.0001, "wikilinks": 0.0001,
              "categories": 1.0}
-
-
-def quality_features(page_length: int, scan: Scan, link_types: list[str]) -> dict:
-    """The model's raw features: page length in characters of wikitext, number of `<ref>` tags (reuses
-    included), of level-2 and level-3 headings, of wikilinks, of category links and of media."""
-    kinds = Counter(link_types)
-    return {
-        "page_length": page_length,
-        "num_refs": len(scan.refs),
-        "num_headings": sum(1 for section in scan.sections if section.level in (2, 3)),
-        "num_wikilinks": kinds["wikilink"],
-        "num_categories": kinds["category"],
-        "num_media": kinds["media"],
-    }
 
 
 def transformed(row: dict) -> dict[str, float]:

@@ -18,7 +18,6 @@ from transforms.wikitext.sitedata import (
     CORE_ALIASES,
     INTERWIKI_PREFIXES,
     LANGUAGE_ALIASES,
-    MAGIC_WORDS,
     WIKIPEDIA_LANGUAGES,
     wiki_language,
 )
@@ -80,7 +79,7 @@ def first_letter_upper(title: str) -> str:
 
 
 class TitleResolver:
-    """Resolves link and template targets for one wiki.
+    """Resolves link targets for one wiki (the engine resolves template names: `Engine.template`).
 
     Args:
         siteinfo: the dump's siteinfo (namespace names and case rules); may be None for a dump without one,
@@ -107,7 +106,6 @@ class TitleResolver:
                 names[clean_title(name).casefold()] = number
         self._namespaces = names
         self._cache: dict[str, LinkTarget] = {}
-        self._templates: dict[str, tuple[int, str] | None] = {}
 
     def resolve(self, raw: str) -> LinkTarget:
         """Reads a `[[...]]` target as written (without the brackets and label)."""
@@ -159,37 +157,6 @@ class TitleResolver:
     def _cased(self, namespace: int, title: str) -> str:
         case = self._cases.get(namespace, self._default_case)
         return first_letter_upper(title) if case == "first-letter" else title
-
-    def template(self, name: str) -> tuple[int, str] | None:
-        """(namespace, title) a `{{name}}` transcludes, or None for parser functions and magic words."""
-        if name in self._templates:
-            return self._templates[name]
-        found = self._template(name)
-        if len(self._templates) >= CACHE_LIMIT:
-            self._templates.clear()
-        self._templates[name] = found
-        return found
-
-    def _template(self, name: str) -> tuple[int, str] | None:
-        name = name.strip()
-        if not name or name.startswith("#") or INVALID_CHARACTERS.search(name):
-            return None
-        head = name.partition(":")[0].strip()
-        if head.upper() in MAGIC_WORDS or head.casefold() in ("subst", "safesubst", "msgnw", "int"):
-            return None
-        text = clean_title(name)
-        if text.startswith(":"):
-            target = self._in_namespace(0, text[1:].strip(), True)
-        else:
-            prefix, colon, rest = text.partition(":")
-            namespace = self._namespaces.get(prefix.strip().casefold()) if colon else None
-            if namespace is not None:
-                target = self._in_namespace(namespace, rest.strip(), True)
-            else:
-                target = self._in_namespace(10, text, True)
-        if target.link_type == "invalid" or target.namespace is None or target.title is None:
-            return None
-        return target.namespace, target.title
 
 
 def _split_fragment(text: str) -> tuple[str, str | None]:
