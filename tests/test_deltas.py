@@ -1,0 +1,159 @@
+"""Deltas are datasets too: `wikidumps datasets publish --deltas` publishes what `run update` changed from the
+samplewiki's first month to its second, and `wikidumps datasets download --since D1` brings an affiliate's copy
+of the D1 full build to D2, row for row, through a real GCS API (the emulator on loopback). A delta missing or
+cut off mid-download leaves the copy at D1, said in one line, and the next download finishes it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from runners.cli.main import main as cli
+from sample_dumps.generate import DEFAULT_SEED, build_wiki
+from sample_dumps.month import NEXT_DUMP_DATE, write_next_month
+from tests.conftest import SAMPLE_DUMPS
+from tests.jobs import read_rows, run_cli, run_job
+from wikidumps.transfer import Interrupted
+
+D1, D2 = "20260101", NEXT_DUMP_DATE
+# Every dataset `run update` writes (each has page_id: its deltas replace pages).
+DATASETS = ("pages", "revisions", "plain_text", "sections", "citations", "links", "article_quality", "infoboxes",
+            "tables", "errors")
+
+
+def _of(rows: list[tuple], snapshot: str) -> list[tuple]:
+    return [row for row in rows if dict(row)["snapshot"] == snapshot]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, gcs_emulator):
+    """An output with the full build of D1 and its update to D2, published with deltas to the emulator."""
+    root = tmp_path_factory.mktemp("deltas")
+    month = root / "month"
+    write_next_month(build_wiki(DEFAULT_SEED), month, DEFAULT_SEED)
+    output = root / "output"
+    run_job("history", str(output), "--workers", "1",
+            inputs=[str(SAMPLE_DUMPS / f"samplewiki-{D1}-pages-meta-history.xml.bz2")])
+    run_job("content", str(output), "--workers", "1",
+            inputs=[str(SAMPLE_DUMPS / f"samplewiki-{D1}-pages-articles-multistream.xml.bz2")])
+    days = sorted(str(p) for p in (month / "incr" / "samplewiki").iterdir())
+    events = sorted(str(p) for p in (month / "events" / "mediawiki.page_change.v1").iterdir())
+    update = run_cli("run", "update", "--base", str(output), "--increments", *days, "--events", *events,
+                     "--snapshot", D2, "--workers", "1")
+    assert update.returncode == 0, update.stderr[-4000:]
+    target = gcs_emulator.url("deltas")
+    assert cli(["datasets", "publish", str(output), target, "--deltas"]) == 0
+    return {"output": output, "target": target, "root": root}
+
+
+def _copy_of_d1(published, folder: Path) -> None:
+    for name in DATASETS:
+        assert cli(["datasets", "download", published["target"], name, "--snapshot", D1, "--to", str(folder)]) == 0
+
+
+def _said(err: str) -> list[str]:
+    """What the command said on stderr, beside its progress bars (which end in a carriage return or 100%)."""
+    assert "Traceback" not in err
+    return [line for line in err.splitlines() if line.startswith("wikidumps")]
+
+
+def _blob(gcs_emulator, relpath: str):
+    from wikidumps.gcs import client
+
+    return client().bucket(gcs_emulator.bucket).blob(f"deltas/{relpath}")
+
+
+def test_the_manifest_lists_the_delta_from_d1_to_d2(published, gcs_emulator):
+    manifest = json.loads(_blob(gcs_emulator, "revisions/_manifest.json").download_as_bytes())
+    (delta,) = manifest["deltas"]
+    assert (delta["wiki_db"], delta["from_snapshot"], delta["to_snapshot"], delta["key"]) == ("samplewiki", D1, D2, "page_id")
+    rows = read_rows(str(published["output"]), "revisions")
+    assert (delta["rows_before"], delta["rows_after"]) == (len(_of(rows, D1)), len(_of(rows, D2)))
+    # The delta holds the changed pages only: far fewer rows than the partition it leads to.
+    added = next(f for f in delta["files"] if f["role"] == "added")
+    assert 0 < added["rows"] < delta["rows_after"] / 3
+    # The pages removed are exactly those whose rows the month changed (or deleted).
+    removed_path = next(f["path"] for f in delta["files"] if f["role"] == "removed")
+    with _blob(gcs_emulator, f"revisions/{removed_path}").open("rb") as handle:
+        removed = pq.read_table(handle).column("page_id").to_pylist()
+    by_page: dict = {D1: {}, D2: {}}
+    for row in rows:
+        fields = dict(row)
+        by_page[fields.pop("snapshot")].setdefault(fields["page_id"], []).append(repr(sorted(fields.items())))
+    changed = sorted(p for p, old in by_page[D1].items() if sorted(old) != sorted(by_page[D2].get(p, [])))
+    assert removed == changed and 0 < len(changed) < len(by_page[D1])
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_a_copy_of_d1_brought_up_to_date_equals_the_d2_output(published, dataset, tmp_path, capsys):
+    copy = tmp_path / "affiliate"
+    assert cli(["datasets", "download", published["target"], dataset, "--snapshot", D1, "--to", str(copy)]) == 0
+    capsys.readouterr()
+    assert cli(["datasets", "download", published["target"], dataset, "--since", D1, "--to", str(copy)]) == 0
+    assert capsys.readouterr().out.strip().startswith(f"{dataset}: samplewiki at snapshot {D2} in ")
+    full = read_rows(str(published["output"]), dataset)
+    assert _of(full, D2) or dataset == "errors"
+    assert read_rows(str(copy), dataset) == full  # D1 as downloaded, D2 from the delta
+    # What the delta fetched was applied and removed; a second run has nothing to do.
+    assert not [p for p in (copy / dataset).rglob("*") if "_deltas" in p.parts and p.is_file()]
+    assert cli(["datasets", "download", published["target"], dataset, "--since", D1, "--to", str(copy)]) == 0
+    assert "0 delta(s) applied" in capsys.readouterr().out
+
+
+def test_a_missing_delta_leaves_the_copy_at_d1_in_one_line(published, gcs_emulator, tmp_path, capsys):
+    copy = tmp_path / "affiliate"
+    assert cli(["datasets", "download", published["target"], "revisions", "--snapshot", D1, "--to", str(copy)]) == 0
+    manifest = json.loads(_blob(gcs_emulator, "revisions/_manifest.json").download_as_bytes())
+    added = next(f["path"] for f in manifest["deltas"][0]["files"] if f["role"] == "added")
+    blob = _blob(gcs_emulator, f"revisions/{added}")
+    kept = blob.download_as_bytes()
+    before = (copy / "revisions" / "_manifest.json").read_bytes()
+    blob.delete()
+    try:
+        capsys.readouterr()
+        assert cli(["datasets", "download", published["target"], "revisions", "--since", D1, "--to", str(copy)]) == 1
+        (said,) = _said(capsys.readouterr().err)
+        assert said.startswith(f"wikidumps datasets download: revisions: samplewiki stays at snapshot {D1}: the delta "
+                               f"{D1} -> {D2} is incomplete (") and "added.parquet: not found" in said
+        assert (copy / "revisions" / "_manifest.json").read_bytes() == before
+        assert read_rows(str(copy), "revisions") == _of(read_rows(str(published["output"]), "revisions"), D1)
+    finally:
+        blob.upload_from_string(kept)
+
+
+def test_a_delta_cut_off_mid_download_leaves_d1_and_the_next_download_resumes_it(published, tmp_path, capsys,
+                                                                                  monkeypatch):
+    from wikidumps import stores
+
+    copy = tmp_path / "affiliate"
+    assert cli(["datasets", "download", published["target"], "revisions", "--snapshot", D1, "--to", str(copy)]) == 0
+    before = (copy / "revisions" / "_manifest.json").read_bytes()
+    original = stores.GcsStore.stream
+
+    def cut_off(self, relpath, start):  # every connection drops after its first 1,000 bytes of a delta file
+        for block in original(self, relpath, start):
+            if "_deltas/" in relpath and relpath.endswith("added.parquet"):
+                yield block[:1000]
+                raise Interrupted("connection reset by peer")
+            yield block
+
+    monkeypatch.setattr(stores.GcsStore, "stream", cut_off)
+    capsys.readouterr()
+    assert cli(["datasets", "download", published["target"], "revisions", "--since", D1, "--to", str(copy)]) == 1
+    (said,) = _said(capsys.readouterr().err)
+    assert f"stays at snapshot {D1}" in said and "connection reset by peer" in said
+    assert (copy / "revisions" / "_manifest.json").read_bytes() == before
+    assert read_rows(str(copy), "revisions") == _of(read_rows(str(published["output"]), "revisions"), D1)
+    partial = [p for p in (copy / "revisions" / "_deltas").rglob("*") if p.is_file()]
+    assert partial and all(p.stat().st_size > 0 for p in partial)  # kept for a resume
+    monkeypatch.setattr(stores.GcsStore, "stream", original)
+    assert cli(["datasets", "download", published["target"], "revisions", "--since", D1, "--to", str(copy)]) == 0
+    assert read_rows(str(copy), "revisions") == read_rows(str(published["output"]), "revisions")
+
+
+def test_since_needs_a_copy_of_that_snapshot(published, tmp_path, capsys):
+    assert cli(["datasets", "download", published["target"], "pages", "--since", D1, "--to", str(tmp_path)]) == 1
+    (said,) = _said(capsys.readouterr().err)
+    assert f"download the snapshot {D1} first" in said
