@@ -93,7 +93,7 @@ def _rows_by_page(table: pa.Table) -> dict:
     return pages
 
 
-def _changed_pages(before: pa.Table, after: pa.Table) -> tuple[list, list]:
+def changed_pages(before: pa.Table, after: pa.Table) -> tuple[list, list]:
     """(page ids whose earlier rows go, page ids whose later rows come): the pages whose rows differ."""
     old, new = _rows_by_page(before), _rows_by_page(after)
     changed = {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
@@ -120,7 +120,7 @@ def write_delta(folder: Path, dataset: str, before: dict, after: dict, scratch: 
     files = []
     if KEY in later.schema.names and KEY in earlier.schema.names:
         key = KEY
-        removed, added_pages = _changed_pages(earlier, later)
+        removed, added_pages = changed_pages(earlier, later)
         added = later.filter(_pages_mask(later, added_pages))
         removed_table = pa.table({KEY: pa.array(removed, pa.int64())})
         local[f"{path}/{REMOVED}"] = scratch / dataset / path / REMOVED
