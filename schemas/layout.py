@@ -36,6 +36,8 @@ LOCK = "_lock"
 CATALOG = "_catalog.json"
 DELTAS = "_deltas"  # the published deltas between two snapshots of a dataset (wikidumps/deltas.py)
 TABLES = "_tables"  # the Iceberg warehouse and catalog of `run update --table` (transforms/datasets/tables.py)
+# The tables' catalog name: a column of every row of the SQLite catalog, so Spark's catalog must be named so too.
+TABLE_CATALOG = "wikidumps"
 TABLE_TAG_PREFIX = "snapshot-"  # an Iceberg snapshot holding a dump snapshot is tagged snapshot-<YYYYMMDD>
 # A dataset's Parquet file, and the partition its directories name.
 PARTITION_FILE = re.compile(r"wiki_db=([^/]+)/snapshot=([^/]+)/[^/]+\.parquet$")
