@@ -157,3 +157,40 @@ def test_since_needs_a_copy_of_that_snapshot(published, tmp_path, capsys):
     assert cli(["datasets", "download", published["target"], "pages", "--since", D1, "--to", str(tmp_path)]) == 1
     (said,) = _said(capsys.readouterr().err)
     assert f"download the snapshot {D1} first" in said
+
+
+def test_a_chain_of_daily_deltas_is_applied_in_order_and_not_twice(tmp_path, capsys):
+    """Three snapshots a day apart, published to a folder: the copy of the first goes through two deltas to the
+    third; a dataset without page ids gets its whole partition as its delta."""
+    import pyarrow as pa
+
+    from tests.conftest import write_dataset
+
+    output, site, copy = tmp_path / "out", tmp_path / "site", tmp_path / "copy"
+    days = {"20260101": {1: ["a"], 2: ["b", "c"], 3: ["d"]},
+            "20260102": {1: ["a"], 2: ["b", "c2"], 4: ["e"]},  # page 2 edited, 3 deleted, 4 created
+            "20260103": {1: ["a", "a2"], 2: ["b", "c2"], 4: ["e"]}}  # page 1 edited
+    for day, pages in days.items():
+        rows = [(page, text) for page, texts in pages.items() for text in texts]
+        write_dataset(output, "toy", pa.table({"page_id": pa.array([p for p, _ in rows], pa.int64()),
+                                               "text": [t for _, t in rows]}), snapshot=day)
+        write_dataset(output, "totals", pa.table({"total": pa.array([len(rows)], pa.int64())}), snapshot=day)
+    assert cli(["datasets", "publish", str(output), str(site), "--deltas"]) == 0
+    manifest = json.loads((site / "toy" / "_manifest.json").read_text())
+    assert [(d["from_snapshot"], d["to_snapshot"], d["key"]) for d in manifest["deltas"]] == [
+        ("20260101", "20260102", "page_id"), ("20260102", "20260103", "page_id")]
+    removed = [pq.read_table(site / "toy" / next(f["path"] for f in d["files"] if f["role"] == "removed"))
+               .column("page_id").to_pylist() for d in manifest["deltas"]]
+    added = [sorted(pq.read_table(site / "toy" / next(f["path"] for f in d["files"] if f["role"] == "added"))
+                    .column("text").to_pylist()) for d in manifest["deltas"]]
+    assert (removed, added) == ([[2, 3], [1]], [["b", "c2", "e"], ["a", "a2"]])
+    totals = json.loads((site / "totals" / "_manifest.json").read_text())["deltas"]
+    assert [d["key"] for d in totals] == [None, None] and [len(d["files"]) for d in totals] == [1, 1]
+    for name in ("toy", "totals"):
+        assert cli(["datasets", "download", str(site), name, "--snapshot", "20260101", "--to", str(copy)]) == 0
+        capsys.readouterr()
+        assert cli(["datasets", "download", str(site), name, "--since", "20260101", "--to", str(copy)]) == 0
+        assert "at snapshot 20260103" in capsys.readouterr().out
+        assert read_rows(str(copy), name) == read_rows(str(output), name)
+        assert cli(["datasets", "download", str(site), name, "--since", "20260101", "--to", str(copy)]) == 0
+        assert "0 delta(s) applied" in capsys.readouterr().out
