@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+import wikidumps
 from runners.cli.main import main as cli
 from sample_dumps.generate import DEFAULT_SEED, build_wiki
 from sample_dumps.month import NEXT_DUMP_DATE, write_next_month
@@ -96,6 +97,8 @@ def test_a_copy_of_d1_brought_up_to_date_equals_the_d2_output(published, dataset
     full = read_rows(str(published["output"]), dataset)
     assert _of(full, D2) or dataset == "errors"
     assert read_rows(str(copy), dataset) == full  # D1 as downloaded, D2 from the delta
+    # The copy's manifest lists D2: it opens as any downloaded dataset does.
+    assert wikidumps.open_dataset(copy, dataset, snapshot=D2).count_rows() == len(_of(full, D2))
     # What the delta fetched was applied and removed; a second run has nothing to do.
     assert not [p for p in (copy / dataset).rglob("*") if "_deltas" in p.parts and p.is_file()]
     assert cli(["datasets", "download", published["target"], dataset, "--since", D1, "--to", str(copy)]) == 0
@@ -151,6 +154,18 @@ def test_a_delta_cut_off_mid_download_leaves_d1_and_the_next_download_resumes_it
     monkeypatch.setattr(stores.GcsStore, "stream", original)
     assert cli(["datasets", "download", published["target"], "revisions", "--since", D1, "--to", str(copy)]) == 0
     assert read_rows(str(copy), "revisions") == read_rows(str(published["output"]), "revisions")
+
+
+def test_a_source_without_deltas_says_so(published, tmp_path, capsys):
+    """Published without --deltas: the copy stays where it is, and the line says why."""
+    site = tmp_path / "site"
+    assert cli(["datasets", "publish", str(published["output"]), str(site), "--dataset", "pages"]) == 0
+    assert cli(["datasets", "download", str(site), "pages", "--snapshot", D1, "--to", str(tmp_path / "copy")]) == 0
+    capsys.readouterr()
+    assert cli(["datasets", "download", str(site), "pages", "--since", D1, "--to", str(tmp_path / "copy")]) == 0
+    assert capsys.readouterr().out.strip().endswith(
+        f"at snapshot {D1} in {tmp_path / 'copy' / 'pages'} (0 delta(s) applied since {D1}) (the source publishes no "
+        "deltas of it: `datasets publish --deltas`)")
 
 
 def test_since_needs_a_copy_of_that_snapshot(published, tmp_path, capsys):

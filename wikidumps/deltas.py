@@ -162,6 +162,7 @@ class DeltaResult:
     at: dict[str, str] = field(default_factory=dict)
     applied: list[str] = field(default_factory=list)
     stopped: dict[str, str] = field(default_factory=dict)
+    unpublished: list[str] = field(default_factory=list)  # wikis the source publishes no delta of
 
 
 def _checked_deltas(manifest: dict) -> list[dict]:
@@ -218,6 +219,8 @@ def apply_deltas(store, dataset: str, to: str | Path, since: str, *, wiki_db: st
     for wiki in wikis:
         current = max(s for s in have[wiki] if s >= since)
         following = {d["from_snapshot"]: d for d in deltas if d["wiki_db"] == wiki}
+        if not following:
+            result.unpublished.append(wiki)
         while current in following:
             delta = following[current]
             try:

@@ -124,8 +124,9 @@ def _download_since(args) -> int:
         if wiki in result.stopped:
             print(f"wikidumps datasets download: {result.stopped[wiki]}", file=sys.stderr)
         else:
+            none = " (the source publishes no deltas of it: `datasets publish --deltas`)" if wiki in result.unpublished else ""
             print(f"{args.dataset}: {wiki} at snapshot {snapshot} in {result.folder} "
-                  f"({sum(1 for a in result.applied if a.startswith(wiki + ' '))} delta(s) applied since {args.since})")
+                  f"({sum(1 for a in result.applied if a.startswith(wiki + ' '))} delta(s) applied since {args.since}){none}")
     return 1 if result.stopped else 0
 
 
