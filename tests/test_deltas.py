@@ -66,25 +66,39 @@ def _blob(gcs_emulator, relpath: str):
     return client().bucket(gcs_emulator.bucket).blob(f"deltas/{relpath}")
 
 
-def test_the_manifest_lists_the_delta_from_d1_to_d2(published, gcs_emulator):
-    manifest = json.loads(_blob(gcs_emulator, "revisions/_manifest.json").download_as_bytes())
-    (delta,) = manifest["deltas"]
-    assert (delta["wiki_db"], delta["from_snapshot"], delta["to_snapshot"], delta["key"]) == ("samplewiki", D1, D2, "page_id")
-    rows = read_rows(str(published["output"]), "revisions")
-    assert (delta["rows_before"], delta["rows_after"]) == (len(_of(rows, D1)), len(_of(rows, D2)))
-    # The delta holds the changed pages only: far fewer rows than the partition it leads to.
-    added = next(f for f in delta["files"] if f["role"] == "added")
-    assert 0 < added["rows"] < delta["rows_after"] / 3
-    # The pages removed are exactly those whose rows the month changed (or deleted).
-    removed_path = next(f["path"] for f in delta["files"] if f["role"] == "removed")
-    with _blob(gcs_emulator, f"revisions/{removed_path}").open("rb") as handle:
-        removed = pq.read_table(handle).column("page_id").to_pylist()
-    by_page: dict = {D1: {}, D2: {}}
+def _delta_file(gcs_emulator, dataset: str, delta: dict, role: str):
+    path = next(f["path"] for f in delta["files"] if f["role"] == role)
+    with _blob(gcs_emulator, f"{dataset}/{path}").open("rb") as handle:
+        return pq.read_table(handle)
+
+
+def _by_key(rows: list[tuple], key: str) -> dict:
+    """snapshot -> key -> the rows (without partition columns) of that key."""
+    found: dict = {D1: {}, D2: {}}
     for row in rows:
         fields = dict(row)
-        by_page[fields.pop("snapshot")].setdefault(fields["page_id"], []).append(repr(sorted(fields.items())))
-    changed = sorted(p for p, old in by_page[D1].items() if sorted(old) != sorted(by_page[D2].get(p, [])))
-    assert removed == changed and 0 < len(changed) < len(by_page[D1])
+        snapshot = fields.pop("snapshot")
+        fields.pop("wiki_db")
+        found[snapshot].setdefault(fields[key], []).append(repr(sorted(fields.items())))
+    return {snapshot: {k: sorted(v) for k, v in keyed.items()} for snapshot, keyed in found.items()}
+
+
+@pytest.mark.parametrize("dataset, key", [("revisions", "revision_id"), ("links", "page_id")])
+def test_the_manifest_lists_the_delta_from_d1_to_d2_by_row_key(published, gcs_emulator, dataset, key):
+    manifest = json.loads(_blob(gcs_emulator, f"{dataset}/_manifest.json").download_as_bytes())
+    (delta,) = manifest["deltas"]
+    assert (delta["wiki_db"], delta["from_snapshot"], delta["to_snapshot"], delta["key"]) == ("samplewiki", D1, D2, key)
+    rows = read_rows(str(published["output"]), dataset)
+    assert (delta["rows_before"], delta["rows_after"]) == (len(_of(rows, D1)), len(_of(rows, D2)))
+    # Removed: exactly the keys whose rows the month changed or deleted; added: the later rows of the keys it
+    # changed or created. Revisions go one by one, links page by page.
+    keyed = _by_key(rows, key)
+    old, new = keyed[D1], keyed[D2]
+    removed = _delta_file(gcs_emulator, dataset, delta, "removed").column(key).to_pylist()
+    assert removed == sorted(k for k in old if old[k] != new.get(k))
+    added = _delta_file(gcs_emulator, dataset, delta, "added")
+    assert sorted(set(added.column(key).to_pylist())) == sorted(k for k in new if new[k] != old.get(k))
+    assert 0 < len(removed) < len(old) / 4 and 0 < added.num_rows < delta["rows_after"] / 4
 
 
 @pytest.mark.parametrize("dataset", DATASETS)

@@ -1,17 +1,18 @@
 """Deltas: what changed in a dataset between two snapshots of one wiki, published as Parquet files that an
 affiliate applies to a copy of the earlier snapshot to get the later one, row for row.
 
-A delta replaces pages: `removed.parquet` lists the page ids whose rows the earlier snapshot had and the
-later one changed or dropped (one column, `page_id`), `added.parquet` holds every row of the later snapshot
-for the pages that changed (the dataset's file schema). Applying is one filter and one append, which any
+A delta replaces rows by key: `removed.parquet` lists the keys whose rows the earlier snapshot had and the
+later one changed or dropped (one column, the key), `added.parquet` holds every row of the later snapshot
+for the keys that changed (the dataset's file schema). Applying is one filter and one append, which any
 Parquet reader can do (pyarrow, pandas, Spark, DuckDB):
 
-    later = earlier.filter(~page_id.isin(removed)) + added
+    later = earlier.filter(~earlier[key].isin(removed[key])) + added
 
-A dataset without a `page_id` column (rows not tied to a page) has no `removed.parquet`: its delta holds the
-whole later partition (`"key": null` in the manifest). That is the granularity `run update` works at too: it
-recomputes every row of a touched page (transforms/increments/), so a page-level delta is what one day's
-update changed, no finer and no coarser.
+The key is `revision_id` where it names one row in both snapshots (revisions, and the content datasets of one
+row per page: a revision added or changed is one row, however long its page's history), else `page_id` (the
+content datasets of many rows per page: every row of a page whose rows changed; that is what `run update`
+recomputes, transforms/increments/). A dataset with neither has no `removed.parquet`: its delta holds the
+whole later partition (`"key": null` in the manifest).
 
 Where deltas are (schemas/layout.py): `<dataset>/_deltas/wiki_db=<db>/<from>-<to>/{removed,added}.parquet`,
 listed in the dataset's published `_manifest.json` under `deltas`, each with the snapshots it leads from and
@@ -53,7 +54,9 @@ from wikidumps.stores import (
 )
 from wikidumps.transfer import Expected, NotFoundError, TransferError, VerificationError, download_verified, file_digests
 
-KEY = "page_id"
+# Row keys, finest first: a delta's key is the first that both snapshots have (and, but for page_id, unique).
+KEYS = ("revision_id", "page_id")
+PAGE_KEY = "page_id"
 ADDED, REMOVED = "added.parquet", "removed.parquet"
 SNAPSHOT = re.compile(r"^[0-9]{8}$")
 
@@ -80,29 +83,39 @@ def _partition_table(folder: Path, partition: dict) -> pa.Table:
     return ds.dataset(files, format="parquet").to_table() if files else pa.table({})
 
 
-def _rows_by_page(table: pa.Table) -> dict:
-    """page id -> the digests of its rows, sorted: two snapshots' pages differ when these differ."""
-    pages: dict = {}
+def delta_key(before: pa.Table, after: pa.Table) -> str | None:
+    """The column a delta of `before` to `after` replaces rows by (KEYS), or None (the whole partition)."""
+    for key in KEYS:
+        if key in before.column_names and key in after.column_names and (key == PAGE_KEY or all(
+                table[key].null_count == 0 and pc.count_distinct(table[key]).as_py() == table.num_rows
+                for table in (before, after))):
+            return key
+    return None
+
+
+def _rows_by_key(table: pa.Table, key: str) -> dict:
+    """key -> the digests of its rows, sorted: two snapshots' rows of a key differ when these differ."""
+    found: dict = {}
     for batch in table.to_batches():
-        keys = batch.column(KEY).to_pylist()
-        for key, row in zip(keys, batch.to_pylist()):
+        for value, row in zip(batch.column(key).to_pylist(), batch.to_pylist()):
             digest = hashlib.blake2b(repr(sorted(row.items())).encode("utf-8"), digest_size=16).digest()
-            pages.setdefault(key, []).append(digest)
-    for digests in pages.values():
+            found.setdefault(value, []).append(digest)
+    for digests in found.values():
         digests.sort()
-    return pages
+    return found
 
 
-def changed_pages(before: pa.Table, after: pa.Table) -> tuple[list, list]:
-    """(page ids whose earlier rows go, page ids whose later rows come): the pages whose rows differ."""
-    old, new = _rows_by_page(before), _rows_by_page(after)
-    changed = {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
-    order = lambda key: (key is None, key or 0)  # noqa: E731 (a null page id sorts last)
+def changed_keys(before: pa.Table, after: pa.Table, key: str) -> tuple[list, list]:
+    """(keys whose earlier rows go, keys whose later rows come): the keys whose rows differ."""
+    old, new = _rows_by_key(before, key), _rows_by_key(after, key)
+    changed = {value for value in old.keys() | new.keys() if old.get(value) != new.get(value)}
+    order = lambda value: (value is None, value or 0)  # noqa: E731 (a null key sorts last)
     return sorted(changed & old.keys(), key=order), sorted(changed & new.keys(), key=order)
 
 
-def _pages_mask(table: pa.Table, pages: list) -> pa.ChunkedArray:
-    return pc.is_in(table.column(KEY), value_set=pa.array(pages, pa.int64()), skip_nulls=False)
+def key_mask(table: pa.Table, key: str, values: list) -> pa.ChunkedArray:
+    """Which rows of `table` have one of `values` in `key` (a null value matches a null key)."""
+    return pc.is_in(table.column(key), value_set=pa.array(values, table.schema.field(key).type), skip_nulls=False)
 
 
 def _write(table: pa.Table, path: Path) -> dict:
@@ -118,15 +131,15 @@ def write_delta(folder: Path, dataset: str, before: dict, after: dict, scratch: 
     wiki_db, path = after["wiki_db"], delta_path(after["wiki_db"], before["snapshot"], after["snapshot"])
     local: dict[str, Path] = {}
     files = []
-    if KEY in later.schema.names and KEY in earlier.schema.names:
-        key = KEY
-        removed, added_pages = changed_pages(earlier, later)
-        added = later.filter(_pages_mask(later, added_pages))
-        removed_table = pa.table({KEY: pa.array(removed, pa.int64())})
+    key = delta_key(earlier, later)
+    if key is not None:
+        removed, added_keys = changed_keys(earlier, later, key)
+        added = later.filter(key_mask(later, key, added_keys))
+        removed_table = pa.table({key: pa.array(removed, later.schema.field(key).type)})
         local[f"{path}/{REMOVED}"] = scratch / dataset / path / REMOVED
         files.append({"path": f"{path}/{REMOVED}", "role": "removed", **_write(removed_table, local[f"{path}/{REMOVED}"])})
     else:
-        key, added = None, later
+        added = later
     local[f"{path}/{ADDED}"] = scratch / dataset / path / ADDED
     files.append({"path": f"{path}/{ADDED}", "role": "added", **_write(added, local[f"{path}/{ADDED}"])})
     entry = {"wiki_db": wiki_db, "from_snapshot": before["snapshot"], "to_snapshot": after["snapshot"], "key": key,
@@ -173,6 +186,8 @@ def _checked_deltas(manifest: dict) -> list[dict]:
         if not prefix.startswith(f"{DELTAS}/") or not all(SNAPSHOT.match(str(delta.get(side)))
                                                           for side in ("from_snapshot", "to_snapshot")):
             raise UnsafeManifestError(f"manifest delta {delta.get('path')!r} is not a delta of this dataset")
+        if delta.get("key") not in (*KEYS, None):
+            raise StoreError(f"manifest delta {delta.get('path')!r} has an unknown key {delta.get('key')!r}")
         for item in delta.get("files", []):
             if not safe_relative_path(item.get("path")).startswith(prefix) or item.get("role") not in ("added", "removed"):
                 raise UnsafeManifestError(f"manifest delta file {item.get('path')!r} is outside its delta {prefix!r}")
@@ -259,8 +274,9 @@ def _apply_one(store, dataset: str, folder: Path, delta: dict, out) -> None:
         later = added
     else:
         earlier = _partition_table(folder, base).cast(added.schema)
-        removed = pq.read_table(fetched["removed"]).column(KEY).to_pylist() if "removed" in fetched else []
-        kept = earlier.filter(pc.invert(_pages_mask(earlier, removed)))
+        key = delta["key"]
+        removed = pq.read_table(fetched["removed"]).column(key).to_pylist() if "removed" in fetched else []
+        kept = earlier.filter(pc.invert(key_mask(earlier, key, removed)))
         later = pa.concat_tables([kept, added])
     if later.num_rows != delta["rows_after"]:
         raise VerificationError(f"{delta['path']}: applied to {base['path']} it gives {later.num_rows:,} rows, the "

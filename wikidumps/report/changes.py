@@ -1,6 +1,6 @@
 """The report's section on what `wikidumps run update` changed: given the folder an update wrote its snapshot
 to (`wikidumps report --update DIR`, `make demo`'s `update/`), each dataset's rows and pages at the snapshot
-before and after, the pages whose rows changed (as `datasets publish --deltas` would publish them), the
+before and after, what a delta from one to the other holds (as `datasets publish --deltas` publishes it), the
 revisions added, removed and changed, the pages created, deleted and renamed, and the update's own counts.
 
 Kept apart from sections.py (which reads one folder) because it compares two snapshots of another.
@@ -10,10 +10,9 @@ from __future__ import annotations
 import html
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from wikidumps.deltas import KEY, changed_pages
+from wikidumps.deltas import changed_keys, delta_key, key_mask
 from wikidumps.report.sections import ReportData, Section, SectionUnavailable, _table
 
 PARTITION_COLUMNS = ("wiki_db", "snapshot")
@@ -81,17 +80,18 @@ def update_changes(data: ReportData) -> str:
             if (wiki, (before, after)) not in _last_two(update, name).items():
                 continue
             earlier, later = _rows_at(update, name, wiki, before), _rows_at(update, name, wiki, after)
-            if KEY not in later.column_names:
+            key = delta_key(earlier, later)
+            if key is None:
                 continue
-            removed, added = changed_pages(earlier, later)
-            delta_rows = later.filter(pc.is_in(later[KEY], value_set=pa.array(added, pa.int64()))).num_rows
-            rows.append([name, earlier.num_rows, later.num_rows, len(set(removed) | set(added)), delta_rows])
+            removed, added = changed_keys(earlier, later, key)
+            rows.append([name, earlier.num_rows, later.num_rows, key, len(removed),
+                         later.filter(key_mask(later, key, added)).num_rows])
         parts.append(
             f"<h3>{html.escape(wiki)}: {html.escape(before)} to {html.escape(after)}</h3>"
             + _table(["change", "count"], facts, "update-facts")
-            + '<p class="how">Per dataset: rows at each snapshot, and the pages whose rows changed; a delta '
-              "(<code>datasets publish --deltas</code>) carries only those pages' rows.</p>"
-            + _table(["dataset", f"rows {before}", f"rows {after}", "pages changed", "rows in the delta"], rows,
+            + '<p class="how">Per dataset: rows at each snapshot, and what a delta (<code>datasets publish '
+              "--deltas</code>) from one to the other holds: the keys whose rows go, and the rows that come.</p>"
+            + _table(["dataset", f"rows {before}", f"rows {after}", "delta key", "keys removed", "rows added"], rows,
                      "update-datasets")
             + _update_counts(update, wiki, after))
     return f'<p class="meta">{html.escape(str(update.output))}</p>' + "".join(parts)
