@@ -86,9 +86,8 @@ def _partition_table(folder: Path, partition: dict) -> pa.Table:
 def delta_key(before: pa.Table, after: pa.Table) -> str | None:
     """The column a delta of `before` to `after` replaces rows by (KEYS), or None (the whole partition)."""
     for key in KEYS:
-        if key in before.column_names and key in after.column_names and (key == PAGE_KEY or all(
-                table[key].null_count == 0 and pc.count_distinct(table[key]).as_py() == table.num_rows
-                for table in (before, after))):
+        if key in before.column_names and key in after.column_names and (
+                key == PAGE_KEY or (_unique(before, key) and _unique(after, key))):
             return key
     return None
 
@@ -105,12 +104,58 @@ def _rows_by_key(table: pa.Table, key: str) -> dict:
     return found
 
 
+def _unique(table: pa.Table, key: str) -> bool:
+    return table[key].null_count == 0 and pc.count_distinct(table[key]).as_py() == table.num_rows
+
+
+def _differs(earlier: pa.ChunkedArray, later: pa.ChunkedArray) -> pa.Array:
+    """Row by row, whether two aligned columns differ (two nulls are equal)."""
+    if pa.types.is_nested(earlier.type):  # no compute kernel compares lists or structs: Python, this column only
+        return pa.array([a != b for a, b in zip(earlier.to_pylist(), later.to_pylist())], pa.bool_())
+    same = pc.or_kleene(pc.equal(earlier, later), pc.and_(pc.is_null(earlier), pc.is_null(later)))
+    return pc.invert(pc.fill_null(same, False))
+
+
+def _positions(table: pa.Table, key: str, side: str) -> pa.Table:
+    """Each row's key, its place among the rows of that key (in the table's order) and its row number."""
+    order = pc.sort_indices(table, sort_keys=[(key, "ascending")])  # stable; nulls last
+    keys = table[key].take(order).to_pylist()
+    ordinals, previous, count = [], object(), 0
+    for value in keys:
+        count = count + 1 if value == previous else 0
+        previous = value
+        ordinals.append(count)
+    return pa.table({key: pa.array(keys, table.schema.field(key).type), "ordinal": pa.array(ordinals, pa.int64()),
+                     side: order})
+
+
+def _changed_aligned(before: pa.Table, after: pa.Table, key: str) -> set:
+    """The keys whose rows differ, column by column in Arrow: the n-th row of a key in one snapshot is compared
+    with the n-th row of that key in the other (a key whose rows only moved is counted as changed: its delta is
+    larger than it need be, never wrong). Rows without a partner (a key gone, new, or with more or fewer rows)
+    change their key too."""
+    pairs = _positions(before, key, "earlier").join(_positions(after, key, "later"), [key, "ordinal"],
+                                                    join_type="full outer")
+    unmatched = pc.or_(pc.is_null(pairs["earlier"]), pc.is_null(pairs["later"]))
+    changed = set(pairs[key].filter(unmatched).to_pylist())
+    matched = pairs.filter(pc.invert(unmatched))
+    differs = pa.array([False] * matched.num_rows, pa.bool_())
+    for name in before.column_names:
+        differs = pc.or_(differs, _differs(before[name].take(matched["earlier"]), after[name].take(matched["later"])))
+    return changed | set(matched[key].filter(differs).to_pylist())
+
+
 def changed_keys(before: pa.Table, after: pa.Table, key: str) -> tuple[list, list]:
     """(keys whose earlier rows go, keys whose later rows come): the keys whose rows differ."""
-    old, new = _rows_by_key(before, key), _rows_by_key(after, key)
-    changed = {value for value in old.keys() | new.keys() if old.get(value) != new.get(value)}
     order = lambda value: (value is None, value or 0)  # noqa: E731 (a null key sorts last)
-    return sorted(changed & old.keys(), key=order), sorted(changed & new.keys(), key=order)
+    if before.schema.equals(after.schema):
+        changed = _changed_aligned(before, after, key)
+        old_keys, new_keys = set(before[key].to_pylist()), set(after[key].to_pylist())
+    else:  # columns of other types (the schema changed between snapshots): whole rows compared in Python
+        old, new = _rows_by_key(before, key), _rows_by_key(after, key)
+        changed = {value for value in old.keys() | new.keys() if old.get(value) != new.get(value)}
+        old_keys, new_keys = set(old), set(new)
+    return sorted(changed & old_keys, key=order), sorted(changed & new_keys, key=order)
 
 
 def key_mask(table: pa.Table, key: str, values: list) -> pa.ChunkedArray:
