@@ -49,8 +49,9 @@ bench-tools: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	test -x $(VENV)/bin/wikrs || cargo install --quiet --locked wikrs --version 0.4.0 --root $(VENV)
 
-# Flink and Spark (from PyPI), Beam's job servers (Maven Central) and Prism (Go module proxy), fetched
-# once into $$WIKIDUMPS_CACHE (default ~/.cache/wikidumps); the cluster tests and runner profiles use them.
+# Flink and Spark (from PyPI), Beam's job servers and Iceberg's Spark runtime with SQLite's JDBC driver (Maven
+# Central) and Prism (Go module proxy), fetched once into $$WIKIDUMPS_CACHE (default ~/.cache/wikidumps); the
+# cluster tests, the runner profiles and Spark's test of the Iceberg tables use them.
 fetch-runners: $(VENV)/.installed
 	$(PY) -m runners.clusters fetch all
 

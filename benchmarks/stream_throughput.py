@@ -5,7 +5,7 @@
 The replay: --events page_change events built from the real ones of ../shared/data/real/eventstreams
 (else the samplewiki's page_change events) by tests/sse_server.replay_events (own ids, ingestion times
 over 5 hours, 1 in 50 twenty minutes late, 0.1 % duplicates, neighbours swapped, a malformed line in
-4,999), served by tests/sse_server.SseServer in this process (HTTP/1.1 chunked, as EventStreams) with one
+4,999), served by runners/replay.SseServer in this process (HTTP/1.1 chunked, as EventStreams) with one
 more event after the end, where both readers stop. Each round, interleaved: the baseline, a fresh Python
 process that only reads the SSE lines (`read1` and a split on newlines, counting `data:` lines), then
 `wikidumps stream ... --until` into a fresh folder (the whole command: start-up, parsing, filtering,
@@ -29,7 +29,8 @@ from benchmarks.timing import median, run_timed
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.sse_server import SseServer, replay_events  # noqa: E402
+from runners.replay import SseServer  # noqa: E402
+from tests.sse_server import replay_events  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "data" / "real" / "eventstreams" / "page_change"
 SAMPLE = ROOT / "sample_dumps" / "samplewiki-20260101-events.json.gz"

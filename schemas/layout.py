@@ -10,6 +10,7 @@
 <output>/_lock                               the run writing the output (host, pid, run id, start)
 <output>/_staging/<run_id>/                  what a running job has written, moved into place when it ends
 <output>/_catalog.json                       the datasets of a published prefix (https:// cannot be listed)
+<prefix>/<dataset>/_deltas/wiki_db=<db>/<from>-<to>/   a published delta: removed.parquet, added.parquet
 ```
 
 Every name beside the partitions starts with `_`: pandas, pyarrow.dataset and Spark skip such files, and
@@ -33,7 +34,10 @@ VERSIONS = "_versions"
 JOURNAL = "_publishing.json"
 LOCK = "_lock"
 CATALOG = "_catalog.json"
+DELTAS = "_deltas"  # the published deltas between two snapshots of a dataset (wikidumps/deltas.py)
 TABLES = "_tables"  # the Iceberg warehouse and catalog of `run update --table` (transforms/datasets/tables.py)
+# The tables' catalog name: a column of every row of the SQLite catalog, so Spark's catalog must be named so too.
+TABLE_CATALOG = "wikidumps"
 TABLE_TAG_PREFIX = "snapshot-"  # an Iceberg snapshot holding a dump snapshot is tagged snapshot-<YYYYMMDD>
 # A dataset's Parquet file, and the partition its directories name.
 PARTITION_FILE = re.compile(r"wiki_db=([^/]+)/snapshot=([^/]+)/[^/]+\.parquet$")

@@ -138,7 +138,7 @@ def test_the_reader_install_opens_a_published_dataset_over_http_without_beam(dis
                                                        "'wikidumps[pipelines]'` installs (apache_beam is missing); "
                                                        "this install reads datasets only\n")
     # `stream` needs neither Beam nor orjson: the sample wiki's first events, from the replay server, into hours.
-    from tests.sse_server import SseServer
+    from runners.replay import SseServer
 
     events = gzip.decompress((SAMPLE_DUMPS / "samplewiki-20260101-events.json.gz").read_bytes()).splitlines()[:20]
     end = json.loads(events[-1])

@@ -32,7 +32,7 @@ import duckdb
 from runners.cli.run import JOB_COMMANDS
 from tests.conftest import ROOT, SAMPLE_DUMPS, read_dataset
 from tests.httpserver import FileServer
-from tests.sse_server import SseServer
+from runners.replay import SseServer
 from wikidumps.publish import publish
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -401,3 +401,41 @@ def test_knowledge_gap_categories_show_wikidata_labels_with_their_ids(tmp_path):
         ("entity_id", pa.string()), ("labels", pa.list_(label))])), wiki_db="wikidatawiki")
     page = Tables(write_report(out, tmp_path / "report.html").read_text(encoding="utf-8"))
     assert page.tables["gap-share-geography-country"][0][1:] == ["Deutschland (Q183)", "Prague (Q1085)", "Q339014"]
+
+
+def test_the_demo_report_shows_what_the_update_changed(samplewiki_demo):
+    """`make demo` streams the samplewiki's January events from the replay server and runs `run update` from
+    the first snapshot to the second; its report says what changed, as the sample wiki's model has it."""
+    from sample_dumps.generate import DEFAULT_SEED
+    from sample_dumps.month import build_next_month
+
+    first = build_wiki(DEFAULT_SEED)
+    month = build_next_month(build_wiki(DEFAULT_SEED), DEFAULT_SEED)
+    old = {rev.rev_id for _, rev in first.revisions()}
+    new = {rev.rev_id for _, rev in month.wiki.revisions()}
+    old_titles = {page.page_id: page.title for page in first.pages}
+    new_titles = {page.page_id: page.title for page in month.wiki.pages}
+    page = Tables((samplewiki_demo / "report.html").read_text(encoding="utf-8"))
+    assert "update" in page.sections
+    facts = {row[0]: row[1] for row in page.tables["update-facts"][1:]}
+    assert facts == {
+        "revisions added": f"{len(new - old):,}",
+        "revisions removed (their page deleted)": f"{len(old - new):,}",
+        "revisions changed (reverted, hidden, renamed)": facts["revisions changed (reverted, hidden, renamed)"],
+        "pages created": f"{len(new_titles.keys() - old_titles.keys()):,}",
+        "pages deleted": f"{len(old_titles.keys() - new_titles.keys()):,}",
+        "pages renamed (moved)": f"{sum(old_titles[p] != new_titles[p] for p in old_titles.keys() & new_titles.keys()):,}",
+    }
+    assert len(new - old) > 10 and 0 < len(old - new) and facts["pages renamed (moved)"] == "1"
+    assert int(facts["revisions changed (reverted, hidden, renamed)"]) > 0
+    # Each dataset: its rows at both snapshots, as the update's folder holds them.
+    datasets = {row[0]: row[1:] for row in page.tables["update-datasets"][1:]}
+    assert {"pages", "revisions", "plain_text", "links"} <= datasets.keys()
+    for name, (before, after, *_) in datasets.items():
+        rows = read_dataset(samplewiki_demo / "update", name)
+        assert (before, after) == tuple(f"{sum(r['snapshot'] == s for r in rows):,}" for s in ("20260101", "20260201"))
+    # A delta of revisions replaces revisions, not pages: the removed and changed ones go, the added and changed
+    # ones come.
+    changed = int(facts["revisions changed (reverted, hidden, renamed)"])
+    assert datasets["revisions"][2:] == ["revision_id", f"{len(old - new) + changed:,}", f"{len(new - old) + changed:,}"]
+    assert datasets["links"][2] == "page_id"  # many rows per page, none naming a revision alone

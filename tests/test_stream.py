@@ -1,7 +1,8 @@
 """`wikidumps stream`: EventStreams into hourly files, run as a user runs it against a local replay server
-(tests/sse_server.py) that injects disconnects, duplicates, out-of-order and malformed events, a slow
-link, server errors and silence. What a user relies on: every event exactly once across restarts and
-kills, complete files only, filters that keep what they say, and files `run events` reads."""
+(runners/replay.py; the long replays come from tests/sse_server.py) that injects disconnects, duplicates,
+out-of-order and malformed events, a slow link, server errors and silence. What a user relies on: every
+event exactly once across restarts and kills, complete files only, filters that keep what they say, and
+files `run events` reads."""
 from __future__ import annotations
 
 import gzip
@@ -20,7 +21,8 @@ import pytest
 from runners.cli import main as cli
 from tests.conftest import REAL, ROOT, SAMPLE_DUMPS, read_dataset
 from tests.httpserver import FileServer
-from tests.sse_server import SseServer, replay_events
+from runners.replay import SseServer
+from tests.sse_server import replay_events
 from transforms.events.hour_files import HourFiles, StreamStateError
 from transforms.events.stream import SseParser
 

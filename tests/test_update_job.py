@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -163,12 +164,19 @@ def _table_rows(output: Path, dataset: str, as_of: str) -> list[tuple]:
     return sorted((tuple(sorted(row.items())) for row in table.to_pylist()), key=repr)
 
 
-def test_update_into_iceberg_tables_equals_the_full_builds_at_each_snapshot(built, tmp_path):
+@pytest.fixture(scope="module")
+def tabled(built, tmp_path_factory) -> Path:
+    """A copy of D1 updated to D2 into Iceberg tables (`--table`, 4 buckets)."""
     pytest.importorskip("pyiceberg", reason="the tables need the pipelines extra's pyiceberg")
-    base = tmp_path / "base"
+    base = tmp_path_factory.mktemp("tabled") / "base"
     shutil.copytree(built["pristine"], base, symlinks=True)
     result = run_cli(*_update_arguments(base, built["month"], "--table", "--table-buckets", "4"))
     assert result.returncode == 0, result.stderr[-4000:]
+    return base
+
+
+def test_update_into_iceberg_tables_equals_the_full_builds_at_each_snapshot(built, tabled):
+    base = tabled
     buckets = {path.name for path in (base / "_tables" / "samplewiki" / "revisions" / "data").iterdir()}
     assert buckets == {f"page_bucket={n}" for n in range(4)}
     for dataset in DATASETS[:-1]:
@@ -185,6 +193,49 @@ def test_update_into_iceberg_tables_equals_the_full_builds_at_each_snapshot(buil
     result = run_cli(*_update_arguments(base, built["month"], "--table"))
     assert result.returncode == 0, result.stderr[-4000:]
     assert _table_rows(base, "revisions", D2) == _of(read_rows(str(built["full"]), "revisions"), D2)
+
+
+def _comparable(rows: list[dict]) -> list[tuple]:
+    """Rows as sorted tuples, times as epoch seconds (Spark's Python rows carry times without a zone)."""
+    return sorted((tuple(sorted((k, int(v.timestamp()) if isinstance(v, datetime) else v) for k, v in row.items()))
+                   for row in rows), key=repr)
+
+
+def test_spark_reads_the_rows_pyarrow_and_open_dataset_read_at_each_snapshot(built, tabled):
+    """Spark with Iceberg's runtime (fetched by `make fetch-runners`) reads the tables through their SQLite
+    catalog: at each tag, the rows of `revisions` pyarrow reads from the snapshot's files and open_dataset
+    gives, and as many as the full build of that snapshot."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pyspark.sql import SparkSession, functions
+    from pyspark.sql.types import TimestampType
+
+    import wikidumps
+    from runners.clusters.processes import iceberg_spark_jars
+    from wikidumps.tables import spark_config, table_files
+
+    jars = iceberg_spark_jars(wikidumps.cache_root())
+    if not jars:
+        pytest.fail("Iceberg's Spark runtime is not in the cache: run `make fetch-runners`", pytrace=False)
+    builder = SparkSession.builder.master("local[1]").appName("wikidumps-tables-test")
+    for key, value in {**spark_config(tabled, jars), "spark.ui.enabled": "false", "spark.driver.host": "127.0.0.1",
+                       "spark.sql.session.timeZone": "UTC"}.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    try:
+        for snapshot in (D1, D2):
+            frame = spark.sql(f"SELECT * FROM wikidumps.samplewiki.revisions VERSION AS OF 'snapshot-{snapshot}'")
+            frame = frame.select([functions.col(f.name).cast("long").alias(f.name) if isinstance(f.dataType, TimestampType)
+                                  else functions.col(f.name) for f in frame.schema.fields])
+            by_spark = _comparable([row.asDict(recursive=True) for row in frame.collect()])
+            files = table_files(tabled, "revisions", snapshot)[("samplewiki", snapshot)]
+            by_pyarrow = _comparable(pa.concat_tables([pq.read_table(f) for f in files]).to_pylist())
+            opened = wikidumps.open_dataset(tabled, "revisions", as_of=snapshot).to_table()
+            by_open_dataset = _comparable(opened.drop_columns(["wiki_db", "snapshot"]).to_pylist())
+            assert by_spark == by_pyarrow == by_open_dataset, snapshot
+            assert len(by_spark) == len(_of(read_rows(str(built["full"]), "revisions"), snapshot)), snapshot
+    finally:
+        spark.stop()
 
 
 def test_update_equals_the_full_build_on_real_pages(real_data, tmp_path):

@@ -9,6 +9,8 @@ with the same size and sha256 (gs://: kept as object metadata) are skipped, so a
 resumed by running it again. Files of a partition that the new manifest no longer lists are deleted after
 the manifest, and so is a data card under the name before `_README.md` (a folder-wide Parquet reader trips
 on it). `_catalog.json` at the root lists the datasets, for https:// readers, who cannot list a folder.
+With `deltas`, each pair of a wiki's consecutive snapshots also gets its delta (wikidumps/deltas.py), copied
+before the manifest that lists it.
 """
 from __future__ import annotations
 
@@ -17,10 +19,12 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.layout import CATALOG, DATA_CARD, LEGACY_DATA_CARD, MANIFEST
+from wikidumps.deltas import consecutive_partitions, write_delta
 from wikidumps.stores import (
     LocalStore,
     StoreError,
@@ -65,7 +69,7 @@ class _ProgressReader:
         return self._handle.tell()
 
 
-def publish(output: str | Path, target: str, datasets: list[str] | None = None, *,
+def publish(output: str | Path, target: str, datasets: list[str] | None = None, *, deltas: bool = False,
             chunk_bytes: int = RESUMABLE_CHUNK_BYTES, out=None) -> PublishResult:
     """Copies datasets of a local output folder to a gs:// prefix or a local folder.
 
@@ -73,6 +77,7 @@ def publish(output: str | Path, target: str, datasets: list[str] | None = None, 
         output: the local output folder of `wikidumps run`.
         target: gs://bucket/prefix, or a folder (created if missing) outside the output.
         datasets: names to publish (default: every dataset with a manifest).
+        deltas: also publish the delta between each wiki's consecutive snapshots, listed in the manifest.
         chunk_bytes: files larger than this are uploaded to gs:// resumably in chunks of this size.
         out: where progress goes (stderr by default).
 
@@ -95,16 +100,22 @@ def publish(output: str | Path, target: str, datasets: list[str] | None = None, 
                               + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     destination = BucketTarget(target, chunk_bytes, out) if target.startswith("gs://") else FolderTarget(target, output)
     result = PublishResult(list(names))
-    with destination.errors_as_transfer_errors():
+    with destination.errors_as_transfer_errors(), tempfile.TemporaryDirectory(prefix="wikidumps-deltas-") as scratch:
         for name, manifest in manifests.items():
-            for partition in manifest["partitions"]:
-                for item in partition["files"]:
-                    relpath = f"{name}/{item['path']}"
-                    if destination.holds(relpath, item):
-                        result.skipped.append(relpath)
-                        continue
-                    destination.copy_file(relpath, local.local_path(relpath), item)
-                    result.uploaded.append(relpath)
+            files = {f"{name}/{item['path']}": (local.local_path(f"{name}/{item['path']}"), item)
+                     for partition in manifest["partitions"] for item in partition["files"]}
+            if deltas:
+                manifest = dict(manifest, deltas=[])
+                for before, after in consecutive_partitions(manifest):
+                    delta = write_delta(local.local_path(name), name, before, after, Path(scratch))
+                    manifest["deltas"].append(delta.entry)
+                    files.update({f"{name}/{item['path']}": (delta.local[item["path"]], item) for item in delta.entry["files"]})
+            for relpath, (path, item) in files.items():
+                if destination.holds(relpath, item):
+                    result.skipped.append(relpath)
+                    continue
+                destination.copy_file(relpath, path, item)
+                result.uploaded.append(relpath)
             card = read_data_card(local, name)
             if card is not None:
                 destination.write(f"{name}/{DATA_CARD}", card, "text/markdown; charset=utf-8")

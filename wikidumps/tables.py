@@ -3,6 +3,10 @@
 pyiceberg is needed only here, and imported only when a table is read. A snapshot of these tables is read
 as plain Parquet files: updates rewrite the files they change (copy-on-write), so a snapshot's data files
 are its rows, with no delete files to apply; pyarrow reads the list the table's metadata gives.
+
+Spark reads the same tables through Iceberg's Spark runtime and its JDBC catalog on the same SQLite file
+(spark_config): pyiceberg's SQL catalog and Iceberg's JDBC catalog share their tables' layout, and both name
+the catalog `wikidumps`, which is a column of every row, so Spark's catalog must be called that too.
 """
 from __future__ import annotations
 
@@ -13,7 +17,26 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from schemas import DATASETS
-from schemas.layout import TABLE_TAG_PREFIX, TABLES
+from schemas.layout import TABLE_CATALOG, TABLE_TAG_PREFIX, TABLES
+
+
+def spark_config(source: str | Path, jars: list[str | Path]) -> dict[str, str]:
+    """The Spark settings that read an output's tables as `wikidumps.<wiki_db>.<dataset>`, e.g.
+
+        spark.sql("SELECT * FROM wikidumps.enwiki.revisions VERSION AS OF 'snapshot-20260115'")
+
+    `jars`: Iceberg's Spark runtime for the Spark in use and SQLite's JDBC driver (`make fetch-runners` puts
+    them in the cache: runners.clusters.processes.iceberg_spark_jars)."""
+    warehouse = os.path.abspath(os.path.join(str(source), TABLES))
+    prefix = f"spark.sql.catalog.{TABLE_CATALOG}"
+    return {
+        "spark.jars": ",".join(str(jar) for jar in jars),
+        "spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+        prefix: "org.apache.iceberg.spark.SparkCatalog",
+        f"{prefix}.type": "jdbc",
+        f"{prefix}.uri": f"jdbc:sqlite:{warehouse}/catalog.db",
+        f"{prefix}.warehouse": f"file://{warehouse}",
+    }
 
 
 class TableError(LookupError):
@@ -30,7 +53,7 @@ def table_files(source: str | Path, name: str, as_of: str, wiki_db: str | None =
     warehouse = os.path.abspath(os.path.join(str(source), TABLES))
     if not os.path.isfile(os.path.join(warehouse, "catalog.db")):
         raise TableError(f"{source}: no tables here ({TABLES}/catalog.db); `wikidumps run update --table` makes them")
-    catalog = SqlCatalog("wikidumps", uri=f"sqlite:///{warehouse}/catalog.db", warehouse=f"file://{warehouse}")
+    catalog = SqlCatalog(TABLE_CATALOG, uri=f"sqlite:///{warehouse}/catalog.db", warehouse=f"file://{warehouse}")
     found = {}
     for (namespace,) in catalog.list_namespaces():
         if wiki_db not in (None, namespace) or (namespace, name) not in catalog.list_tables(namespace):

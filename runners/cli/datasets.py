@@ -23,6 +23,9 @@ def add_arguments(parser) -> None:
     publish.add_argument("target", metavar="TARGET",
                          help="gs://BUCKET/PREFIX, or a folder to serve with any static web server (or share)")
     publish.add_argument("--dataset", action="append", metavar="NAME", help="publish only this dataset (repeatable)")
+    publish.add_argument("--deltas", action="store_true",
+                         help="also publish what changed between each wiki's consecutive snapshots (pages removed, "
+                              "rows added), which `download --since` applies to a copy of the earlier one")
     listing = actions.add_parser("list", help="the datasets of a source, with partitions, rows and sizes")
     listing.add_argument("source", metavar="SOURCE")
     describe = actions.add_parser("describe", help="a dataset's description, licence, partitions and columns")
@@ -33,6 +36,9 @@ def add_arguments(parser) -> None:
     download.add_argument("dataset", metavar="DATASET")
     download.add_argument("--wiki-db", metavar="X", help="only this wiki's partitions")
     download.add_argument("--snapshot", metavar="YYYYMMDD", help="only this snapshot's partitions")
+    download.add_argument("--since", metavar="YYYYMMDD",
+                          help="bring a copy of this snapshot in DIR up to date: fetch only the published deltas after "
+                               "it and apply them (see `publish --deltas`)")
     download.add_argument("--to", required=True, metavar="DIR", help="destination folder (the dataset goes to DIR/DATASET)")
 
 
@@ -49,7 +55,7 @@ def run(args, beam_args: list[str]) -> int:
 def _publish(args) -> int:
     from wikidumps.publish import publish
 
-    result = publish(args.output, args.target, args.dataset)
+    result = publish(args.output, args.target, args.dataset, deltas=args.deltas)
     print(f"published {', '.join(result.datasets)} to {args.target}: {len(result.uploaded)} file(s) uploaded, "
           f"{len(result.skipped)} already there, {len(result.removed)} stale file(s) removed")
     return 0
@@ -96,12 +102,32 @@ def _describe(args) -> int:
 def _download(args) -> int:
     from wikidumps.stores import download_dataset, open_store, partition_bytes
 
+    if args.since:
+        return _download_since(args)
+
     result = download_dataset(open_store(args.source), args.dataset, args.to, wiki_db=args.wiki_db,
                               snapshot=args.snapshot)
     size = sum(partition_bytes(p) for p in result.partitions)
     print(f"{args.dataset}: {len(result.partitions)} partition(s), {format_bytes(size)}, sha256 verified, in "
           f"{result.folder} ({len(result.downloaded)} file(s) downloaded, {len(result.present)} already there)")
     return 0
+
+
+def _download_since(args) -> int:
+    from wikidumps.deltas import apply_deltas
+    from wikidumps.stores import open_store
+
+    if args.snapshot:
+        raise ValueError("--since and --snapshot: choose one (--since brings a copy of that snapshot up to date)")
+    result = apply_deltas(open_store(args.source), args.dataset, args.to, args.since, wiki_db=args.wiki_db)
+    for wiki, snapshot in sorted(result.at.items()):
+        if wiki in result.stopped:
+            print(f"wikidumps datasets download: {result.stopped[wiki]}", file=sys.stderr)
+        else:
+            none = " (the source publishes no deltas of it: `datasets publish --deltas`)" if wiki in result.unpublished else ""
+            print(f"{args.dataset}: {wiki} at snapshot {snapshot} in {result.folder} "
+                  f"({sum(1 for a in result.applied if a.startswith(wiki + ' '))} delta(s) applied since {args.since}){none}")
+    return 1 if result.stopped else 0
 
 
 ACTIONS = {"publish": _publish, "list": _list, "describe": _describe, "download": _download}

@@ -20,6 +20,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--compare", metavar="OTHER_DIR",
                         help="an output of `run content` on the other source of the same wiki (an Enterprise HTML "
                              "dump beside an XML dump): a section compares their text and links")
+    parser.add_argument("--update", metavar="UPDATED_DIR",
+                        help="a folder `run update` brought to a later snapshot: a section shows what changed "
+                             "between its last two snapshots")
 
 
 def run(args, beam_args: list[str]) -> int:
@@ -28,7 +31,7 @@ def run(args, beam_args: list[str]) -> int:
     from wikidumps.transfer import TransferError, VerificationError
 
     try:
-        path = write_report(args.output, args.to, args.compare)
+        path = write_report(args.output, args.to, args.compare, args.update)
     except (StoreError, TransferError, VerificationError) as exc:
         print(f"wikidumps report: error: {exc}", file=sys.stderr)
         return 1

@@ -9,7 +9,8 @@ real processes on 127.0.0.1 and stopped by their process ids.
 What comes from where:
 - Flink: the distribution's jars from PyPI (`apache-flink-libraries`); a JobManager and a TaskManager
   run as two Java processes.
-- Spark: the distribution's jars from PyPI (`pyspark`); a standalone master and a worker.
+- Spark: the distribution's jars from PyPI (`pyspark`); a standalone master and a worker; Iceberg's Spark
+  runtime and the SQLite JDBC driver from Maven Central, with which Spark reads the Iceberg tables.
 - Beam's job servers: from Maven Central, through `mvn`. Beam publishes them as shaded jars
   (`beam-runners-flink-1.19-job-server`); where Maven Central serves no such jar for the installed
   Beam, the same job server is put together from Beam's runner artifacts (`beam-runners-flink-1.19`
@@ -55,6 +56,12 @@ SPARK_VERSION = "3.5.7"
 # Central as this machine reaches it (2.63 to 2.77 lack one or the other). Used only when the shaded
 # job server jar of the installed Beam cannot be had.
 BEAM_JAVA_FALLBACK = "2.62.0"
+# What lets Spark read the Iceberg tables of `run update --table` (wikidumps/tables.py spark_config): Iceberg's
+# Spark runtime for Spark 3.5 and Scala 2.12 (Iceberg 1.10, the newest line that supports Spark 3.5 on Java 17
+# and reads pyiceberg's format-version 2 tables), and SQLite's JDBC driver for the embedded catalog.
+ICEBERG_VERSION = "1.10.0"
+ICEBERG_SPARK_ARTIFACTS = [f"org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:{ICEBERG_VERSION}",
+                           "org.xerial:sqlite-jdbc:3.51.1.0"]
 READY_TIMEOUT_SECONDS = 90
 LOG_TAIL_LINES = 40
 
@@ -99,6 +106,11 @@ def spark_home(cache: Path) -> Path:
     return cache / f"spark-{SPARK_VERSION}"
 
 
+def iceberg_spark_jars(cache: Path) -> list[Path]:
+    """The jars `spark.jars` needs to read the tables (empty when they are not in the cache)."""
+    return sorted((cache / f"iceberg-spark-{ICEBERG_VERSION}").glob("*.jar"))
+
+
 def job_server_jar(cache: Path, runner: str) -> Path:
     return cache / f"beam-{runner}-job-server-{BEAM_VERSION}" / "job-server.jar"
 
@@ -111,7 +123,7 @@ def missing(cache: Path, what: str) -> list[Path]:
     """The cached files `what` (flink, spark, prism) needs that are not there yet."""
     needed = {
         "flink": [flink_home(cache) / "lib", job_server_jar(cache, "flink")],
-        "spark": [spark_home(cache) / "jars", job_server_jar(cache, "spark")],
+        "spark": [spark_home(cache) / "jars", job_server_jar(cache, "spark"), cache / f"iceberg-spark-{ICEBERG_VERSION}"],
         "prism": [prism_binary(cache)],
     }[what]
     return [path for path in needed if not path.exists()]
@@ -130,11 +142,27 @@ def fetch(what: str, cache: Path | None = None) -> None:
     elif what == "spark":
         home = spark_home(cache)
         _fetch_pypi_distribution(cache, "pyspark", SPARK_VERSION, home, {"deps/jars/": "jars/"})
-        _fetch_job_server(cache, "spark", sorted((home / "jars").glob("*.jar")))
+        if not job_server_jar(cache, "spark").exists():  # (a cache from before the Iceberg jars has it)
+            _fetch_job_server(cache, "spark", sorted((home / "jars").glob("*.jar")))
+        _fetch_iceberg_spark(cache)
     elif what == "prism":
         _fetch_prism(cache)
     else:
         raise ValueError(f"unknown component {what!r}")
+
+
+def _fetch_iceberg_spark(cache: Path) -> None:
+    """Iceberg's Spark runtime and the SQLite JDBC driver, into a folder renamed into place when complete."""
+    folder = cache / f"iceberg-spark-{ICEBERG_VERSION}"
+    if folder.exists():
+        return
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    failure = _maven(cache, ICEBERG_SPARK_ARTIFACTS, partial, transitive=False)
+    if failure is not None:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise ClusterError(f"Maven Central did not give {', '.join(ICEBERG_SPARK_ARTIFACTS)}:\n{failure}")
+    partial.rename(folder)
 
 
 def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:

@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 import pyarrow as pa
 
 from schemas import DATASETS
-from schemas.layout import TABLE_TAG_PREFIX as TAG_PREFIX, TABLES
+from schemas.layout import TABLE_CATALOG, TABLE_TAG_PREFIX as TAG_PREFIX, TABLES
 
 # Buckets of page_id per table. A change rewrites the buckets its pages fall in (copy-on-write): more buckets,
 # fewer bytes rewritten per update, but smaller files (docs/decisions.md has the trade-off measured).
@@ -34,7 +34,7 @@ def catalog(output: str):
 
     warehouse = os.path.abspath(os.path.join(output, TABLES))
     os.makedirs(warehouse, exist_ok=True)
-    return SqlCatalog("wikidumps", uri=f"sqlite:///{warehouse}/catalog.db", warehouse=f"file://{warehouse}")
+    return SqlCatalog(TABLE_CATALOG, uri=f"sqlite:///{warehouse}/catalog.db", warehouse=f"file://{warehouse}")
 
 
 def tag(snapshot: str) -> str:

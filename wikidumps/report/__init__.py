@@ -13,10 +13,12 @@ import datetime as dt
 import html
 from pathlib import Path
 
+from wikidumps.report import changes
 from wikidumps.report.sections import SECTIONS, ReportData, SectionUnavailable
 from wikidumps.stores import StoreError
 
 REPORT_FILE = "report.html"
+ALL_SECTIONS = (*SECTIONS, changes.SECTION)
 
 STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #202122; margin: 0; }
@@ -36,16 +38,19 @@ figcaption { color: #54595d; font-size: 0.9em; } details summary { cursor: point
 
 
 def build_report(output: str | Path, *, now: dt.datetime | None = None, compare: str | Path | None = None,
-                 source: str | None = None) -> str:
-    """The report's HTML for an output folder (and, with `compare`, the content job's other source);
-    `source` names where the folder's datasets were published, when it is their downloaded copy."""
-    data = ReportData(output, compare)
+                 source: str | None = None, update: str | Path | None = None) -> str:
+    """The report's HTML for an output folder (and, with `compare`, the content job's other source; with
+    `update`, a folder `run update` wrote a later snapshot to); `source` names where the folder's datasets
+    were published, when it is their downloaded copy."""
+    data = ReportData(output, compare, update)
     now = now or dt.datetime.now(dt.timezone.utc)
     shown, missing = [], []
-    for section in SECTIONS:
+    for section in ALL_SECTIONS:
         if section.needs_comparison and (data.compare is None or not all(data.compare.has(n) for n in section.datasets)):
             missing.append(section)
-        elif all(data.has(name) for name in section.datasets):
+        elif section.needs_update and (data.update is None or not all(data.update.has(n) for n in section.datasets)):
+            missing.append(section)
+        elif section.needs_update or all(data.has(name) for name in section.datasets):
             try:
                 body = section.render(data)
             except SectionUnavailable as exc:
@@ -87,13 +92,15 @@ def local_copy(source: str | Path, cache_dir: str | Path | None = None) -> Path:
     return folder
 
 
-def write_report(output: str | Path, path: str | Path | None = None, compare: str | Path | None = None) -> Path:
+def write_report(output: str | Path, path: str | Path | None = None, compare: str | Path | None = None,
+                 update: str | Path | None = None) -> Path:
     """Writes the report of an output folder or published source (default: `<output>/report.html`; for a
-    published source, `report.html` here) and returns its path."""
+    published source, `report.html` here) and returns its path. `update`: a local folder `run update` wrote
+    a later snapshot to, whose changes get a section."""
     folder = local_copy(output)
     target = Path(path) if path else (folder / REPORT_FILE if folder == Path(output) else Path(REPORT_FILE))
     page = build_report(folder, compare=local_copy(compare) if compare is not None else None,
-                        source=None if folder == Path(output) else str(output))
+                        source=None if folder == Path(output) else str(output), update=update)
     temporary = target.with_name(f".{target.name}.partial")
     try:
         temporary.write_text(page, encoding="utf-8")

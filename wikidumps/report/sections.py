@@ -36,11 +36,13 @@ class SectionUnavailable(Exception):
 
 class ReportData:
     """The datasets of an output folder, as manifests and lazily opened pyarrow datasets; `compare`, the
-    output of the content job on the other source (Enterprise HTML against an XML dump, or the reverse)."""
+    output of the content job on the other source (Enterprise HTML against an XML dump, or the reverse);
+    `update`, a folder holding a snapshot and the one `run update` brought it to (report/changes.py)."""
 
-    def __init__(self, output: str | Path, compare: str | Path | None = None):
+    def __init__(self, output: str | Path, compare: str | Path | None = None, update: str | Path | None = None):
         self.output = Path(output)
         self.compare = ReportData(compare) if compare is not None else None
+        self.update = ReportData(update) if update is not None else None  # a folder `run update` wrote to
         # One store: each dataset is read from the version its manifest came from, even if a run
         # publishes a new one while the report is written.
         self.source = LocalStore(self.output)
@@ -84,6 +86,7 @@ class Section:
     render: Callable[[ReportData], str]
     made_by: str
     needs_comparison: bool = False  # shown only when the report is given a second folder to compare with
+    needs_update: bool = False  # its datasets are read from the update folder the report is given
 
 
 def _table(columns: list[str], rows: list[list], css: str = "") -> str:
