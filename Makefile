@@ -13,6 +13,8 @@ $(VENV)/.installed: setup.py pyproject.toml engine/Cargo.toml engine/Cargo.lock 
 	@command -v cargo >/dev/null 2>&1 || { echo "wikidumps builds its native engine with Rust's cargo, which is not on PATH: install it from https://rustup.rs (or 'sudo apt-get install cargo'), then run make again" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	@# Compiled modules of an earlier build go first: one whose source was removed would still be imported.
+	rm -f transforms/wikitext/*.so
 	$(PY) -m pip install --quiet -e '.[pipelines,analysis,gcp,test]'
 	touch $@
 

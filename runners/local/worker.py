@@ -125,7 +125,10 @@ def _preload() -> None:
     importlib.import_module("apache_beam.runners.worker.sdk_worker_main")
     for package in PROJECT_PACKAGES:
         for module in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
-            importlib.import_module(module.name)
+            try:
+                importlib.import_module(module.name)
+            except Exception:  # noqa: BLE001 (a module that does not import, say a compiled one left behind by
+                pass  # an earlier build, is the worker's to report if the job needs it; the zygote must not die of it)
 
 
 def serve(socket_path: str) -> None:
