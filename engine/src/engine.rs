@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use regex::Regex;
 
+use crate::citation_rows::CitationTables;
 use crate::scan::LinkRead;
 use crate::text::{join_words, strip, Entities, Tidy};
 use crate::titles::{Site, Target};
@@ -39,6 +40,8 @@ pub struct Tables {
     pub months: Vec<String>,
     /// The thousands separator of the wiki's language (the `number` rule, `{{formatnum:}}`).
     pub thousands: String,
+    /// What the citations rows read by (citation_rows.rs).
+    pub citations: CitationTables,
 }
 
 impl Engine {

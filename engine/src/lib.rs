@@ -6,8 +6,10 @@
 //! tables of the scanner and html.unescape) and calls `scan` once per page; no Python runs inside a
 //! page. A panic is caught here and handed back as an error, so that the page becomes an `errors` row.
 
+mod citation_rows;
 mod engine;
 mod history;
+mod identifiers;
 mod inline;
 mod markup;
 mod reading;
@@ -25,8 +27,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyTuple};
 
+use crate::citation_rows::{add_citations, CitationColumns, CitationTables};
 use crate::engine::{Caches, Tables};
 use crate::reading::panic_message;
 use crate::scan::{Math, Scanner, Stop};
@@ -70,25 +73,36 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (namespaces, cases, first_letter, language, languages, interwiki, folds, entities,
                         invalid_charrefs, invalid_codepoints, inline_templates, transparent_tags, dropped_tags,
-                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands))]
+                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands, source_types,
+                        identifier_templates, parameter_fields, quotation_templates, short_footnotes,
+                        anchor_templates, raw_limit))]
     fn new(namespaces: HashMap<String, i64>, cases: HashMap<i64, bool>, first_letter: bool, language: Option<String>,
            languages: HashSet<String>, interwiki: HashSet<String>, folds: HashMap<char, String>,
            entities: HashMap<String, String>, invalid_charrefs: HashMap<u32, String>,
            invalid_codepoints: HashSet<u32>, inline_templates: HashMap<String, String>,
            transparent_tags: HashSet<String>, dropped_tags: HashSet<String>, opaque_tags: HashSet<String>,
            line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>,
-           months: Vec<String>, thousands: String) -> Self {
+           months: Vec<String>, thousands: String, source_types: HashMap<String, Option<String>>,
+           identifier_templates: HashMap<String, String>, parameter_fields: HashMap<String, String>,
+           quotation_templates: HashMap<String, HashSet<String>>, short_footnotes: HashSet<String>,
+           anchor_templates: HashSet<String>, raw_limit: usize) -> Self {
         let site = Site { namespaces, cases, first_letter_default: first_letter, language, languages, interwiki, folds };
         let entities = Entities { named: entities, invalid_charrefs, invalid_codepoints };
         let tables = Tables { inline_templates, transparent_tags, dropped_tags, opaque_tags, line_break_tags,
-                              citation_keys, citation_prefixes, months, thousands };
+                              citation_keys, citation_prefixes, months, thousands,
+                              citations: CitationTables { source_types, identifier_templates, parameter_fields,
+                                                          quotation_templates, short_footnotes, anchor_templates,
+                                                          raw_limit } };
         Engine { engine: engine::Engine::new(site, entities, tables), caches: Mutex::new(Caches::default()) }
     }
 
-    /// Scans one page: ("ok", (source, sections, links, templates, refs, skipped, out_of_range)), or
-    /// ("timeout", None), ("too-deep", None), ("panic", message). `math`: tex, placeholder or drop.
-    #[pyo3(signature = (wikitext, seconds=None, math="tex"))]
-    fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str) -> PyResult<Bound<'py, PyTuple>> {
+    /// Scans one page: ("ok", (source, sections, links, templates, refs, skipped, out_of_range, rows)), or
+    /// ("timeout", None), ("too-deep", None), ("panic", message). `math`: tex, placeholder or drop. `rows`
+    /// maps each dataset of `datasets` the engine builds the rows of (citations) to its columns (a dict
+    /// of lists, one per column of the dataset other than the keys).
+    #[pyo3(signature = (wikitext, seconds=None, math="tex", datasets=Vec::new()))]
+    fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str, datasets: Vec<String>)
+                 -> PyResult<Bound<'py, PyTuple>> {
         let math = match math {
             "tex" => Math::Tex,
             "placeholder" => Math::Placeholder,
@@ -99,11 +113,20 @@ impl Engine {
         let engine = &self.engine;
         let mut caches = self.locked_caches();
         let state: &mut Caches = &mut caches;
+        let citations = datasets.iter().any(|name| name == "citations");
+        let language = engine.site.language.as_deref();
         let outcome = py.allow_threads(|| {
-            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline, math)))
+            catch_unwind(AssertUnwindSafe(|| {
+                let scan = Scanner::scan(engine, state, wikitext, deadline, math)?;
+                let mut cited = CitationColumns::default();
+                if citations {
+                    add_citations(engine, &scan, language, deadline, &mut cited)?;
+                }
+                Ok::<_, Stop>((scan, citations.then_some(cited)))
+            }))
         });
-        let scan = match outcome {
-            Ok(Ok(scan)) => scan,
+        let (scan, cited) = match outcome {
+            Ok(Ok(found)) => found,
             Ok(Err(stop)) => return stopped(py, stop),
             Err(panic) => {
                 *caches = Caches::default(); // a panic may have left them half written
@@ -132,7 +155,11 @@ impl Engine {
             refs.append((r.name.as_deref(), r.group.as_deref(), r.is_reuse, r.start, r.end, r.section, &r.content,
                          &r.text))?;
         }
-        let result = (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range);
+        let rows = PyDict::new(py);
+        if let Some(cited) = cited {
+            rows.set_item("citations", citation_dict(py, cited)?)?;
+        }
+        let result = (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range, rows);
         ("ok", result).into_pyobject(py)
     }
 
@@ -198,6 +225,37 @@ impl Engine {
     }
 }
 
+/// The citations columns as Python lists, by column name.
+fn citation_dict(py: Python<'_>, c: CitationColumns) -> PyResult<Bound<'_, PyDict>> {
+    let columns = PyDict::new(py);
+    columns.set_item("section_index", c.section_index)?;
+    columns.set_item("position", c.position)?;
+    columns.set_item("ref_name", c.ref_name)?;
+    columns.set_item("ref_group", c.ref_group)?;
+    columns.set_item("is_reuse", c.is_reuse)?;
+    columns.set_item("template_name", c.template_name)?;
+    columns.set_item("source_type", c.source_type)?;
+    columns.set_item("title", c.title)?;
+    columns.set_item("url", c.url)?;
+    columns.set_item("archive_url", c.archive_url)?;
+    columns.set_item("doi", c.doi)?;
+    columns.set_item("isbn", c.isbn)?;
+    columns.set_item("pmid", c.pmid)?;
+    columns.set_item("pmcid", c.pmcid)?;
+    columns.set_item("arxiv", c.arxiv)?;
+    columns.set_item("issn", c.issn)?;
+    columns.set_item("journal_or_work", c.journal_or_work)?;
+    columns.set_item("publisher", c.publisher)?;
+    columns.set_item("publication_date", c.publication_date)?;
+    columns.set_item("publication_year", c.publication_year)?;
+    columns.set_item("authors", c.authors)?;
+    columns.set_item("access_date", c.access_date)?;
+    columns.set_item("identifiers", c.identifiers)?;
+    columns.set_item("raw_wikitext", c.raw_wikitext)?;
+    columns.set_item("full_citation_position", c.full_citation_position)?;
+    Ok(columns)
+}
+
 /// Code point positions of `source` as byte offsets (Python hands over str indexes).
 fn byte_offsets(source: &str) -> Option<Vec<usize>> {
     if source.is_ascii() {
@@ -218,5 +276,9 @@ fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(history::identity_reverts, module)?)?;
     module.add_function(wrap_pyfunction!(history::py_starts_with_redirect, module)?)?;
     module.add_function(wrap_pyfunction!(reading::parse_dump_timestamp, module)?)?;
+    module.add_function(wrap_pyfunction!(citation_rows::normalise_identifier, module)?)?;
+    module.add_function(wrap_pyfunction!(citation_rows::text_identifiers, module)?)?;
+    module.add_function(wrap_pyfunction!(citation_rows::publication_year, module)?)?;
+    module.add_function(wrap_pyfunction!(citation_rows::type_from_identifiers, module)?)?;
     Ok(())
 }

@@ -23,7 +23,6 @@ from transforms.common.problems import DUPLICATE_REVISION, Filtered, Problem, ex
 from transforms.defaults import MAX_PAGE_BYTES as DEFAULT_MAX_PAGE_BYTES
 from transforms.defaults import PAGE_SECONDS as DEFAULT_PAGE_SECONDS
 from transforms.datasets.rows import Rows, each_row
-from transforms.wikitext.citations import citation_columns
 from transforms.wikitext.links import link_columns
 from transforms.wikitext.quality import quality_features
 from transforms.wikitext.engine import scan
@@ -89,7 +88,9 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         wikitext = REDIRECT_LINE.sub("", wikitext, count=1)
     elif match := ENGLISH_REDIRECT.match(wikitext):
         wikitext = wikitext[match.end():]
-    found = scan(wikitext, resolver, deadline=deadline, math=math)
+    # The engine builds the citations rows from the same scan.
+    built = (CITATIONS,) if CITATIONS in datasets else ()
+    found = scan(wikitext, resolver, deadline=deadline, math=math, datasets=built)
     keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
             "revision_id": revision.id, "source": SOURCE}
     plain = found.text
@@ -112,8 +113,7 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         rows[LINKS] = Rows.keyed({**columns, "from_template": [None] * len(columns["position"])}, keys)
         _check(deadline)
     if CITATIONS in datasets:
-        rows[CITATIONS] = Rows.keyed(citation_columns(found, resolver.language), keys)
-        _check(deadline)
+        rows[CITATIONS] = Rows.keyed(found.rows[CITATIONS], keys)
     if ARTICLE_QUALITY in datasets:
         rows[ARTICLE_QUALITY] = [{**keys, "revision_timestamp": revision.timestamp,
                                   **quality_features(len(text), found, columns["link_type"]), "quality_score": None}]

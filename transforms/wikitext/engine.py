@@ -13,7 +13,7 @@ import html.entities
 import time
 from functools import lru_cache
 
-from transforms.wikitext import citations, inline, scanner, short_footnotes
+from transforms.wikitext import citations, inline, scanner
 from transforms.wikitext._engine import Engine
 from transforms.wikitext.scanner import Link, Ref, Scan, ScanTimeout, Section, Template
 from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, WIKIPEDIA_LANGUAGES
@@ -45,8 +45,11 @@ def engine_for(resolver: TitleResolver) -> Engine:
         set(INTERWIKI_PREFIXES), _folds(), html.entities.html5, html._invalid_charrefs,  # type: ignore[attr-defined]
         set(html._invalid_codepoints), rules, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
         set(scanner.DROPPED_TAGS), set(scanner.OPAQUE_TAGS), set(scanner.LINE_BREAK_TAGS),
-        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES) | short_footnotes.SHORT_FOOTNOTES
-        | short_footnotes.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands)
+        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES) | citations.SHORT_FOOTNOTES
+        | citations.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands,
+        citations.SOURCE_TYPES, citations.IDENTIFIER_TEMPLATES, citations.PARAMETER_FIELD,
+        {language: set(names) for language, names in citations.QUOTATION_TEMPLATES.items()},
+        set(citations.SHORT_FOOTNOTES), set(citations.ANCHOR_TEMPLATES), citations.RAW_LIMIT)
 
 
 _TARGETS: dict[tuple, LinkTarget] = {}
@@ -68,15 +71,17 @@ def _target(values: tuple | None) -> LinkTarget | None:
 _ENGINES: dict[int, tuple[TitleResolver, Engine]] = {}
 
 
-def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = None, math: str = "tex") -> Scan:
+def scan(wikitext: str, resolver: TitleResolver, *, deadline: float | None = None, math: str = "tex",
+         datasets: tuple[str, ...] = ()) -> Scan:
     """Scans one page's wikitext once, on the wiki `resolver` reads titles for; `math` says what `<math>`
-    becomes in the text (MATH_MODES).
+    becomes in the text (MATH_MODES). The engine also builds the rows of `datasets` it makes (citations):
+    their columns are in the scan's `rows`.
 
     Raises:
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes during the scan.
         EngineError: when the engine refuses the page.
     """
-    return scan_page(engine_of(resolver), wikitext, deadline, math)
+    return scan_page(engine_of(resolver), wikitext, deadline, math, datasets)
 
 
 def engine_of(resolver: TitleResolver) -> Engine:
@@ -95,16 +100,18 @@ def fragment_text(wikitext: str, resolver: TitleResolver, *, math: str = "tex") 
     return scan(wikitext, resolver, math=math).text
 
 
-def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math: str = "tex") -> Scan:
-    """The page's scan, read by `engine`."""
+def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math: str = "tex",
+              datasets: tuple[str, ...] = ()) -> Scan:
+    """The page's scan, read by `engine`, with the rows of `datasets` the engine builds."""
     seconds = None if deadline is None else deadline - time.perf_counter()
-    status, found = engine.scan(wikitext, seconds, math)
+    status, found = engine.scan(wikitext, seconds, math, list(datasets))
     if status == "timeout":
         raise ScanTimeout()
     if status != "ok":
         raise EngineError(f"{status}: {found}" if found else status)
-    source, sections, links, templates, refs, skipped, out_of_range = found
+    source, sections, links, templates, refs, skipped, out_of_range, rows = found
     scan = Scan(source)
+    scan.rows = rows
     for index, level, title, anchor, parent, start, text in sections:
         section = Section(index, level, title, anchor, parent, start)
         section.text = text
