@@ -7,7 +7,8 @@ Input: the real aawiki full history (../shared/data/real) replicated with fresh 
 Each round runs mwxml and then `wikidumps run history --workers 1` on the same file (and, with
 --baseline-project, the same command from another checkout: a change before and after), so all see the
 same machine load; the report gives medians of wall-clock and of CPU seconds, MB/s of XML, pages/s and
-the ratios of medians to mwxml.
+the ratios of medians to mwxml. With --compression bz2 each round also runs `bzcat FILE > /dev/null`, the
+decompression floor of one worker, and the report says how many times the floor each tool takes.
 """
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ def main(argv=None) -> dict:
     wikidumps = str(Path(python).parent / "wikidumps")
 
     tools = {"mwxml": ([python, "-m", "benchmarks.mwxml_baseline", str(path)], None)}
+    if args.compression == "bz2":  # the decompression floor of one worker: one core decoding the file, nothing else
+        tools["bzcat"] = (["sh", "-c", 'exec bzcat "$0" > /dev/null', str(path)], None)
     for name, project in (("wikidumps", None), ("wikidumps-baseline", args.baseline_project)):
         if name == "wikidumps" or project:
             output = str(args.workdir / f"{name}-out")
@@ -58,7 +61,7 @@ def main(argv=None) -> dict:
     counts = ""
     for round_number in range(args.runs):
         for name, (command, environment) in tools.items():
-            if name != "mwxml":
+            if name.startswith("wikidumps"):
                 shutil.rmtree(command[command.index("--output") + 1], ignore_errors=True)
             seconds, cpu_seconds, stdout = run_timed_cpu(command, environment)
             wall[name].append(seconds)
@@ -76,6 +79,9 @@ def main(argv=None) -> dict:
             "wall_ratio_to_mwxml": round(median(wall["mwxml"]) / median(wall[name]), 3),
             "cpu_ratio_to_mwxml": round(median(cpu["mwxml"]) / median(cpu[name]), 3),
         }
+        if "bzcat" in tools:  # how many times the floor a tool takes (1.0 would be decoding alone)
+            report[name]["wall_times_floor"] = round(median(wall[name]) / median(wall["bzcat"]), 3)
+            report[name]["cpu_times_floor"] = round(median(cpu[name]) / median(cpu["bzcat"]), 3)
     print(json.dumps(report, indent=2))
     return report
 

@@ -51,7 +51,7 @@ def content_digest(paths: list[str]) -> str:
     """The content job's rows, problems and filtered records for every page of `paths` (redirects
     included), reduced to one sha256."""
     # Imported here, not at the top: the subprocess installs its SourceOnly finder before these imports.
-    from transforms.datasets.rows import Rows
+    from transforms.datasets.rows import Appended, Rows
     from transforms.wikitext.content import ContentOptions, ContentPages
     from transforms.xml.inputs import describe_input
     from transforms.xml.splits import plan_splits, read_split
@@ -65,6 +65,8 @@ def content_digest(paths: list[str]) -> str:
                 for item in reader:
                     if isinstance(item, tuple) and isinstance(item[1], Rows):
                         item = (item[0], sorted(item[1].columns.items()))
+                    elif isinstance(item, tuple) and isinstance(item[1], Appended):  # rows made in the engine
+                        item = (item[0], item[1].source.take(item[0], item[1].count).to_pylist())
                     digest.update(repr(item).encode())
     return digest.hexdigest()
 

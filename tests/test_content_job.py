@@ -8,7 +8,7 @@ from runners.cli import main as cli
 from tests.conftest import read_dataset
 from tests.xmlkit import dump, page, revision
 from transforms.common.problems import Filtered, Problem
-from transforms.datasets.rows import Rows
+from transforms.datasets.rows import Appended, Rows
 from transforms.wikitext.content import ContentOptions, ContentPages
 from transforms.xml.inputs import XmlInput
 from transforms.xml.reader import DumpReader
@@ -29,6 +29,8 @@ def rows_of(items: list, dataset: str) -> list[dict]:
             block = item[1]
             if isinstance(block, Rows):
                 rows += [dict(zip(block.columns, values)) for values in zip(*block.columns.values())]
+            elif isinstance(block, Appended):  # made in the engine: taken in the order they were added
+                rows += block.source.take(dataset, block.count).to_pylist()
             else:
                 rows.append(block)
     return rows
@@ -75,6 +77,28 @@ def test_a_too_large_or_too_slow_page_becomes_an_error_not_a_stall():
     slow = process(xml, ContentOptions(page_seconds=0))
     assert [(i.error_type, i.page_id) for i in slow if isinstance(i, Problem)] == [("page-timeout", 1), ("page-timeout", 2)]
     assert rows_of(slow, "plain_text") == []
+
+
+def test_a_page_dropped_after_its_scan_leaves_no_row_in_the_engine(monkeypatch):
+    """plain_text and sections rows are made in the engine during the scan; when a later dataset of the page
+    fails, they are taken back, and the next page's rows follow the page before."""
+    from transforms.wikitext import content
+    real = content.link_columns
+
+    def fail_on_broken(found, *args):
+        if "Broken" in found.source:
+            raise ValueError("link rows failed")
+        return real(found, *args)
+    monkeypatch.setattr(content, "link_columns", fail_on_broken)
+    xml = dump(page(1, "One", revision(1, text="First.\n== A ==\nOne a.")) + page(2, "Two", revision(2, text="Broken."))
+               + page(3, "Three", revision(3, text="Third.")))
+    items = process(xml)
+    assert [(i.error_type, i.page_id, i.message) for i in items if isinstance(i, Problem)] == [
+        ("content-extraction", 2, "ValueError: link rows failed")]
+    assert [(row["page_id"], row["text"]) for row in rows_of(items, "plain_text")] == [(1, "First.\n\nA\nOne a."),
+                                                                                        (3, "Third.")]
+    assert [(row["page_id"], row["section_index"], row["section_title"], row["text"])
+            for row in rows_of(items, "sections")] == [(1, 0, None, "First."), (1, 1, "A", "One a."), (3, 0, None, "Third.")]
 
 
 def test_all_revisions_gives_rows_per_revision():

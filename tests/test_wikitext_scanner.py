@@ -63,6 +63,14 @@ def test_unclosed_markup_becomes_text_without_markers():
     assert run("stray ]] and }} and </ref> here\n|}\nend").text == "stray and and here\n\nend"
 
 
+def test_a_url_in_an_unclosed_link_keeps_no_quote_boundary():
+    """The scan marks where a removed tag split a run of apostrophes; a bare URL read from the text of an
+    unclosed external link ends without that mark (it leaked into the links' target)."""
+    found = run("See [http://example.org/a''<imagemap>x</imagemap>''b and more.")
+    assert [link.target for link in found.links] == ["http://example.org/a''''b"]
+    assert found.text == "See http://example.org/ab and more."
+
+
 def test_named_reference_reuse():
     found = run('A<ref name="src">Source, 2001.</ref> B<ref name="src" /> C<ref name=src></ref> '
                 "D<ref name='x' group=note>note</ref>")

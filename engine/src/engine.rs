@@ -40,6 +40,8 @@ pub struct Tables {
     pub months: Vec<String>,
     /// The thousands separator of the wiki's language (the `number` rule, `{{formatnum:}}`).
     pub thousands: String,
+    /// MediaWiki's magic words, upper case (sitedata.MAGIC_WORDS): `{{DEFAULTSORT:...}}` is not a template.
+    pub magic_words: HashSet<String>,
     /// What the citations rows read by (citation_rows.rs).
     pub citations: CitationTables,
 }

@@ -14,6 +14,7 @@ mod inline;
 mod markup;
 mod reading;
 mod revision;
+mod rows;
 mod scan;
 mod structures;
 mod text;
@@ -31,6 +32,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::citation_rows::{add_citations, CitationColumns, CitationTables};
 use crate::engine::{Caches, Tables};
+use crate::rows::{ContentRows, PageKeys};
 use crate::reading::panic_message;
 use crate::scan::{Math, Scanner, Stop};
 use crate::text::Entities;
@@ -43,6 +45,53 @@ struct Engine {
 }
 
 impl Engine {
+    /// One page's scan, or what `scan` hands back when the page stopped it or the scan panicked.
+    fn run_scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str)
+                     -> PyResult<Result<scan::Scan, Bound<'py, PyTuple>>> {
+        let math = match math {
+            "tex" => Math::Tex,
+            "placeholder" => Math::Placeholder,
+            "drop" => Math::Drop,
+            _ => return Err(pyo3::exceptions::PyValueError::new_err(format!("math must be tex, placeholder or drop, not {math:?}"))),
+        };
+        let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
+        let engine = &self.engine;
+        let mut caches = self.locked_caches();
+        let state: &mut Caches = &mut caches;
+        let outcome = py.allow_threads(|| {
+            catch_unwind(AssertUnwindSafe(|| Scanner::scan(engine, state, wikitext, deadline, math)))
+        });
+        match outcome {
+            Ok(Ok(scan)) => Ok(Ok(scan)),
+            Ok(Err(stop)) => Ok(Err(stopped(py, stop)?)),
+            Err(panic) => {
+                *caches = Caches::default(); // a panic may have left them half written
+                Ok(Err(("panic", panic_message(panic)).into_pyobject(py)?))
+            }
+        }
+    }
+
+    /// The citations columns of a scan when `datasets` names citations (citation_rows.rs), or what `scan`
+    /// hands back when the page's deadline passed or the rows panicked.
+    fn built_rows<'py>(&self, py: Python<'py>, scan: &scan::Scan, seconds: Option<f64>, datasets: &[String])
+                       -> PyResult<Result<Option<CitationColumns>, Bound<'py, PyTuple>>> {
+        if !datasets.iter().any(|name| name == "citations") {
+            return Ok(Ok(None));
+        }
+        let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
+        let engine = &self.engine;
+        let language = engine.site.language.as_deref();
+        let outcome = py.allow_threads(|| catch_unwind(AssertUnwindSafe(|| {
+            let mut columns = CitationColumns::default();
+            add_citations(engine, scan, language, deadline, &mut columns).map(|()| columns)
+        })));
+        match outcome {
+            Ok(Ok(columns)) => Ok(Ok(Some(columns))),
+            Ok(Err(stop)) => Ok(Err(stopped(py, stop)?)),
+            Err(panic) => Ok(Err(("panic", panic_message(panic)).into_pyobject(py)?)),
+        }
+    }
+
     /// The caches, emptied when a panic poisoned their lock: it may have left them half written.
     fn locked_caches(&self) -> std::sync::MutexGuard<'_, Caches> {
         self.caches.lock().unwrap_or_else(|poisoned| {
@@ -62,6 +111,38 @@ fn stopped<'py>(py: Python<'py>, stop: Stop) -> PyResult<Bound<'py, PyTuple>> {
     (status, py.None()).into_pyobject(py)
 }
 
+/// A scan as Python reads it (transforms/wikitext/engine.py `scan_page`): (source, sections, links,
+/// templates, refs, skipped, out_of_range, rows: the columns of the datasets made from it here, by dataset).
+fn scan_tuple<'py>(py: Python<'py>, scan: scan::Scan, built: Option<CitationColumns>) -> PyResult<Bound<'py, PyTuple>> {
+    let sections = PyList::empty(py);
+    for s in &scan.sections {
+        sections.append((s.index, s.level, &s.title, &s.anchor, s.parent, s.start, &s.text))?;
+    }
+    let links = PyList::empty(py);
+    for l in &scan.links {
+        let resolved = match &l.resolved {
+            Some(target) => target_tuple(py, target)?.into_any(),
+            None => py.None().into_bound(py),
+        };
+        links.append((if l.internal { "internal" } else { "external" }, &l.target, resolved,
+                      l.label.as_deref(), l.caption.as_deref(), l.start, l.section))?;
+    }
+    let templates = PyList::empty(py);
+    for t in &scan.templates {
+        templates.append((&t.name, &t.key, t.args.clone(), t.start, t.end, t.section, t.reference))?;
+    }
+    let refs = PyList::empty(py);
+    for r in &scan.refs {
+        refs.append((r.name.as_deref(), r.group.as_deref(), r.is_reuse, r.start, r.end, r.section, &r.content,
+                     &r.text))?;
+    }
+    let rows = PyDict::new(py);
+    if let Some(citations) = built {
+        rows.set_item("citations", citation_dict(py, citations)?)?;
+    }
+    (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range, rows).into_pyobject(py)
+}
+
 fn target_tuple<'py>(py: Python<'py>, target: &Target) -> PyResult<Bound<'py, PyTuple>> {
     (target.link_type.name(), target.namespace, target.title.as_deref(), target.fragment.as_deref(),
      target.prefix.as_deref()).into_pyobject(py)
@@ -73,23 +154,23 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (namespaces, cases, first_letter, language, languages, interwiki, folds, entities,
                         invalid_charrefs, invalid_codepoints, inline_templates, transparent_tags, dropped_tags,
-                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands, source_types,
-                        identifier_templates, parameter_fields, quotation_templates, short_footnotes,
-                        anchor_templates, raw_limit))]
+                        opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands,
+                        magic_words, source_types, identifier_templates, parameter_fields, quotation_templates,
+                        short_footnotes, anchor_templates, raw_limit))]
     fn new(namespaces: HashMap<String, i64>, cases: HashMap<i64, bool>, first_letter: bool, language: Option<String>,
            languages: HashSet<String>, interwiki: HashSet<String>, folds: HashMap<char, String>,
            entities: HashMap<String, String>, invalid_charrefs: HashMap<u32, String>,
            invalid_codepoints: HashSet<u32>, inline_templates: HashMap<String, String>,
            transparent_tags: HashSet<String>, dropped_tags: HashSet<String>, opaque_tags: HashSet<String>,
            line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>,
-           months: Vec<String>, thousands: String, source_types: HashMap<String, Option<String>>,
-           identifier_templates: HashMap<String, String>, parameter_fields: HashMap<String, String>,
-           quotation_templates: HashMap<String, HashSet<String>>, short_footnotes: HashSet<String>,
-           anchor_templates: HashSet<String>, raw_limit: usize) -> Self {
+           months: Vec<String>, thousands: String, magic_words: HashSet<String>,
+           source_types: HashMap<String, Option<String>>, identifier_templates: HashMap<String, String>,
+           parameter_fields: HashMap<String, String>, quotation_templates: HashMap<String, HashSet<String>>,
+           short_footnotes: HashSet<String>, anchor_templates: HashSet<String>, raw_limit: usize) -> Self {
         let site = Site { namespaces, cases, first_letter_default: first_letter, language, languages, interwiki, folds };
         let entities = Entities { named: entities, invalid_charrefs, invalid_codepoints };
         let tables = Tables { inline_templates, transparent_tags, dropped_tags, opaque_tags, line_break_tags,
-                              citation_keys, citation_prefixes, months, thousands,
+                              citation_keys, citation_prefixes, months, thousands, magic_words,
                               citations: CitationTables { source_types, identifier_templates, parameter_fields,
                                                           quotation_templates, short_footnotes, anchor_templates,
                                                           raw_limit } };
@@ -98,69 +179,45 @@ impl Engine {
 
     /// Scans one page: ("ok", (source, sections, links, templates, refs, skipped, out_of_range, rows)), or
     /// ("timeout", None), ("too-deep", None), ("panic", message). `math`: tex, placeholder or drop. `rows`
-    /// maps each dataset of `datasets` the engine builds the rows of (citations) to its columns (a dict
-    /// of lists, one per column of the dataset other than the keys).
+    /// maps each of `datasets` whose rows are made here from the scan and handed back as Python columns
+    /// (citations: citation_rows.rs) to them: a dict of lists, one per column other than the keys.
     #[pyo3(signature = (wikitext, seconds=None, math="tex", datasets=Vec::new()))]
     fn scan<'py>(&self, py: Python<'py>, wikitext: &str, seconds: Option<f64>, math: &str, datasets: Vec<String>)
                  -> PyResult<Bound<'py, PyTuple>> {
-        let math = match math {
-            "tex" => Math::Tex,
-            "placeholder" => Math::Placeholder,
-            "drop" => Math::Drop,
-            _ => return Err(pyo3::exceptions::PyValueError::new_err(format!("math must be tex, placeholder or drop, not {math:?}"))),
+        let scan = match self.run_scan(py, wikitext, seconds, math)? {
+            Ok(scan) => scan,
+            Err(stopped) => return Ok(stopped),
         };
-        let deadline = seconds.map(|s| Instant::now() + Duration::from_secs_f64(s.clamp(0.0, 1e9)));
-        let engine = &self.engine;
-        let mut caches = self.locked_caches();
-        let state: &mut Caches = &mut caches;
-        let citations = datasets.iter().any(|name| name == "citations");
-        let language = engine.site.language.as_deref();
-        let outcome = py.allow_threads(|| {
-            catch_unwind(AssertUnwindSafe(|| {
-                let scan = Scanner::scan(engine, state, wikitext, deadline, math)?;
-                let mut cited = CitationColumns::default();
-                if citations {
-                    add_citations(engine, &scan, language, deadline, &mut cited)?;
-                }
-                Ok::<_, Stop>((scan, citations.then_some(cited)))
-            }))
-        });
-        let (scan, cited) = match outcome {
-            Ok(Ok(found)) => found,
-            Ok(Err(stop)) => return stopped(py, stop),
-            Err(panic) => {
-                *caches = Caches::default(); // a panic may have left them half written
-                return ("panic", panic_message(panic)).into_pyobject(py);
-            }
+        match self.built_rows(py, &scan, seconds, &datasets)? {
+            Ok(built) => ("ok", scan_tuple(py, scan, built)?).into_pyobject(py),
+            Err(stopped) => Ok(stopped),
+        }
+    }
+
+    /// Scans one page and appends its rows to `rows`, for the datasets named in `datasets` that are made
+    /// here (rows.rs; plain_text always): ("ok", [(dataset, rows, bytes of its text column) of each dataset
+    /// that gained rows], the scan as `scan` hands it back (with the columns of those of `datasets` made
+    /// here as Python columns) when `scan_back`, else None); or what `scan` hands back when the page
+    /// stopped it, adding nothing.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (rows, page_id, namespace, title, revision_id, timestamp, wikitext, seconds, math,
+                        datasets, scan_back))]
+    fn scan_into<'py>(&self, py: Python<'py>, mut rows: PyRefMut<'py, ContentRows>, page_id: i64, namespace: i32,
+                      title: &str, revision_id: i64, timestamp: Option<i64>, wikitext: &str, seconds: Option<f64>,
+                      math: &str, datasets: Vec<String>, scan_back: bool) -> PyResult<Bound<'py, PyTuple>> {
+        let scan = match self.run_scan(py, wikitext, seconds, math)? {
+            Ok(scan) => scan,
+            Err(stopped) => return Ok(stopped),
         };
-        let sections = PyList::empty(py);
-        for s in &scan.sections {
-            sections.append((s.index, s.level, &s.title, &s.anchor, s.parent, s.start, &s.text))?;
-        }
-        let links = PyList::empty(py);
-        for l in &scan.links {
-            let resolved = match &l.resolved {
-                Some(target) => target_tuple(py, target)?.into_any(),
-                None => py.None().into_bound(py),
-            };
-            links.append((if l.internal { "internal" } else { "external" }, &l.target, resolved,
-                          l.label.as_deref(), l.caption.as_deref(), l.start, l.section))?;
-        }
-        let templates = PyList::empty(py);
-        for t in &scan.templates {
-            templates.append((&t.name, &t.key, t.args.clone(), t.start, t.end, t.section, t.reference))?;
-        }
-        let refs = PyList::empty(py);
-        for r in &scan.refs {
-            refs.append((r.name.as_deref(), r.group.as_deref(), r.is_reuse, r.start, r.end, r.section, &r.content,
-                         &r.text))?;
-        }
-        let rows = PyDict::new(py);
-        if let Some(cited) = cited {
-            rows.set_item("citations", citation_dict(py, cited)?)?;
-        }
-        let result = (scan.source, sections, links, templates, refs, scan.skipped, scan.out_of_range, rows);
-        ("ok", result).into_pyobject(py)
+        // Before anything is appended: a page these stop adds nothing.
+        let built = match self.built_rows(py, &scan, seconds, &datasets)? {
+            Ok(built) => built,
+            Err(stopped) => return Ok(stopped),
+        };
+        let page = PageKeys { page_id, namespace, title, revision_id, timestamp };
+        let added = rows.add(&self.engine, &scan, &page, &datasets);
+        let scan = if scan_back { scan_tuple(py, scan, built)?.into_any() } else { py.None().into_bound(py) };
+        ("ok", added, scan).into_pyobject(py)
     }
 
     /// The infoboxes and tables of a page (issue 18, structures.rs), from the source its scan kept:
@@ -269,6 +326,7 @@ fn byte_offsets(source: &str) -> Option<Vec<usize>> {
 #[pymodule]
 fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Engine>()?;
+    module.add_class::<ContentRows>()?;
     module.add_class::<reading::DumpScanner>()?;
     module.add_function(wrap_pyfunction!(reading::mediawiki_sha1, module)?)?;
     module.add_function(wrap_pyfunction!(reading::invalid_utf8_at, module)?)?;

@@ -134,7 +134,7 @@ pub struct Scanner<'a> {
     engine: &'a Engine,
     caches: &'a mut Caches,
     source: String,
-    char_at: Option<Vec<u32>>, // byte offset -> code point index, for sources beyond ASCII
+    char_at: Option<Vec<u32>>, // code points before each CHAR_BLOCK bytes, for sources beyond ASCII
     deadline: Option<Instant>,
     calls: usize,
     runs: usize,
@@ -153,6 +153,14 @@ pub struct Scanner<'a> {
     out_of_range: BTreeSet<&'static str>,
 }
 
+/// Bytes per entry of a scan's code point table.
+const CHAR_BLOCK: usize = 64;
+
+/// The code points that start in `bytes` of UTF-8 (the bytes that are not continuation bytes).
+fn leading_bytes(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&byte| (byte as i8) >= -0x40).count() as u32
+}
+
 fn has_url(piece: &str) -> bool {
     piece.contains("://")
 }
@@ -163,18 +171,17 @@ impl<'a> Scanner<'a> {
         let mut source = String::with_capacity(wikitext.len() + 1);
         source.push('\n');
         source.push_str(&strip_comments(wikitext));
+        // A table of one count per block rather than one per byte: building it costs a count of the source's
+        // leading bytes, and a position is its block's count plus the leading bytes before it in the block.
         let char_at = if source.is_ascii() {
             None
         } else {
-            let mut table = vec![0u32; source.len() + 1];
+            let mut table = Vec::with_capacity(source.len() / CHAR_BLOCK + 1);
             let mut count = 0u32;
-            for (offset, c) in source.char_indices() {
-                for byte in 0..c.len_utf8() {
-                    table[offset + byte] = count;
-                }
-                count += 1;
+            for block in source.as_bytes().chunks(CHAR_BLOCK) {
+                table.push(count);
+                count += leading_bytes(block);
             }
-            table[source.len()] = count;
             Some(table)
         };
         let mut scanner = Scanner {
@@ -196,10 +203,18 @@ impl<'a> Scanner<'a> {
                   out_of_range: scanner.out_of_range.into_iter().collect() })
     }
 
+    /// The code point position of a byte offset of the source (a char boundary).
     fn chars(&self, offset: usize) -> usize {
         match &self.char_at {
             None => offset,
-            Some(table) => table[offset] as usize,
+            Some(table) => {
+                let offset = offset.min(self.source.len());
+                let block = offset / CHAR_BLOCK;
+                if block == table.len() {  // the end of a source whose length is a multiple of the block
+                    return (table[block - 1] + leading_bytes(&self.source.as_bytes()[(block - 1) * CHAR_BLOCK..offset])) as usize;
+                }
+                (table[block] + leading_bytes(&self.source.as_bytes()[block * CHAR_BLOCK..offset])) as usize
+            }
         }
     }
 
@@ -656,7 +671,13 @@ impl<'a> Scanner<'a> {
         for found in self.engine.bare_url.find_iter(piece) {
             counted += piece[counted_bytes..found.start()].chars().count();
             counted_bytes = found.start();
-            let url = trim_url(found.as_str());
+            // The text of a broken frame may hold the scan's quote boundary, which is no part of a URL.
+            let raw = if found.as_str().contains(QUOTE_BOUNDARY) {
+                std::borrow::Cow::Owned(found.as_str().replace(QUOTE_BOUNDARY, ""))
+            } else {
+                std::borrow::Cow::Borrowed(found.as_str())
+            };
+            let url = trim_url(&raw);
             self.links.push(Link { internal: false, target: url.to_string(), resolved: None, label: None,
                                    caption: None, start: offset + counted, section: self.section });
         }

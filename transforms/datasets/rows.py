@@ -68,15 +68,30 @@ class Rows:
         return cls({**{name: [value] * count for name, value in keys.items()}, **columns}, count)
 
 
-class _Columns:
-    """The rows of one dataset waiting for their batch, column by column."""
+class Appended:
+    """Rows of one dataset that a revision appended to columns kept outside Python (the native engine's
+    `ContentRows`): how many, the size of their text column (in UTF-8 bytes, which bound a batch as well as
+    characters do), and the page and revision they were read from. The batcher counts them and, when it cuts
+    a batch, takes that many rows from `source` as one RecordBatch (`source.take(dataset, rows)`, first in,
+    first out)."""
 
-    __slots__ = ("values", "rows", "chars")
+    __slots__ = ("source", "count", "chars", "page_id", "revision_id")
+
+    def __init__(self, source, count: int, chars: int, page_id: int, revision_id: int):
+        self.source, self.count, self.chars = source, count, chars
+        self.page_id, self.revision_id = page_id, revision_id
+
+
+class _Columns:
+    """The rows of one dataset waiting for their batch, column by column (or held by `source`)."""
+
+    __slots__ = ("values", "rows", "chars", "source")
 
     def __init__(self, schema: DatasetSchema):
         self.values: dict[str, list] = {name: [] for name in schema.file_columns}
         self.rows = 0
         self.chars = 0
+        self.source = None
 
 
 class RowBatcher:
@@ -90,19 +105,25 @@ class RowBatcher:
         self._text_column = text_column or {}
         self._pending: dict[str, _Columns] = {}
 
-    def add(self, dataset: str, row: dict | Rows) -> pa.RecordBatch | None:
-        """Adds a row (a dict keyed by file column names) or a `Rows` block.
+    def add(self, dataset: str, row: dict | Rows | Appended) -> pa.RecordBatch | None:
+        """Adds a row (a dict keyed by file column names), a `Rows` block, or rows `Appended` elsewhere (all
+        the rows of a dataset come one way or the other).
 
         The first row of every batch is checked against the schema (`check_keys`); the rest are taken on
-        trust, as they come from the same code.
+        trust, as they come from the same code. Appended rows are checked when their batch is cut.
         """
         pending = self._pending.get(dataset)
         if pending is None:
             schema = self._schemas[dataset]
-            check_keys(schema, row.columns if isinstance(row, Rows) else row)
+            if not isinstance(row, Appended):
+                check_keys(schema, row.columns if isinstance(row, Rows) else row)
             pending = self._pending[dataset] = _Columns(schema)
         text_column = self._text_column.get(dataset)
-        if isinstance(row, Rows):
+        if isinstance(row, Appended):
+            pending.source = row.source
+            pending.rows += row.count
+            pending.chars += row.chars
+        elif isinstance(row, Rows):
             for name, values in pending.values.items():
                 values.extend(row.columns[name])
             pending.rows += row.count
@@ -126,16 +147,23 @@ class RowBatcher:
     def _cut(self, dataset: str) -> pa.RecordBatch:
         pending = self._pending.pop(dataset)
         schema = self._schemas[dataset].file_schema
+        if pending.source is not None:
+            # The declared schema (nullability, metadata) over the engine's columns; a column of another
+            # type or a missing one raises here.
+            batch = pending.source.take(dataset, pending.rows)
+            if batch.num_rows != pending.rows:
+                raise RowShapeError(f"{dataset}: {pending.rows} rows appended, {batch.num_rows} held")
+            return pa.RecordBatch.from_arrays([batch.column(name) for name in schema.names], schema=schema)
         arrays = [pa.array(pending.values[field.name], type=field.type) for field in schema]
         return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-def each_row(found: dict, datasets) -> Iterator[tuple[str, dict | Rows]]:
-    """(dataset, row or block of rows) of one record's extraction (`{dataset: [row, ...] or Rows}`), for the
+def each_row(found: dict, datasets) -> Iterator[tuple[str, dict | Rows | Appended]]:
+    """(dataset, row or block of rows) of one record's extraction (`{dataset: [row, ...], Rows or Appended}`), for the
     datasets asked for, in their order: what a reader's processor yields to `RowBatcher`."""
     for dataset in datasets:
         rows = found[dataset]
-        if isinstance(rows, Rows):
+        if isinstance(rows, (Rows, Appended)):
             yield dataset, rows
         else:
             for row in rows:

@@ -22,18 +22,20 @@ from transforms.common.naming import title_for_output
 from transforms.common.problems import DUPLICATE_REVISION, Filtered, Problem, excerpt_of
 from transforms.defaults import MAX_PAGE_BYTES as DEFAULT_MAX_PAGE_BYTES
 from transforms.defaults import PAGE_SECONDS as DEFAULT_PAGE_SECONDS
-from transforms.datasets.rows import Rows, each_row
+from transforms.datasets.rows import Appended, Rows, each_row
 from transforms.wikitext.links import link_columns
 from transforms.wikitext.quality import quality_features
-from transforms.wikitext.engine import scan
-from transforms.wikitext.inline import template_counts
-from transforms.wikitext.scanner import ScanTimeout
+from transforms.wikitext.engine import ContentRows, scan_into
+from transforms.wikitext.scanner import Scan, ScanTimeout
 from transforms.wikitext.structures import structure_columns
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.inputs import XmlInput
 from transforms.xml.records import Item, Page, Revision, SiteInfo
 
 CONTENT_DATASETS = (PLAIN_TEXT, SECTIONS, CITATIONS, LINKS, ARTICLE_QUALITY, INFOBOXES, TABLES)
+# The datasets that need the engine's scan handed back as a `Scan`: their rows are made from it in Python, or
+# (citations) made in the engine from the same scan and handed back as Python columns in `Scan.rows`.
+SCANNED = frozenset({CITATIONS, LINKS, ARTICLE_QUALITY, INFOBOXES, TABLES})
 # Large text columns, which also bound the size of a batch of rows.
 TEXT_COLUMNS = {PLAIN_TEXT: "text", SECTIONS: "text", CITATIONS: "raw_wikitext", INFOBOXES: "value_wikitext"}
 DEFAULT_NAMESPACES = frozenset({0})
@@ -77,8 +79,22 @@ class ContentOptions:
 def extract_content(text: str, page: Page, revision: Revision, resolver: TitleResolver,
                     deadline: float | None = None, math: str = "tex",
                     datasets: tuple[str, ...] = CONTENT_DATASETS) -> dict[str, list[dict] | Rows]:
-    """Rows of the content datasets asked for, for one revision's wikitext, from a single scan (sections,
-    citations, links, infoboxes and tables as `Rows` blocks, plain_text and article_quality as one dict each).
+    """The rows of one revision, as `page_rows` makes them, with plain_text and sections as lists of dicts
+    (read back from the engine's batches: timestamps as datetimes): for tests and benchmarks of one page."""
+    rows = ContentRows()
+    found = page_rows(rows, text, page, revision, resolver, deadline, math, datasets)
+    for dataset, appended in found.items():
+        if isinstance(appended, Appended):
+            found[dataset] = rows.take(dataset, appended.count).to_pylist()
+    return found
+
+
+def page_rows(rows: ContentRows, text: str, page: Page, revision: Revision, resolver: TitleResolver,
+              deadline: float | None = None, math: str = "tex", datasets: tuple[str, ...] = CONTENT_DATASETS
+              ) -> dict[str, list[dict] | Rows | Appended]:
+    """Rows of the content datasets asked for, for one revision's wikitext, from a single scan: those the
+    engine makes (engine/src/rows.rs) appended to `rows` (`Appended`); those still made in Python from the
+    scan (`SCANNED`) as `Rows` blocks or lists of dicts. Nothing stays appended to `rows` when this raises.
 
     Raises:
         ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes.
@@ -88,48 +104,41 @@ def extract_content(text: str, page: Page, revision: Revision, resolver: TitleRe
         wikitext = REDIRECT_LINE.sub("", wikitext, count=1)
     elif match := ENGLISH_REDIRECT.match(wikitext):
         wikitext = wikitext[match.end():]
-    # The engine builds the citations rows from the same scan.
-    built = (CITATIONS,) if CITATIONS in datasets else ()
-    found = scan(wikitext, resolver, deadline=deadline, math=math, datasets=built)
+    title = title_for_output(page.title)
+    added, found = scan_into(rows, resolver, (page.page_id, page.namespace, title, revision.id, revision.timestamp),
+                             wikitext, deadline=deadline, math=math, datasets=datasets,
+                             scan_back=not SCANNED.isdisjoint(datasets))
+    out: dict[str, list[dict] | Rows | Appended] = {
+        dataset: Appended(rows, *added.get(dataset, (0, 0)), page.page_id, revision.id)
+        for dataset in datasets if dataset not in SCANNED}
+    if found is None:
+        return out
+    try:
+        _rows_from_scan(out, found, text, page, revision, resolver, deadline, datasets)
+    except BaseException:
+        rows.undo()
+        raise
+    return out
+
+
+def _rows_from_scan(out: dict, found: Scan, text: str, page: Page, revision: Revision, resolver: TitleResolver,
+                    deadline: float | None, datasets: tuple[str, ...]) -> None:
+    """The rows still made in Python from the page's `Scan`, into `out`."""
     keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
             "revision_id": revision.id, "source": SOURCE}
-    plain = found.text
-    rows: dict[str, list[dict] | Rows] = {
-        PLAIN_TEXT: [{**keys, "revision_timestamp": revision.timestamp, "text": plain, "text_chars": len(plain),
-                      "text_words": len(plain.split()), **diagnostics(found, resolver.language)}],
-    }
-    if SECTIONS in datasets:
-        rows[SECTIONS] = Rows.keyed({
-            "section_index": [s.index for s in found.sections],
-            "section_level": [s.level for s in found.sections],
-            "section_title": [s.title if s.index else None for s in found.sections],
-            "section_anchor": [s.anchor if s.index else None for s in found.sections],
-            "text": [s.text for s in found.sections],
-            "text_chars": [len(s.text) for s in found.sections],
-            "parent_section_index": [s.parent for s in found.sections],
-        }, keys, "section_index")
     if LINKS in datasets or ARTICLE_QUALITY in datasets:  # article quality counts the links by type
         columns = link_columns(found, resolver, page.namespace, page.title)
-        rows[LINKS] = Rows.keyed({**columns, "from_template": [None] * len(columns["position"])}, keys)
+        out[LINKS] = Rows.keyed({**columns, "from_template": [None] * len(columns["position"])}, keys)
         _check(deadline)
     if CITATIONS in datasets:
-        rows[CITATIONS] = Rows.keyed(found.rows[CITATIONS], keys)
+        out[CITATIONS] = Rows.keyed(found.rows[CITATIONS], keys)  # made in the engine from the same scan
     if ARTICLE_QUALITY in datasets:
-        rows[ARTICLE_QUALITY] = [{**keys, "revision_timestamp": revision.timestamp,
-                                  **quality_features(len(text), found, columns["link_type"]), "quality_score": None}]
+        out[ARTICLE_QUALITY] = [{**keys, "revision_timestamp": revision.timestamp,
+                                 **quality_features(len(text), found, columns["link_type"]), "quality_score": None}]
     if INFOBOXES in datasets or TABLES in datasets:  # one pass of the engine finds both
         infoboxes, tables = structure_columns(found, resolver, deadline)
-        rows[INFOBOXES] = Rows.keyed(infoboxes, keys, "infobox_index")
-        rows[TABLES] = Rows.keyed(tables, keys, "table_index")
-    return rows
-
-
-def diagnostics(found, language: str | None) -> dict:
-    """plain_text's columns that say what the text could not keep: templates expanded and dropped, and the
-    constructs read in a way that may lose or alter text (the engine's, and parser functions)."""
-    expanded, dropped, functions = template_counts(found.templates, language)
-    out_of_range = sorted({*found.out_of_range, *(("parser-function",) if functions else ())})
-    return {"templates_expanded": expanded, "templates_dropped": dropped, "constructs_out_of_range": out_of_range}
+        out[INFOBOXES] = Rows.keyed(infoboxes, keys, "infobox_index")
+        out[TABLES] = Rows.keyed(tables, keys, "table_index")
 
 
 def _check(deadline: float | None) -> None:
@@ -143,6 +152,12 @@ class ContentPages:
 
     options: ContentOptions = ContentOptions()
     _resolvers: dict = field(default_factory=dict, init=False, repr=False)  # per input file
+    # The rows made in the engine until the reader's batcher takes them; made where the pages are read (it
+    # cannot be pickled with the processor).
+    _rows: ContentRows | None = field(default=None, init=False, repr=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_rows": None}
 
     def __call__(self, page: Page, source: XmlInput) -> Iterator[Item]:
         options = self.options
@@ -223,8 +238,10 @@ class ContentPages:
                           True, page.offset, page.page_id, revision.id, excerpt_of(page.full_title), revisions_read)
             return
         try:
-            rows = extract_content(revision.text, page, revision, resolver,
-                                   time.perf_counter() + options.page_seconds, options.math, options.datasets)
+            if self._rows is None:
+                self._rows = ContentRows()
+            rows = page_rows(self._rows, revision.text, page, revision, resolver,
+                             time.perf_counter() + options.page_seconds, options.math, options.datasets)
         except ScanTimeout:
             yield Problem("page-timeout", f"extraction took longer than {options.page_seconds:g} s "
                           "(--page-timeout); the revision was left out", record_kind, True, page.offset,

@@ -14,9 +14,9 @@ import time
 from functools import lru_cache
 
 from transforms.wikitext import citations, inline, scanner
-from transforms.wikitext._engine import Engine
+from transforms.wikitext._engine import ContentRows, Engine
 from transforms.wikitext.scanner import Link, Ref, Scan, ScanTimeout, Section, Template
-from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, WIKIPEDIA_LANGUAGES
+from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, MAGIC_WORDS, WIKIPEDIA_LANGUAGES
 from transforms.wikitext.titles import LinkTarget, TitleResolver
 
 
@@ -46,7 +46,7 @@ def engine_for(resolver: TitleResolver) -> Engine:
         set(html._invalid_codepoints), rules, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
         set(scanner.DROPPED_TAGS), set(scanner.OPAQUE_TAGS), set(scanner.LINE_BREAK_TAGS),
         set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES) | citations.SHORT_FOOTNOTES
-        | citations.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands,
+        | citations.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands, set(MAGIC_WORDS),
         citations.SOURCE_TYPES, citations.IDENTIFIER_TEMPLATES, citations.PARAMETER_FIELD,
         {language: set(names) for language, names in citations.QUOTATION_TEMPLATES.items()},
         set(citations.SHORT_FOOTNOTES), set(citations.ANCHOR_TEMPLATES), citations.RAW_LIMIT)
@@ -102,13 +102,45 @@ def fragment_text(wikitext: str, resolver: TitleResolver, *, math: str = "tex") 
 
 def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math: str = "tex",
               datasets: tuple[str, ...] = ()) -> Scan:
-    """The page's scan, read by `engine`, with the rows of `datasets` the engine builds."""
-    seconds = None if deadline is None else deadline - time.perf_counter()
-    status, found = engine.scan(wikitext, seconds, math, list(datasets))
+    """The page's scan, read by `engine`, with the columns of those of `datasets` made from it in the engine
+    and handed back as Python columns (citations) in its `rows`."""
+    return _scan_of(_checked(engine.scan(wikitext, _seconds(deadline), math, list(datasets))))
+
+
+def scan_into(rows: ContentRows, resolver: TitleResolver, page_keys: tuple[int, int, str, int, int | None],
+              wikitext: str, *, deadline: float | None = None, math: str = "tex",
+              datasets: tuple[str, ...] = ("plain_text",), scan_back: bool = False
+              ) -> tuple[dict[str, tuple[int, int]], Scan | None]:
+    """Scans one page and appends its rows, made in the engine, to `rows` for those of `datasets` that the
+    engine makes (plain_text always). `page_keys`: page id, namespace, title as written in rows, revision id
+    and timestamp. Hands back {dataset: (rows, bytes of its text column)} of each dataset that gained rows,
+    and the `Scan` when `scan_back` (for the datasets still made in Python, and in its `rows` the citations
+    columns, made in the engine from the same scan, when `datasets` names citations).
+
+    Raises:
+        ScanTimeout, EngineError: as `scan`; nothing is appended then.
+    """
+    added, found = _checked(engine_of(resolver).scan_into(rows, *page_keys, wikitext, _seconds(deadline), math,
+                                                          list(datasets), scan_back))
+    return {dataset: (count, size) for dataset, count, size in added}, None if found is None else _scan_of(found)
+
+
+def _seconds(deadline: float | None) -> float | None:
+    return None if deadline is None else deadline - time.perf_counter()
+
+
+def _checked(outcome: tuple):
+    """What the engine handed back after "ok"; raises ScanTimeout or EngineError when the page stopped it."""
+    status, *found = outcome
     if status == "timeout":
         raise ScanTimeout()
     if status != "ok":
-        raise EngineError(f"{status}: {found}" if found else status)
+        raise EngineError(f"{status}: {found[0]}" if found[0] else status)
+    return found[0] if len(found) == 1 else found
+
+
+def _scan_of(found: tuple) -> Scan:
+    """A `Scan` from the engine's tuples."""
     source, sections, links, templates, refs, skipped, out_of_range, rows = found
     scan = Scan(source)
     scan.rows = rows

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from transforms.wikitext.sitedata import MAGIC_WORDS, wiki_language
+from transforms.wikitext.sitedata import wiki_language
 
 # Every wiki (templates of these names behave alike across the large Wikipedias, or only exist on one).
 COMMON = {
@@ -115,26 +115,6 @@ def rule_for(wiki_db: str, key: str) -> str | None:
     if key.startswith("lang-") and key not in rules(language):
         return "first"
     return rules(language).get(key)
-
-
-def template_counts(templates, language: str | None) -> tuple[int, int, int]:
-    """(expanded, dropped, parser functions) among the template calls of a page outside its references:
-    expanded ones have a rule (their words are in the text wherever their caller's are), dropped ones have
-    none; parser functions (`{{#if:}}`, `{{#invoke:}}`) are counted apart (what they show is not known).
-    Magic words (`{{DEFAULTSORT:}}`, `{{PAGENAME}}`) are none of these, except `{{formatnum:}}` (expanded)."""
-    table = rules(language)
-    expanded = dropped = functions = 0
-    for template in templates:
-        if template.ref >= 0:
-            continue
-        key = template.key
-        if key.startswith("#"):
-            functions += 1
-        elif key in table or key.startswith("lang-") or key.startswith("formatnum:"):
-            expanded += 1
-        elif key.partition(":")[0].strip().upper() not in MAGIC_WORDS:
-            dropped += 1
-    return expanded, dropped, functions
 
 
 def site_rules(language: str | None) -> tuple[dict[str, str], list[str], str]:

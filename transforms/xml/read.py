@@ -18,7 +18,7 @@ from schemas.layout import Partition
 from transforms.common import counters
 from transforms.common.problems import Filtered, Problem
 from transforms.datasets.progress import ProgressReporter
-from transforms.datasets.rows import RowBatcher, Rows, error_row
+from transforms.datasets.rows import Appended, RowBatcher, Rows, error_row
 from transforms.xml import dedupe
 from transforms.xml.dedupe import DROPPED_PAGES, DROPPED_REVISIONS
 from transforms.xml.inputs import XmlInput
@@ -109,8 +109,15 @@ class ReadSplitFn(beam.DoFn):
             yield TaggedOutput(PAGE_IDS, (partition, split.key, source.path, sorted(reader.page_ids - filtered_pages)))
 
     @staticmethod
-    def _account_revisions(rows: dict | Rows, tally: RevisionTally, revision_ids: dedupe.SplitRevisions | None) -> None:
+    def _account_revisions(rows: dict | Rows | Appended, tally: RevisionTally,
+                           revision_ids: dedupe.SplitRevisions | None) -> None:
         """Counts the revision rows of a page (a row, or a block of them) and notes their ids."""
+        if isinstance(rows, Appended):
+            for _ in range(rows.count):
+                tally.add(rows.page_id)
+                if revision_ids is not None:
+                    revision_ids.add(rows.revision_id, rows.page_id)
+            return
         if isinstance(rows, Rows):
             for page_id, revision_id in zip(rows.columns["page_id"], rows.columns["revision_id"]):
                 tally.add(page_id)

@@ -1,0 +1,468 @@
+//! The content job's rows, built in the engine (issue 17): `ContentRows` scans each page once and appends
+//! its rows to columns kept here, across the pages of a split; Python takes them as Arrow record batches
+//! (exported through the Arrow C data interface), so no Python object is made per row or per value.
+//!
+//! Python (transforms/wikitext/content.py) still decides which pages are read and turns a scan that
+//! stopped (timeout, too deep, panic) into an `errors` row; the rows of a page are appended only when its
+//! scan succeeded, and `undo` takes back the last page's rows when Python drops that page afterwards.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray, StructArray,
+    TimestampSecondArray,
+};
+use arrow_data::ffi::FFI_ArrowArray;
+use arrow_schema::ffi::FFI_ArrowSchema;
+use pyo3::prelude::*;
+
+use crate::engine::Engine;
+use crate::scan::Scan;
+use crate::text::is_space;
+
+/// The key columns every content row starts with (schemas/content_keys.py); `source` is the same for all
+/// of them (wikitext) and is made at export.
+#[derive(Default)]
+pub struct Keys {
+    page_id: Vec<i64>,
+    page_namespace: Vec<i32>,
+    page_title: Vec<String>,
+    revision_id: Vec<i64>,
+}
+
+/// The page a scan was made for: its keys and the time of the revision read.
+pub struct PageKeys<'a> {
+    pub page_id: i64,
+    pub namespace: i32,
+    pub title: &'a str,
+    pub revision_id: i64,
+    pub timestamp: Option<i64>,
+}
+
+impl Keys {
+    fn push(&mut self, page: &PageKeys, rows: usize) {
+        for _ in 0..rows {
+            self.page_id.push(page.page_id);
+            self.page_namespace.push(page.namespace);
+            self.page_title.push(page.title.to_string());
+            self.revision_id.push(page.revision_id);
+        }
+    }
+
+    fn truncate(&mut self, rows: usize) {
+        self.page_id.truncate(rows);
+        self.page_namespace.truncate(rows);
+        self.page_title.truncate(rows);
+        self.revision_id.truncate(rows);
+    }
+
+    fn split_off(&mut self, at: usize) -> Keys {
+        Keys {
+            page_id: self.page_id.split_off(at),
+            page_namespace: self.page_namespace.split_off(at),
+            page_title: self.page_title.split_off(at),
+            revision_id: self.revision_id.split_off(at),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.page_id.len()
+    }
+
+    fn arrays(&mut self) -> Vec<(&'static str, ArrayRef)> {
+        let rows = self.len();
+        vec![
+            ("page_id", int64s(std::mem::take(&mut self.page_id))),
+            ("page_namespace", int32s(std::mem::take(&mut self.page_namespace))),
+            ("page_title", strings(std::mem::take(&mut self.page_title))),
+            ("revision_id", int64s(std::mem::take(&mut self.revision_id))),
+            ("source", Arc::new(StringArray::from(vec![SOURCE; rows]))),
+        ]
+    }
+}
+
+/// The `source` column of every row made from wikitext (content_keys.SOURCE).
+const SOURCE: &str = "wikitext";
+
+/// A dataset's columns other than the keys, appended page by page (declared with `columns!`).
+pub trait Columns: Default {
+    /// Rows held.
+    fn len(&self) -> usize;
+    /// Bytes of the dataset's large text column (what bounds a batch's size), of rows from `from` on.
+    fn text_bytes_from(&self, from: usize) -> usize;
+    /// Keeps the first `rows` rows.
+    fn truncate(&mut self, rows: usize);
+    /// The rows from `at` on, taken out of these (as Vec::split_off).
+    fn split_off(&mut self, at: usize) -> Self;
+    /// The columns as Arrow arrays, named as the schema names them, emptying these.
+    fn arrays(&mut self) -> Vec<(&'static str, ArrayRef)>;
+}
+
+/// A dataset's columns: one Vec per file column after the keys, in the schema's order, each with the
+/// function that makes its Arrow array (`strings`, `optional_int32s`, ...), and the text column that bounds
+/// a batch's size, if any.
+macro_rules! columns {
+    ($(#[$doc:meta])* $name:ident { $($column:ident: $type:ty => $array:ident),+ $(,)? } text: $($text:ident)?) => {
+        $(#[$doc])*
+        #[derive(Default)]
+        pub struct $name {
+            $(pub $column: Vec<$type>,)+
+        }
+
+        impl Columns for $name {
+            fn len(&self) -> usize {
+                [$(self.$column.len()),+][0]
+            }
+
+            #[allow(unused_variables)]
+            fn text_bytes_from(&self, from: usize) -> usize {
+                0 $(+ self.$text[from..].iter().map(TextBytes::text_bytes).sum::<usize>())?
+            }
+
+            fn truncate(&mut self, rows: usize) {
+                $(self.$column.truncate(rows);)+
+            }
+
+            fn split_off(&mut self, at: usize) -> Self {
+                $name { $($column: self.$column.split_off(at),)+ }
+            }
+
+            fn arrays(&mut self) -> Vec<(&'static str, ArrayRef)> {
+                vec![$((stringify!($column), $array(std::mem::take(&mut self.$column))),)+]
+            }
+        }
+    };
+}
+
+/// The size of a text column's value.
+pub trait TextBytes {
+    fn text_bytes(&self) -> usize;
+}
+
+impl TextBytes for String {
+    fn text_bytes(&self) -> usize {
+        self.len()
+    }
+}
+
+impl TextBytes for Option<String> {
+    fn text_bytes(&self) -> usize {
+        self.as_ref().map_or(0, String::len)
+    }
+}
+
+columns!(
+    /// plain_text: one row per page scanned.
+    PlainText {
+        revision_timestamp: Option<i64> => timestamps,
+        text: String => strings,
+        text_chars: i64 => int64s,
+        text_words: i64 => int64s,
+        templates_expanded: i32 => int32s,
+        templates_dropped: i32 => int32s,
+        constructs_out_of_range: Vec<&'static str> => string_lists,
+    } text: text
+);
+
+impl PlainText {
+    fn add(&mut self, engine: &Engine, scan: &Scan, timestamp: Option<i64>) {
+        let text = page_text(scan);
+        let (expanded, dropped, functions) = template_counts(engine, scan);
+        let mut out_of_range = scan.out_of_range.clone();
+        if functions > 0 {
+            out_of_range.push("parser-function");
+        }
+        out_of_range.sort_unstable();
+        out_of_range.dedup();
+        self.revision_timestamp.push(timestamp);
+        self.text_chars.push(text.chars().count() as i64);
+        self.text_words.push(text.split(is_space).filter(|word| !word.is_empty()).count() as i64);
+        self.text.push(text);
+        self.templates_expanded.push(expanded);
+        self.templates_dropped.push(dropped);
+        self.constructs_out_of_range.push(out_of_range);
+    }
+}
+
+/// The page as plain text (scanner.Scan.text): the lead, then each section's title on its own line and its
+/// text, blocks that are only whitespace left out, blocks stripped of newlines and joined by a blank line.
+pub fn page_text(scan: &Scan) -> String {
+    let mut out = String::new();
+    let mut block = String::new();
+    for section in &scan.sections {
+        block.clear();
+        if section.index > 0 {
+            block.push_str(&section.title);
+            block.push('\n');
+        }
+        block.push_str(&section.text);
+        if block.trim_matches(is_space).is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(block.trim_matches('\n'));
+    }
+    out
+}
+
+/// (expanded, dropped, parser functions) among the template calls of a page outside its references
+/// (inline.template_counts): expanded ones have a rule of the wiki's inline templates, parser functions
+/// (`{{#if:}}`) are counted apart, magic words (`{{DEFAULTSORT:}}`) are none of these except
+/// `{{formatnum:}}`, and every other call is dropped from the text.
+fn template_counts(engine: &Engine, scan: &Scan) -> (i32, i32, i32) {
+    let (mut expanded, mut dropped, mut functions) = (0, 0, 0);
+    for template in scan.templates.iter().filter(|template| template.reference < 0) {
+        let key = template.key.as_str();
+        if key.starts_with('#') {
+            functions += 1;
+        } else if engine.tables.inline_templates.contains_key(key) || key.starts_with("lang-")
+            || key.starts_with("formatnum:") {
+            expanded += 1;
+        } else {
+            let head = key.split(':').next().unwrap_or("");
+            if !engine.tables.magic_words.contains(&head.trim_matches(is_space).to_uppercase()) {
+                dropped += 1;
+            }
+        }
+    }
+    (expanded, dropped, functions)
+}
+
+columns!(
+    /// sections: one row per section, the lead first.
+    Sections {
+        section_index: i32 => int32s,
+        section_level: i32 => int32s,
+        section_title: Option<String> => optional_strings,
+        section_anchor: Option<String> => optional_strings,
+        text: String => strings,
+        text_chars: i64 => int64s,
+        parent_section_index: Option<i32> => optional_int32s,
+    } text: text
+);
+
+impl Sections {
+    fn add(&mut self, scan: &Scan) {
+        for section in &scan.sections {
+            let titled = section.index > 0;
+            self.section_index.push(section.index as i32);
+            self.section_level.push(section.level as i32);
+            self.section_title.push(titled.then(|| section.title.clone()));
+            self.section_anchor.push(titled.then(|| section.anchor.clone()));
+            self.text_chars.push(section.text.chars().count() as i64);
+            self.text.push(section.text.clone());
+            self.parent_section_index.push(section.parent.map(|parent| parent as i32));
+        }
+    }
+}
+
+/// One dataset's rows: keys and columns, always of the same length.
+#[derive(Default)]
+pub struct Table<C: Columns> {
+    keys: Keys,
+    columns: C,
+}
+
+impl<C: Columns> Table<C> {
+    /// Appends keys for the rows `columns` gained since it held `before` rows.
+    fn keyed(&mut self, page: &PageKeys, before: usize) {
+        self.keys.push(page, self.columns.len() - before);
+    }
+
+    fn truncate(&mut self, rows: usize) {
+        self.keys.truncate(rows);
+        self.columns.truncate(rows);
+    }
+
+    /// The first `rows` rows as a record batch, taken out of the table.
+    fn take(&mut self, rows: usize) -> RecordBatch {
+        let rows = rows.min(self.columns.len());
+        let (keys, columns) = (self.keys.split_off(rows), self.columns.split_off(rows));
+        let mut head = Table { keys: std::mem::replace(&mut self.keys, keys), columns: std::mem::replace(&mut self.columns, columns) };
+        let mut arrays = head.keys.arrays();
+        arrays.extend(head.columns.arrays());
+        RecordBatch::try_from_iter(arrays).expect("columns of one length")
+    }
+}
+
+/// A dataset's table whatever its columns.
+trait AnyTable {
+    fn len(&self) -> usize;
+    fn text_bytes_from(&self, from: usize) -> usize;
+    fn truncate(&mut self, rows: usize);
+    fn take(&mut self, rows: usize) -> RecordBatch;
+}
+
+impl<C: Columns> AnyTable for Table<C> {
+    fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    fn text_bytes_from(&self, from: usize) -> usize {
+        self.columns.text_bytes_from(from)
+    }
+
+    fn truncate(&mut self, rows: usize) {
+        Table::truncate(self, rows)
+    }
+
+    fn take(&mut self, rows: usize) -> RecordBatch {
+        Table::take(self, rows)
+    }
+}
+
+/// The rows a `ContentRows` holds, per dataset, and how many each held before the last page.
+#[derive(Default)]
+struct Tables {
+    plain_text: Table<PlainText>,
+    sections: Table<Sections>,
+    before: Option<Vec<usize>>,
+}
+
+impl Tables {
+    /// Every dataset made here, by name: adding one is a field above, a line here and its rows in `add`.
+    fn all(&mut self) -> [(&'static str, &mut dyn AnyTable); 2] {
+        [("plain_text", &mut self.plain_text), ("sections", &mut self.sections)]
+    }
+
+    /// Appends a page's rows to the datasets `wanted` (plain_text always).
+    fn add(&mut self, engine: &Engine, scan: &Scan, page: &PageKeys, wanted: &[String]) {
+        let before: Vec<usize> = self.all().iter().map(|(_, table)| table.len()).collect();
+        let wants = |dataset: &str| wanted.iter().any(|name| name == dataset);
+        self.plain_text.columns.add(engine, scan, page.timestamp);
+        self.plain_text.keyed(page, before[0]);
+        if wants("sections") {
+            self.sections.columns.add(scan);
+            self.sections.keyed(page, before[1]);
+        }
+        self.before = Some(before);
+    }
+
+    fn undo(&mut self) {
+        if let Some(before) = self.before.take() {
+            for ((_, table), rows) in self.all().into_iter().zip(before) {
+                table.truncate(rows);
+            }
+        }
+    }
+
+    /// (dataset, rows, bytes of its text column) of each dataset the last page added rows to.
+    fn added(&mut self) -> Vec<(&'static str, usize, usize)> {
+        let Some(before) = self.before.clone() else { return Vec::new() };
+        self.all().into_iter().zip(before)
+            .filter(|((_, table), rows)| table.len() > *rows)
+            .map(|((name, table), rows)| (name, table.len() - rows, table.text_bytes_from(rows)))
+            .collect()
+    }
+}
+
+/// The rows of the pages of a split, per dataset, until Python takes them as record batches.
+#[pyclass(module = "transforms.wikitext._engine")]
+pub struct ContentRows {
+    tables: Tables,
+}
+
+impl ContentRows {
+    /// Appends the rows of a page whose scan succeeded to the datasets `wanted`; hands back (dataset, rows,
+    /// bytes of its text column) of each dataset that gained rows.
+    pub fn add(&mut self, engine: &Engine, scan: &Scan, page: &PageKeys, wanted: &[String])
+               -> Vec<(&'static str, usize, usize)> {
+        self.tables.add(engine, scan, page, wanted);
+        self.tables.added()
+    }
+}
+
+#[pymethods]
+impl ContentRows {
+    #[new]
+    fn new() -> Self {
+        ContentRows { tables: Tables::default() }
+    }
+
+    /// Takes back the rows of the last page added (Python dropped the page after its scan).
+    fn undo(&mut self) {
+        self.tables.undo();
+    }
+
+    /// The first `rows` rows held of `dataset` (in the order they were added) as a pyarrow RecordBatch of
+    /// its file columns, keys first, taken out of these.
+    fn take<'py>(&mut self, py: Python<'py>, dataset: &str, rows: usize) -> PyResult<Bound<'py, PyAny>> {
+        self.tables.before = None;
+        let Some((_, table)) = self.tables.all().into_iter().find(|(name, _)| *name == dataset) else {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!("no rows of {dataset} are made here")));
+        };
+        let batch = table.take(rows);
+        to_pyarrow(py, batch)
+    }
+}
+
+/// A record batch handed to pyarrow through the Arrow C data interface: pyarrow moves the exported array
+/// and schema out of the two structs (leaving them released), and the structs are freed here after.
+fn to_pyarrow(py: Python<'_>, batch: RecordBatch) -> PyResult<Bound<'_, PyAny>> {
+    let data = StructArray::from(batch).into_data();
+    let schema = FFI_ArrowSchema::try_from(data.data_type())
+        .map_err(|error| pyo3::exceptions::PyValueError::new_err(error.to_string()))?;
+    let array = FFI_ArrowArray::new(&data);
+    let mut schema = Box::new(schema);
+    let mut array = Box::new(array);
+    let imported = py.import("pyarrow")?.getattr("RecordBatch")?.call_method1(
+        "_import_from_c",
+        (&mut *array as *mut FFI_ArrowArray as usize, &mut *schema as *mut FFI_ArrowSchema as usize),
+    );
+    drop(array);
+    drop(schema);
+    imported
+}
+
+fn strings(values: Vec<String>) -> ArrayRef {
+    Arc::new(StringArray::from(values))
+}
+
+fn optional_strings(values: Vec<Option<String>>) -> ArrayRef {
+    Arc::new(StringArray::from(values))
+}
+
+fn int32s(values: Vec<i32>) -> ArrayRef {
+    Arc::new(Int32Array::from(values))
+}
+
+fn optional_int32s(values: Vec<Option<i32>>) -> ArrayRef {
+    Arc::new(Int32Array::from(values))
+}
+
+fn int64s(values: Vec<i64>) -> ArrayRef {
+    Arc::new(Int64Array::from(values))
+}
+
+#[allow(dead_code)] // for the datasets that move here next (links, article_quality, ...)
+fn optional_int64s(values: Vec<Option<i64>>) -> ArrayRef {
+    Arc::new(Int64Array::from(values))
+}
+
+#[allow(dead_code)]
+fn optional_bools(values: Vec<Option<bool>>) -> ArrayRef {
+    Arc::new(BooleanArray::from(values))
+}
+
+#[allow(dead_code)]
+fn optional_float64s(values: Vec<Option<f64>>) -> ArrayRef {
+    Arc::new(Float64Array::from(values))
+}
+
+fn timestamps(values: Vec<Option<i64>>) -> ArrayRef {
+    Arc::new(TimestampSecondArray::from(values).with_timezone("UTC"))
+}
+
+fn string_lists<S: AsRef<str>>(values: Vec<Vec<S>>) -> ArrayRef {
+    let mut builder = ListBuilder::new(StringBuilder::new());
+    for list in values {
+        for value in list {
+            builder.values().append_value(value.as_ref());
+        }
+        builder.append(true);
+    }
+    Arc::new(builder.finish())
+}
