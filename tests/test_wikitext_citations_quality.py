@@ -38,6 +38,11 @@ def test_isbn_check_digits_and_identifier_forms():
     assert normalise_identifier("pmcid", "1234567") == "PMC1234567" == normalise_identifier("pmcid", "PMC1234567")
     assert normalise_identifier("issn", "0028-0836") == "0028-0836" and normalise_identifier("issn", "0028-0837") is None
     assert normalise_identifier("arxiv", "arXiv:1706.03762v5") == "1706.03762v5"
+    # Decimal digits of any script count as int() reads them; a superscript is no digit of an ISBN or PMID
+    # (Python's code raised ValueError there, an errors row for the page), but str.isdigit() lets it into a PMCID.
+    assert normalise_identifier("isbn", "٠٣٠٦٤٠٦١٥٢") == "٠٣٠٦٤٠٦١٥٢"
+    odd = (("isbn", "²" * 10), ("pmid", "²"), ("pmcid", "²"))
+    assert [normalise_identifier(kind, value) for kind, value in odd] == [None, None, "PMC²"]
 
 
 

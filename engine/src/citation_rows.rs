@@ -291,8 +291,9 @@ fn unique(pairs: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
     pairs.into_iter().filter(|pair| seen.insert(pair.clone())).collect()
 }
 
-fn kind_name(kind: &str) -> &'static str {
-    IDENTIFIER_KINDS.iter().find(|&&known| known == kind).copied().unwrap_or("doi")
+/// The identifier kind of a name from Python's tables (a kind the engine does not know reads nothing).
+fn kind_name(kind: &str) -> Option<&'static str> {
+    IDENTIFIER_KINDS.iter().find(|&&known| known == kind).copied()
 }
 
 impl<'a> Reader<'a> {
@@ -449,7 +450,8 @@ impl<'a> Reader<'a> {
         let kind = self.engine.tables.citations.identifier_templates.get(&template.key)?;
         let args = template.args.as_ref().filter(|args| !args.is_empty())?;
         let value = self.clean(args.iter().find(|arg| !arg.contains('='))?)?;
-        normalise(kind, &value).map(|value| (kind_name(kind), value))
+        let kind = kind_name(kind)?;
+        normalise(kind, &value).map(|value| (kind, value))
     }
 
     fn source_type(&self, key: &str, fields: &Fields) -> String {
