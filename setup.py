@@ -24,14 +24,13 @@ def require_cargo() -> None:
                  "run the install again. A published wheel needs no Rust.")
 
 
-# What turns the engine's scan into rows (citations, titles) is still Python, compiled to C by mypyc
-# where a C compiler is at hand: the same source, about a fifth less CPU per page (docs/performance.md);
-# the next phase of issue 17 moves it into the engine. Optional: without a compiler, or with
+# The titles module (TitleResolver: the site data handed to the engine, and the titles other jobs read) is
+# compiled to C by mypyc where a C compiler is at hand; every content row is now made in the engine.
+# Optional: without a compiler, or with
 # WIKIDUMPS_PURE_PYTHON=1, these modules install as plain Python and behave the same
 # (tests/test_compiled.py compares the two). mypy checks them and what they import: a type error there
 # leaves plain Python.
 COMPILED_MODULES = [
-    "transforms/wikitext/citations.py",
     "transforms/wikitext/titles.py",
 ]
 
@@ -49,7 +48,7 @@ def compiled_extensions() -> list:
         extensions = mypycify(["--ignore-missing-imports", *COMPILED_MODULES], opt_level="3",
                               group_name="transforms.wikitext.compiled")
     except SystemExit:  # mypy found type errors: tests/test_compiled.py says so
-        print("wikidumps: mypyc could not compile citations and titles; installing them as plain Python",
+        print("wikidumps: mypyc could not compile titles; installing it as plain Python",
               file=sys.stderr)
         return []
     for extension in extensions:

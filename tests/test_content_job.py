@@ -79,28 +79,6 @@ def test_a_too_large_or_too_slow_page_becomes_an_error_not_a_stall():
     assert rows_of(slow, "plain_text") == []
 
 
-def test_a_page_dropped_after_its_scan_leaves_no_row_in_the_engine(monkeypatch):
-    """plain_text and sections rows are made in the engine during the scan; when a later dataset of the page
-    fails, they are taken back, and the next page's rows follow the page before."""
-    from transforms.wikitext import content
-    real = content.citation_columns
-
-    def fail_on_broken(found, language):
-        if "Broken" in found.source:
-            raise ValueError("citation rows failed")
-        return real(found, language)
-    monkeypatch.setattr(content, "citation_columns", fail_on_broken)
-    xml = dump(page(1, "One", revision(1, text="First.\n== A ==\nOne a.")) + page(2, "Two", revision(2, text="Broken."))
-               + page(3, "Three", revision(3, text="Third.")))
-    items = process(xml)
-    assert [(i.error_type, i.page_id, i.message) for i in items if isinstance(i, Problem)] == [
-        ("content-extraction", 2, "ValueError: citation rows failed")]
-    assert [(row["page_id"], row["text"]) for row in rows_of(items, "plain_text")] == [(1, "First.\n\nA\nOne a."),
-                                                                                        (3, "Third.")]
-    assert [(row["page_id"], row["section_index"], row["section_title"], row["text"])
-            for row in rows_of(items, "sections")] == [(1, 0, None, "First."), (1, 1, "A", "One a."), (3, 0, None, "Third.")]
-
-
 def test_all_revisions_gives_rows_per_revision():
     xml = dump(page(1, "River", revision(1, "2024-01-01T00:00:00Z", text="First.")
                     + revision(2, "2024-02-01T00:00:00Z", text=None, text_attrs=' deleted="deleted"')

@@ -103,6 +103,63 @@ def test_random_markup_scans_as_the_python_scanner_did():
     same()
 
 
+CITATION_FRAGMENTS = [
+    "<ref>", "</ref>", "<ref name=\"a\"/>", "<ref name=b>", "{{cite book", "{{cite journal", "{{citation", "{{sfn",
+    "{{harvnb", "{{sfnm", "{{sfnref|", "{{ISBN|", "{{doi|", "}}", "|", "|last=", "|last2=", "|first=", "|author=",
+    "|authors=", "|year=", "|date=", "|ref=", "|ref=none", "|title=", "|url=", "|journal=", "|doi=", "|isbn=",
+    "|pmc=", "|issn=", "|arxiv=", "|1a1=", "|1y=", "Smith", "Tassy", "2002", "2002a", "1996", "19990", "\n", "\n* ",
+    "\n== R ==\n", " ", "; ", ", ", "ISBN ", "ISBN-13: ", "978-0-306-40615-7", "0-306-40615-2", "080442957X", "12345",
+    "eISSN 0028-0836", "ISSN 2049-3630", "PMID: ", "PMC", "PMCID: PMC", "1234567", "pubmed.ncbi.nlm.nih.gov/",
+    "arXiv:", "arxiv.org/abs/", "1706.03762v5", "hep-th/9901001", "math.CO/0101001", "doi:", "10.1000/x",
+    "10.1175/1520-0493(1971)099<0818:TACOZM>2.3.CO;2", "10.1000%2F182", "https://doi.org/", "http://a.org/",
+    "https://academic.oup.com/qje/article/1/doi/", "/abstract", ".pdf", "?x=1", "[http://news.example/s A story]",
+    "&amp;", "&nbsp;", "é", "Ճ", "٣", "²", ".", ")", "(", "'", "<nowiki>", "</nowiki>", "{{", "[[a|b]]",
+]
+
+
+@pytest.mark.skipif(not old_commit_available(), reason=f"the Python scanner's commit {OLD_COMMIT} is not in this clone")
+def test_random_markup_makes_the_citation_rows_the_python_code_did():
+    """The engine's citations rows against transforms/wikitext/citations.py (and short_footnotes.py) as they
+    were before the engine built the rows, on the same scans of random citation markup."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.citation_equality import difference, old_citations
+    from transforms.xml.records import SiteInfo
+
+    old = old_citations()
+    resolvers = [TitleResolver(None), TitleResolver(SiteInfo(wiki_db="frwiki"))]
+
+    @settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.lists(st.sampled_from(CITATION_FRAGMENTS + FRAGMENTS), max_size=60), st.sampled_from(resolvers))
+    def same(pieces, resolver):
+        page = "".join(pieces)
+        made = rows_of_page(page, resolver, ("citations",))["citations"]
+        assert difference(old.citation_columns(scan(page, resolver), resolver.language), made) is None, page
+
+    same()
+
+
+@pytest.mark.parametrize("markup", [
+    "ISBN 978-0-306-40615-7 ", "ISBN ", "isbn" + "9" * 30, "10.1000/" + "x" * 50 + " ", "http://a.org/10.1000/x ",
+    "10.1234" * 3, "PMC" * 5, "PMCID: 1234567 ", "arXiv:1706.03762 ", "<ref>{{sfn|Smith|2002}}</ref>",
+    "{{cite book|last=S|year=2002|ref={{sfnref|S|2002}}}}", "{{sfn|S|2002}}", "<ref name=x/>", "\n* ISSN 0028-0836",
+    "{{cite web|title=a|url=http://b.org|last1=a|last2=b|last3=c}}", "<ref>{{ISBN|0306406152}}</ref>",
+])
+def test_two_megabytes_of_citation_markup_make_their_rows_in_under_two_seconds(markup):
+    page = markup * (2_000_000 // len(markup))
+    started = time.process_time()  # CPU time: the machine may be shared
+    columns = rows_of_page(page, TitleResolver(None), ("citations",))["citations"]
+    assert time.process_time() - started < 2.0  # linear: quadratic work on 2 MB takes minutes
+    assert len(columns["position"]) == len(columns["raw_wikitext"]) == len(columns["full_citation_position"])
+
+
+def test_a_page_past_its_deadline_stops_its_citation_rows():
+    with pytest.raises(ScanTimeout):
+        rows_of_page("<ref>ISBN 0-306-40615-2</ref> " * 100_000, TitleResolver(None), ("citations",),
+                     deadline=time.perf_counter() - 1)
+
+
 def real_wikitexts(limit: int = 300) -> list[str]:
     """The wikitext of the first `limit` articles of the real English sample (the samplewiki's when it is
     absent), the seeds of the mutation test."""
@@ -250,3 +307,22 @@ def test_random_markup_builds_rows_whose_columns_add_up():
         assert rows[TABLES]["table_index"] == list(range(len(rows[TABLES]["table_index"])))
 
     adds_up()
+
+
+def test_a_page_that_stops_adds_no_rows_and_takes_none_of_the_page_before():
+    """Rows go to the engine's columns only for a page read to the end: a page past its deadline adds none
+    (to any dataset), and the rows of the page before it stay."""
+    from transforms.wikitext.engine import ContentRows, scan_into
+    rows = ContentRows()
+    resolver = TitleResolver(None)
+    datasets = ("plain_text", "sections", "citations", "links", "article_quality", "infoboxes", "tables")
+    added = scan_into(rows, resolver, (1, 0, "First", 10, 0, 40), "Lead [[A]].<ref>{{cite web|title=T}}</ref>\n== B ==\nb",
+                      datasets=datasets)
+    assert (added["plain_text"][0], added["sections"][0], added["links"][0]) == (1, 2, 2)  # [[A]], {{cite web}}
+    with pytest.raises(ScanTimeout):
+        scan_into(rows, resolver, (2, 0, "Second", 20, 0, 9), "[[C]] " * 50_000, deadline=time.perf_counter() - 1,
+                  datasets=datasets)
+    assert rows.take("plain_text", 5).to_pydict()["revision_id"] == [10]
+    assert rows.take("sections", 5).to_pydict()["section_title"] == [None, "B"]
+    assert rows.take("links", 5).to_pydict()["target"] == ["A", "Cite_web"]
+    assert rows.take("citations", 5).to_pydict()["title"] == ["T"]

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import read_dataset
 from tests.test_content_real_data import articles_of
 import schemas
-from transforms.wikitext.engine import rows_of_page, scan
+from transforms.wikitext.engine import rows_of_page
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.records import SiteInfo
 

@@ -7,21 +7,29 @@ import random
 import numpy as np
 import pytest
 
-from transforms.wikitext.citations import citation_columns, isbn_is_valid, normalise_identifier
+from transforms.wikitext.citations import normalise_identifier, publication_year, text_identifiers
 from transforms.wikitext.quality import MINIMUM_THRESHOLDS, WEIGHTS, ThresholdAccumulator, score, transformed
-from transforms.wikitext.engine import scan
+from transforms.wikitext.engine import rows_of_page
 from transforms.wikitext.titles import TitleResolver
+from transforms.xml.records import SiteInfo
+
+
+def citation_columns(wikitext: str, wiki_db: str | None = None) -> dict[str, list]:
+    """The citations columns the engine builds for one page, on a wiki of that name."""
+    resolver = TitleResolver(SiteInfo(wiki_db=wiki_db) if wiki_db else None)
+    return rows_of_page(wikitext, resolver, ("citations",))["citations"]
 
 
 def rows_of(wikitext: str) -> list[dict]:
-    """`citation_columns` of one page as one dict per citation."""
-    columns = citation_columns(scan(wikitext, TitleResolver(None)))
+    """The citations of one page as one dict per citation."""
+    columns = citation_columns(wikitext)
     return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def test_isbn_check_digits_and_identifier_forms():
-    assert isbn_is_valid("9780306406157") and isbn_is_valid("0306406152") and isbn_is_valid("080442957X")
-    assert not isbn_is_valid("9780306406158") and not isbn_is_valid("0306406153") and not isbn_is_valid("12345")
+    valid = ("9780306406157", "0306406152", "080442957X")
+    assert [normalise_identifier("isbn", isbn) for isbn in valid] == list(valid)
+    assert [normalise_identifier("isbn", isbn) for isbn in ("9780306406158", "0306406153", "12345")] == [None] * 3
     assert normalise_identifier("isbn", "978-0-306-40615-7") == "9780306406157"
     assert normalise_identifier("isbn", "0-8044-2957-x") == "080442957X"
     assert normalise_identifier("isbn", "978-0-306-40615-8") is None
@@ -30,7 +38,35 @@ def test_isbn_check_digits_and_identifier_forms():
     assert normalise_identifier("pmcid", "1234567") == "PMC1234567" == normalise_identifier("pmcid", "PMC1234567")
     assert normalise_identifier("issn", "0028-0836") == "0028-0836" and normalise_identifier("issn", "0028-0837") is None
     assert normalise_identifier("arxiv", "arXiv:1706.03762v5") == "1706.03762v5"
+    # Decimal digits of any script count as int() reads them; a superscript is no digit of an ISBN or PMID
+    # (Python's code raised ValueError there, an errors row for the page), but str.isdigit() lets it into a PMCID.
+    assert normalise_identifier("isbn", "٠٣٠٦٤٠٦١٥٢") == "٠٣٠٦٤٠٦١٥٢"
+    odd = (("isbn", "²" * 10), ("pmid", "²"), ("pmcid", "²"))
+    assert [normalise_identifier(kind, value) for kind, value in odd] == [None, None, "PMC²"]
 
+
+
+def test_identifiers_in_text_where_a_lookahead_or_lookbehind_decides():
+    # Positions count code points (the é and Ճ before them are one each).
+    assert text_identifiers("é Ճ ISBN 978-0-306-40615-7; ISBN-10: 0-306-40615-2, isbn 97803064061571") == [
+        (4, "isbn", "9780306406157"), (28, "isbn", "0306406152")]  # 14 digits: no ISBN (?![\dXx])
+    assert text_identifiers("eISSN 0028-0836, xISSN 0028-0836, ISSN 0028-08361, ISSN:0028083X") == [
+        (1, "issn", "0028-0836")]  # a keyword inside a word is none, but eISSN is an ISSN
+    assert text_identifiers("PMID 1234567890 PMID: 42 pmid=0 https://pubmed.ncbi.nlm.nih.gov/31415926/") == [
+        (16, "pmid", "42"), (40, "pmid", "31415926")]  # ten digits are too many; 0 is no PMID
+    # Two digits or ten are no PMCID; "PMCID: PMC123" holds two keywords, each read.
+    assert text_identifiers("PMCID: PMC12 PMCID: PMC123 PMC1234567890") == [
+        (13, "pmcid", "PMC123"), (20, "pmcid", "PMC123")]
+    assert text_identifiers("arXiv:1706.037625 arxiv.org/abs/hep-th/9901001v2 arXiv:math.CO/0101001") == [
+        (0, "arxiv", "1706.03762"), (18, "arxiv", "hep-th/9901001v2"), (49, "arxiv", "math.CO/0101001")]
+    # A DOI after a letter or a dot is none; a bracket is kept only before a digit.
+    assert text_identifiers("x10.1000/a .10.1000/b (10.1000/c[1]) 10.1000/d[x]") == [
+        (23, "doi", "10.1000/c[1"), (37, "doi", "10.1000/d")]
+
+
+def test_publication_year_is_four_digits_without_a_digit_beside_them():
+    assert [publication_year(date) for date in ("3 March 2001a", "c. 1999–2000", "12001", "2100", "٣1999", None)] == [
+        2001, 1999, None, None, None, None]
 
 def test_citation_template_in_a_named_reference():
     [row] = rows_of("Claim.<ref name=\"smith\">{{Cite journal |last1=Smith |first1=J. |last2=Jones |first2=K. "
@@ -134,9 +170,9 @@ def test_score_is_the_weighted_sum_of_capped_normalised_features():
 
 def test_frwiki_citation_template_is_a_quotation_not_a_source():
     # {{citation}} on frwiki quotes text inline (Modèle:Citation); on enwiki it cites a work.
-    found = scan("Il dit {{citation|L'anarchie, c'est l'ordre sans le pouvoir}}.", TitleResolver(None))
-    assert citation_columns(found, "fr")["position"] == []
-    assert citation_columns(found, "en")["template_name"] == ["citation"]
+    page = "Il dit {{citation|L'anarchie, c'est l'ordre sans le pouvoir}}."
+    assert citation_columns(page, "frwiki")["position"] == []
+    assert citation_columns(page, "enwiki")["template_name"] == ["citation"]
 
 
 SHORT_FOOTNOTES = """Elephants.{{sfn|Shoshani|2002|p=5|loc=reprinted as ISBN 3-88682-005-X}} Mammoths.<ref>{{harvnb|Shoshani|Tassy|1996|pp=3-4}}</ref>

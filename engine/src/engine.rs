@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use regex::Regex;
 
+use crate::citation_rows::CitationTables;
 use crate::scan::LinkRead;
 use crate::text::{join_words, strip, Entities, Tidy};
 use crate::titles::{clean_title, is_invalid_character, LinkType, Site, Target};
@@ -46,6 +47,8 @@ pub struct Tables {
     /// Name prefixes of the wiki's infobox templates, in lower case (structures.INFOBOXES: every wiki's and
     /// its language's).
     pub infobox_prefixes: Vec<String>,
+    /// What the citations rows read by (citation_rows.rs).
+    pub citations: CitationTables,
 }
 
 impl Engine {

@@ -6,8 +6,10 @@
 //! tables of the scanner and html.unescape) and calls `scan` once per page; no Python runs inside a
 //! page. A panic is caught here and handed back as an error, so that the page becomes an `errors` row.
 
+mod citation_rows;
 mod engine;
 mod history;
+mod identifiers;
 mod inline;
 mod link_rows;
 mod markup;
@@ -31,6 +33,7 @@ use std::time::{Duration, Instant};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
+use crate::citation_rows::CitationTables;
 use crate::engine::{Caches, Tables};
 use crate::rows::{ContentRows, PageKeys};
 use crate::reading::panic_message;
@@ -134,20 +137,26 @@ impl Engine {
     #[pyo3(signature = (namespaces, cases, first_letter, language, languages, interwiki, folds, entities,
                         invalid_charrefs, invalid_codepoints, inline_templates, transparent_tags, dropped_tags,
                         opaque_tags, line_break_tags, citation_keys, citation_prefixes, months, thousands, magic_words,
-                        infobox_prefixes))]
+                        infobox_prefixes, source_types, identifier_templates, parameter_fields, quotation_templates,
+                        short_footnotes, anchor_templates, raw_limit))]
     fn new(namespaces: HashMap<String, i64>, cases: HashMap<i64, bool>, first_letter: bool, language: Option<String>,
            languages: HashSet<String>, interwiki: HashSet<String>, folds: HashMap<char, String>,
            entities: HashMap<String, String>, invalid_charrefs: HashMap<u32, String>,
            invalid_codepoints: HashSet<u32>, inline_templates: HashMap<String, String>,
            transparent_tags: HashSet<String>, dropped_tags: HashSet<String>, opaque_tags: HashSet<String>,
            line_break_tags: HashSet<String>, citation_keys: HashSet<String>, citation_prefixes: Vec<String>,
-           months: Vec<String>, thousands: String, magic_words: HashSet<String>, infobox_prefixes: Vec<String>)
-           -> Self {
+           months: Vec<String>, thousands: String, magic_words: HashSet<String>, infobox_prefixes: Vec<String>,
+           source_types: HashMap<String, Option<String>>, identifier_templates: HashMap<String, String>,
+           parameter_fields: HashMap<String, String>, quotation_templates: HashMap<String, HashSet<String>>,
+           short_footnotes: HashSet<String>, anchor_templates: HashSet<String>, raw_limit: usize) -> Self {
         let site = Site { namespaces, cases, first_letter_default: first_letter, language, languages, interwiki, folds };
         let entities = Entities { named: entities, invalid_charrefs, invalid_codepoints };
         let tables = Tables { inline_templates, transparent_tags, dropped_tags, opaque_tags, line_break_tags,
                               citation_keys, citation_prefixes, months, thousands, magic_words,
-                              infobox_prefixes };
+                              infobox_prefixes,
+                              citations: CitationTables { source_types, identifier_templates, parameter_fields,
+                                                          quotation_templates, short_footnotes, anchor_templates,
+                                                          raw_limit } };
         Engine { engine: engine::Engine::new(site, entities, tables), caches: Mutex::new(Caches::default()) }
     }
 
@@ -161,38 +170,31 @@ impl Engine {
         }
     }
 
-    /// Scans one page and appends its rows to `rows`, for the datasets named in `datasets` (those made here:
-    /// rows.rs; plain_text always): ("ok", [(dataset, rows, bytes of its text column) of each dataset that
-    /// gained rows], the scan as `scan` hands it back when `scan_back`, else None); or what `scan` hands back
-    /// when the page stopped the scan or its rows, adding nothing. `title` is the page's title with spaces;
-    /// `length` the length in code points of its wikitext as read (article_quality's page_length).
+    /// Scans one page and appends its rows to `rows` for the content datasets named in `datasets` (rows.rs;
+    /// plain_text always): ("ok", [(dataset, rows, bytes of its text column) of each dataset that gained
+    /// rows]); or what `scan` hands back when the page stopped the scan or its rows, adding nothing. `title`
+    /// is the page's title with spaces; `length` the length in code points of its wikitext as read
+    /// (article_quality's page_length).
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (rows, page_id, namespace, title, revision_id, timestamp, length, wikitext, seconds, math,
-                        datasets, scan_back))]
+                        datasets))]
     fn scan_into<'py>(&self, py: Python<'py>, mut rows: PyRefMut<'py, ContentRows>, page_id: i64, namespace: i32,
                       title: &str, revision_id: i64, timestamp: Option<i64>, length: i64, wikitext: &str,
-                      seconds: Option<f64>, math: &str, datasets: Vec<String>, scan_back: bool)
-                      -> PyResult<Bound<'py, PyTuple>> {
+                      seconds: Option<f64>, math: &str, datasets: Vec<String>) -> PyResult<Bound<'py, PyTuple>> {
         let page = PageKeys { page_id, namespace, title, revision_id, timestamp, length };
         let rows = &mut *rows;
         rows.forget_last();
         let found = self.run_scan(py, wikitext, seconds, math, |engine, caches, scan, deadline| {
-            let added = rows.add(engine, caches, &scan, &page, &datasets, deadline)?;
-            Ok((added, scan_back.then_some(scan)))
+            rows.add(engine, caches, &scan, &page, &datasets, deadline)
         });
-        let (added, scan) = match found {
-            Ok(Ok(found)) => found,
+        match found {
+            Ok(Ok(added)) => ("ok", added).into_pyobject(py),
             Ok(Err(stopped)) => {
                 rows.undo(); // the rows a page stopped or a panic left half made
-                return Ok(stopped);
+                Ok(stopped)
             }
-            Err(error) => return Err(error),
-        };
-        let scan = match scan {
-            Some(scan) => scan_tuple(py, scan)?.into_any(),
-            None => py.None().into_bound(py),
-        };
-        ("ok", added, scan).into_pyobject(py)
+            Err(error) => Err(error),
+        }
     }
 
     /// (namespace, title) a `{{name}}` transcludes on the wiki, or None for parser functions, magic words and
@@ -222,5 +224,9 @@ fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(history::identity_reverts, module)?)?;
     module.add_function(wrap_pyfunction!(history::py_starts_with_redirect, module)?)?;
     module.add_function(wrap_pyfunction!(reading::parse_dump_timestamp, module)?)?;
+    module.add_function(wrap_pyfunction!(citation_rows::normalise_identifier, module)?)?;
+    module.add_function(wrap_pyfunction!(citation_rows::text_identifiers, module)?)?;
+    module.add_function(wrap_pyfunction!(citation_rows::publication_year, module)?)?;
+    module.add_function(wrap_pyfunction!(citation_rows::type_from_identifiers, module)?)?;
     Ok(())
 }

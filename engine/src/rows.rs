@@ -19,6 +19,7 @@ use pyo3::prelude::*;
 
 use std::time::Instant;
 
+use crate::citation_rows::add_citations;
 use crate::engine::{Caches, Engine};
 use crate::link_rows::add_links;
 use crate::quality_rows::add_article_quality;
@@ -272,6 +273,37 @@ impl Sections {
 }
 
 columns!(
+    /// citations: one row per citation of the page (citation_rows.rs).
+    CitationColumns {
+        section_index: i32 => int32s,
+        position: i32 => int32s,
+        ref_name: Option<String> => optional_strings,
+        ref_group: Option<String> => optional_strings,
+        is_reuse: bool => bools,
+        template_name: Option<String> => optional_strings,
+        source_type: Option<String> => optional_strings,
+        title: Option<String> => optional_strings,
+        url: Option<String> => optional_strings,
+        archive_url: Option<String> => optional_strings,
+        doi: Option<String> => optional_strings,
+        isbn: Option<String> => optional_strings,
+        pmid: Option<String> => optional_strings,
+        pmcid: Option<String> => optional_strings,
+        arxiv: Option<String> => optional_strings,
+        issn: Option<String> => optional_strings,
+        journal_or_work: Option<String> => optional_strings,
+        publisher: Option<String> => optional_strings,
+        publication_date: Option<String> => optional_strings,
+        publication_year: Option<i32> => optional_int32s,
+        authors: Vec<String> => string_lists,
+        access_date: Option<String> => optional_strings,
+        identifiers: Vec<String> => string_lists,
+        raw_wikitext: String => strings,
+        full_citation_position: Option<i32> => optional_int32s,
+    } text: raw_wikitext
+);
+
+columns!(
     /// links: one row per link, template call included, in page order (link_rows.rs).
     LinkColumns {
         section_index: i32 => int32s,
@@ -398,6 +430,7 @@ impl<C: Columns> AnyTable for Table<C> {
 struct Tables {
     plain_text: Table<PlainText>,
     sections: Table<Sections>,
+    citations: Table<CitationColumns>,
     links: Table<LinkColumns>,
     article_quality: Table<QualityColumns>,
     infoboxes: Table<InfoboxColumns>,
@@ -407,10 +440,10 @@ struct Tables {
 
 impl Tables {
     /// Every dataset made here, by name: adding one is a field above, a line here and its rows in `fill`.
-    fn all(&mut self) -> [(&'static str, &mut dyn AnyTable); 6] {
-        [("plain_text", &mut self.plain_text), ("sections", &mut self.sections), ("links", &mut self.links),
-         ("article_quality", &mut self.article_quality), ("infoboxes", &mut self.infoboxes),
-         ("tables", &mut self.tables)]
+    fn all(&mut self) -> [(&'static str, &mut dyn AnyTable); 7] {
+        [("plain_text", &mut self.plain_text), ("sections", &mut self.sections), ("citations", &mut self.citations),
+         ("links", &mut self.links), ("article_quality", &mut self.article_quality),
+         ("infoboxes", &mut self.infoboxes), ("tables", &mut self.tables)]
     }
 
     /// Appends a page's rows to the datasets `wanted` (plain_text always); on a stop, none.
@@ -434,23 +467,27 @@ impl Tables {
             self.sections.columns.add(scan);
             self.sections.keyed(page, before[1]);
         }
+        if wants("citations") {
+            add_citations(engine, scan, engine.site.language.as_deref(), deadline, &mut self.citations.columns)?;
+            self.citations.keyed(page, before[2]);
+        }
         if wants("links") || wants("article_quality") { // article quality counts the links by type
             add_links(engine, caches, scan, page.namespace as i64, page.title, &mut self.links.columns);
             if wants("article_quality") {
-                add_article_quality(scan, page.timestamp, page.length, &self.links.columns, before[2],
+                add_article_quality(scan, page.timestamp, page.length, &self.links.columns, before[3],
                                     &mut self.article_quality.columns);
-                self.article_quality.keyed(page, before[3]);
+                self.article_quality.keyed(page, before[4]);
             }
             if wants("links") {
-                self.links.keyed(page, before[2]);
+                self.links.keyed(page, before[3]);
             } else {
-                self.links.columns.truncate(before[2]);
+                self.links.columns.truncate(before[3]);
             }
         }
         if wants("infoboxes") || wants("tables") { // one pass finds both
             add_structures(engine, caches, scan, deadline, &mut self.infoboxes.columns, &mut self.tables.columns)?;
-            self.infoboxes.keyed(page, before[4]);
-            self.tables.keyed(page, before[5]);
+            self.infoboxes.keyed(page, before[5]);
+            self.tables.keyed(page, before[6]);
         }
         Ok(())
     }
@@ -494,6 +531,11 @@ impl ContentRows {
     pub fn forget_last(&mut self) {
         self.tables.before = None;
     }
+
+    /// Takes back the rows of the last page added (its rows stopped or panicked half made).
+    pub fn undo(&mut self) {
+        self.tables.undo();
+    }
 }
 
 #[pymethods]
@@ -501,11 +543,6 @@ impl ContentRows {
     #[new]
     fn new() -> Self {
         ContentRows { tables: Tables::default() }
-    }
-
-    /// Takes back the rows of the last page added (Python dropped the page after its scan).
-    pub fn undo(&mut self) {
-        self.tables.undo();
     }
 
     /// The first `rows` rows held of `dataset` (in the order they were added) as a pyarrow RecordBatch of

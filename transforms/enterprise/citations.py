@@ -17,9 +17,9 @@ from transforms.enterprise.links import Context
 from transforms.wikitext.citations import (
     RAW_LIMIT,
     SOURCE_TYPES,
-    YEAR,
     is_citation_template,
     normalise_identifier,
+    publication_year,
     text_identifiers,
     type_from_identifiers,
 )
@@ -160,7 +160,6 @@ def _citation_row(item: LexborNode, group: str | None, section: int, *, note: bo
         shown = " ".join(link.text(deep=True).split()) if link is not None else ""
         title = shown if shown and shown != url else None
     date = _first(coins, "rft.date")
-    year = YEAR.search(date) if date else None
     authors = []  # CS1 gives the first author as aulast and aufirst, the others as au
     if "rft.aulast" in coins:
         last, first_name = _first(coins, "rft.aulast"), _first(coins, "rft.aufirst")
@@ -180,7 +179,7 @@ def _citation_row(item: LexborNode, group: str | None, section: int, *, note: bo
         "doi": first.get("doi"), "isbn": first.get("isbn"), "pmid": first.get("pmid"), "pmcid": first.get("pmcid"),
         "arxiv": first.get("arxiv"), "issn": first.get("issn"),
         "journal_or_work": _first(coins, "rft.jtitle"), "publisher": _first(coins, "rft.pub"),
-        "publication_date": date, "publication_year": int(year.group(1)) if year else None, "authors": authors,
+        "publication_date": date, "publication_year": publication_year(date), "authors": authors,
         "access_date": _access_date(accessed.text(deep=True)) if accessed is not None else None,
         "identifiers": [f"{k}:{v}" for k, v in identifiers], "raw_wikitext": text[:RAW_LIMIT],
         "_anchor": anchor if anchor.startswith("CITEREF") else None, "_points_to": points_to,

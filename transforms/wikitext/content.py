@@ -18,21 +18,17 @@ from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from schemas import ARTICLE_QUALITY, CITATIONS, INFOBOXES, LINKS, PLAIN_TEXT, SECTIONS, TABLES
-from transforms.common.naming import title_for_output
 from transforms.common.problems import DUPLICATE_REVISION, Filtered, Problem, excerpt_of
 from transforms.defaults import MAX_PAGE_BYTES as DEFAULT_MAX_PAGE_BYTES
 from transforms.defaults import PAGE_SECONDS as DEFAULT_PAGE_SECONDS
-from transforms.datasets.rows import Appended, Rows, each_row
-from transforms.wikitext.citations import citation_columns
+from transforms.datasets.rows import Appended, each_row
 from transforms.wikitext.engine import ContentRows, scan_into
-from transforms.wikitext.scanner import Scan, ScanTimeout
+from transforms.wikitext.scanner import ScanTimeout
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.inputs import XmlInput
 from transforms.xml.records import Item, Page, Revision, SiteInfo
 
 CONTENT_DATASETS = (PLAIN_TEXT, SECTIONS, CITATIONS, LINKS, ARTICLE_QUALITY, INFOBOXES, TABLES)
-# The datasets whose rows are still made in Python, from the engine's scan handed back as a `Scan`.
-SCANNED = frozenset({CITATIONS})
 # Large text columns, which also bound the size of a batch of rows.
 TEXT_COLUMNS = {PLAIN_TEXT: "text", SECTIONS: "text", CITATIONS: "raw_wikitext", INFOBOXES: "value_wikitext"}
 DEFAULT_NAMESPACES = frozenset({0})
@@ -75,26 +71,23 @@ class ContentOptions:
 
 def extract_content(text: str, page: Page, revision: Revision, resolver: TitleResolver,
                     deadline: float | None = None, math: str = "tex",
-                    datasets: tuple[str, ...] = CONTENT_DATASETS) -> dict[str, list[dict] | Rows]:
-    """The rows of one revision, as `page_rows` makes them, with plain_text and sections as lists of dicts
-    (read back from the engine's batches: timestamps as datetimes): for tests and benchmarks of one page."""
+                    datasets: tuple[str, ...] = CONTENT_DATASETS) -> dict[str, list[dict]]:
+    """The rows of one revision, as `page_rows` makes them, as lists of dicts per dataset (read back from the
+    engine's batches: timestamps as datetimes): for tests and benchmarks of one page."""
     rows = ContentRows()
     found = page_rows(rows, text, page, revision, resolver, deadline, math, datasets)
-    for dataset, appended in found.items():
-        if isinstance(appended, Appended):
-            found[dataset] = rows.take(dataset, appended.count).to_pylist()
-    return found
+    return {dataset: rows.take(dataset, appended.count).to_pylist() for dataset, appended in found.items()}
 
 
 def page_rows(rows: ContentRows, text: str, page: Page, revision: Revision, resolver: TitleResolver,
               deadline: float | None = None, math: str = "tex", datasets: tuple[str, ...] = CONTENT_DATASETS
-              ) -> dict[str, list[dict] | Rows | Appended]:
-    """Rows of the content datasets asked for, for one revision's wikitext, from a single scan: those the
-    engine makes (engine/src/rows.rs) appended to `rows` (`Appended`); those still made in Python from the
-    scan (`SCANNED`) as `Rows` blocks or lists of dicts. Nothing stays appended to `rows` when this raises.
+              ) -> dict[str, Appended]:
+    """The rows of the content datasets asked for, for one revision's wikitext: made in the engine from a
+    single scan (engine/src/rows.rs) and appended to `rows`, one `Appended` per dataset saying how many.
 
     Raises:
-        ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes.
+        ScanTimeout: when `deadline` (a `time.perf_counter()` value) passes; nothing is appended then.
+        EngineError: when the engine refuses the page (nesting beyond its bounds, a fault caught in it).
     """
     wikitext = text
     if page.is_redirect:
@@ -102,34 +95,8 @@ def page_rows(rows: ContentRows, text: str, page: Page, revision: Revision, reso
     elif match := ENGLISH_REDIRECT.match(wikitext):
         wikitext = wikitext[match.end():]
     keys = (page.page_id, page.namespace, page.title, revision.id, revision.timestamp, len(text))
-    added, found = scan_into(rows, resolver, keys, wikitext, deadline=deadline, math=math, datasets=datasets,
-                             scan_back=not SCANNED.isdisjoint(datasets))
-    out: dict[str, list[dict] | Rows | Appended] = {
-        dataset: Appended(rows, *added.get(dataset, (0, 0)), page.page_id, revision.id)
-        for dataset in datasets if dataset not in SCANNED}
-    if found is None:
-        return out
-    try:
-        _rows_from_scan(out, found, text, page, revision, resolver, deadline, datasets)
-    except BaseException:
-        rows.undo()
-        raise
-    return out
-
-
-def _rows_from_scan(out: dict, found: Scan, text: str, page: Page, revision: Revision, resolver: TitleResolver,
-                    deadline: float | None, datasets: tuple[str, ...]) -> None:
-    """The rows still made in Python from the page's `Scan`, into `out`."""
-    keys = {"page_id": page.page_id, "page_namespace": page.namespace, "page_title": title_for_output(page.title),
-            "revision_id": revision.id, "source": SOURCE}
-    if CITATIONS in datasets:
-        out[CITATIONS] = Rows.keyed(citation_columns(found, resolver.language), keys)
-        _check(deadline)
-
-
-def _check(deadline: float | None) -> None:
-    if deadline is not None and time.perf_counter() > deadline:
-        raise ScanTimeout()
+    added = scan_into(rows, resolver, keys, wikitext, deadline=deadline, math=math, datasets=datasets)
+    return {dataset: Appended(rows, *added.get(dataset, (0, 0)), page.page_id, revision.id) for dataset in datasets}
 
 
 @dataclass

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import pyarrow as pa
 
-from transforms.wikitext import citations, inline, scanner, short_footnotes, structures
+from transforms.wikitext import citations, inline, scanner, structures
 from transforms.wikitext._engine import ContentRows, Engine
 from transforms.wikitext.scanner import Link, Ref, Scan, ScanTimeout, Section, Template
 from transforms.wikitext.sitedata import INTERWIKI_PREFIXES, MAGIC_WORDS, WIKIPEDIA_LANGUAGES
@@ -47,9 +47,11 @@ def engine_for(resolver: TitleResolver) -> Engine:
         set(INTERWIKI_PREFIXES), _folds(), html.entities.html5, html._invalid_charrefs,  # type: ignore[attr-defined]
         set(html._invalid_codepoints), rules, set(scanner.TRANSPARENT_TAGS),  # type: ignore[attr-defined]
         set(scanner.DROPPED_TAGS), set(scanner.OPAQUE_TAGS), set(scanner.LINE_BREAK_TAGS),
-        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES) | short_footnotes.SHORT_FOOTNOTES
-        | short_footnotes.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands, set(MAGIC_WORDS),
-        structures.infobox_prefixes(resolver.language))
+        set(citations.SOURCE_TYPES) | set(citations.IDENTIFIER_TEMPLATES) | citations.SHORT_FOOTNOTES
+        | citations.ANCHOR_TEMPLATES, list(citations.CITATION_PREFIXES), months, thousands, set(MAGIC_WORDS),
+        structures.infobox_prefixes(resolver.language), citations.SOURCE_TYPES, citations.IDENTIFIER_TEMPLATES,
+        citations.PARAMETER_FIELD, {language: set(names) for language, names in citations.QUOTATION_TEMPLATES.items()},
+        set(citations.SHORT_FOOTNOTES), set(citations.ANCHOR_TEMPLATES), citations.RAW_LIMIT)
 
 
 _TARGETS: dict[tuple, LinkTarget] = {}
@@ -105,20 +107,18 @@ def scan_page(engine: Engine, wikitext: str, deadline: float | None = None, math
 
 def scan_into(rows: ContentRows, resolver: TitleResolver, page_keys: tuple[int, int, str, int, int | None, int],
               wikitext: str, *, deadline: float | None = None, math: str = "tex",
-              datasets: tuple[str, ...] = ("plain_text",), scan_back: bool = False
-              ) -> tuple[dict[str, tuple[int, int]], Scan | None]:
-    """Scans one page and appends its rows, made in the engine, to `rows` for those of `datasets` that the
-    engine makes (plain_text always). `page_keys`: page id, namespace, title (with spaces), revision id,
+              datasets: tuple[str, ...] = ("plain_text",)) -> dict[str, tuple[int, int]]:
+    """Scans one page and appends its rows, made in the engine, to `rows` for the content datasets named in
+    `datasets` (plain_text always). `page_keys`: page id, namespace, title (with spaces), revision id,
     timestamp, and the length of the wikitext as read (before a redirect line is taken off). Hands back
-    {dataset: (rows, bytes of its text column)} of each dataset that gained rows, and the `Scan` when
-    `scan_back` (for the datasets still made in Python).
+    {dataset: (rows, bytes of its text column)} of each dataset that gained rows.
 
     Raises:
         ScanTimeout, EngineError: as `scan`; nothing is appended then.
     """
-    added, found = _checked(engine_of(resolver).scan_into(rows, *page_keys, wikitext, _seconds(deadline), math,
-                                                          list(datasets), scan_back))
-    return {dataset: (count, size) for dataset, count, size in added}, None if found is None else _scan_of(found)
+    added = _checked(engine_of(resolver).scan_into(rows, *page_keys, wikitext, _seconds(deadline), math,
+                                                   list(datasets)))
+    return {dataset: (count, size) for dataset, count, size in added}
 
 
 def rows_of_page(wikitext: str, resolver: TitleResolver, datasets: tuple[str, ...], *, namespace: int = 0,
@@ -128,8 +128,8 @@ def rows_of_page(wikitext: str, resolver: TitleResolver, datasets: tuple[str, ..
     seconds: what a test or a benchmark reads of a page. `length` defaults to the wikitext's."""
     rows = ContentRows()
     length = len(wikitext) if length is None else length
-    added, _ = scan_into(rows, resolver, (1, namespace, title, 1, timestamp, length), wikitext, deadline=deadline,
-                         math=math, datasets=datasets)
+    added = scan_into(rows, resolver, (1, namespace, title, 1, timestamp, length), wikitext, deadline=deadline,
+                      math=math, datasets=datasets)
     found = {}
     for dataset in datasets:
         batch = rows.take(dataset, added.get(dataset, (0, 0))[0])
