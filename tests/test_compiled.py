@@ -1,4 +1,4 @@
-"""The modules compiled by mypyc (setup.py: links, titles) are current, and read pages exactly as
+"""The modules compiled by mypyc (setup.py: titles) are current, and read pages exactly as
 their Python sources do.
 
 An editable install builds the extension modules next to their sources, where Python prefers them: after
@@ -73,8 +73,8 @@ def content_digest(paths: list[str]) -> str:
 
 def test_compiled_modules_are_built_from_the_current_sources():
     if not os.environ.get("WIKIDUMPS_PURE_PYTHON"):
-        assert "transforms.wikitext.links" in compiled_modules(), (
-            "links is not compiled: mypyc or a C compiler was missing when the package was installed "
+        assert "transforms.wikitext.titles" in compiled_modules(), (
+            "titles is not compiled: mypyc or a C compiler was missing when the package was installed "
             "(set WIKIDUMPS_PURE_PYTHON=1 to install and test plain Python on purpose)")
     stale = [name for name, extension in compiled_modules().items()
              if ROOT.joinpath(*name.split(".")).with_suffix(".py").stat().st_mtime > extension.stat().st_mtime]
@@ -85,12 +85,12 @@ def test_compiled_and_python_modules_give_the_same_rows():
     names = compiled_modules()
     if not names:
         pytest.skip("nothing is compiled in this install (WIKIDUMPS_PURE_PYTHON)")
-    imported = importlib.import_module("transforms.wikitext.links")
+    imported = importlib.import_module("transforms.wikitext.titles")
     assert imported.__file__.endswith(".so")
     paths = [str(SAMPLEWIKI)] + [str(REAL / name) for name in REAL_PAGES if (REAL / name).exists()]
     program = (f"import sys; from tests.test_compiled import SourceOnly, content_digest; "
                f"sys.meta_path.insert(0, SourceOnly({sorted(names)!r})); "
-               f"import transforms.wikitext.links as links; assert links.__file__.endswith('.py'); "
+               f"import transforms.wikitext.titles as titles; assert titles.__file__.endswith('.py'); "
                f"print(content_digest({paths!r}))")
     python = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=True)
     assert python.stdout.strip() == content_digest(paths)

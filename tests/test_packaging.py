@@ -102,7 +102,7 @@ def test_the_reader_install_opens_a_published_dataset_over_http_without_beam(dis
     # install has no mwxml for transforms.wikitext.engine, so the module is called as it is, empty tables).
     engine = subprocess.run([python, "-c", "from transforms.wikitext._engine import Engine; "
                              "engine = Engine({}, {}, True, None, set(), set(), {}, {}, {}, set(), {}, set(), set(), "
-                             "set(), set(), set(), [], [], ',', set(), []); "
+                             "set(), set(), set(), [], [], ',', set(), [], {}, {}, {}, {}, set(), set(), 2000); "
                              "status, (source, sections, *_) = engine.scan('Hello [[Foo|world]]'); "
                              "print(status, sections[0][-1])"],
                             capture_output=True, text=True, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"}, timeout=120)
