@@ -2,13 +2,14 @@
 //! its rows to columns kept here, across the pages of a split; Python takes them as Arrow record batches
 //! (exported through the Arrow C data interface), so no Python object is made per row or per value.
 //!
-//! Python (transforms/wikitext/content.py) still decides which pages are read and turns a scan that
-//! stopped (timeout, too deep, panic) into an `errors` row; the rows of a page are appended only when its
-//! scan succeeded, and `undo` takes back the last page's rows when Python drops that page afterwards.
+//! Python (transforms/wikitext/content.py) still decides which pages are read and turns a page that
+//! stopped (timeout, too deep, panic) into an `errors` row; such a page leaves no rows: what it had appended
+//! before it stopped is taken back (`undo`).
 
 use std::sync::Arc;
+use std::time::Instant;
 
-use arrow_array::builder::{BooleanBuilder, Int32Builder, ListBuilder, StringBuilder};
+use arrow_array::builder::{ArrayBuilder, BooleanBuilder, Int32Builder, ListBuilder, StringBuilder};
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray, StructArray,
     TimestampSecondArray,
@@ -16,8 +17,6 @@ use arrow_array::{
 use arrow_data::ffi::FFI_ArrowArray;
 use arrow_schema::ffi::FFI_ArrowSchema;
 use pyo3::prelude::*;
-
-use std::time::Instant;
 
 use crate::citation_rows::add_citations;
 use crate::engine::{Caches, Engine};
@@ -30,7 +29,7 @@ use crate::text::is_space;
 /// The key columns every content row starts with (schemas/content_keys.py); `source` is the same for all
 /// of them (wikitext) and is made at export.
 #[derive(Default)]
-pub struct Keys {
+struct Keys {
     page_id: Vec<i64>,
     page_namespace: Vec<i32>,
     page_title: Vec<String>,
@@ -649,36 +648,28 @@ fn optional_int32_lists(values: Vec<Option<Vec<Option<i32>>>>) -> ArrayRef {
 }
 
 fn string_list_lists(values: Vec<Vec<Vec<String>>>) -> ArrayRef {
-    let mut builder = ListBuilder::new(ListBuilder::new(StringBuilder::new()));
-    for lists in values {
-        for list in lists {
-            for value in list {
-                builder.values().values().append_value(value);
-            }
-            builder.values().append(true);
+    list_lists(values, StringBuilder::new(), |builder, list| {
+        for value in list {
+            builder.append_value(value);
         }
-        builder.append(true);
-    }
-    Arc::new(builder.finish())
+    })
 }
 
 fn bool_list_lists(values: Vec<Vec<Vec<bool>>>) -> ArrayRef {
-    let mut builder = ListBuilder::new(ListBuilder::new(BooleanBuilder::new()));
-    for lists in values {
-        for list in lists {
-            builder.values().values().append_slice(&list);
-            builder.values().append(true);
-        }
-        builder.append(true);
-    }
-    Arc::new(builder.finish())
+    list_lists(values, BooleanBuilder::new(), |builder, list| builder.append_slice(&list))
 }
 
 fn int32_list_lists(values: Vec<Vec<Vec<i32>>>) -> ArrayRef {
-    let mut builder = ListBuilder::new(ListBuilder::new(Int32Builder::new()));
+    list_lists(values, Int32Builder::new(), |builder, list| builder.append_slice(&list))
+}
+
+/// A list of lists per row (a table's cells by row), the innermost values appended by `append`.
+fn list_lists<T, B: ArrayBuilder>(values: Vec<Vec<Vec<T>>>, values_builder: B, append: impl Fn(&mut B, Vec<T>))
+                                  -> ArrayRef {
+    let mut builder = ListBuilder::new(ListBuilder::new(values_builder));
     for lists in values {
         for list in lists {
-            builder.values().values().append_slice(&list);
+            append(builder.values().values(), list);
             builder.values().append(true);
         }
         builder.append(true);

@@ -1,4 +1,5 @@
-"""The content job's page processor: one scan of a revision's wikitext feeds seven datasets.
+"""The content job's page processor: one scan of a revision's wikitext, in the native engine, feeds seven
+datasets, whose rows the engine makes and hands over as Arrow batches (engine/src/rows.rs).
 
 `ContentPages(options)` is what `ReadFromXmlDump` calls for each page. By default it keeps only the text
 of the page's latest revision (latest by timestamp, then id) while the revisions stream by; with
@@ -36,7 +37,6 @@ DEFAULT_NAMESPACES = frozenset({0})
 REDIRECT_LINE = re.compile(r"^\s*#[^\s\[]+[ \t]*:?[ \t]*(?=\[\[)")
 ENGLISH_REDIRECT = re.compile(r"^\s*#redirect[ \t]*:?[ \t]*(?=\[\[)", re.IGNORECASE)
 WIKITEXT_MODELS = (None, "wikitext")
-SOURCE = "wikitext"  # the `source` column of every row: read from wikitext, not from rendered HTML
 
 
 @dataclass(frozen=True)
