@@ -201,41 +201,59 @@ def _comparable(rows: list[dict]) -> list[tuple]:
                    for row in rows), key=repr)
 
 
+def spark_revisions(tabled: str, snapshots: list[str]) -> dict[str, list[dict]]:
+    """The `revisions` rows Spark reads at each snapshot's tag, times as epoch seconds. Run in a process of
+    its own: Iceberg's catalog classes must be on the classpath the JVM starts with, and a JVM that an earlier
+    Spark session of the same process started (tests/test_dataset_readers.py) would not have them."""
+    from pyspark.sql import SparkSession, functions
+    from pyspark.sql.types import TimestampType
+
+    import wikidumps
+    from runners.clusters.processes import iceberg_spark_jars
+    from wikidumps.tables import spark_config
+
+    builder = SparkSession.builder.master("local[1]").appName("wikidumps-tables-test")
+    for key, value in {**spark_config(tabled, iceberg_spark_jars(wikidumps.cache_root())), "spark.ui.enabled": "false",
+                       "spark.driver.host": "127.0.0.1", "spark.sql.session.timeZone": "UTC"}.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    try:
+        found = {}
+        for snapshot in snapshots:
+            frame = spark.sql(f"SELECT * FROM wikidumps.samplewiki.revisions VERSION AS OF 'snapshot-{snapshot}'")
+            frame = frame.select([functions.col(f.name).cast("long").alias(f.name) if isinstance(f.dataType, TimestampType)
+                                  else functions.col(f.name) for f in frame.schema.fields])
+            found[snapshot] = [row.asDict(recursive=True) for row in frame.collect()]
+        return found
+    finally:
+        spark.stop()
+
+
 def test_spark_reads_the_rows_pyarrow_and_open_dataset_read_at_each_snapshot(built, tabled):
     """Spark with Iceberg's runtime (fetched by `make fetch-runners`) reads the tables through their SQLite
     catalog: at each tag, the rows of `revisions` pyarrow reads from the snapshot's files and open_dataset
     gives, and as many as the full build of that snapshot."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    from pyspark.sql import SparkSession, functions
-    from pyspark.sql.types import TimestampType
 
     import wikidumps
     from runners.clusters.processes import iceberg_spark_jars
-    from wikidumps.tables import spark_config, table_files
+    from wikidumps.tables import table_files
 
-    jars = iceberg_spark_jars(wikidumps.cache_root())
-    if not jars:
+    if not iceberg_spark_jars(wikidumps.cache_root()):
         pytest.fail("Iceberg's Spark runtime is not in the cache: run `make fetch-runners`", pytrace=False)
-    builder = SparkSession.builder.master("local[1]").appName("wikidumps-tables-test")
-    for key, value in {**spark_config(tabled, jars), "spark.ui.enabled": "false", "spark.driver.host": "127.0.0.1",
-                       "spark.sql.session.timeZone": "UTC"}.items():
-        builder = builder.config(key, value)
-    spark = builder.getOrCreate()
-    try:
-        for snapshot in (D1, D2):
-            frame = spark.sql(f"SELECT * FROM wikidumps.samplewiki.revisions VERSION AS OF 'snapshot-{snapshot}'")
-            frame = frame.select([functions.col(f.name).cast("long").alias(f.name) if isinstance(f.dataType, TimestampType)
-                                  else functions.col(f.name) for f in frame.schema.fields])
-            by_spark = _comparable([row.asDict(recursive=True) for row in frame.collect()])
-            files = table_files(tabled, "revisions", snapshot)[("samplewiki", snapshot)]
-            by_pyarrow = _comparable(pa.concat_tables([pq.read_table(f) for f in files]).to_pylist())
-            opened = wikidumps.open_dataset(tabled, "revisions", as_of=snapshot).to_table()
-            by_open_dataset = _comparable(opened.drop_columns(["wiki_db", "snapshot"]).to_pylist())
-            assert by_spark == by_pyarrow == by_open_dataset, snapshot
-            assert len(by_spark) == len(_of(read_rows(str(built["full"]), "revisions"), snapshot)), snapshot
-    finally:
-        spark.stop()
+    program = (f"import json; from tests.test_update_job import spark_revisions; "
+               f"print(json.dumps(spark_revisions({str(tabled)!r}, {[D1, D2]!r})))")
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    by_spark = json.loads(done.stdout.splitlines()[-1])
+    for snapshot in (D1, D2):
+        files = table_files(tabled, "revisions", snapshot)[("samplewiki", snapshot)]
+        by_pyarrow = _comparable(pa.concat_tables([pq.read_table(f) for f in files]).to_pylist())
+        opened = wikidumps.open_dataset(tabled, "revisions", as_of=snapshot).to_table()
+        by_open_dataset = _comparable(opened.drop_columns(["wiki_db", "snapshot"]).to_pylist())
+        assert _comparable(by_spark[snapshot]) == by_pyarrow == by_open_dataset, snapshot
+        assert len(by_spark[snapshot]) == len(_of(read_rows(str(built["full"]), "revisions"), snapshot)), snapshot
 
 
 def test_update_equals_the_full_build_on_real_pages(real_data, tmp_path):
