@@ -12,18 +12,13 @@ import argparse
 import subprocess
 import sys
 import types
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.engine_equality import default_files  # noqa: E402
-from transforms.wikitext.engine import engine_for, rows_of_page, scan_page  # noqa: E402
-from transforms.wikitext.titles import TitleResolver  # noqa: E402
-from transforms.xml.inputs import describe_input  # noqa: E402
-from transforms.xml.records import SiteInfo  # noqa: E402
-from transforms.xml.splits import plan_splits, read_split  # noqa: E402
+from tests.engine_equality import default_files, each_revision  # noqa: E402
+from transforms.wikitext.engine import rows_of_page, scan_page  # noqa: E402
 
 PYTHON_COMMIT = "9aee7ac"  # the last commit whose citations rows were built in Python
 
@@ -66,28 +61,18 @@ def difference(expected: dict[str, list], found: dict[str, list]) -> str | None:
 def compare_file(path: Path, report, old) -> tuple[int, int]:
     """(revisions compared, revisions whose rows differ) of one dump."""
     pages = differing = 0
-    source = describe_input(str(path), strict=False)
-    resolver = TitleResolver(replace(source.siteinfo or SiteInfo(), wiki_db=source.wiki_db))
-    engine = engine_for(resolver)
 
-    def process_page(page, _source):
+    def compare(resolver, engine, page, revision) -> None:
         nonlocal pages, differing
-        for revision in page.revisions:
-            if revision.text is None:
-                continue
-            pages += 1
-            found = scan_page(engine, revision.text)
-            made = rows_of_page(revision.text, resolver, ("citations",))["citations"]
-            problem = difference(old.citation_columns(found, resolver.language), made)
-            if problem:
-                differing += 1
-                report(f"{path.name} page {page.page_id} ({page.title}) rev {revision.id}: {problem}")
-        return iter(())
+        pages += 1
+        found = scan_page(engine, revision.text)
+        made = rows_of_page(revision.text, resolver, ("citations",))["citations"]
+        problem = difference(old.citation_columns(found, resolver.language), made)
+        if problem:
+            differing += 1
+            report(f"{path.name} page {page.page_id} ({page.title}) rev {revision.id}: {problem}")
 
-    for split in plan_splits(source):
-        with read_split(split, process_page) as reader:
-            for _ in reader:
-                pass
+    each_revision(path, compare)
     return pages, differing
 
 

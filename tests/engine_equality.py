@@ -114,42 +114,52 @@ def difference(old, new) -> str | None:
     return None
 
 
-def compare_file(path: Path, report, old, skipped: dict | None = None) -> tuple[int, int]:
-    """(revisions compared, revisions that differ) of one dump; `skipped` counts the revisions left out by
-    each intended difference."""
-    pages = differing = 0
-    skipped = {} if skipped is None else skipped
+def each_revision(path: Path, visit) -> None:
+    """Calls `visit(resolver, engine, page, revision)` for every revision with text of a dump, with the title
+    resolver and engine of its wiki."""
     source = describe_input(str(path), strict=False)
-    siteinfo = replace(source.siteinfo or SiteInfo(), wiki_db=source.wiki_db)
-    resolver = TitleResolver(siteinfo)
+    resolver = TitleResolver(replace(source.siteinfo or SiteInfo(), wiki_db=source.wiki_db))
     engine = engine_for(resolver)
-    old_resolver = OldResolver(resolver)
 
     def process_page(page, _source):
-        nonlocal pages, differing
         for revision in page.revisions:
-            if revision.text is None:
-                continue
-            wikitext = revision.text
-            if page.is_redirect:
-                wikitext = REDIRECT_LINE.sub("", wikitext, count=1)
-            elif match := ENGLISH_REDIRECT.match(wikitext):
-                wikitext = wikitext[match.end():]
-            if intended(wikitext):
-                skipped[intended(wikitext)] = skipped.get(intended(wikitext), 0) + 1
-                continue
-            pages += 1
-            found = difference(old.scan(wikitext, old_resolver, wants_args=citations.wants_args),
-                               scan_page(engine, wikitext))
-            if found:
-                differing += 1
-                report(f"{path.name} page {page.page_id} ({page.title}) rev {revision.id}: {found}")
+            if revision.text is not None:
+                visit(resolver, engine, page, revision)
         return iter(())
 
     for split in plan_splits(source):
         with read_split(split, process_page) as reader:
             for _ in reader:
                 pass
+
+
+def compare_file(path: Path, report, old, skipped: dict | None = None) -> tuple[int, int]:
+    """(revisions compared, revisions that differ) of one dump; `skipped` counts the revisions left out by
+    each intended difference."""
+    pages = differing = 0
+    skipped = {} if skipped is None else skipped
+    old_resolvers: dict[int, OldResolver] = {}  # one per wiki (the resolver of the file)
+
+    def compare(resolver, engine, page, revision) -> None:
+        nonlocal pages, differing
+        if id(resolver) not in old_resolvers:
+            old_resolvers[id(resolver)] = OldResolver(resolver)
+        wikitext = revision.text
+        if page.is_redirect:
+            wikitext = REDIRECT_LINE.sub("", wikitext, count=1)
+        elif match := ENGLISH_REDIRECT.match(wikitext):
+            wikitext = wikitext[match.end():]
+        if intended(wikitext):
+            skipped[intended(wikitext)] = skipped.get(intended(wikitext), 0) + 1
+            return
+        pages += 1
+        found = difference(old.scan(wikitext, old_resolvers[id(resolver)], wants_args=citations.wants_args),
+                           scan_page(engine, wikitext))
+        if found:
+            differing += 1
+            report(f"{path.name} page {page.page_id} ({page.title}) rev {revision.id}: {found}")
+
+    each_revision(path, compare)
     return pages, differing
 
 
