@@ -183,14 +183,13 @@ impl Engine {
                       seconds: Option<f64>, math: &str, datasets: Vec<String>) -> PyResult<Bound<'py, PyTuple>> {
         let page = PageKeys { page_id, namespace, title, revision_id, timestamp, length };
         let rows = &mut *rows;
-        rows.forget_last();
         let found = self.run_scan(py, wikitext, seconds, math, |engine, caches, scan, deadline| {
             rows.add(engine, caches, &scan, &page, &datasets, deadline)
         });
         match found {
             Ok(Ok(added)) => ("ok", added).into_pyobject(py),
             Ok(Err(stopped)) => {
-                rows.undo(); // the rows a page stopped or a panic left half made
+                rows.undo(); // the rows a panic left half made (a stop has taken its own back)
                 Ok(stopped)
             }
             Err(error) => Err(error),

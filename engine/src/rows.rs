@@ -377,9 +377,9 @@ pub struct Table<C: Columns> {
 }
 
 impl<C: Columns> Table<C> {
-    /// Appends keys for the rows `columns` gained since it held `before` rows.
-    fn keyed(&mut self, page: &PageKeys, before: usize) {
-        self.keys.push(page, self.columns.len() - before);
+    /// Appends the page's keys to the rows `columns` gained (those that have none yet).
+    fn keyed(&mut self, page: &PageKeys) {
+        self.keys.push(page, self.columns.len() - self.keys.len());
     }
 
     fn truncate(&mut self, rows: usize) {
@@ -424,7 +424,8 @@ impl<C: Columns> AnyTable for Table<C> {
     }
 }
 
-/// The rows a `ContentRows` holds, per dataset, and how many each held before the last page.
+/// The rows a `ContentRows` holds, per dataset, and while a page's rows are being made, how many each held
+/// before them.
 #[derive(Default)]
 struct Tables {
     plain_text: Table<PlainText>,
@@ -445,67 +446,74 @@ impl Tables {
          ("infoboxes", &mut self.infoboxes), ("tables", &mut self.tables)]
     }
 
-    /// Appends a page's rows to the datasets `wanted` (plain_text always); on a stop, none.
-    fn add(&mut self, engine: &Engine, caches: &mut Caches, scan: &Scan, page: &PageKeys, wanted: &[String],
-           deadline: Option<Instant>) -> Result<(), Stop> {
-        self.before = Some(self.all().iter().map(|(_, table)| table.len()).collect());
-        let filled = self.fill(engine, caches, scan, page, wanted, deadline);
-        if filled.is_err() {
-            self.undo();
+    fn lengths(&mut self) -> Vec<usize> {
+        self.all().iter().map(|(_, table)| table.len()).collect()
+    }
+
+    fn truncate(&mut self, lengths: &[usize]) {
+        for ((_, table), &rows) in self.all().into_iter().zip(lengths) {
+            table.truncate(rows);
         }
-        filled
+    }
+
+    /// Appends a page's rows to the datasets `wanted` (plain_text always) and hands back (dataset, rows,
+    /// bytes of its text column) of each that gained rows; on a stop, appends none.
+    fn add(&mut self, engine: &Engine, caches: &mut Caches, scan: &Scan, page: &PageKeys, wanted: &[String],
+           deadline: Option<Instant>) -> Result<Vec<(&'static str, usize, usize)>, Stop> {
+        let before = self.lengths();
+        self.before = Some(before.clone()); // what `undo` restores if the rows panic half made
+        let filled = self.fill(engine, caches, scan, page, wanted, deadline);
+        self.before = None;
+        if let Err(stop) = filled {
+            self.truncate(&before);
+            return Err(stop);
+        }
+        Ok(self.all().into_iter().zip(before)
+            .filter(|((_, table), rows)| table.len() > *rows)
+            .map(|((name, table), rows)| (name, table.len() - rows, table.text_bytes_from(rows)))
+            .collect())
     }
 
     fn fill(&mut self, engine: &Engine, caches: &mut Caches, scan: &Scan, page: &PageKeys, wanted: &[String],
             deadline: Option<Instant>) -> Result<(), Stop> {
         let wants = |dataset: &str| wanted.iter().any(|name| name == dataset);
-        let before = self.before.clone().unwrap_or_default();
         self.plain_text.columns.add(engine, scan, page.timestamp);
-        self.plain_text.keyed(page, before[0]);
+        self.plain_text.keyed(page);
         if wants("sections") {
             self.sections.columns.add(scan);
-            self.sections.keyed(page, before[1]);
+            self.sections.keyed(page);
         }
         if wants("citations") {
             add_citations(engine, scan, engine.site.language.as_deref(), deadline, &mut self.citations.columns)?;
-            self.citations.keyed(page, before[2]);
+            self.citations.keyed(page);
         }
         if wants("links") || wants("article_quality") { // article quality counts the links by type
+            let page_links = self.links.columns.len();
             add_links(engine, caches, scan, page.namespace as i64, page.title, &mut self.links.columns);
             if wants("article_quality") {
-                add_article_quality(scan, page.timestamp, page.length, &self.links.columns, before[3],
+                add_article_quality(scan, page.timestamp, page.length, &self.links.columns, page_links,
                                     &mut self.article_quality.columns);
-                self.article_quality.keyed(page, before[4]);
+                self.article_quality.keyed(page);
             }
             if wants("links") {
-                self.links.keyed(page, before[3]);
+                self.links.keyed(page);
             } else {
-                self.links.columns.truncate(before[3]);
+                self.links.columns.truncate(page_links);
             }
         }
         if wants("infoboxes") || wants("tables") { // one pass finds both
             add_structures(engine, caches, scan, deadline, &mut self.infoboxes.columns, &mut self.tables.columns)?;
-            self.infoboxes.keyed(page, before[5]);
-            self.tables.keyed(page, before[6]);
+            self.infoboxes.keyed(page);
+            self.tables.keyed(page);
         }
         Ok(())
     }
 
+    /// Takes back the rows of a page whose rows panicked half made (nothing when no page is being made).
     fn undo(&mut self) {
         if let Some(before) = self.before.take() {
-            for ((_, table), rows) in self.all().into_iter().zip(before) {
-                table.truncate(rows);
-            }
+            self.truncate(&before);
         }
-    }
-
-    /// (dataset, rows, bytes of its text column) of each dataset the last page added rows to.
-    fn added(&mut self) -> Vec<(&'static str, usize, usize)> {
-        let Some(before) = self.before.clone() else { return Vec::new() };
-        self.all().into_iter().zip(before)
-            .filter(|((_, table), rows)| table.len() > *rows)
-            .map(|((name, table), rows)| (name, table.len() - rows, table.text_bytes_from(rows)))
-            .collect()
     }
 }
 
@@ -521,17 +529,10 @@ impl ContentRows {
     /// rows were made) nothing is appended.
     pub fn add(&mut self, engine: &Engine, caches: &mut Caches, scan: &Scan, page: &PageKeys, wanted: &[String],
                deadline: Option<Instant>) -> Result<Vec<(&'static str, usize, usize)>, Stop> {
-        self.tables.add(engine, caches, scan, page, wanted, deadline)?;
-        Ok(self.tables.added())
+        self.tables.add(engine, caches, scan, page, wanted, deadline)
     }
 
-    /// Forgets which rows the last page added, so that `undo` takes none back (a page that stops before its
-    /// rows are made).
-    pub fn forget_last(&mut self) {
-        self.tables.before = None;
-    }
-
-    /// Takes back the rows of the last page added (its rows stopped or panicked half made).
+    /// Takes back the rows of a page whose rows panicked half made.
     pub fn undo(&mut self) {
         self.tables.undo();
     }
@@ -547,7 +548,6 @@ impl ContentRows {
     /// The first `rows` rows held of `dataset` (in the order they were added) as a pyarrow RecordBatch of
     /// its file columns, keys first, taken out of these.
     fn take<'py>(&mut self, py: Python<'py>, dataset: &str, rows: usize) -> PyResult<Bound<'py, PyAny>> {
-        self.tables.before = None;
         let Some((_, table)) = self.tables.all().into_iter().find(|(name, _)| *name == dataset) else {
             return Err(pyo3::exceptions::PyValueError::new_err(format!("no rows of {dataset} are made here")));
         };
