@@ -62,12 +62,14 @@ def test_unclosed_markup_becomes_text_without_markers():
     assert run("stray ]] and }} and </ref> here\n|}\nend").text == "stray and and here\n\nend"
 
 
-def test_a_url_in_an_unclosed_link_keeps_no_quote_boundary():
-    """The scan marks where a removed tag split a run of apostrophes; a bare URL read from the text of an
-    unclosed external link ends without that mark (it leaked into the links' target)."""
+def test_a_url_in_an_unclosed_link_keeps_no_mark_of_the_scan():
+    """The scan marks where a removed tag split a run of apostrophes, and where `<math>` was; a bare URL read
+    from the text of an unclosed external link keeps neither (they leaked into the links' target): the first
+    is dropped, and the URL ends at the second, as it ended at the tag's `<`."""
     found = run("See [http://example.org/a''<imagemap>x</imagemap>''b and more.")
     assert [link.target for link in found.links] == ["http://example.org/a''''b"]
     assert found.text == "See http://example.org/ab and more."
+    assert [link.target for link in run("See [http://a.org/b<math>x</math> c").links] == ["http://a.org/b"]
 
 
 def test_named_reference_reuse():

@@ -58,8 +58,9 @@ impl Engine {
             entities,
             tidy: Tidy::new(),
             tables,
-            // Python's \s is str.isspace(): Unicode White_Space and the separators \x1c-\x1f.
-            bare_url: Regex::new(r#"(?i:https?|ftp)://[^\s\x1c-\x1f<>\[\]{}|"]+"#).unwrap(),
+            // Python's \s is str.isspace(): Unicode White_Space and the separators \x1c-\x1f. A URL also ends
+            // at the mark a `<math>` left in the text (its `<` ended it in the source).
+            bare_url: Regex::new(r#"(?i:https?|ftp)://[^\s\x1c-\x1f<>\[\]{}|"\x{27e6}]+"#).unwrap(),
             attribute: Regex::new(
                 r#"([\p{L}\p{N}_-]+)[\s\x1c-\x1f]*=[\s\x1c-\x1f]*(?:"([^"]*)"|'([^']*)'|([^\s\x1c-\x1f"'/>]+))"#,
             )
