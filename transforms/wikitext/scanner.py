@@ -104,8 +104,6 @@ class Scan:
         # Constructs read in a way that may lose or alter text: unclosed-template, unclosed-link,
         # unclosed-external-link, unclosed-table, unclosed-tag, nesting-too-deep, math-dropped.
         self.out_of_range: list[str] = []
-        # The columns of the datasets whose rows the engine built in the same pass (citations), by dataset.
-        self.rows: dict[str, dict[str, list]] = {}
 
     @property
     def text(self) -> str:
