@@ -8,8 +8,9 @@ the per-page work that tells the two tools apart, on the same real pages in the 
 change to the scanner can be judged in seconds: the 106 English Wikipedia articles of
 ../shared/data/real (gensim's enwiki sample, May 2016; 5.7 MB of wikitext). Each pass runs
 
-- wikidumps: `transforms.wikitext.content.extract_content` (the rows of all five datasets);
-- wikidumps, plain text only: the scan and its text, without the citation, link and quality rows;
+- wikidumps: `transforms.wikitext.content.page_rows`, the rows of all seven datasets made in the engine and
+  taken by pyarrow as record batches every BATCH_PAGES pages, as the job's workers do;
+- wikidumps, plain text only: the same with `datasets=(plain_text,)` (the job's `--datasets plain_text`);
 - wikiextractor: `Extractor.extract` as `wikiextractor --no-templates` runs it: no template definitions,
   and the page's text as the lines of the XML (entities still escaped; its cleaning decodes them).
 
@@ -28,11 +29,14 @@ import time
 from xml.sax.saxutils import escape
 
 from benchmarks.inputs import enwiki_articles_xml
-from transforms.wikitext.content import extract_content
-from transforms.wikitext.engine import scan
+from schemas import PLAIN_TEXT
+from transforms.wikitext.content import CONTENT_DATASETS, page_rows
+from transforms.wikitext.engine import ContentRows
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.reader import DumpReader
 from transforms.xml.splits import raise_gc_threshold
+
+BATCH_PAGES = 50  # pages whose rows are taken at once (a job's batches are larger: this keeps the take in)
 
 
 def real_articles() -> tuple[list, TitleResolver]:
@@ -63,13 +67,21 @@ def main(argv=None) -> dict:
     megabytes = sum(len(revision.text.encode()) for _, revision in articles) / 1e6
     raise_gc_threshold()  # as the content job's workers run
 
-    def wikidumps():
-        for page, revision in articles:
-            extract_content(revision.text, page, revision, resolver)
-
-    def wikidumps_plain_text():
-        for _, revision in articles:
-            scan(revision.text, resolver).text
+    def rows_of(datasets):
+        # As the job's workers do: the engine appends each page's rows, and pyarrow takes them as record
+        # batches every BATCH_PAGES pages (no Python object per row).
+        def run():
+            rows = ContentRows()
+            pending: dict[str, int] = {}
+            for number, (page, revision) in enumerate(articles, 1):
+                for dataset, appended in page_rows(rows, revision.text, page, revision, resolver,
+                                                   datasets=datasets).items():
+                    pending[dataset] = pending.get(dataset, 0) + appended.count
+                if number % BATCH_PAGES == 0 or number == len(articles):
+                    for dataset, count in pending.items():
+                        rows.take(dataset, count)
+                    pending.clear()
+        return run
 
     xml_lines = [escape(revision.text).splitlines(keepends=True) for _, revision in articles]
 
@@ -77,7 +89,7 @@ def main(argv=None) -> dict:
         for (page, revision), lines in zip(articles, xml_lines):
             Extractor(page.page_id, revision.id, "", page.title, lines).extract(io.StringIO())
 
-    tools = {"wikidumps": wikidumps, "wikidumps plain text only": wikidumps_plain_text,
+    tools = {"wikidumps": rows_of(CONTENT_DATASETS), "wikidumps plain text only": rows_of((PLAIN_TEXT,)),
              "wikiextractor": wikiextractor}
     seconds: dict[str, list[float]] = {name: [] for name in tools}
     for number in range(args.passes + 1):

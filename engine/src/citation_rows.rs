@@ -13,15 +13,16 @@
 //! Python's, handed over once in `Engine.new`. `normalise_identifier` and `text_identifiers` are also
 //! Python functions of the module, for the Enterprise HTML path.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::time::Instant;
 
 use pyo3::prelude::*;
 
 use crate::engine::Engine;
+use crate::positions::CharIndex;
 use crate::rows::CitationColumns;
 use crate::identifiers::{char_at, decimal_value, identifiers_in, is_decimal, is_decimals, normalise, prefix, trim,
-                         Offsets, IDENTIFIER_KINDS};
+                         IDENTIFIER_KINDS};
 use crate::scan::{Scan, Stop, Template};
 use crate::text::{is_space, join_words, strip};
 
@@ -202,7 +203,6 @@ struct Reader<'a> {
     engine: &'a Engine,
     scan: &'a Scan,
     language: Option<&'a str>,
-    offsets: Offsets,
     /// The identifiers written in the page's source, found in one pass.
     hits: Vec<(usize, &'static str, String)>,
     /// The anchor templates, by start: (start, end, index among the page's templates).
@@ -263,7 +263,8 @@ fn kind_name(kind: &str) -> Option<&'static str> {
 impl<'a> Reader<'a> {
     fn source(&self, start: usize, end: usize) -> &'a str {
         let source: &'a str = &self.scan.source;
-        &source[self.offsets.byte(start)..self.offsets.byte(end).max(self.offsets.byte(start))]
+        let start = self.scan.offset(start);
+        &source[start..self.scan.offset(end).max(start)]
     }
 
     fn raw(&self, start: usize, end: usize) -> String {
@@ -596,7 +597,7 @@ impl<'a> Reader<'a> {
         let source = self.scan.source.as_str();
         let mut lines: Vec<(usize, usize, Vec<(&'static str, String)>)> = Vec::new(); // (start, end) in bytes
         for (position, kind, value) in loose {
-            let at = self.offsets.byte(position);
+            let at = self.scan.offset(position);
             match lines.last_mut().filter(|(_, end, _)| at < *end) { // positions are in order: the same line
                 Some(line) => line.2.push((kind, value)),
                 None => {
@@ -607,7 +608,7 @@ impl<'a> Reader<'a> {
             }
         }
         lines.into_iter().map(|(line_start, line_end, pairs)| {
-            let start = self.offsets.char(line_start);
+            let start = self.scan.position(line_start);
             let at = self.scan.sections.partition_point(|section| section.start <= start);
             let section = self.scan.sections[at.max(1) - 1].index;
             let raw = prefix(&source[line_start..line_end], self.engine.tables.citations.raw_limit).to_string();
@@ -644,8 +645,7 @@ pub fn add_citations(engine: &Engine, scan: &Scan, language: Option<&str>, deadl
         .filter(|(_, t)| engine.tables.citations.anchor_templates.contains(&t.key))
         .map(|(index, t)| (t.start, t.end, index)).collect();
     anchors.sort_unstable();
-    let mut reader = Reader { engine, scan, language, offsets: Offsets::new(&scan.source),
-                              hits: identifiers_in(&scan.source), anchors, roles: HashMap::new() };
+    let mut reader = Reader { engine, scan, language, hits: identifiers_in(&scan.source, &scan.chars), anchors, roles: HashMap::new() };
     if deadline.is_some_and(|deadline| Instant::now() > deadline) {
         return Err(Stop::Timeout);
     }
@@ -707,7 +707,7 @@ pub fn normalise_identifier(kind: &str, value: Option<&str>) -> PyResult<Option<
 /// code points.
 #[pyfunction]
 pub fn text_identifiers(py: Python<'_>, text: &str) -> Vec<(usize, &'static str, String)> {
-    py.allow_threads(|| identifiers_in(text))
+    py.allow_threads(|| identifiers_in(text, &CharIndex::new(text)))
 }
 
 /// The four-digit year (1000-2099, no digit on either side) of a date, or None.

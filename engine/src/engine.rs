@@ -1,7 +1,7 @@
 //! The site data and tables a scan needs, handed over once per wiki, and the caches kept between
 //! pages of that wiki.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use regex::Regex;
 

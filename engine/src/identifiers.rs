@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use memchr::memmem;
 use regex::Regex;
 
+use crate::positions::CharIndex;
 use crate::text::{is_space, strip};
 
 pub const IDENTIFIER_KINDS: [&str; 6] = ["doi", "isbn", "pmid", "pmcid", "arxiv", "issn"];
@@ -86,36 +87,6 @@ fn is_digits(text: &str) -> bool {
 /// str.isdecimal() of a whole string (false when empty): the digits int() reads.
 pub fn is_decimals(text: &str) -> bool {
     !text.is_empty() && text.chars().all(is_decimal)
-}
-
-/// Code points of `text` before byte `at`, and the reverse, for sources beyond ASCII.
-pub struct Offsets {
-    bytes: Option<Vec<usize>>, // code point index -> byte offset (one more than the code points)
-}
-
-impl Offsets {
-    pub fn new(text: &str) -> Offsets {
-        if text.is_ascii() {
-            return Offsets { bytes: None };
-        }
-        let mut bytes: Vec<usize> = text.char_indices().map(|(offset, _)| offset).collect();
-        bytes.push(text.len());
-        Offsets { bytes: Some(bytes) }
-    }
-
-    pub fn byte(&self, at: usize) -> usize {
-        match &self.bytes {
-            None => at,
-            Some(bytes) => bytes[at.min(bytes.len() - 1)],
-        }
-    }
-
-    pub fn char(&self, byte: usize) -> usize {
-        match &self.bytes {
-            None => byte,
-            Some(bytes) => bytes.partition_point(|&offset| offset < byte),
-        }
-    }
 }
 
 /// The first `limit` code points of `text`.
@@ -492,8 +463,7 @@ const KEYWORDS: [(&str, &str, &[&str], After); 7] = [
 ];
 
 /// (code point position, kind, normalised value) of every identifier written in a text, in order.
-pub fn identifiers_in(text: &str) -> Vec<(usize, &'static str, String)> {
-    let offsets = Offsets::new(text);
+pub fn identifiers_in(text: &str, chars: &CharIndex) -> Vec<(usize, &'static str, String)> {
     let mut found = Vec::new();
     for matched in patterns().doi.find_iter(text) {
         let start = matched.start();
@@ -504,7 +474,7 @@ pub fn identifiers_in(text: &str) -> Vec<(usize, &'static str, String)> {
         let written = matched.as_str();
         let value = if in_url(text, start) { normalise("doi", &doi_in_url(written)) } else { normalise("doi", written) };
         if let Some(value) = value {
-            found.push((offsets.char(start), "doi", value));
+            found.push((chars.position(text, start), "doi", value));
         }
     }
     let folded = text.as_bytes().to_ascii_lowercase();
@@ -520,7 +490,7 @@ pub fn identifiers_in(text: &str) -> Vec<(usize, &'static str, String)> {
             if (!is_alpha(before) || (kind == "issn" && (before == 'e' || before == 'E')))
                 && spellings.contains(&&text[at..at + size]) {
                 if let Some(value) = after(text, at + size).and_then(|value| normalise(kind, value)) {
-                    found.push((offsets.char(at), kind, value));
+                    found.push((chars.position(text, at), kind, value));
                 }
             }
         }

@@ -13,6 +13,7 @@ mod identifiers;
 mod inline;
 mod link_rows;
 mod markup;
+mod positions;
 mod quality_rows;
 mod reading;
 mod revision;
@@ -25,7 +26,7 @@ mod titles;
 mod tokens;
 mod xml;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -38,6 +39,12 @@ use crate::engine::{Caches, Tables};
 use crate::rows::{ContentRows, PageKeys};
 use crate::reading::panic_message;
 use crate::scan::{Math, Scanner, Stop};
+
+// A scan makes and drops many small strings and vectors per page; mimalloc's thread-local free lists make
+// that a fraction of what the system allocator costs (docs/performance.md). Python's own objects keep
+// Python's allocator: this is the engine's Rust heap only.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use crate::text::Entities;
 use crate::titles::{Site, Target};
 

@@ -6,13 +6,16 @@
 //! into text at the end of its span). Offsets are bytes inside; every position handed back is a count
 //! of code points, as Python's str indexes them.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::time::Instant;
 
 use regex::Regex;
 
 use crate::engine::{Caches, Engine};
 use crate::inline::{group_digits, inline_text};
+use crate::positions::CharIndex;
 use crate::text::{join_words, strip, strip_comments, strip_quotes, QUOTE_BOUNDARY};
 use crate::titles::{LinkType, Target};
 use crate::tokens::{next_token, url_scheme_length};
@@ -98,6 +101,8 @@ pub struct Ref {
 /// removed and a newline in front).
 pub struct Scan {
     pub source: String,
+    /// Code point positions of `source` (the positions below) and its byte offsets.
+    pub chars: CharIndex,
     pub sections: Vec<Section>,
     pub links: Vec<Link>,
     pub templates: Vec<Template>,
@@ -105,6 +110,18 @@ pub struct Scan {
     pub skipped: Vec<(usize, usize)>,
     /// Constructs read in a way that may lose or alter text (unclosed markup, nesting too deep, ...).
     pub out_of_range: Vec<&'static str>,
+}
+
+impl Scan {
+    /// The byte offset in the source of a code point position (the source's length past its end).
+    pub fn offset(&self, position: usize) -> usize {
+        self.chars.offset(&self.source, position)
+    }
+
+    /// The code point position of a byte offset of the source.
+    pub fn position(&self, offset: usize) -> usize {
+        self.chars.position(&self.source, offset)
+    }
 }
 
 /// What `<math>` becomes in the text (the content job's `--math`).
@@ -134,7 +151,7 @@ pub struct Scanner<'a> {
     engine: &'a Engine,
     caches: &'a mut Caches,
     source: String,
-    char_at: Option<Vec<u32>>, // code points before each CHAR_BLOCK bytes, for sources beyond ASCII
+    chars: CharIndex,
     deadline: Option<Instant>,
     calls: usize,
     runs: usize,
@@ -153,14 +170,6 @@ pub struct Scanner<'a> {
     out_of_range: BTreeSet<&'static str>,
 }
 
-/// Bytes per entry of a scan's code point table.
-const CHAR_BLOCK: usize = 64;
-
-/// The code points that start in `bytes` of UTF-8 (the bytes that are not continuation bytes).
-fn leading_bytes(bytes: &[u8]) -> u32 {
-    bytes.iter().filter(|&&byte| (byte as i8) >= -0x40).count() as u32
-}
-
 fn has_url(piece: &str) -> bool {
     piece.contains("://")
 }
@@ -171,21 +180,9 @@ impl<'a> Scanner<'a> {
         let mut source = String::with_capacity(wikitext.len() + 1);
         source.push('\n');
         source.push_str(&strip_comments(wikitext));
-        // A table of one count per block rather than one per byte: building it costs a count of the source's
-        // leading bytes, and a position is its block's count plus the leading bytes before it in the block.
-        let char_at = if source.is_ascii() {
-            None
-        } else {
-            let mut table = Vec::with_capacity(source.len() / CHAR_BLOCK + 1);
-            let mut count = 0u32;
-            for block in source.as_bytes().chunks(CHAR_BLOCK) {
-                table.push(count);
-                count += leading_bytes(block);
-            }
-            Some(table)
-        };
+        let chars = CharIndex::new(&source);
         let mut scanner = Scanner {
-            engine, caches, source, char_at, deadline, calls: 0, runs: 0, missing_close: HashMap::new(),
+            engine, caches, source, chars, deadline, calls: 0, runs: 0, missing_close: HashMap::new(),
             balances: HashMap::new(),
             section: 0, reference: -1, anchors: HashSet::new(), heading_levels: vec![(0, 0)],
             sections: vec![Section { index: 0, level: 0, title: String::new(), anchor: String::new(), parent: None,
@@ -198,24 +195,14 @@ impl<'a> Scanner<'a> {
         let text = scanner.section_text(&parts);
         scanner.sections.last_mut().unwrap().text = text;
         scanner.links.sort_by_key(|link| link.start);
-        Ok(Scan { source: scanner.source, sections: scanner.sections, links: scanner.links,
+        Ok(Scan { source: scanner.source, chars: scanner.chars, sections: scanner.sections, links: scanner.links,
                   templates: scanner.templates, refs: scanner.refs, skipped: scanner.skipped,
                   out_of_range: scanner.out_of_range.into_iter().collect() })
     }
 
     /// The code point position of a byte offset of the source (a char boundary).
     fn chars(&self, offset: usize) -> usize {
-        match &self.char_at {
-            None => offset,
-            Some(table) => {
-                let offset = offset.min(self.source.len());
-                let block = offset / CHAR_BLOCK;
-                if block == table.len() {  // the end of a source whose length is a multiple of the block
-                    return (table[block - 1] + leading_bytes(&self.source.as_bytes()[(block - 1) * CHAR_BLOCK..offset])) as usize;
-                }
-                (table[block] + leading_bytes(&self.source.as_bytes()[block * CHAR_BLOCK..offset])) as usize
-            }
-        }
+        self.chars.position(&self.source, offset)
     }
 
     fn resolve(&mut self, raw: &str) -> Target {

@@ -15,39 +15,6 @@ const TEMPLATE_NAMESPACE: i64 = 10;
 /// officeholder's box in a person's `module`).
 const MAX_INFOBOX_NESTING: usize = 3;
 
-/// Code point positions of `source` as byte offsets (the scan counts positions in code points).
-struct Offsets(Option<Vec<usize>>);
-
-impl Offsets {
-    fn of(source: &str) -> Offsets {
-        if source.is_ascii() {
-            return Offsets(None);
-        }
-        let mut offsets: Vec<usize> = source.char_indices().map(|(offset, _)| offset).collect();
-        offsets.push(source.len());
-        Offsets(Some(offsets))
-    }
-
-    fn byte(&self, at: usize, length: usize) -> usize {
-        match &self.0 {
-            None => at.min(length),
-            Some(offsets) => offsets[at.min(offsets.len() - 1)],
-        }
-    }
-
-    fn span(&self, (start, end): (usize, usize), length: usize) -> (usize, usize) {
-        let start = self.byte(start, length);
-        (start, self.byte(end, length).max(start))
-    }
-
-    fn chars(&self, byte: usize) -> usize {
-        match &self.0 {
-            None => byte,
-            Some(offsets) => offsets.partition_point(|&offset| offset < byte),
-        }
-    }
-}
-
 /// The infobox calls of the page, in page order, nested at most MAX_INFOBOX_NESTING deep, with their titles.
 fn infobox_calls<'s>(engine: &Engine, caches: &mut Caches, scan: &'s Scan) -> Vec<(&'s Template, String)> {
     let mut found = Vec::new();
@@ -82,15 +49,17 @@ fn infobox_calls<'s>(engine: &Engine, caches: &mut Caches, scan: &'s Scan) -> Ve
 pub fn add_structures(engine: &Engine, caches: &mut Caches, scan: &Scan, deadline: Option<Instant>,
                       infoboxes: &mut InfoboxColumns, tables: &mut TableColumns) -> Result<(), Stop> {
     let source = scan.source.as_str();
-    let offsets = Offsets::of(source);
-    let length = source.len();
+    let span = |(start, end): (usize, usize)| {
+        let start = scan.offset(start);
+        (start, scan.offset(end).max(start))
+    };
     for (infobox_index, (template, title)) in infobox_calls(engine, caches, scan).into_iter().enumerate() {
-        let (start, end) = offsets.span((template.start, template.end), length);
+        let (start, end) = span((template.start, template.end));
         let parameters = structures::parameters(engine, caches, &source[start..end], deadline)?;
         add_infobox(infoboxes, template.section, infobox_index, title, parameters);
     }
     let spans = |spans: &mut dyn Iterator<Item = (usize, usize)>| {
-        let mut spans: Vec<(usize, usize)> = spans.map(|span| offsets.span(span, length)).collect();
+        let mut spans: Vec<(usize, usize)> = spans.map(span).collect();
         spans.sort_unstable();
         spans
     };
@@ -98,7 +67,7 @@ pub fn add_structures(engine: &Engine, caches: &mut Caches, scan: &Scan, deadlin
     let skipped = spans(&mut scan.skipped.iter().copied());
     let found = structures::tables(engine, caches, source, &templates, &skipped, deadline)?;
     for (table_index, table) in found.into_iter().enumerate() {
-        let start = offsets.chars(table.start);
+        let start = scan.position(table.start);
         let section = scan.sections.partition_point(|section| section.start <= start).saturating_sub(1);
         add_table(tables, scan.sections[section].index, table_index, table);
     }

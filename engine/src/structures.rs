@@ -239,7 +239,7 @@ fn html_cells(engine: &Engine, table: &mut OpenTable, line: &str) {
     }
 }
 
-fn span(attributes: &std::collections::HashMap<String, String>, name: &str, bound: i64) -> i64 {
+fn span(attributes: &foldhash::HashMap<String, String>, name: &str, bound: i64) -> i64 {
     let Some(value) = attributes.get(name) else { return 1 };
     let digits: String = value.chars().take_while(char::is_ascii_digit).take(9).collect();
     match digits.parse::<i64>() {

@@ -1,7 +1,7 @@
 //! Python's string semantics where the rows depend on them (str.isspace, str.split, str.strip,
 //! html.unescape) and the scanner's text clean-up (`tidy_text`, `strip_quotes`, `strip_comments`).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use regex::Regex;
 

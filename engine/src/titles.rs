@@ -1,7 +1,7 @@
 //! Link targets read the way titles.TitleResolver reads them, from the site data Python hands over once
 //! per wiki (namespace names already case-folded, case rules, language, prefixes).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use crate::text::{join_words, strip, Entities};
 
