@@ -119,14 +119,14 @@ pub fn add_links(engine: &Engine, caches: &mut Caches, scan: &Scan, page_namespa
     for (position, row) in found.into_iter().enumerate() {
         out.section_index.push(row.section as i32);
         out.link_type.push(row.kind);
-        out.target.push(row.title.map(|title| title.replace(' ', "_")));
+        out.target.push_option(row.title.map(|title| title.replace(' ', "_")));
         out.target_namespace.push(row.namespace.map(|namespace| namespace as i32));
-        out.target_fragment.push(row.fragment);
-        out.anchor_text.push(row.anchor);
+        out.target_fragment.push_option(row.fragment);
+        out.anchor_text.push_option(row.anchor);
         out.position.push(position as i32);
-        out.url.push(row.url);
-        out.language.push(row.language);
-        out.interwiki_prefix.push(row.prefix);
+        out.url.push_option(row.url);
+        out.language.push_option(row.language);
+        out.interwiki_prefix.push_option(row.prefix);
         out.from_template.push(None);
     }
 }

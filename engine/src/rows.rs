@@ -14,6 +14,7 @@ use arrow_array::{
     Array, ArrayRef, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray, StructArray,
     TimestampSecondArray,
 };
+use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_data::ffi::FFI_ArrowArray;
 use arrow_schema::ffi::FFI_ArrowSchema;
 use pyo3::prelude::*;
@@ -32,7 +33,7 @@ use crate::text::is_space;
 struct Keys {
     page_id: Vec<i64>,
     page_namespace: Vec<i32>,
-    page_title: Vec<String>,
+    page_title: Strings,
     revision_id: Vec<i64>,
 }
 
@@ -57,7 +58,7 @@ impl Keys {
         for _ in 0..rows {
             self.page_id.push(page.page_id);
             self.page_namespace.push(page.namespace);
-            self.page_title.push(title.clone());
+            self.page_title.push(&title);
             self.revision_id.push(page.revision_id);
         }
     }
@@ -87,7 +88,7 @@ impl Keys {
         vec![
             ("page_id", int64s(std::mem::take(&mut self.page_id))),
             ("page_namespace", int32s(std::mem::take(&mut self.page_namespace))),
-            ("page_title", strings(std::mem::take(&mut self.page_title))),
+            ("page_title", utf8(std::mem::take(&mut self.page_title))),
             ("revision_id", int64s(std::mem::take(&mut self.revision_id))),
             ("source", Arc::new(StringArray::from(vec![SOURCE; rows]))),
         ]
@@ -111,33 +112,33 @@ pub trait Columns: Default {
     fn arrays(&mut self) -> Vec<(&'static str, ArrayRef)>;
 }
 
-/// A dataset's columns: one Vec per file column after the keys, in the schema's order, each with the
-/// function that makes its Arrow array (`strings`, `optional_int32s`, ...), and the text column that bounds
-/// a batch's size, if any.
+/// A dataset's columns: one store per file column after the keys, in the schema's order (a Vec, or `Strings`
+/// for text), each with the function that makes its Arrow array (`utf8`, `optional_int32s`, ...), and the text
+/// column that bounds a batch's size, if any.
 macro_rules! columns {
-    ($(#[$doc:meta])* $name:ident { $($column:ident: $type:ty => $array:ident),+ $(,)? } text: $($text:ident)?) => {
+    ($(#[$doc:meta])* $name:ident { $($column:ident: $store:ty => $array:ident),+ $(,)? } text: $($text:ident)?) => {
         $(#[$doc])*
         #[derive(Default)]
         pub struct $name {
-            $(pub $column: Vec<$type>,)+
+            $(pub $column: $store,)+
         }
 
         impl Columns for $name {
             fn len(&self) -> usize {
-                [$(self.$column.len()),+][0]
+                [$(Column::len(&self.$column)),+][0]
             }
 
             #[allow(unused_variables)]
             fn text_bytes_from(&self, from: usize) -> usize {
-                0 $(+ self.$text[from..].iter().map(TextBytes::text_bytes).sum::<usize>())?
+                0 $(+ self.$text.bytes_from(from))?
             }
 
             fn truncate(&mut self, rows: usize) {
-                $(self.$column.truncate(rows);)+
+                $(Column::truncate(&mut self.$column, rows);)+
             }
 
             fn split_off(&mut self, at: usize) -> Self {
-                $name { $($column: self.$column.split_off(at),)+ }
+                $name { $($column: Column::split_off(&mut self.$column, at),)+ }
             }
 
             fn arrays(&mut self) -> Vec<(&'static str, ArrayRef)> {
@@ -147,33 +148,100 @@ macro_rules! columns {
     };
 }
 
-/// The size of a text column's value.
-pub trait TextBytes {
-    fn text_bytes(&self) -> usize;
+/// What a dataset's column is kept in, row by row.
+pub trait Column: Default {
+    fn len(&self) -> usize;
+    fn truncate(&mut self, rows: usize);
+    /// The rows from `at` on, taken out of these.
+    fn split_off(&mut self, at: usize) -> Self;
 }
 
-impl TextBytes for String {
-    fn text_bytes(&self) -> usize {
-        self.len()
+impl<T> Column for Vec<T> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+
+    fn truncate(&mut self, rows: usize) {
+        Vec::truncate(self, rows)
+    }
+
+    fn split_off(&mut self, at: usize) -> Self {
+        Vec::split_off(self, at)
     }
 }
 
-impl TextBytes for Option<String> {
-    fn text_bytes(&self) -> usize {
-        self.as_ref().map_or(0, String::len)
+/// A column of strings, null or not, kept as an Arrow string array keeps them: the UTF-8 of every value in
+/// one buffer, where each value ends, and whether it is valid. A value pushed is copied once, into the
+/// buffer: no allocation per value is held until the rows are taken, and taking them is one copy.
+#[derive(Default)]
+pub struct Strings {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    valid: Vec<bool>,
+}
+
+impl Strings {
+    pub fn push(&mut self, value: impl AsRef<str>) {
+        self.bytes.extend_from_slice(value.as_ref().as_bytes());
+        self.ends.push(self.bytes.len());
+        self.valid.push(true);
+    }
+
+    pub fn push_option(&mut self, value: Option<impl AsRef<str>>) {
+        match value {
+            Some(value) => self.push(value),
+            None => self.push_null(),
+        }
+    }
+
+    pub fn push_null(&mut self) {
+        self.ends.push(self.bytes.len());
+        self.valid.push(false);
+    }
+
+    fn start(&self, row: usize) -> usize {
+        if row == 0 { 0 } else { self.ends[row - 1] }
+    }
+
+    /// Bytes of the values of the rows from `from` on.
+    fn bytes_from(&self, from: usize) -> usize {
+        self.bytes.len() - self.start(from)
+    }
+}
+
+impl Column for Strings {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn truncate(&mut self, rows: usize) {
+        if rows < self.ends.len() {
+            self.bytes.truncate(self.start(rows));
+            self.ends.truncate(rows);
+            self.valid.truncate(rows);
+        }
+    }
+
+    fn split_off(&mut self, at: usize) -> Self {
+        let cut = self.start(at);
+        let mut ends = self.ends.split_off(at);
+        for end in &mut ends {
+            *end -= cut;
+        }
+        Strings { bytes: self.bytes.split_off(cut), ends, valid: self.valid.split_off(at) }
     }
 }
 
 columns!(
     /// plain_text: one row per page scanned.
     PlainText {
-        revision_timestamp: Option<i64> => timestamps,
-        text: String => strings,
-        text_chars: i64 => int64s,
-        text_words: i64 => int64s,
-        templates_expanded: i32 => int32s,
-        templates_dropped: i32 => int32s,
-        constructs_out_of_range: Vec<&'static str> => string_lists,
+        revision_timestamp: Vec<Option<i64>> => timestamps,
+        text: Strings => utf8,
+        text_chars: Vec<i64> => int64s,
+        text_words: Vec<i64> => int64s,
+        templates_expanded: Vec<i32> => int32s,
+        templates_dropped: Vec<i32> => int32s,
+        constructs_out_of_range: Vec<Vec<&'static str>> => string_lists,
     } text: text
 );
 
@@ -246,13 +314,13 @@ fn template_counts(engine: &Engine, scan: &Scan) -> (i32, i32, i32) {
 columns!(
     /// sections: one row per section, the lead first.
     Sections {
-        section_index: i32 => int32s,
-        section_level: i32 => int32s,
-        section_title: Option<String> => optional_strings,
-        section_anchor: Option<String> => optional_strings,
-        text: String => strings,
-        text_chars: i64 => int64s,
-        parent_section_index: Option<i32> => optional_int32s,
+        section_index: Vec<i32> => int32s,
+        section_level: Vec<i32> => int32s,
+        section_title: Strings => utf8,
+        section_anchor: Strings => utf8,
+        text: Strings => utf8,
+        text_chars: Vec<i64> => int64s,
+        parent_section_index: Vec<Option<i32>> => optional_int32s,
     } text: text
 );
 
@@ -262,10 +330,10 @@ impl Sections {
             let titled = section.index > 0;
             self.section_index.push(section.index as i32);
             self.section_level.push(section.level as i32);
-            self.section_title.push(titled.then(|| section.title.clone()));
-            self.section_anchor.push(titled.then(|| section.anchor.clone()));
+            self.section_title.push_option(titled.then_some(&section.title));
+            self.section_anchor.push_option(titled.then_some(&section.anchor));
             self.text_chars.push(section.text.chars().count() as i64);
-            self.text.push(section.text.clone());
+            self.text.push(&section.text);
             self.parent_section_index.push(section.parent.map(|parent| parent as i32));
         }
     }
@@ -274,50 +342,50 @@ impl Sections {
 columns!(
     /// citations: one row per citation of the page (citation_rows.rs).
     CitationColumns {
-        section_index: i32 => int32s,
-        position: i32 => int32s,
-        ref_name: Option<String> => optional_strings,
-        ref_group: Option<String> => optional_strings,
-        is_reuse: bool => bools,
-        template_name: Option<String> => optional_strings,
-        source_type: Option<String> => optional_strings,
-        title: Option<String> => optional_strings,
-        url: Option<String> => optional_strings,
-        archive_url: Option<String> => optional_strings,
-        doi: Option<String> => optional_strings,
-        isbn: Option<String> => optional_strings,
-        pmid: Option<String> => optional_strings,
-        pmcid: Option<String> => optional_strings,
-        arxiv: Option<String> => optional_strings,
-        issn: Option<String> => optional_strings,
-        journal_or_work: Option<String> => optional_strings,
-        publisher: Option<String> => optional_strings,
-        publication_date: Option<String> => optional_strings,
-        publication_year: Option<i32> => optional_int32s,
-        authors: Vec<String> => string_lists,
-        access_date: Option<String> => optional_strings,
-        identifiers: Vec<String> => string_lists,
-        raw_wikitext: String => strings,
-        full_citation_position: Option<i32> => optional_int32s,
+        section_index: Vec<i32> => int32s,
+        position: Vec<i32> => int32s,
+        ref_name: Strings => utf8,
+        ref_group: Strings => utf8,
+        is_reuse: Vec<bool> => bools,
+        template_name: Strings => utf8,
+        source_type: Strings => utf8,
+        title: Strings => utf8,
+        url: Strings => utf8,
+        archive_url: Strings => utf8,
+        doi: Strings => utf8,
+        isbn: Strings => utf8,
+        pmid: Strings => utf8,
+        pmcid: Strings => utf8,
+        arxiv: Strings => utf8,
+        issn: Strings => utf8,
+        journal_or_work: Strings => utf8,
+        publisher: Strings => utf8,
+        publication_date: Strings => utf8,
+        publication_year: Vec<Option<i32>> => optional_int32s,
+        authors: Vec<Vec<String>> => string_lists,
+        access_date: Strings => utf8,
+        identifiers: Vec<Vec<String>> => string_lists,
+        raw_wikitext: Strings => utf8,
+        full_citation_position: Vec<Option<i32>> => optional_int32s,
     } text: raw_wikitext
 );
 
 columns!(
     /// links: one row per link, template call included, in page order (link_rows.rs).
     LinkColumns {
-        section_index: i32 => int32s,
-        link_type: &'static str => strings,
-        target: Option<String> => optional_strings,
-        target_namespace: Option<i32> => optional_int32s,
-        target_fragment: Option<String> => optional_strings,
-        anchor_text: Option<String> => optional_strings,
-        position: i32 => int32s,
-        url: Option<String> => optional_strings,
-        language: Option<String> => optional_strings,
-        interwiki_prefix: Option<String> => optional_strings,
+        section_index: Vec<i32> => int32s,
+        link_type: Vec<&'static str> => strings,
+        target: Strings => utf8,
+        target_namespace: Vec<Option<i32>> => optional_int32s,
+        target_fragment: Strings => utf8,
+        anchor_text: Strings => utf8,
+        position: Vec<i32> => int32s,
+        url: Strings => utf8,
+        language: Strings => utf8,
+        interwiki_prefix: Strings => utf8,
         // Always null here: wikitext rows only see the links written in the page (html rows say which a
         // template rendered).
-        from_template: Option<bool> => optional_bools,
+        from_template: Vec<Option<bool>> => optional_bools,
     } text:
 );
 
@@ -325,14 +393,14 @@ columns!(
     /// article_quality: one row per page, its quality_score null until the wiki's thresholds are known
     /// (quality_rows.rs).
     QualityColumns {
-        revision_timestamp: Option<i64> => timestamps,
-        page_length: i64 => int64s,
-        num_refs: i32 => int32s,
-        num_headings: i32 => int32s,
-        num_wikilinks: i32 => int32s,
-        num_categories: i32 => int32s,
-        num_media: i32 => int32s,
-        quality_score: Option<f64> => optional_float64s,
+        revision_timestamp: Vec<Option<i64>> => timestamps,
+        page_length: Vec<i64> => int64s,
+        num_refs: Vec<i32> => int32s,
+        num_headings: Vec<i32> => int32s,
+        num_wikilinks: Vec<i32> => int32s,
+        num_categories: Vec<i32> => int32s,
+        num_media: Vec<i32> => int32s,
+        quality_score: Vec<Option<f64>> => optional_float64s,
     } text:
 );
 
@@ -340,32 +408,32 @@ columns!(
     /// infoboxes: one row per parameter with a value (an infobox without any has one row, its parameter
     /// columns null) (structure_rows.rs).
     InfoboxColumns {
-        section_index: i32 => int32s,
-        infobox_index: i32 => int32s,
-        template: String => strings,
-        parameter_index: Option<i32> => optional_int32s,
-        parameter: Option<String> => optional_strings,
-        value_text: Option<String> => optional_strings,
-        value_wikitext: Option<String> => optional_strings,
-        value_links: Option<Vec<String>> => optional_string_lists,
-        value_link_namespaces: Option<Vec<Option<i32>>> => optional_int32_lists,
+        section_index: Vec<i32> => int32s,
+        infobox_index: Vec<i32> => int32s,
+        template: Strings => utf8,
+        parameter_index: Vec<Option<i32>> => optional_int32s,
+        parameter: Strings => utf8,
+        value_text: Strings => utf8,
+        value_wikitext: Strings => utf8,
+        value_links: Vec<Option<Vec<String>>> => optional_string_lists,
+        value_link_namespaces: Vec<Option<Vec<Option<i32>>>> => optional_int32_lists,
     } text: value_wikitext
 );
 
 columns!(
     /// tables: one row per table (structure_rows.rs).
     TableColumns {
-        section_index: i32 => int32s,
-        table_index: i32 => int32s,
-        parent_table_index: Option<i32> => optional_int32s,
-        table_class: Option<String> => optional_strings,
-        caption: Option<String> => optional_strings,
-        header: Vec<String> => string_lists,
-        rows: Vec<Vec<String>> => string_list_lists,
-        header_cells: Vec<Vec<bool>> => bool_list_lists,
-        rowspans: Vec<Vec<i32>> => int32_list_lists,
-        colspans: Vec<Vec<i32>> => int32_list_lists,
-        closed: bool => bools,
+        section_index: Vec<i32> => int32s,
+        table_index: Vec<i32> => int32s,
+        parent_table_index: Vec<Option<i32>> => optional_int32s,
+        table_class: Strings => utf8,
+        caption: Strings => utf8,
+        header: Vec<Vec<String>> => string_lists,
+        rows: Vec<Vec<Vec<String>>> => string_list_lists,
+        header_cells: Vec<Vec<Vec<bool>>> => bool_list_lists,
+        rowspans: Vec<Vec<Vec<i32>>> => int32_list_lists,
+        colspans: Vec<Vec<Vec<i32>>> => int32_list_lists,
+        closed: Vec<bool> => bools,
     } text:
 );
 
@@ -578,8 +646,12 @@ fn strings<S: AsRef<str>>(values: Vec<S>) -> ArrayRef {
     Arc::new(StringArray::from_iter_values(values))
 }
 
-fn optional_strings(values: Vec<Option<String>>) -> ArrayRef {
-    Arc::new(StringArray::from(values))
+fn utf8(values: Strings) -> ArrayRef {
+    let offsets: Vec<i32> = std::iter::once(0).chain(values.ends.iter().map(|&end| {
+        i32::try_from(end).expect("a batch's strings within 2 GB (batches are cut by size)")
+    })).collect();
+    let nulls = values.valid.contains(&false).then(|| NullBuffer::from(values.valid));
+    Arc::new(StringArray::new(OffsetBuffer::new(ScalarBuffer::from(offsets)), Buffer::from_vec(values.bytes), nulls))
 }
 
 fn int32s(values: Vec<i32>) -> ArrayRef {

@@ -82,9 +82,9 @@ fn add_infobox(out: &mut InfoboxColumns, section: usize, infobox_index: usize, t
         out.infobox_index.push(infobox_index as i32);
         out.template.push(title);
         out.parameter_index.push(None);
-        out.parameter.push(None);
-        out.value_text.push(None);
-        out.value_wikitext.push(None);
+        out.parameter.push_null();
+        out.value_text.push_null();
+        out.value_wikitext.push_null();
         out.value_links.push(None);
         out.value_link_namespaces.push(None);
         return;
@@ -92,11 +92,11 @@ fn add_infobox(out: &mut InfoboxColumns, section: usize, infobox_index: usize, t
     for (parameter_index, parameter) in parameters.into_iter().enumerate() {
         out.section_index.push(section as i32);
         out.infobox_index.push(infobox_index as i32);
-        out.template.push(title.clone());
+        out.template.push(&title);
         out.parameter_index.push(Some(parameter_index as i32));
-        out.parameter.push(Some(parameter.name));
-        out.value_text.push(Some(parameter.value.text));
-        out.value_wikitext.push(Some(parameter.wikitext));
+        out.parameter.push(parameter.name);
+        out.value_text.push(parameter.value.text);
+        out.value_wikitext.push(parameter.wikitext);
         let links = parameter.value.links;
         out.value_link_namespaces.push(Some(links.iter().map(|(namespace, _)| namespace.map(|n| n as i32)).collect()));
         out.value_links.push(Some(links.into_iter().map(|(_, title)| title.replace(' ', "_")).collect()));
@@ -108,8 +108,8 @@ fn add_table(out: &mut TableColumns, section: usize, table_index: usize, table: 
     out.section_index.push(section as i32);
     out.table_index.push(table_index as i32);
     out.parent_table_index.push(table.parent.map(|parent| parent as i32));
-    out.table_class.push(table.class);
-    out.caption.push(table.caption);
+    out.table_class.push_option(table.class);
+    out.caption.push_option(table.caption);
     let header = match table.rows.first() {
         Some(first) if !first.is_empty() && first.iter().all(|cell| cell.header) => {
             first.iter().map(|cell| cell.text.clone()).collect()
