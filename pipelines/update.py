@@ -210,7 +210,7 @@ class UpdateSnapshotFn(beam.DoFn):
             added[ARTICLE_QUALITY] = score_all(added[ARTICLE_QUALITY])
         for name, batches in added.items():
             replaced = None if name == ARTICLE_QUALITY else touched if name in (PAGES, REVISIONS) else content
-            tables.commit_changes(config.base, config.wiki_db, name, config.snapshot, replaced, batches)
+            tables.commit_changes(config.base, config.wiki_db, name, config.base_snapshot, config.snapshot, replaced, batches)
             outcome.counts[counters.rows_committed(name)] += sum(b.num_rows for b in batches)
         problems = [(None, p) for p in config.refused] + found.problems + [(None, p) for p in outcome.problems]
         yield from _finish(RowBatcher(), problems, partition, {**found.counts, **outcome.counts})

@@ -102,11 +102,13 @@ def read_pages(output: str, wiki_db: str, dataset: str, snapshot: str, page_ids:
     yield from found.cast(DATASETS[dataset].file_schema).to_batches()
 
 
-def commit_changes(output: str, wiki_db: str, dataset: str, snapshot: str, replaced_pages: list[int] | None,
-                   rows: Iterable[pa.RecordBatch]) -> bool:
-    """One commit: the rows of `replaced_pages` (every row, when None) removed and `rows` added; tagged
-    `snapshot`. False when the table already has that tag (a re-run after a kill)."""
-    from pyiceberg.expressions import In
+def commit_changes(output: str, wiki_db: str, dataset: str, base_snapshot: str, snapshot: str,
+                   replaced_pages: list[int] | None, rows: Iterable[pa.RecordBatch]) -> bool:
+    """One commit on the table tagged `base_snapshot`: the rows of `replaced_pages` marked deleted by position
+    (merge-on-read: no data file is rewritten) and `rows` added, tagged `snapshot` in the same commit; every row
+    replaced by `rows` when `replaced_pages` is None. False when the table already has that tag (a re-run
+    after a kill)."""
+    from transforms.datasets.row_deletes import replace_rows
 
     table = table_of(output, wiki_db, dataset)
     if tagged(table, snapshot) is not None:
@@ -116,11 +118,7 @@ def commit_changes(output: str, wiki_db: str, dataset: str, snapshot: str, repla
         warnings.simplefilter("ignore")
         if replaced_pages is None:
             table.overwrite(added)
+            table.manage_snapshots().create_tag(table.current_snapshot().snapshot_id, tag(snapshot)).commit()
         else:
-            with table.transaction() as transaction:
-                if replaced_pages:
-                    transaction.delete(In("page_id", replaced_pages))
-                if added.num_rows:
-                    transaction.append(added)
-    table.manage_snapshots().create_tag(table.current_snapshot().snapshot_id, tag(snapshot)).commit()
+            replace_rows(table, tagged(table, base_snapshot), replaced_pages, added, tag(snapshot))
     return True
