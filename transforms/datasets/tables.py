@@ -14,6 +14,7 @@ at the old tag, so that what it computes does not depend on how far the killed r
 """
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from typing import Iterable, Iterator
@@ -30,9 +31,16 @@ TABLE_BUCKETS = 16
 
 def catalog(output: str):
     """The output's embedded catalog (created on first use)."""
+    return _catalog(os.path.abspath(os.path.join(output, TABLES)), os.getpid())
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog(warehouse: str, pid: int):
+    """One catalog per warehouse and process: making one sets up SQLAlchemy and checks the catalog's tables,
+    which an update did for each of its ~30 table lookups. Keyed by process id too, so that a forked worker
+    opens its own connections rather than sharing its parent's."""
     from pyiceberg.catalog.sql import SqlCatalog
 
-    warehouse = os.path.abspath(os.path.join(output, TABLES))
     os.makedirs(warehouse, exist_ok=True)
     return SqlCatalog(TABLE_CATALOG, uri=f"sqlite:///{warehouse}/catalog.db", warehouse=f"file://{warehouse}")
 
