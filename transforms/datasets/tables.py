@@ -3,14 +3,18 @@ changed rather than a whole new partition (docs/decisions.md, "Incremental datas
 
 Layout: `<output>/_tables/` is the warehouse, `<output>/_tables/catalog.db` pyiceberg's embedded SQLite
 catalog; one table per wiki and dataset (`<wiki_db>.<dataset>`), with the dataset's file schema and
-bucketed by page_id, so that a change rewrites the buckets of the pages it touches and no other. Each
+bucketed by page_id (a page's rows are in one bucket's files, which a scan for the page reads, not the
+others'). An update marks the touched pages' rows deleted by position and appends their new rows
+(merge-on-read, row_deletes.py): no data file is rewritten, so it writes what changed. Each
 snapshot of the dumps is an Iceberg snapshot tagged `snapshot-<YYYYMMDD>`: `wikidumps.open_dataset(output,
 name, as_of=...)` reads the latest tag at or before a date. The monthly full build keeps its Parquet layout;
 `seed_table` copies one of its partitions into the table.
 
-Each table's commit is atomic (the catalog's pointer moves in one SQLite transaction); an update killed
-between two tables' commits leaves some tables at the new tag, which the next run skips: it reads the base
-at the old tag, so that what it computes does not depend on how far the killed run went.
+Each table's commit, with its tag, is atomic (the catalog's pointer moves in one SQLite transaction); an
+update killed between two tables' commits leaves some tables at the new tag, which the next run skips: it
+reads the base at the old tag, so that what it computes does not depend on how far the killed run went.
+Delete files and small data files add up over a month of daily updates; seeding the table from the next
+monthly full build (an overwrite) starts it afresh.
 """
 from __future__ import annotations
 
@@ -24,8 +28,8 @@ import pyarrow as pa
 from schemas import DATASETS
 from schemas.layout import TABLE_CATALOG, TABLE_TAG_PREFIX as TAG_PREFIX, TABLES
 
-# Buckets of page_id per table. A change rewrites the buckets its pages fall in (copy-on-write): more buckets,
-# fewer bytes rewritten per update, but smaller files (docs/decisions.md has the trade-off measured).
+# Buckets of page_id per table: a scan for the touched pages plans and reads the files of their buckets only.
+# No longer a trade-off on bytes written (deletes are by position), so the count stays as it was.
 TABLE_BUCKETS = 16
 
 
