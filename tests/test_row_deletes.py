@@ -77,3 +77,15 @@ def test_a_commit_on_a_table_that_moved_since_the_base_is_refused(table):
     table = table.refresh()
     assert "c" not in table.metadata.refs
     assert table.current_snapshot().snapshot_id == table.metadata.refs["b"].snapshot_id
+
+
+def test_an_overwrite_after_position_deletes_holds_exactly_its_rows(table):
+    """The next monthly full build seeds the table by an overwrite (tables.seed_table): the earlier delete
+    files, left dangling, must delete none of its rows."""
+    replace_rows(table, table.metadata.refs["a"].snapshot_id, [1, 2], _rows([(1, "1.new")]), "b")
+    table = table.refresh()
+    month = [(page, f"{page}.month") for page in range(1, 7)]
+    table.overwrite(_rows(month))
+    table = table.refresh()
+    table.manage_snapshots().create_tag(table.current_snapshot().snapshot_id, "c").commit()
+    assert _at(table.refresh(), "c") == month
