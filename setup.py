@@ -95,7 +95,8 @@ setup(
             # "Incremental datasets"); pyiceberg-core computes the bucket partition transform.
             "pyiceberg[sql-sqlite,pyarrow,pyiceberg-core]>=0.12",
         ],
-        # open_dataset(..., as_of=) on the reader install: the tables' metadata (their data is plain Parquet).
+        # open_dataset(..., as_of=) on the reader install: pyiceberg plans and scans the tables (it applies the
+        # position deletes of updates; the data and delete files are plain Parquet).
         "tables": ["pyiceberg[sql-sqlite,pyarrow]>=0.12"],
         # What README's examples open datasets with, beside pyarrow.
         "analysis": ["pandas>=2.0", "duckdb>=1.1"],

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 
 import apache_beam as beam
+import pyarrow as pa
+import pyarrow.compute as pc
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
@@ -191,8 +193,13 @@ class UpdateSnapshotFn(beam.DoFn):
         items = list(apply.update_history(base, found, outcome))
         increments.missing_revisions(found, announced)
         contents = [name for name in CONTENT_DATASETS if name in config.base_datasets]
+        scored_before = None
         if contents:
-            base = {name: base_rows(name, None if name == ARTICLE_QUALITY else content) for name in contents}
+            # The content rows of the pages recomputed are replaced, never carried: none need reading, but
+            # article_quality's, whose scores are relative to every article, are read to be scored again.
+            base = {}
+            if ARTICLE_QUALITY in contents:
+                base[ARTICLE_QUALITY] = scored_before = list(base_rows(ARTICLE_QUALITY, None))
             items += apply.update_content(base, found, ContentPages(config.options), outcome)
         batcher = RowBatcher(text_column=TEXT_COLUMNS)
         added: dict[str, list] = {name: [] for name in config.base_datasets}
@@ -206,11 +213,14 @@ class UpdateSnapshotFn(beam.DoFn):
                 added[dataset].append(batch)
         for dataset, batch in batcher.flush():
             added[dataset].append(batch)
-        if ARTICLE_QUALITY in added:  # scores are relative to all the snapshot's articles: every row again
-            added[ARTICLE_QUALITY] = score_all(added[ARTICLE_QUALITY])
+        replaced = {name: touched if name in (PAGES, REVISIONS) else content for name in added}
+        if ARTICLE_QUALITY in added:  # scores are relative to all the snapshot's articles: every row again,
+            # but only the pages whose rows changed are committed (most scores stay as they were)
+            replaced[ARTICLE_QUALITY], added[ARTICLE_QUALITY] = rescored_pages(
+                scored_before or [], score_all(added[ARTICLE_QUALITY]), content)
         for name, batches in added.items():
-            replaced = None if name == ARTICLE_QUALITY else touched if name in (PAGES, REVISIONS) else content
-            tables.commit_changes(config.base, config.wiki_db, name, config.snapshot, replaced, batches)
+            tables.commit_changes(config.base, config.wiki_db, name, config.base_snapshot, config.snapshot,
+                                  replaced[name], batches)
             outcome.counts[counters.rows_committed(name)] += sum(b.num_rows for b in batches)
         problems = [(None, p) for p in config.refused] + found.problems + [(None, p) for p in outcome.problems]
         yield from _finish(RowBatcher(), problems, partition, {**found.counts, **outcome.counts})
@@ -236,6 +246,21 @@ def score_all(batches: list) -> list:
         accumulator = combine.add_input(accumulator, batch)
     thresholds = combine.extract_output(accumulator)
     return [score_batch(batch, thresholds) for batch in batches]
+
+
+def rescored_pages(before: list, after: list, recomputed: list[int]) -> tuple[list[int], list]:
+    """(pages, their rows in `after`): the pages `recomputed` and those whose scored rows differ between
+    `before` and `after` (the scores of untouched pages change when the thresholds do)."""
+    def keyed(batches: list) -> set[tuple]:
+        rows = set()
+        for batch in batches:
+            columns = [batch.column(name).to_pylist() for name in ("page_id", "revision_id", "quality_score")]
+            rows.update(zip(*columns))
+        return rows
+
+    changed = {page for page, _, _ in keyed(after) ^ keyed(before)} | set(recomputed)
+    wanted = pa.array(sorted(changed), pa.int64())
+    return sorted(changed), [batch.filter(pc.is_in(batch.column("page_id"), value_set=wanted)) for batch in after]
 
 
 def _finish(batcher: RowBatcher, problems: list, partition: Partition, counts: dict):

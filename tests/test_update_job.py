@@ -186,6 +186,21 @@ def test_update_into_iceberg_tables_equals_the_full_builds_at_each_snapshot(buil
         assert _table_rows(base, dataset, D2) == _of(full, D2), dataset
         # The plain Parquet layout is left as the full build wrote it.
         assert read_rows(str(base), dataset) == _of(full, D1), dataset
+    # Merge-on-read: no data file of D1 is rewritten; D2 adds files of new rows and position deletes, and the
+    # counts add up: D1's rows less those deleted plus those added are D2's rows.
+    import pyarrow.parquet as pq
+
+    from wikidumps.tables import table_files
+    before = table_files(base, "revisions", D1)[("samplewiki", D1)]
+    after = table_files(base, "revisions", D2)[("samplewiki", D2)]
+    assert not any(deletes for _, deletes in before)
+    assert {data for data, _ in before} < {data for data, _ in after}
+    deletes = {f for _, files in after for f in files}
+    assert deletes
+    deleted = sum(pq.read_metadata(f).num_rows for f in deletes)
+    added = sum(pq.read_metadata(data).num_rows for data, _ in after if (data, []) not in before)
+    d1_rows = len(_of(read_rows(str(built["full"]), "revisions"), D1))
+    assert d1_rows - deleted + added == len(_of(read_rows(str(built["full"]), "revisions"), D2))
     import wikidumps
     with pytest.raises(LookupError, match="on or before 20251231"):
         wikidumps.open_dataset(base, "revisions", as_of="20251231")
@@ -233,7 +248,6 @@ def test_spark_reads_the_rows_pyarrow_and_open_dataset_read_at_each_snapshot(bui
     """Spark with Iceberg's runtime (fetched by `make fetch-runners`) reads the tables through their SQLite
     catalog: at each tag, the rows of `revisions` pyarrow reads from the snapshot's files and open_dataset
     gives, and as many as the full build of that snapshot."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     import wikidumps
@@ -248,8 +262,11 @@ def test_spark_reads_the_rows_pyarrow_and_open_dataset_read_at_each_snapshot(bui
     assert done.returncode == 0, done.stderr[-3000:]
     by_spark = json.loads(done.stdout.splitlines()[-1])
     for snapshot in (D1, D2):
-        files = table_files(tabled, "revisions", snapshot)[("samplewiki", snapshot)]
-        by_pyarrow = _comparable(pa.concat_tables([pq.read_table(f) for f in files]).to_pylist())
+        by_pyarrow = []  # each data file's rows less the positions its delete files list for it
+        for data, deletes in table_files(tabled, "revisions", snapshot)[("samplewiki", snapshot)]:
+            gone = {row["pos"] for f in deletes for row in pq.read_table(f).to_pylist() if row["file_path"].endswith(data)}
+            by_pyarrow += [row for pos, row in enumerate(pq.read_table(data).to_pylist()) if pos not in gone]
+        by_pyarrow = _comparable(by_pyarrow)
         opened = wikidumps.open_dataset(tabled, "revisions", as_of=snapshot).to_table()
         by_open_dataset = _comparable(opened.drop_columns(["wiki_db", "snapshot"]).to_pylist())
         assert _comparable(by_spark[snapshot]) == by_pyarrow == by_open_dataset, snapshot

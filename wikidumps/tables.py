@@ -1,8 +1,9 @@
 """Reading the Iceberg tables `wikidumps run update --table` keeps (transforms/datasets/tables.py writes them).
 
-pyiceberg is needed only here, and imported only when a table is read. A snapshot of these tables is read
-as plain Parquet files: updates rewrite the files they change (copy-on-write), so a snapshot's data files
-are its rows, with no delete files to apply; pyarrow reads the list the table's metadata gives.
+pyiceberg is needed only here, and imported only when a table is read. An update marks the rows it replaces
+deleted in Iceberg position-delete files (merge-on-read: transforms/datasets/row_deletes.py), so a snapshot's
+rows are its data files' rows less the positions its delete files list: pyiceberg's scan applies them (as
+open_table reads), and so does Spark; a plain Parquet reader gets both lists from table_files.
 
 Spark reads the same tables through Iceberg's Spark runtime and its JDBC catalog on the same SQLite file
 (spark_config): pyiceberg's SQL catalog and Iceberg's JDBC catalog share their tables' layout, and both name
@@ -43,9 +44,8 @@ class TableError(LookupError):
     """No table, or no snapshot of it at or before the date asked for."""
 
 
-def table_files(source: str | Path, name: str, as_of: str, wiki_db: str | None = None) -> dict[tuple[str, str], list[str]]:
-    """(wiki_db, snapshot) -> the Parquet files of each wiki's table at its latest tagged snapshot on or
-    before `as_of` (YYYYMMDD)."""
+def _tagged_scans(source: str | Path, name: str, as_of: str, wiki_db: str | None):
+    """(wiki_db, snapshot, scan) of each wiki's table at its latest tagged snapshot on or before `as_of`."""
     try:
         from pyiceberg.catalog.sql import SqlCatalog
     except ImportError:
@@ -54,31 +54,41 @@ def table_files(source: str | Path, name: str, as_of: str, wiki_db: str | None =
     if not os.path.isfile(os.path.join(warehouse, "catalog.db")):
         raise TableError(f"{source}: no tables here ({TABLES}/catalog.db); `wikidumps run update --table` makes them")
     catalog = SqlCatalog(TABLE_CATALOG, uri=f"sqlite:///{warehouse}/catalog.db", warehouse=f"file://{warehouse}")
-    found = {}
+    found = []
     for (namespace,) in catalog.list_namespaces():
         if wiki_db not in (None, namespace) or (namespace, name) not in catalog.list_tables(namespace):
             continue
         table = catalog.load_table((namespace, name))
         tags = sorted(ref[len(TABLE_TAG_PREFIX):] for ref in table.metadata.refs if ref.startswith(TABLE_TAG_PREFIX))
         chosen = [snapshot for snapshot in tags if snapshot <= as_of]
-        if not chosen:
-            continue
-        snapshot_id = table.metadata.refs[TABLE_TAG_PREFIX + chosen[-1]].snapshot_id
-        tasks = list(table.scan(snapshot_id=snapshot_id).plan_files())
-        if any(task.delete_files for task in tasks):
-            raise TableError(f"{namespace}.{name} has delete files, which plain Parquet readers cannot apply")
-        found[(namespace, chosen[-1])] = [task.file.file_path.removeprefix("file://") for task in tasks]
+        if chosen:
+            snapshot_id = table.metadata.refs[TABLE_TAG_PREFIX + chosen[-1]].snapshot_id
+            found.append((namespace, chosen[-1], table.scan(snapshot_id=snapshot_id)))
     if not found:
         raise TableError(f"{source}: no {name} table with a snapshot on or before {as_of}")
-    return found
+    return sorted(found, key=lambda item: item[:2])
+
+
+def table_files(source: str | Path, name: str, as_of: str, wiki_db: str | None = None
+                ) -> dict[tuple[str, str], list[tuple[str, list[str]]]]:
+    """(wiki_db, snapshot) -> (data file, its position-delete files) of each wiki's table at its latest tagged
+    snapshot on or before `as_of` (YYYYMMDD): the rows are those of the data file less the positions (`pos`)
+    the delete files list for its path (`file_path`), positions counted from 0 in the data file."""
+    def local(path: str) -> str:
+        return path.removeprefix("file://")
+
+    return {(wiki, snapshot): [(local(task.file.file_path), sorted(local(f.file_path) for f in task.delete_files))
+                               for task in scan.plan_files()]
+            for wiki, snapshot, scan in _tagged_scans(source, name, as_of, wiki_db)}
 
 
 def open_table(source: str | Path, name: str, as_of: str, wiki_db: str | None = None) -> ds.Dataset:
-    """The rows of `name` as of `as_of`, with `wiki_db` and `snapshot` string columns, as open_dataset gives."""
+    """The rows of `name` as of `as_of`, with `wiki_db` and `snapshot` string columns, as open_dataset gives;
+    read through pyiceberg's scan, which applies the delete files."""
     schema = DATASETS[name].file_schema
     parts = []
-    for (wiki, snapshot), files in sorted(table_files(source, name, as_of, wiki_db).items()):
-        table = ds.dataset(files, format="parquet").to_table().cast(schema) if files else schema.empty_table()
+    for wiki, snapshot, scan in _tagged_scans(source, name, as_of, wiki_db):
+        table = scan.to_arrow().cast(schema)
         table = table.append_column("wiki_db", pa.array([wiki] * table.num_rows, pa.string()))
         parts.append(table.append_column("snapshot", pa.array([snapshot] * table.num_rows, pa.string())))
     return ds.dataset(pa.concat_tables(parts))

@@ -3,17 +3,22 @@ changed rather than a whole new partition (docs/decisions.md, "Incremental datas
 
 Layout: `<output>/_tables/` is the warehouse, `<output>/_tables/catalog.db` pyiceberg's embedded SQLite
 catalog; one table per wiki and dataset (`<wiki_db>.<dataset>`), with the dataset's file schema and
-bucketed by page_id, so that a change rewrites the buckets of the pages it touches and no other. Each
+bucketed by page_id (a page's rows are in one bucket's files, which a scan for the page reads, not the
+others'). An update marks the touched pages' rows deleted by position and appends their new rows
+(merge-on-read, row_deletes.py): no data file is rewritten, so it writes what changed. Each
 snapshot of the dumps is an Iceberg snapshot tagged `snapshot-<YYYYMMDD>`: `wikidumps.open_dataset(output,
 name, as_of=...)` reads the latest tag at or before a date. The monthly full build keeps its Parquet layout;
 `seed_table` copies one of its partitions into the table.
 
-Each table's commit is atomic (the catalog's pointer moves in one SQLite transaction); an update killed
-between two tables' commits leaves some tables at the new tag, which the next run skips: it reads the base
-at the old tag, so that what it computes does not depend on how far the killed run went.
+Each table's commit, with its tag, is atomic (the catalog's pointer moves in one SQLite transaction); an
+update killed between two tables' commits leaves some tables at the new tag, which the next run skips: it
+reads the base at the old tag, so that what it computes does not depend on how far the killed run went.
+Delete files and small data files add up over a month of daily updates; seeding the table from the next
+monthly full build (an overwrite) starts it afresh.
 """
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from typing import Iterable, Iterator
@@ -23,16 +28,23 @@ import pyarrow as pa
 from schemas import DATASETS
 from schemas.layout import TABLE_CATALOG, TABLE_TAG_PREFIX as TAG_PREFIX, TABLES
 
-# Buckets of page_id per table. A change rewrites the buckets its pages fall in (copy-on-write): more buckets,
-# fewer bytes rewritten per update, but smaller files (docs/decisions.md has the trade-off measured).
+# Buckets of page_id per table: a scan for the touched pages plans and reads the files of their buckets only.
+# No longer a trade-off on bytes written (deletes are by position), so the count stays as it was.
 TABLE_BUCKETS = 16
 
 
 def catalog(output: str):
     """The output's embedded catalog (created on first use)."""
+    return _catalog(os.path.abspath(os.path.join(output, TABLES)), os.getpid())
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog(warehouse: str, pid: int):
+    """One catalog per warehouse and process: making one sets up SQLAlchemy and checks the catalog's tables,
+    which an update did for each of its ~30 table lookups. Keyed by process id too, so that a forked worker
+    opens its own connections rather than sharing its parent's."""
     from pyiceberg.catalog.sql import SqlCatalog
 
-    warehouse = os.path.abspath(os.path.join(output, TABLES))
     os.makedirs(warehouse, exist_ok=True)
     return SqlCatalog(TABLE_CATALOG, uri=f"sqlite:///{warehouse}/catalog.db", warehouse=f"file://{warehouse}")
 
@@ -102,11 +114,13 @@ def read_pages(output: str, wiki_db: str, dataset: str, snapshot: str, page_ids:
     yield from found.cast(DATASETS[dataset].file_schema).to_batches()
 
 
-def commit_changes(output: str, wiki_db: str, dataset: str, snapshot: str, replaced_pages: list[int] | None,
-                   rows: Iterable[pa.RecordBatch]) -> bool:
-    """One commit: the rows of `replaced_pages` (every row, when None) removed and `rows` added; tagged
-    `snapshot`. False when the table already has that tag (a re-run after a kill)."""
-    from pyiceberg.expressions import In
+def commit_changes(output: str, wiki_db: str, dataset: str, base_snapshot: str, snapshot: str,
+                   replaced_pages: list[int] | None, rows: Iterable[pa.RecordBatch]) -> bool:
+    """One commit on the table tagged `base_snapshot`: the rows of `replaced_pages` marked deleted by position
+    (merge-on-read: no data file is rewritten) and `rows` added, tagged `snapshot` in the same commit; every row
+    replaced by `rows` when `replaced_pages` is None. False when the table already has that tag (a re-run
+    after a kill)."""
+    from transforms.datasets.row_deletes import replace_rows
 
     table = table_of(output, wiki_db, dataset)
     if tagged(table, snapshot) is not None:
@@ -116,11 +130,7 @@ def commit_changes(output: str, wiki_db: str, dataset: str, snapshot: str, repla
         warnings.simplefilter("ignore")
         if replaced_pages is None:
             table.overwrite(added)
+            table.manage_snapshots().create_tag(table.current_snapshot().snapshot_id, tag(snapshot)).commit()
         else:
-            with table.transaction() as transaction:
-                if replaced_pages:
-                    transaction.delete(In("page_id", replaced_pages))
-                if added.num_rows:
-                    transaction.append(added)
-    table.manage_snapshots().create_tag(table.current_snapshot().snapshot_id, tag(snapshot)).commit()
+            replace_rows(table, tagged(table, base_snapshot), replaced_pages, added, tag(snapshot))
     return True
