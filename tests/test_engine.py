@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from schemas import ARTICLE_QUALITY, INFOBOXES, LINKS, TABLES
+from schemas import ARTICLE_QUALITY, INFOBOXES, LINKS, PLAIN_TEXT, TABLES
 from tests.conftest import REAL, ROOT
 from tests.engine_equality import OLD_COMMIT, compare_file, default_files, old_scanner
 from transforms.wikitext import _engine
@@ -283,6 +283,16 @@ def test_rows_count_code_points_where_the_page_has_wide_characters():
     assert rows[ARTICLE_QUALITY] == {
         "revision_timestamp": [7], "page_length": [len(page)], "num_refs": [0], "num_headings": [2],
         "num_wikilinks": [4], "num_categories": [1], "num_media": [0], "quality_score": [None]}
+
+
+def test_plain_text_counts_words_as_python_splits_them():
+    # Unicode whitespace beyond ASCII (NEL, ideographic and em space, information separators) parts words;
+    # a zero-width space does not, for Python as for the count.
+    page = "a\x1cb c\x85d e\u3000f\u2003g h\u200bi ''j'' Ճ\tk\x0bl\x0cm"
+    rows = rows_of_page(page, TitleResolver(None), (PLAIN_TEXT,))[PLAIN_TEXT]
+    text = rows["text"][0]
+    assert text == "a\x1cb c\x85d e\u3000f\u2003g h\u200bi j Ճ\tk\x0bl\x0cm"
+    assert rows["text_words"] == [len(text.split())] == [13]
 
 
 def test_random_markup_builds_rows_whose_columns_add_up():

@@ -25,7 +25,7 @@ use crate::link_rows::add_links;
 use crate::quality_rows::add_article_quality;
 use crate::scan::{Scan, Stop};
 use crate::structure_rows::add_structures;
-use crate::text::is_space;
+use crate::text::{count_words, is_space};
 
 /// The key columns every content row starts with (schemas/content_keys.py); `source` is the same for all
 /// of them (wikitext) and is made at export.
@@ -257,7 +257,7 @@ impl PlainText {
         out_of_range.dedup();
         self.revision_timestamp.push(timestamp);
         self.text_chars.push(text.chars().count() as i64);
-        self.text_words.push(text.split(is_space).filter(|word| !word.is_empty()).count() as i64);
+        self.text_words.push(count_words(&text) as i64);
         self.text.push(text);
         self.templates_expanded.push(expanded);
         self.templates_dropped.push(dropped);

@@ -15,6 +15,28 @@ pub fn strip(text: &str) -> &str {
     text.trim_matches(is_space)
 }
 
+/// len(text.split()): the words between runs of whitespace. ASCII bytes are told apart without decoding a
+/// character (plain_text counts the words of every page).
+pub fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut words, mut in_word, mut at) = (0, false, 0);
+    while at < bytes.len() {
+        let byte = bytes[at];
+        let (space, width) = if byte < 0x80 {
+            (matches!(byte, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f), 1)
+        } else {
+            let c = text[at..].chars().next().unwrap_or(' ');
+            (is_space(c), c.len_utf8())
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+        at += width;
+    }
+    words
+}
+
 /// " ".join(text.split())
 pub fn join_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
