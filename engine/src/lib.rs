@@ -9,6 +9,9 @@
 mod citation_rows;
 mod engine;
 mod history;
+mod html_json;
+mod html_links;
+mod html_tree;
 mod identifiers;
 mod inline;
 mod link_rows;
@@ -217,6 +220,7 @@ fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Engine>()?;
     module.add_class::<ContentRows>()?;
     module.add_class::<reading::DumpScanner>()?;
+    module.add_function(wrap_pyfunction!(html_links::html_links, module)?)?;
     module.add_function(wrap_pyfunction!(reading::mediawiki_sha1, module)?)?;
     module.add_function(wrap_pyfunction!(reading::invalid_utf8_at, module)?)?;
     module.add_function(wrap_pyfunction!(history::byte_diffs, module)?)?;

@@ -84,20 +84,20 @@ def page_citations(tree: LexborHTMLParser, context: Context, section_numbers: di
             link = node.css_first("a[href]")
             note = (link.attrs.get("href") or "").partition("#")[2] if link is not None else ""
             if note in notes:
-                section = section_numbers.get(context.of(node)[0], 0)
+                section = section_numbers.get(context.of(node), 0)
                 if note in cited:
                     rows.append(_reuse_row(note, notes[note][1], section))
                 else:
                     cited.add(note)
                     rows.append(_citation_row(notes[note][0], notes[note][1], section))
         elif tag == "ol":
-            section = section_numbers.get(context.of(node)[0], 0)
+            section = section_numbers.get(context.of(node), 0)
             for note, (item, group) in notes.items():
                 if note not in cited and _inside(item, node):
                     cited.add(note)
                     rows.append(_citation_row(item, group, section))
         elif tag == "span" and not context.in_reference_list(node):  # a citation template's COinS
-            rows.append(_citation_row(node.parent, None, section_numbers.get(context.of(node)[0], 0), note=False))
+            rows.append(_citation_row(node.parent, None, section_numbers.get(context.of(node), 0), note=False))
     return rows
 
 

@@ -8,8 +8,9 @@ template rendered carries the `about` id of its transclusion (`typeof="mw:Transc
 `data-mw` names the template). The references list (`ol.references`) holds each reference once, with
 its COinS span (`span.Z3988`, the citation's fields as an OpenURL query) when a citation template made it.
 
-The HTML is parsed once, with lexbor (selectolax), a C parser (docs/decisions.md says why); text.py,
-links.py and citations.py read the parsed tree.
+The HTML is parsed with lexbor (selectolax), a C parser (docs/decisions.md says why), for text.py,
+citations.py and structures.py; the links are read by the native engine from its own parse of the HTML
+(engine/src/html_tree.rs, html_links.rs).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from transforms.common.naming import title_for_output
 from transforms.common.timestamps import parse_timestamp
 from transforms.datasets.rows import Rows
 from transforms.enterprise.citations import CITATION_COLUMNS, CONTEXT_NODES, page_citations
-from transforms.enterprise.links import LINK_NODES, Context, Links, media_prefix, page_links, resolver_for
+from transforms.enterprise.links import Context, media_prefix, page_links, resolver_for
 from transforms.enterprise.structures import page_structures
 from transforms.enterprise.text import Walk, section_text
 
@@ -50,11 +51,9 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
     for section, text in zip(walk.sections[1:], texts[1:]):
         parts.append(section["title"] + ("\n" + text if text else ""))
     plain = "\n\n".join(parts)
-    links = Links(resolver, namespace, title)
-    context = Context(tree, f"{LINK_NODES}, {CONTEXT_NODES}")
-    page_links(tree, context, links, section_numbers)
+    context = Context(tree, CONTEXT_NODES)
+    link_columns = page_links(html_text, resolver, title, section_numbers)
     refs = len(tree.body.css("sup.mw-ref")) if tree.body is not None else 0  # <ref> markers, reuses included
-    link_columns = links.columns()
     cited = page_citations(tree, context, section_numbers, walk.block_texts)
     kinds = Counter(link_columns["link_type"])
     wikitext = (record.get("article_body") or {}).get("wikitext")

@@ -1,0 +1,327 @@
+//! The rendered HTML of an Enterprise record (Parsoid's output) read into a flat tree: one pass of a
+//! purpose-built tokenizer, no library. Parsoid serialises a DOM, so every element it writes is closed
+//! where the DOM closes it; the tree built here by a plain stack of open elements is then the tree an HTML5
+//! parser (lexbor) builds. The input is untrusted all the same: anything else (unclosed or stray tags,
+//! junk, unterminated markup) is read in one linear pass without a panic, a stray end tag ignored, an
+//! unclosed element closed at the end, and nesting deeper than MAX_DEPTH cut (see MAX_DEPTH).
+//!
+//! Nodes are kept in document order (pre-order), each with its parent and the end of its subtree, so that
+//! "is X inside Y" is a comparison of positions and a subtree is a range.
+
+use std::collections::HashMap;
+
+use crate::text::Entities;
+
+/// An element that would open deeper than this first closes the deepest open one (lexbor bounds its tree too).
+pub const MAX_DEPTH: usize = 512;
+
+/// HTML's void elements: never open.
+const VOID: &[&str] = &["area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+                        "source", "track", "wbr"];
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+                            "plaintext"];
+
+pub enum Kind {
+    Element { tag: String, attributes: Vec<(String, String)> },
+    Text(String),
+}
+
+pub struct Node {
+    pub kind: Kind,
+    pub parent: Option<usize>,
+    /// One past the last node of this node's subtree.
+    pub end: usize,
+}
+
+pub struct Tree {
+    pub nodes: Vec<Node>,
+}
+
+impl Node {
+    pub fn tag(&self) -> &str {
+        match &self.kind {
+            Kind::Element { tag, .. } => tag,
+            Kind::Text(_) => "",
+        }
+    }
+
+    /// The value of an attribute (the first of that name, as HTML keeps it).
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        match &self.kind {
+            Kind::Element { attributes, .. } => {
+                attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+            }
+            Kind::Text(_) => None,
+        }
+    }
+
+    /// Whether an attribute holds `token` among its ASCII-whitespace separated words (CSS `[name~=token]`).
+    pub fn has_token(&self, name: &str, token: &str) -> bool {
+        self.attribute(name).is_some_and(|value| value.split_ascii_whitespace().any(|word| word == token))
+    }
+}
+
+impl Tree {
+    /// Reads a document. Linear in its length; never panics on any input.
+    pub fn parse(html: &str, entities: &Entities) -> Tree {
+        let mut builder = Builder { nodes: Vec::with_capacity(html.len() / 40), open: Vec::new(),
+                                    open_names: HashMap::new(), foreign: 0, entities };
+        builder.run(html);
+        builder.finish()
+    }
+
+    /// The `<body>` element, or None for a document without one.
+    pub fn body(&self) -> Option<usize> {
+        self.nodes.iter().position(|node| node.tag() == "body")
+    }
+
+    /// The text of a subtree, as lexbor's `text(deep=True)` gives it (every text node, in order).
+    pub fn text(&self, node: usize) -> String {
+        let mut out = String::new();
+        for inner in &self.nodes[node..self.nodes[node].end] {
+            if let Kind::Text(text) = &inner.kind {
+                out.push_str(text);
+            }
+        }
+        out
+    }
+}
+
+struct Builder<'a> {
+    nodes: Vec<Node>,
+    open: Vec<usize>,
+    /// How many elements of each name are open: a stray end tag is ignored without searching the stack.
+    open_names: HashMap<String, usize>,
+    /// How many `<svg>` and `<math>` are open: inside them `<x/>` closes itself.
+    foreign: usize,
+    entities: &'a Entities,
+}
+
+impl Builder<'_> {
+    fn push(&mut self, kind: Kind) -> usize {
+        let index = self.nodes.len();
+        self.nodes.push(Node { kind, parent: self.open.last().copied(), end: index + 1 });
+        index
+    }
+
+    fn close_through(&mut self, depth: usize) {
+        let end = self.nodes.len();
+        while let Some(index) = self.open.pop() {
+            if self.open.len() < depth {
+                self.open.push(index);
+                break;
+            }
+            self.nodes[index].end = end;
+            let tag = self.nodes[index].tag();
+            if tag == "svg" || tag == "math" {
+                self.foreign -= 1;
+            }
+            if let Some(count) = self.open_names.get_mut(tag) {
+                *count = count.saturating_sub(1);
+            }
+        }
+    }
+
+    fn text(&mut self, raw: &str, decode: bool) {
+        if raw.is_empty() {
+            return;
+        }
+        let mut text = if decode && raw.contains('&') { self.entities.unescape(raw) } else { raw.to_string() };
+        if text.contains('\r') {
+            text = text.replace("\r\n", "\n").replace('\r', "\n");
+        }
+        // Adjacent text (around a comment) is one node in an HTML5 tree.
+        if let Some(last) = self.nodes.last_mut() {
+            if let Kind::Text(previous) = &mut last.kind {
+                if last.parent == self.open.last().copied() {
+                    previous.push_str(&text);
+                    return;
+                }
+            }
+        }
+        self.push(Kind::Text(text));
+    }
+
+    fn open(&mut self, index: usize) {
+        let tag = self.nodes[index].tag().to_string();
+        if tag == "svg" || tag == "math" {
+            self.foreign += 1;
+        }
+        *self.open_names.entry(tag).or_insert(0) += 1;
+        self.open.push(index);
+    }
+
+    fn run(&mut self, html: &str) {
+        let bytes = html.as_bytes();
+        let mut position = 0;
+        let mut text_start = 0;
+        while let Some(found) = memchr::memchr(b'<', &bytes[position..]) {
+            let at = position + found;
+            let next = bytes.get(at + 1).copied().unwrap_or(0);
+            if next == b'!' || next == b'?' {
+                self.text(&html[text_start..at], true);
+                position = skip_markup_declaration(html, at);
+                text_start = position;
+            } else if next == b'/' && bytes.get(at + 2).is_some_and(u8::is_ascii_alphabetic) {
+                self.text(&html[text_start..at], true);
+                let (name, end) = tag_name(html, at + 2);
+                position = skip_to_tag_end(bytes, end);
+                text_start = position;
+                self.end_tag(&name);
+            } else if next.is_ascii_alphabetic() {
+                self.text(&html[text_start..at], true);
+                let (name, end) = tag_name(html, at + 1);
+                let (attributes, self_closing, after) = read_attributes(html, end, self.entities);
+                position = after;
+                text_start = position;
+                let raw = RAW_TEXT.contains(&name.as_str());
+                let void = VOID.contains(&name.as_str()) || (self_closing && self.foreign > 0);
+                if name == "a" {
+                    self.end_tag("a"); // a link never holds a link: HTML5 ends the open one (Parsoid never nests them)
+                }
+                if !void && self.open.len() >= MAX_DEPTH {
+                    self.close_through(MAX_DEPTH - 1); // the deepest element ends where a new one would go deeper
+                }
+                let index = self.push(Kind::Element { tag: name.clone(), attributes });
+                if raw {
+                    let close = format!("</{name}");
+                    let end = find_ascii_case_insensitive(html, position, &close).unwrap_or(html.len());
+                    self.open(index);
+                    self.text(&html[position..end], name == "textarea" || name == "title");
+                    self.close_through(self.open.len() - 1);
+                    position = if end < html.len() { skip_to_tag_end(bytes, end + close.len()) } else { end };
+                    text_start = position;
+                } else if !void {
+                    self.open(index);
+                }
+            } else {
+                position = at + 1; // a `<` that opens no tag is text
+            }
+        }
+        self.text(&html[text_start..], true);
+    }
+
+    fn end_tag(&mut self, name: &str) {
+        if self.open_names.get(name).copied().unwrap_or(0) == 0 {
+            return;
+        }
+        if let Some(depth) = self.open.iter().rposition(|&index| self.nodes[index].tag() == name) {
+            self.close_through(depth);
+        }
+    }
+
+    fn finish(mut self) -> Tree {
+        self.close_through(0);
+        Tree { nodes: self.nodes }
+    }
+}
+
+/// After `<!...>`, `<!-- ... -->` or `<?...>` (comments, doctypes, CDATA: none is a node the rows read).
+fn skip_markup_declaration(html: &str, at: usize) -> usize {
+    let rest = &html[at..];
+    let end = if rest.starts_with("<!--") {
+        rest[4..].find("-->").map(|i| 4 + i + 3)
+    } else if rest.starts_with("<![CDATA[") {
+        rest.find("]]>").map(|i| i + 3)
+    } else {
+        rest.find('>').map(|i| i + 1)
+    };
+    end.map_or(html.len(), |end| at + end)
+}
+
+/// A tag's name, lower-cased, from `start`, and where it ends.
+fn tag_name(html: &str, start: usize) -> (String, usize) {
+    let bytes = html.as_bytes();
+    let mut end = start;
+    while end < bytes.len() && !matches!(bytes[end], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>') {
+        end += 1;
+    }
+    (html[start..end].to_ascii_lowercase(), end)
+}
+
+fn skip_to_tag_end(bytes: &[u8], start: usize) -> usize {
+    memchr::memchr(b'>', &bytes[start.min(bytes.len())..]).map_or(bytes.len(), |i| start + i + 1)
+}
+
+fn find_ascii_case_insensitive(html: &str, start: usize, needle: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let needle = needle.as_bytes();
+    let mut position = start;
+    while let Some(found) = memchr::memchr(b'<', &bytes[position..]) {
+        let at = position + found;
+        if bytes.len() - at >= needle.len() && bytes[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            return Some(at);
+        }
+        position = at + 1;
+    }
+    None
+}
+
+fn is_html_space(byte: u8) -> bool {
+    matches!(byte, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// The attributes of a start tag from `start` (after its name), whether it ends in `/>`, and where it ends.
+fn read_attributes(html: &str, start: usize, entities: &Entities) -> (Vec<(String, String)>, bool, usize) {
+    let bytes = html.as_bytes();
+    let mut attributes: Vec<(String, String)> = Vec::new();
+    let mut position = start;
+    let mut self_closing = false;
+    loop {
+        while position < bytes.len() && is_html_space(bytes[position]) {
+            position += 1;
+        }
+        if position >= bytes.len() {
+            return (attributes, self_closing, bytes.len());
+        }
+        match bytes[position] {
+            b'>' => return (attributes, self_closing, position + 1),
+            b'/' => {
+                self_closing = bytes.get(position + 1) == Some(&b'>');
+                position += 1;
+                continue;
+            }
+            _ => {}
+        }
+        self_closing = false;
+        let name_start = position;
+        while position < bytes.len() && !is_html_space(bytes[position]) && !matches!(bytes[position], b'/' | b'>' | b'=')
+        {
+            position += 1;
+        }
+        if position == name_start {
+            position += 1; // a name holds at least one character, even `=`
+        }
+        let name = html[name_start..position].to_ascii_lowercase();
+        while position < bytes.len() && is_html_space(bytes[position]) {
+            position += 1;
+        }
+        let mut value = String::new();
+        if bytes.get(position) == Some(&b'=') {
+            position += 1;
+            while position < bytes.len() && is_html_space(bytes[position]) {
+                position += 1;
+            }
+            let raw = match bytes.get(position) {
+                Some(&quote) if quote == b'"' || quote == b'\'' => {
+                    let end = memchr::memchr(quote, &bytes[position + 1..]).map_or(bytes.len(), |i| position + 1 + i);
+                    let raw = &html[position + 1..end];
+                    position = (end + 1).min(bytes.len());
+                    raw
+                }
+                _ => {
+                    let begin = position;
+                    while position < bytes.len() && !is_html_space(bytes[position]) && bytes[position] != b'>' {
+                        position += 1;
+                    }
+                    &html[begin..position]
+                }
+            };
+            value = if raw.contains('&') { entities.unescape(raw) } else { raw.to_string() };
+        }
+        if !attributes.iter().any(|(key, _)| *key == name) {
+            attributes.push((name, value));
+        }
+    }
+}

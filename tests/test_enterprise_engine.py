@@ -1,0 +1,121 @@
+"""The native engine's reading of Enterprise HTML (engine/src/html_tree.rs, html_links.rs): the links rows of
+a page written the way Parsoid writes it, and HTML nobody should write (unclosed or stray tags, nesting far
+beyond any page, megabytes of junk) read in linear time without a fault."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from transforms.enterprise.html import extract_html
+from transforms.enterprise.links import page_links
+from transforms.wikitext.titles import TitleResolver
+from transforms.xml.records import SiteInfo
+
+PAGE = """<!DOCTYPE html><html><head><link rel="mw:PageProp/Category" href="./Category:In_the_head"/></head><body>
+<section data-mw-section-id="0"><p>See <a rel="mw:WikiLink" href="./Foo_bar#Baz" title="Foo bar">the &amp; foo</a>
+<a rel="mw:WikiLink" href="./Foo_bar#Baz">again</a> <a rel="mw:WikiLink" href="./#Lower">up</a>
+<span about="#mwt1" typeof="mw:Transclusion"
+ data-mw='{"parts":[{"template":{"target":{"wt":"Lang","href":"./Template:Lang"}}},"text",{"parserfunction":{}}]}'
+>x <a rel="mw:WikiLink" href="./Paris">Paris</a></span><span about="#mwt1">y <a rel="mw:WikiLink" href="./Lyon">Lyon</a></span>
+<cite class="citation"><a rel="mw:ExtLink" href="http://a.org">A</a></cite><a rel="mw:ExtLink" href="http://b.org">B
+  b</a><a href="./Not_a_link">no rel</a></p></section>
+<section data-mw-section-id="-1"><section data-mw-section-id="4"><h2 id="History">History</h2>
+<figure typeof="mw:File/Thumb"><a href="./File:X.jpg"><img resource="./File:X.jpg"/></a><figcaption>A <b>cap</b></figcaption></figure>
+<a rel="mw:WikiLink/Interwiki" href="https://en.wiktionary.org/wiki/foo" title="wikt:foo#Noun">foo</a>
+<link rel="mw:PageProp/Category" href="./Category:some_thing#x"/>
+<link rel="mw:PageProp/Language" href="https://de.wikipedia.org/wiki/Eichh%C3%B6rnchen"/></section></section></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    return TitleResolver(SiteInfo(wiki_db="enwiki"))
+
+
+def rows(columns: dict) -> list[tuple]:
+    names = ("position", "section_index", "link_type", "target", "target_namespace", "target_fragment", "anchor_text",
+             "url", "language", "interwiki_prefix", "from_template")
+    return list(zip(*(columns[name] for name in names)))
+
+
+def test_the_links_of_a_parsoid_page_in_page_order(resolver):
+    # Parsoid's section 4 is the walk's section 1; a section a template made (-1) is no section of its own.
+    assert rows(page_links(PAGE, resolver, "Page title", {0: 0, 4: 1})) == [
+        (0, 0, "wikilink", "Foo_bar", 0, "Baz", "the & foo", None, None, None, False),
+        (1, 0, "wikilink", "Foo_bar", 0, "Baz", "again", None, None, None, False),
+        (2, 0, "wikilink", "Page_title", 0, "Lower", "up", None, None, None, False),  # a link to a section of the page
+        (3, 0, "template", "Lang", 10, None, None, None, None, None, True),  # text and parser functions name none
+        (4, 0, "wikilink", "Paris", 0, None, "Paris", None, None, None, True),
+        (5, 0, "wikilink", "Lyon", 0, None, "Lyon", None, None, None, True),  # the transclusion's second node
+        (6, 0, "external", None, None, None, "B b", "http://b.org", None, None, False),  # A is the citation's
+        (7, 1, "media", "X.jpg", 6, None, "A cap", None, None, None, False),
+        (8, 1, "interwiki", "foo", None, "Noun", "foo", None, None, "wikt", False),
+        (9, 1, "category", "Some_thing", 14, None, None, None, None, None, False),
+        (10, 1, "interlanguage", "Eichhörnchen", None, None, None, None, "de", None, False),
+    ]
+
+
+def test_a_document_without_body_or_links_has_no_rows(resolver):
+    assert rows(page_links("", resolver, "X", {0: 0})) == []
+    assert rows(page_links("<p>just text</p>", resolver, "X", {0: 0})) == []
+
+
+def test_bad_data_mw_names_no_template_and_breaks_nothing(resolver):
+    html = ('<body><span typeof="mw:Transclusion" data-mw="{not json">a</span>'
+            '<span typeof="mw:Transclusion" data-mw=\'{"parts":[{"template":{"target":{"href":"./Template:X\\ud800"}}}]}\'>'
+            '</span><a rel="mw:WikiLink" href="./After">after</a></body>')
+    assert [(r[2], r[3]) for r in rows(page_links(html, resolver, "X", {0: 0}))] == [
+        ("template", "X\ufffd"), ("wikilink", "After")]
+
+
+def timed_links(html: str, resolver) -> tuple[list[tuple], float]:
+    started = time.process_time()
+    found = rows(page_links(html, resolver, "X", {0: 0}))
+    return found, time.process_time() - started
+
+
+def test_unclosed_and_stray_tags_keep_the_links_after_them(resolver):
+    html = ('<body><div><p><b><i><a rel="mw:WikiLink" href="./One">one</b></i></div></span></section>'
+            '<a rel="mw:WikiLink" href="./Two">two <a rel="mw:WikiLink" href="./Three" title="x>y">three')
+    assert [(r[3], r[6]) for r in rows(page_links(html, resolver, "X", {0: 0}))] == [
+        ("One", "one"), ("Two", "two"), ("Three", "three")]  # a link ends where the next begins, as in HTML5
+
+
+def test_deep_nesting_is_read_without_a_fault(resolver):
+    depth = 200_000
+    html = ("<body>" + '<div><a rel="mw:WikiLink" href="./Deep">d</a><span>' * depth + "</span></div>" * depth
+            + '<a rel="mw:WikiLink" href="./Shallow">s</a></body>')
+    found, seconds = timed_links(html, resolver)
+    assert len(found) == depth + 1 and {r[3] for r in found[:-1]} == {"Deep"} and found[-1][3] == "Shallow"
+    assert seconds < 2
+
+
+JUNK = ("<<a </ <!-- x --><a rel=mw:WikiLink href=./J>j<![CDATA[ ]]> &#xD800; &bogus; <x y='a>b' z=\"\" =w "
+            "</p></p></div><section data-mw-section-id=x><svg><g/><a/></svg><script>if (a < b) {</script>"
+        "<style>a>b{}</style>\x00\ud7ff <table><td><tr>é<i><b></i></b> ")
+
+
+def test_two_megabytes_of_junk_in_well_under_a_second(resolver):
+    junk = JUNK
+    copies = 2_000_000 // len(junk) + 1
+    html = "<body>" + junk * copies + '<a rel="mw:WikiLink" href="./End">end</a>'
+    assert len(html) > 2_000_000
+    found, seconds = timed_links(html, resolver)
+    assert seconds < 0.5
+    assert len(found) == copies + 1 and found[0][3] == "J" and found[-1][3:7] == ("End", 0, None, "end")
+    for unterminated in ("<body><a rel='mw:WikiLink' href='./X", "<body><!-- never closed <a>", "<body><script>",
+                         "<body><a rel=mw:WikiLink href=./Y>", "<", "&", "<body></"):
+        page_links(unterminated, resolver, "X", {0: 0})
+
+
+def test_a_record_of_junk_html_gives_its_rows(real_data):
+    from benchmarks.text_fidelity import real_records
+    record = real_records(real_data)[0]
+    html = "<body><section data-mw-section-id=0><p>" + JUNK * (2_000_000 // len(JUNK) + 1)
+    record = {**record, "article_body": {**record["article_body"], "html": html}}
+    started = time.process_time()
+    found = extract_html(record, {})
+    assert time.process_time() - started < 10  # lexbor's tree of the text and citations is most of it
+    links = found["links"].as_dicts()
+    assert len(links) == 2_000_000 // len(JUNK) + 1 and {link["target"] for link in links} == {"J"}
+    assert len(found["plain_text"]) == 1 and len(found["pages"]) == 1
