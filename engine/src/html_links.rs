@@ -10,6 +10,7 @@
 //! in the wikitext path. Targets resolve as the wikitext path's do (titles.rs), with the wiki's local
 //! namespace names Python learnt from the record.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -38,6 +39,9 @@ pub struct LinkRow {
     pub from_template: bool,
 }
 
+/// A wikilink's target: (title with spaces, namespace, fragment).
+type Wikilink = (String, Option<i64>, Option<String>);
+
 /// Where each element of the body is: Parsoid's section id (the innermost `<section>` with one >= 0), whether
 /// a template rendered it, and whether it is part of a rendered citation.
 pub struct Context {
@@ -56,9 +60,9 @@ impl Context {
         let count = tree.nodes.len();
         let mut context = Context { section: vec![0; count], templated: vec![false; count], in_citation: vec![false; count] };
         let range = body..tree.nodes[body].end;
-        let transclusions: HashSet<&str> = tree.nodes[range.clone()].iter()
-            .filter(|node| node.has_token("typeof", "mw:Transclusion"))
-            .filter_map(|node| node.attribute("about"))
+        let transclusions: HashSet<Cow<str>> = range.clone()
+            .filter(|&index| tree.has_token(index, "typeof", "mw:Transclusion"))
+            .filter_map(|index| tree.attribute(index, "about"))
             .collect();
         for index in range {
             let node = &tree.nodes[index];
@@ -69,15 +73,15 @@ impl Context {
                 None => (0, false, false),
             };
             if tag == "section" {
-                if let Some(number) = node.attribute("data-mw-section-id").and_then(parse_int) {
+                if let Some(number) = tree.attribute(index, "data-mw-section-id").and_then(|id| parse_int(&id)) {
                     if number >= 0 {
                         section = number;
                     }
                 }
             }
-            templated = templated || node.attribute("about").is_some_and(|about| transclusions.contains(about));
-            in_citation = in_citation || tag == "cite" || node.has_token("class", "citation")
-                || node.has_token("class", "ouvrage");
+            templated = templated || tree.attribute(index, "about").is_some_and(|about| transclusions.contains(&about));
+            in_citation = in_citation || tag == "cite" || tree.has_token(index, "class", "citation")
+                || tree.has_token(index, "class", "ouvrage");
             context.section[index] = section;
             context.templated[index] = templated;
             context.in_citation[index] = in_citation;
@@ -147,39 +151,40 @@ pub fn page_links(engine: &Engine, caches: &mut Caches, tree: &Tree, page_title:
     let context = Context::new(tree, body);
     let entities = &engine.entities;
     let output = |title: &str| title.replace(' ', "_");
-    let mut wikilinks: HashMap<Option<&str>, Option<(String, Option<i64>, Option<String>)>> = HashMap::new();
+    let mut wikilinks: HashMap<Option<Cow<str>>, Option<Wikilink>> = HashMap::new(); // a page links a target often
     for index in body..tree.nodes[body].end {
         let node = &tree.nodes[index];
         let tag = node.tag();
         if tag.is_empty() {
             continue;
         }
-        let rel_attribute = node.attribute("rel");
-        let typeof_attribute = node.attribute("typeof");
+        let rel_attribute = tree.attribute(index, "rel");
+        let typeof_attribute = tree.attribute(index, "typeof");
         // What Python's selection `a[rel], link[rel~=Category], link[rel~=Language], [typeof~=mw:Transclusion],
         // [typeof^=mw:File]` found.
         let selected = (tag == "a" && rel_attribute.is_some())
-            || (tag == "link" && (node.has_token("rel", "mw:PageProp/Category") || node.has_token("rel", "mw:PageProp/Language")))
-            || node.has_token("typeof", "mw:Transclusion")
-            || typeof_attribute.is_some_and(|t| t.starts_with("mw:File"));
+            || (tag == "link" && (tree.has_token(index, "rel", "mw:PageProp/Category")
+                                  || tree.has_token(index, "rel", "mw:PageProp/Language")))
+            || tree.has_token(index, "typeof", "mw:Transclusion")
+            || typeof_attribute.as_ref().is_some_and(|t| t.starts_with("mw:File"));
         if !selected {
             continue;
         }
-        let rel = rel_attribute.unwrap_or("");
+        let rel = rel_attribute.as_deref().unwrap_or("");
         if rel.is_empty() && (tag == "a" || tag == "link") {
             continue;
         }
         let section = section_numbers.get(&context.section[index]).copied().unwrap_or(0);
         let from_template = context.templated[index];
-        let typeof_value = typeof_attribute.unwrap_or("");
+        let typeof_value = typeof_attribute.as_deref().unwrap_or("");
         let row = |kind, target: Option<String>, namespace, fragment, anchor, url, language, prefix| LinkRow {
             section, kind, target, namespace, fragment, anchor, url, language, prefix, from_template,
         };
         if rel == "mw:WikiLink" || is_py_split_token(rel, "mw:WikiLink") {
-            let href = node.attribute("href");
-            let target = wikilinks.entry(href).or_insert_with(|| {
+            let href = tree.attribute(index, "href");
+            let target = wikilinks.entry(href.clone()).or_insert_with(|| {
                 // a link even to a category or a file: Parsoid says so
-                let resolved = href_title(href).filter(|t| !t.is_empty())
+                let resolved = href_title(href.as_deref()).filter(|t| !t.is_empty())
                     .map(|title| engine.site.resolve(&format!(":{title}"), entities))?;
                 (resolved.link_type == LinkType::Wikilink).then(|| {
                     let title = resolved.title.filter(|t| !t.is_empty()).unwrap_or_else(|| page_title.to_string());
@@ -187,7 +192,8 @@ pub fn page_links(engine: &Engine, caches: &mut Caches, tree: &Tree, page_title:
                 })
             }).clone();
             if !typeof_value.is_empty() {
-                templates(engine, caches, node.attribute("data-mw"), typeof_value, &mut rows, section, from_template);
+                templates(engine, caches, tree.attribute(index, "data-mw").as_deref(), typeof_value, &mut rows, section,
+                          from_template);
             }
             if let Some((title, namespace, fragment)) = target {
                 rows.push(row("wikilink", Some(output(&title)), namespace, fragment, shown(tree, index), None, None, None));
@@ -195,11 +201,12 @@ pub fn page_links(engine: &Engine, caches: &mut Caches, tree: &Tree, page_title:
             continue;
         }
         if typeof_value.contains("mw:Transclusion") {
-            templates(engine, caches, node.attribute("data-mw"), typeof_value, &mut rows, section, from_template);
+            templates(engine, caches, tree.attribute(index, "data-mw").as_deref(), typeof_value, &mut rows, section,
+                      from_template);
         }
         if typeof_value.contains("mw:File") {
-            let resource = tree.nodes[index..node.end].iter().find_map(|inner| inner.attribute("resource"));
-            if let Some(title) = href_title(resource).filter(|t| !t.is_empty()) {
+            let resource = (index..node.end).find_map(|inner| tree.attribute(inner, "resource"));
+            if let Some(title) = href_title(resource.as_deref()).filter(|t| !t.is_empty()) {
                 let caption = (index..node.end).find(|&inner| tree.nodes[inner].tag() == "figcaption");
                 let resolved = engine.site.resolve(&format!(":{title}"), entities);
                 rows.push(row("media", resolved.title.as_deref().map(output), Some(FILE), None,
@@ -208,8 +215,8 @@ pub fn page_links(engine: &Engine, caches: &mut Caches, tree: &Tree, page_title:
             continue;
         }
         if is_py_split_token(rel, "mw:WikiLink/Interwiki") {
-            let title_attribute = node.attribute("title").unwrap_or("");
-            let (prefix, rest) = title_attribute.split_once(':').unwrap_or((title_attribute, ""));
+            let title_attribute = tree.attribute(index, "title").unwrap_or_default();
+            let (prefix, rest) = title_attribute.split_once(':').unwrap_or((&title_attribute, ""));
             let (title, fragment) = rest.split_once('#').unwrap_or((rest, ""));
             let title = clean_title(title, entities);
             rows.push(row("interwiki", (!title.is_empty()).then(|| output(&title)), None,
@@ -217,18 +224,20 @@ pub fn page_links(engine: &Engine, caches: &mut Caches, tree: &Tree, page_title:
                           (!prefix.is_empty()).then(|| prefix.to_lowercase())));
         } else if is_py_split_token(rel, "mw:ExtLink") {
             if !context.in_citation[index] {  // a rendered citation's links are the citations dataset's
-                rows.push(row("external", None, None, None, shown(tree, index), node.attribute("href").map(str::to_string),
+                rows.push(row("external", None, None, None, shown(tree, index), tree.attribute(index, "href").map(Cow::into_owned),
                               None, None));
             }
         } else if is_py_split_token(rel, "mw:PageProp/Category") {
-            if let Some(title) = href_title(node.attribute("href")).filter(|t| !t.is_empty()) {
+            let href = tree.attribute(index, "href");
+            if let Some(title) = href_title(href.as_deref()).filter(|t| !t.is_empty()) {
                 let without_fragment = title.split_once('#').map_or(title, |(before, _)| before);
                 let name = clean_title(without_fragment.split_once(':').map_or("", |(_, after)| after), entities);
                 rows.push(row("category", Some(output(&first_letter_upper(&name))), Some(CATEGORY), None, None, None,
                               None, None));
             }
         } else if is_py_split_token(rel, "mw:PageProp/Language") {
-            let (netloc, path) = split_url(node.attribute("href").unwrap_or(""));
+            let href = tree.attribute(index, "href").unwrap_or_default();
+            let (netloc, path) = split_url(&href);
             let language = (!netloc.is_empty()).then(|| netloc.split('.').next().unwrap_or("").to_string());
             let title = clean_title(path.rsplit_once("/wiki/").map_or(path, |(_, after)| after), entities);
             rows.push(row("interlanguage", (!title.is_empty()).then(|| output(&title)), None, None, None, None,

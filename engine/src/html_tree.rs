@@ -8,6 +8,7 @@
 //! Nodes are kept in document order (pre-order), each with its parent and the end of its subtree, so that
 //! "is X inside Y" is a comparison of positions and a subtree is a range.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::text::Entities;
@@ -22,23 +23,26 @@ const VOID: &[&str] = &["area", "base", "br", "col", "embed", "hr", "img", "inpu
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
                             "plaintext"];
 
-pub enum Kind {
-    Element { tag: String, attributes: Vec<(String, String)> },
-    Text(String),
+/// Names are lower-cased, text decoded; attribute values are kept as written and decoded when read
+/// (`Tree::attribute`): most are never read, and a transclusion's data-mw is long.
+pub enum Kind<'a> {
+    Element { tag: Cow<'a, str>, attributes: Vec<(Cow<'a, str>, &'a str)> },
+    Text(Cow<'a, str>),
 }
 
-pub struct Node {
-    pub kind: Kind,
+pub struct Node<'a> {
+    pub kind: Kind<'a>,
     pub parent: Option<usize>,
     /// One past the last node of this node's subtree.
     pub end: usize,
 }
 
-pub struct Tree {
-    pub nodes: Vec<Node>,
+pub struct Tree<'a> {
+    pub nodes: Vec<Node<'a>>,
+    entities: &'a Entities,
 }
 
-impl Node {
+impl<'a> Node<'a> {
     pub fn tag(&self) -> &str {
         match &self.kind {
             Kind::Element { tag, .. } => tag,
@@ -46,29 +50,33 @@ impl Node {
         }
     }
 
-    /// The value of an attribute (the first of that name, as HTML keeps it).
-    pub fn attribute(&self, name: &str) -> Option<&str> {
+    /// An attribute's value as written (the first of that name, as HTML keeps it).
+    fn raw_attribute(&self, name: &str) -> Option<&'a str> {
         match &self.kind {
-            Kind::Element { attributes, .. } => {
-                attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
-            }
+            Kind::Element { attributes, .. } => attributes.iter().find(|(key, _)| key == name).map(|(_, value)| *value),
             Kind::Text(_) => None,
         }
     }
-
-    /// Whether an attribute holds `token` among its ASCII-whitespace separated words (CSS `[name~=token]`).
-    pub fn has_token(&self, name: &str, token: &str) -> bool {
-        self.attribute(name).is_some_and(|value| value.split_ascii_whitespace().any(|word| word == token))
-    }
 }
 
-impl Tree {
+impl<'a> Tree<'a> {
     /// Reads a document. Linear in its length; never panics on any input.
-    pub fn parse(html: &str, entities: &Entities) -> Tree {
+    pub fn parse(html: &'a str, entities: &'a Entities) -> Tree<'a> {
         let mut builder = Builder { nodes: Vec::with_capacity(html.len() / 40), open: Vec::new(),
                                     open_names: HashMap::new(), foreign: 0, entities };
         builder.run(html);
         builder.finish()
+    }
+
+    /// The value of an attribute of a node (the first of that name, as HTML keeps it), references decoded.
+    pub fn attribute(&self, node: usize, name: &str) -> Option<Cow<'a, str>> {
+        let raw = self.nodes[node].raw_attribute(name)?;
+        Some(if raw.contains('&') { Cow::Owned(self.entities.unescape(raw)) } else { Cow::Borrowed(raw) })
+    }
+
+    /// Whether an attribute holds `token` among its ASCII-whitespace separated words (CSS `[name~=token]`).
+    pub fn has_token(&self, node: usize, name: &str, token: &str) -> bool {
+        self.attribute(node, name).is_some_and(|value| value.split_ascii_whitespace().any(|word| word == token))
     }
 
     /// The `<body>` element, or None for a document without one.
@@ -89,17 +97,17 @@ impl Tree {
 }
 
 struct Builder<'a> {
-    nodes: Vec<Node>,
+    nodes: Vec<Node<'a>>,
     open: Vec<usize>,
     /// How many elements of each name are open: a stray end tag is ignored without searching the stack.
-    open_names: HashMap<String, usize>,
+    open_names: HashMap<Cow<'a, str>, usize>,
     /// How many `<svg>` and `<math>` are open: inside them `<x/>` closes itself.
     foreign: usize,
     entities: &'a Entities,
 }
 
-impl Builder<'_> {
-    fn push(&mut self, kind: Kind) -> usize {
+impl<'a> Builder<'a> {
+    fn push(&mut self, kind: Kind<'a>) -> usize {
         let index = self.nodes.len();
         self.nodes.push(Node { kind, parent: self.open.last().copied(), end: index + 1 });
         index
@@ -115,7 +123,7 @@ impl Builder<'_> {
             self.nodes[index].end = end;
             let tag = self.nodes[index].tag();
             if tag == "svg" || tag == "math" {
-                self.foreign -= 1;
+                self.foreign = self.foreign.saturating_sub(1);
             }
             if let Some(count) = self.open_names.get_mut(tag) {
                 *count = count.saturating_sub(1);
@@ -123,19 +131,19 @@ impl Builder<'_> {
         }
     }
 
-    fn text(&mut self, raw: &str, decode: bool) {
+    fn text(&mut self, raw: &'a str, decode: bool) {
         if raw.is_empty() {
             return;
         }
-        let mut text = if decode && raw.contains('&') { self.entities.unescape(raw) } else { raw.to_string() };
+        let mut text = if decode && raw.contains('&') { Cow::Owned(self.entities.unescape(raw)) } else { Cow::Borrowed(raw) };
         if text.contains('\r') {
-            text = text.replace("\r\n", "\n").replace('\r', "\n");
+            text = Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"));
         }
         // Adjacent text (around a comment) is one node in an HTML5 tree.
         if let Some(last) = self.nodes.last_mut() {
             if let Kind::Text(previous) = &mut last.kind {
                 if last.parent == self.open.last().copied() {
-                    previous.push_str(&text);
+                    previous.to_mut().push_str(&text);
                     return;
                 }
             }
@@ -144,7 +152,10 @@ impl Builder<'_> {
     }
 
     fn open(&mut self, index: usize) {
-        let tag = self.nodes[index].tag().to_string();
+        let tag = match &self.nodes[index].kind {
+            Kind::Element { tag, .. } => tag.clone(),
+            Kind::Text(_) => return,
+        };
         if tag == "svg" || tag == "math" {
             self.foreign += 1;
         }
@@ -152,7 +163,7 @@ impl Builder<'_> {
         self.open.push(index);
     }
 
-    fn run(&mut self, html: &str) {
+    fn run(&mut self, html: &'a str) {
         let bytes = html.as_bytes();
         let mut position = 0;
         let mut text_start = 0;
@@ -172,11 +183,11 @@ impl Builder<'_> {
             } else if next.is_ascii_alphabetic() {
                 self.text(&html[text_start..at], true);
                 let (name, end) = tag_name(html, at + 1);
-                let (attributes, self_closing, after) = read_attributes(html, end, self.entities);
+                let (attributes, self_closing, after) = read_attributes(html, end);
                 position = after;
                 text_start = position;
-                let raw = RAW_TEXT.contains(&name.as_str());
-                let void = VOID.contains(&name.as_str()) || (self_closing && self.foreign > 0);
+                let raw = RAW_TEXT.contains(&name.as_ref());
+                let void = VOID.contains(&name.as_ref()) || (self_closing && self.foreign > 0);
                 if name == "a" {
                     self.end_tag("a"); // a link never holds a link: HTML5 ends the open one (Parsoid never nests them)
                 }
@@ -211,17 +222,17 @@ impl Builder<'_> {
         }
     }
 
-    fn finish(mut self) -> Tree {
+    fn finish(mut self) -> Tree<'a> {
         self.close_through(0);
-        Tree { nodes: self.nodes }
+        Tree { nodes: self.nodes, entities: self.entities }
     }
 }
 
 /// After `<!...>`, `<!-- ... -->` or `<?...>` (comments, doctypes, CDATA: none is a node the rows read).
 fn skip_markup_declaration(html: &str, at: usize) -> usize {
     let rest = &html[at..];
-    let end = if rest.starts_with("<!--") {
-        rest[4..].find("-->").map(|i| 4 + i + 3)
+    let end = if let Some(comment) = rest.strip_prefix("<!--") {
+        comment.find("-->").map(|i| 4 + i + 3)
     } else if rest.starts_with("<![CDATA[") {
         rest.find("]]>").map(|i| i + 3)
     } else {
@@ -230,14 +241,19 @@ fn skip_markup_declaration(html: &str, at: usize) -> usize {
     end.map_or(html.len(), |end| at + end)
 }
 
+/// A name as HTML reads it: ASCII letters lower-cased (borrowed when it has none in upper case).
+fn lower_name(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(name.to_ascii_lowercase()) } else { Cow::Borrowed(name) }
+}
+
 /// A tag's name, lower-cased, from `start`, and where it ends.
-fn tag_name(html: &str, start: usize) -> (String, usize) {
+fn tag_name(html: &str, start: usize) -> (Cow<'_, str>, usize) {
     let bytes = html.as_bytes();
     let mut end = start;
     while end < bytes.len() && !matches!(bytes[end], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>') {
         end += 1;
     }
-    (html[start..end].to_ascii_lowercase(), end)
+    (lower_name(&html[start..end]), end)
 }
 
 fn skip_to_tag_end(bytes: &[u8], start: usize) -> usize {
@@ -263,9 +279,9 @@ fn is_html_space(byte: u8) -> bool {
 }
 
 /// The attributes of a start tag from `start` (after its name), whether it ends in `/>`, and where it ends.
-fn read_attributes(html: &str, start: usize, entities: &Entities) -> (Vec<(String, String)>, bool, usize) {
+fn read_attributes(html: &str, start: usize) -> (Vec<(Cow<'_, str>, &str)>, bool, usize) {
     let bytes = html.as_bytes();
-    let mut attributes: Vec<(String, String)> = Vec::new();
+    let mut attributes: Vec<(Cow<'_, str>, &str)> = Vec::new();
     let mut position = start;
     let mut self_closing = false;
     loop {
@@ -293,11 +309,11 @@ fn read_attributes(html: &str, start: usize, entities: &Entities) -> (Vec<(Strin
         if position == name_start {
             position += 1; // a name holds at least one character, even `=`
         }
-        let name = html[name_start..position].to_ascii_lowercase();
+        let name = lower_name(&html[name_start..position]);
         while position < bytes.len() && is_html_space(bytes[position]) {
             position += 1;
         }
-        let mut value = String::new();
+        let mut value = "";
         if bytes.get(position) == Some(&b'=') {
             position += 1;
             while position < bytes.len() && is_html_space(bytes[position]) {
@@ -318,7 +334,7 @@ fn read_attributes(html: &str, start: usize, entities: &Entities) -> (Vec<(Strin
                     &html[begin..position]
                 }
             };
-            value = if raw.contains('&') { entities.unescape(raw) } else { raw.to_string() };
+            value = raw;
         }
         if !attributes.iter().any(|(key, _)| *key == name) {
             attributes.push((name, value));

@@ -132,8 +132,9 @@ def _template_of(body: LexborNode, node: LexborNode, resolver: TitleResolver) ->
 
 def _infoboxes(body: LexborNode, section_of, resolver: TitleResolver) -> dict[str, list]:
     columns: dict[str, list] = {name: [] for name in INFOBOX_COLUMNS}
-    boxes = [node for node in body.css("[class]") if is_infobox_class(node.attributes.get("class") or "")]
-    inside = {inner.mem_id for box in boxes for inner in box.css("[class]") if inner.mem_id != box.mem_id}
+    # lexbor picks the few elements whose class holds "infobox" (in C); the rule is is_infobox_class's.
+    boxes = [node for node in body.css("[class*='infobox']") if is_infobox_class(node.attributes.get("class") or "")]
+    inside = {inner.mem_id for box in boxes for inner in box.css("[class*='infobox']") if inner.mem_id != box.mem_id}
     for infobox_index, box in enumerate(box for box in boxes if box.mem_id not in inside):
         template = _template_of(body, box, resolver)
         section = section_of(box)
