@@ -1,5 +1,5 @@
-"""The native engine's reading of Enterprise HTML (engine/src/html_tree.rs, html_links.rs): the links rows of
-a page written the way Parsoid writes it, and HTML nobody should write (unclosed or stray tags, nesting far
+"""The native engine's reading of Enterprise HTML (engine/src/html_tree.rs, html_links.rs,
+html_structures.rs): the links, tables and infoboxes of a page written the way Parsoid writes it, and HTML nobody should write (unclosed or stray tags, nesting far
 beyond any page, megabytes of junk) read in linear time without a fault."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 import pytest
 
 from transforms.enterprise.html import extract_html
-from transforms.enterprise.links import page_links
+from transforms.enterprise.links import page_rows
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.records import SiteInfo
 
@@ -25,6 +25,10 @@ PAGE = """<!DOCTYPE html><html><head><link rel="mw:PageProp/Category" href="./Ca
 <a rel="mw:WikiLink/Interwiki" href="https://en.wiktionary.org/wiki/foo" title="wikt:foo#Noun">foo</a>
 <link rel="mw:PageProp/Category" href="./Category:some_thing#x"/>
 <link rel="mw:PageProp/Language" href="https://de.wikipedia.org/wiki/Eichh%C3%B6rnchen"/></section></section></body></html>"""
+
+
+def page_links(html: str, resolver, title: str, section_numbers: dict) -> dict:
+    return page_rows(html, resolver, title, section_numbers)[0]
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +123,33 @@ def test_a_record_of_junk_html_gives_its_rows(real_data):
     links = found["links"].as_dicts()
     assert len(links) == 2_000_000 // len(JUNK) + 1 and {link["target"] for link in links} == {"J"}
     assert len(found["plain_text"]) == 1 and len(found["pages"]) == 1
+
+
+STRUCTURES = """<body><section data-mw-section-id="0"><p>Lead</p>
+<table class="infobox vcard" about="#mwt3" typeof="mw:Transclusion"
+ data-mw='{"parts":[{"template":{"target":{"wt":"Infobox person","href":"./Template:Infobox_person"}}}]}'>
+<caption>Ada <span class="noprint">[edit]</span></caption>
+<tbody><tr><th colspan="2">Header only</th></tr>
+<tr><th>Born</th><td>10 December 1815<br/><a rel="mw:WikiLink" href="./London">London</a><sup class="mw-ref">[1]</sup></td></tr>
+<tr><th><span style="display: none">x</span></th><td>no label</td></tr>
+<tr><th>Known&nbsp;for</th><td><ul><li>Engine</li><li>Notes <a rel="mw:WikiLink" href="./Help:Notes">n</a></li></ul></td></tr>
+</tbody></table></section>
+<section data-mw-section-id="2"><h2>Data</h2><table class="wikitable"><tr><th>A</th><th>B</th></tr>
+<tr><td rowspan="2x">1</td><td colspan="0">2<table><tr><td>inner</td></tr></table></td></tr></table></section></body>"""
+
+
+def test_the_tables_and_infoboxes_of_a_parsoid_page(resolver):
+    _, tables, infoboxes = page_rows(STRUCTURES, resolver, "Ada", {0: 0, 2: 1})
+    assert tables == [
+        (0, 0, None, "infobox vcard", "Ada", [[("Header only", True, 1, 2)],
+                                             [("Born", True, 1, 1), ("10 December 1815\nLondon", False, 1, 1)],
+                                             [("", True, 1, 1), ("no label", False, 1, 1)],
+                                             [("Known for", True, 1, 1), ("Engine\nNotes n", False, 1, 1)]]),
+        (1, 1, None, "wikitable", None, [[("A", True, 1, 1), ("B", True, 1, 1)],
+                                         [("1", False, 2, 1), ("2", False, 1, 1)]]),  # the inner table is its own
+        (1, 2, 1, None, None, [[("inner", False, 1, 1)]]),
+    ]
+    assert infoboxes == [(0, 0, "Infobox person", [
+        ("Born", "10 December 1815\nLondon", [(0, "London")]),
+        ("Known for", "Engine\nNotes n", [(12, "Notes")]),
+    ])]

@@ -12,16 +12,10 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
-use pyo3::exceptions::PyRuntimeError;
-use pyo3::prelude::*;
-use pyo3::types::PyTuple;
 
 use crate::engine::{Caches, Engine};
 use crate::html_json::Json;
 use crate::html_tree::{Kind, Tree};
-use crate::reading::panic_message;
 use crate::text::join_words;
 use crate::titles::{clean_title, first_letter_upper, LinkType, CATEGORY, FILE};
 
@@ -144,11 +138,9 @@ fn split_url(url: &str) -> (&str, &str) {
 
 /// The links of a page, in document order. `page_title` is the page's title with spaces;
 /// `section_numbers` maps Parsoid's section ids to the sections' indices (text.py's walk numbers them).
-pub fn page_links(engine: &Engine, caches: &mut Caches, tree: &Tree, page_title: &str,
+pub fn page_links(engine: &Engine, caches: &mut Caches, tree: &Tree, body: usize, context: &Context, page_title: &str,
                   section_numbers: &HashMap<i64, i64>) -> Vec<LinkRow> {
     let mut rows = Vec::new();
-    let Some(body) = tree.body() else { return rows };
-    let context = Context::new(tree, body);
     let entities = &engine.entities;
     let output = |title: &str| title.replace(' ', "_");
     let mut wikilinks: HashMap<Option<Cow<str>>, Option<Wikilink>> = HashMap::new(); // a page links a target often
@@ -260,39 +252,4 @@ fn templates(engine: &Engine, caches: &mut Caches, data_mw: Option<&str>, typeof
                                 fragment: None, anchor: None, url: None, language: None, prefix: None, from_template });
         }
     }
-}
-
-/// The `links` columns of one record's HTML, in the order of links.py's `Links.columns` (without
-/// `position`): (section_index, link_type, target, target_namespace, target_fragment, anchor_text, url,
-/// language, interwiki_prefix, from_template). A fault caught here raises RuntimeError, which the job makes
-/// the record's errors row.
-#[pyfunction]
-pub fn html_links<'py>(py: Python<'py>, engine: PyRef<'py, crate::Engine>, html: &str, page_title: &str,
-                       section_numbers: HashMap<i64, i64>) -> PyResult<Bound<'py, PyTuple>> {
-    let engine: &crate::Engine = &engine;
-    let found = py.allow_threads(|| {
-        let mut caches = engine.locked_caches();
-        let state: &mut Caches = &mut caches;
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let tree = Tree::parse(html, &engine.engine.entities);
-            page_links(&engine.engine, state, &tree, page_title, &section_numbers)
-        }));
-        if outcome.is_err() {
-            *caches = Caches::default(); // a panic may have left them half written
-        }
-        outcome
-    });
-    let rows = found.map_err(|panic| PyRuntimeError::new_err(format!("panic: {}", panic_message(panic))))?;
-    (
-        rows.iter().map(|r| r.section).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.kind).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.target.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.namespace).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.fragment.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.anchor.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.url.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.language.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.prefix.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.from_template).collect::<Vec<_>>(),
-    ).into_pyobject(py)
 }

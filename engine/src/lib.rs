@@ -11,6 +11,8 @@ mod engine;
 mod history;
 mod html_json;
 mod html_links;
+mod html_rows;
+mod html_structures;
 mod html_tree;
 mod identifiers;
 mod inline;
@@ -220,7 +222,7 @@ fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Engine>()?;
     module.add_class::<ContentRows>()?;
     module.add_class::<reading::DumpScanner>()?;
-    module.add_function(wrap_pyfunction!(html_links::html_links, module)?)?;
+    module.add_function(wrap_pyfunction!(html_rows::html_rows, module)?)?;
     module.add_function(wrap_pyfunction!(reading::mediawiki_sha1, module)?)?;
     module.add_function(wrap_pyfunction!(reading::invalid_utf8_at, module)?)?;
     module.add_function(wrap_pyfunction!(history::byte_diffs, module)?)?;

@@ -8,9 +8,9 @@ template rendered carries the `about` id of its transclusion (`typeof="mw:Transc
 `data-mw` names the template). The references list (`ol.references`) holds each reference once, with
 its COinS span (`span.Z3988`, the citation's fields as an OpenURL query) when a citation template made it.
 
-The HTML is parsed with lexbor (selectolax), a C parser (docs/decisions.md says why), for text.py,
-citations.py and structures.py; the links are read by the native engine from its own parse of the HTML
-(engine/src/html_tree.rs, html_links.rs).
+The native engine parses the HTML itself (engine/src/html_tree.rs) and reads the links, tables and
+infoboxes (html_links.rs, html_structures.rs); text.py and citations.py still read a lexbor (selectolax)
+tree of it (docs/decisions.md says why both).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from transforms.common.naming import title_for_output
 from transforms.common.timestamps import parse_timestamp
 from transforms.datasets.rows import Rows
 from transforms.enterprise.citations import CITATION_COLUMNS, CONTEXT_NODES, page_citations
-from transforms.enterprise.links import Context, media_prefix, page_links, resolver_for
+from transforms.enterprise.links import Context, media_prefix, page_rows, resolver_for
 from transforms.enterprise.structures import page_structures
 from transforms.enterprise.text import Walk, section_text
 
@@ -52,7 +52,7 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
         parts.append(section["title"] + ("\n" + text if text else ""))
     plain = "\n\n".join(parts)
     context = Context(tree, CONTEXT_NODES)
-    link_columns = page_links(html_text, resolver, title, section_numbers)
+    link_columns, tables, infoboxes = page_rows(html_text, resolver, title, section_numbers)
     refs = len(tree.body.css("sup.mw-ref")) if tree.body is not None else 0  # <ref> markers, reuses included
     cited = page_citations(tree, context, section_numbers, walk.block_texts)
     kinds = Counter(link_columns["link_type"])
@@ -79,7 +79,7 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
         if row.get("_anchor"):
             anchors.setdefault(row["_anchor"], position)
     citation_columns["full_citation_position"] = [anchors.get(row.get("_points_to") or "") for row in cited]
-    infoboxes, tables = page_structures(tree, context, section_numbers, resolver)
+    infobox_columns, table_columns = page_structures(tables, infoboxes)
     return {
         PLAIN_TEXT: [{**keys, "revision_timestamp": timestamp, "text": plain, "text_chars": len(plain),
                       "text_words": len(plain.split()), "templates_expanded": None, "templates_dropped": None,
@@ -89,8 +89,8 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
         LINKS: Rows.keyed(link_columns, keys),
         ARTICLE_QUALITY: [quality],
         PAGES: [page_row(record, title, timestamp, wikitext)],
-        INFOBOXES: Rows.keyed(infoboxes, keys, "infobox_index"),
-        TABLES: Rows.keyed(tables, keys, "table_index"),
+        INFOBOXES: Rows.keyed(infobox_columns, keys, "infobox_index"),
+        TABLES: Rows.keyed(table_columns, keys, "table_index"),
     }
 
 

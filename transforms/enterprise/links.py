@@ -10,12 +10,11 @@ siteinfo.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from transforms.wikitext._engine import html_links
+from transforms.wikitext._engine import html_rows
 from transforms.wikitext.engine import engine_of
 from transforms.wikitext.titles import CATEGORY, FILE, TitleResolver, clean_title
 from transforms.xml.records import SiteInfo
@@ -48,17 +47,19 @@ LINK_COLUMNS = ("section_index", "link_type", "target", "target_namespace", "tar
                 "language", "interwiki_prefix", "from_template")  # as the engine hands them back
 
 
-def page_links(html_text: str, resolver: TitleResolver, page_title: str, section_numbers: dict[int, int]) -> dict:
-    """The `links` columns of a page in document order (the engine reads them from the HTML). `page_title`
-    is the page's title with spaces (a `#fragment` link's target); `section_numbers` maps Parsoid's
-    section ids to the sections' indices.
+def page_rows(html_text: str, resolver: TitleResolver, page_title: str, section_numbers: dict[int, int]) -> tuple:
+    """(links columns, tables, infoboxes) of a page, which the engine reads from its HTML: the links in
+    document order; the tables and infoboxes as structures.page_structures takes them. `page_title` is the
+    page's title with spaces (a `#fragment` link's target); `section_numbers` maps Parsoid's section ids to
+    the sections' indices.
 
     Raises:
         RuntimeError: a fault the engine caught (the record becomes an errors row).
     """
-    columns = dict(zip(LINK_COLUMNS, html_links(engine_of(resolver), html_text, page_title, section_numbers)))
+    links, tables, infoboxes = html_rows(engine_of(resolver), html_text, page_title, section_numbers)
+    columns = dict(zip(LINK_COLUMNS, links))
     columns["position"] = list(range(len(columns["link_type"])))
-    return columns
+    return columns, tables, infoboxes
 
 
 def href_title(href: str | None) -> str | None:
@@ -119,21 +120,6 @@ class Context:
                     return number
             current = current.parent
         return 0
-
-
-def template_targets(node: LexborNode) -> list[str]:
-    """The templates a transclusion node names in its data-mw (parser functions have no href)."""
-    try:
-        data = json.loads(node.attributes.get("data-mw") or "{}")
-    except ValueError:
-        return []
-    targets = []
-    for part in data.get("parts") or ():
-        template = part.get("template") if type(part) is dict else None
-        href = href_title(((template or {}).get("target") or {}).get("href"))
-        if href:
-            targets.append(href)
-    return targets
 
 
 def media_prefix(tree: LexborHTMLParser) -> str | None:
