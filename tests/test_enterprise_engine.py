@@ -8,7 +8,8 @@ import time
 import pytest
 
 from transforms.enterprise.html import extract_html
-from transforms.enterprise.links import page_rows
+from transforms.wikitext._engine import html_rows
+from transforms.wikitext.engine import engine_of
 from transforms.wikitext.titles import TitleResolver
 from transforms.xml.records import SiteInfo
 
@@ -27,8 +28,17 @@ PAGE = """<!DOCTYPE html><html><head><link rel="mw:PageProp/Category" href="./Ca
 <link rel="mw:PageProp/Language" href="https://de.wikipedia.org/wiki/Eichh%C3%B6rnchen"/></section></section></body></html>"""
 
 
-def page_links(html: str, resolver, title: str, section_numbers: dict) -> dict:
-    return page_rows(html, resolver, title, section_numbers)[0]
+def page_rows(html: str, resolver, title: str) -> dict:
+    engine = engine_of(resolver)
+    return html_rows(engine, lambda media_prefix: engine, html, title)
+
+
+def page_links(html: str, resolver, title: str) -> dict:
+    names = ("section_index", "link_type", "target", "target_namespace", "target_fragment", "anchor_text", "url",
+             "language", "interwiki_prefix", "from_template")
+    columns = dict(zip(names, page_rows(html, resolver, title)["links"]))
+    columns["position"] = list(range(len(columns["link_type"])))
+    return columns
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +53,8 @@ def rows(columns: dict) -> list[tuple]:
 
 
 def test_the_links_of_a_parsoid_page_in_page_order(resolver):
-    # Parsoid's section 4 is the walk's section 1; a section a template made (-1) is no section of its own.
-    assert rows(page_links(PAGE, resolver, "Page title", {0: 0, 4: 1})) == [
+    # Parsoid's section 4 is the page's section 1; a section a template made (-1) is no section of its own.
+    assert rows(page_links(PAGE, resolver, "Page title")) == [
         (0, 0, "wikilink", "Foo_bar", 0, "Baz", "the & foo", None, None, None, False),
         (1, 0, "wikilink", "Foo_bar", 0, "Baz", "again", None, None, None, False),
         (2, 0, "wikilink", "Page_title", 0, "Lower", "up", None, None, None, False),  # a link to a section of the page
@@ -60,28 +70,28 @@ def test_the_links_of_a_parsoid_page_in_page_order(resolver):
 
 
 def test_a_document_without_body_or_links_has_no_rows(resolver):
-    assert rows(page_links("", resolver, "X", {0: 0})) == []
-    assert rows(page_links("<p>just text</p>", resolver, "X", {0: 0})) == []
+    assert rows(page_links("", resolver, "X")) == []
+    assert rows(page_links("<p>just text</p>", resolver, "X")) == []
 
 
 def test_bad_data_mw_names_no_template_and_breaks_nothing(resolver):
     html = ('<body><span typeof="mw:Transclusion" data-mw="{not json">a</span>'
             '<span typeof="mw:Transclusion" data-mw=\'{"parts":[{"template":{"target":{"href":"./Template:X\\ud800"}}}]}\'>'
             '</span><a rel="mw:WikiLink" href="./After">after</a></body>')
-    assert [(r[2], r[3]) for r in rows(page_links(html, resolver, "X", {0: 0}))] == [
+    assert [(r[2], r[3]) for r in rows(page_links(html, resolver, "X"))] == [
         ("template", "X\ufffd"), ("wikilink", "After")]
 
 
 def timed_links(html: str, resolver) -> tuple[list[tuple], float]:
     started = time.process_time()
-    found = rows(page_links(html, resolver, "X", {0: 0}))
+    found = rows(page_links(html, resolver, "X"))
     return found, time.process_time() - started
 
 
 def test_unclosed_and_stray_tags_keep_the_links_after_them(resolver):
     html = ('<body><div><p><b><i><a rel="mw:WikiLink" href="./One">one</b></i></div></span></section>'
             '<a rel="mw:WikiLink" href="./Two">two <a rel="mw:WikiLink" href="./Three" title="x>y">three')
-    assert [(r[3], r[6]) for r in rows(page_links(html, resolver, "X", {0: 0}))] == [
+    assert [(r[3], r[6]) for r in rows(page_links(html, resolver, "X"))] == [
         ("One", "one"), ("Two", "two"), ("Three", "three")]  # a link ends where the next begins, as in HTML5
 
 
@@ -109,7 +119,7 @@ def test_two_megabytes_of_junk_in_well_under_a_second(resolver):
     assert len(found) == copies + 1 and found[0][3] == "J" and found[-1][3:7] == ("End", 0, None, "end")
     for unterminated in ("<body><a rel='mw:WikiLink' href='./X", "<body><!-- never closed <a>", "<body><script>",
                          "<body><a rel=mw:WikiLink href=./Y>", "<", "&", "<body></"):
-        page_links(unterminated, resolver, "X", {0: 0})
+        page_links(unterminated, resolver, "X")
 
 
 def test_a_record_of_junk_html_gives_its_rows(real_data):
@@ -119,7 +129,7 @@ def test_a_record_of_junk_html_gives_its_rows(real_data):
     record = {**record, "article_body": {**record["article_body"], "html": html}}
     started = time.process_time()
     found = extract_html(record, {})
-    assert time.process_time() - started < 10  # lexbor's tree of the text and citations is most of it
+    assert time.process_time() - started < 1
     links = found["links"].as_dicts()
     assert len(links) == 2_000_000 // len(JUNK) + 1 and {link["target"] for link in links} == {"J"}
     assert len(found["plain_text"]) == 1 and len(found["pages"]) == 1
@@ -138,8 +148,26 @@ STRUCTURES = """<body><section data-mw-section-id="0"><p>Lead</p>
 <tr><td rowspan="2x">1</td><td colspan="0">2<table><tr><td>inner</td></tr></table></td></tr></table></section></body>"""
 
 
+def test_the_sections_and_text_of_a_parsoid_page(resolver):
+    found = page_rows(STRUCTURES, resolver, "Ada")
+    # (index, level, title, anchor, parent, text): a table's bare cells are no prose, the list items in a cell are
+    assert found["sections"] == [(0, 0, None, None, None, "Lead\nEngine\nNotes n"), (1, 2, "Data", "", 0, "")]
+
+
+def test_a_record_nested_beyond_any_page_is_read_in_linear_time(real_data):
+    from benchmarks.text_fidelity import real_records
+    record = real_records(real_data)[0]
+    html = "<body><section data-mw-section-id=0><p>" + "<div>x<i>" * 50_000  # lexbor took 19 s of CPU
+    record = {**record, "article_body": {**record["article_body"], "html": html}}
+    started = time.process_time()
+    found = extract_html(record, {})
+    assert time.process_time() - started < 1
+    assert found["plain_text"][0]["text"].startswith("x\n\nx")
+
+
 def test_the_tables_and_infoboxes_of_a_parsoid_page(resolver):
-    _, tables, infoboxes = page_rows(STRUCTURES, resolver, "Ada", {0: 0, 2: 1})
+    found = page_rows(STRUCTURES, resolver, "Ada")
+    tables, infoboxes = found["tables"], found["infoboxes"]
     assert tables == [
         (0, 0, None, "infobox vcard", "Ada", [[("Header only", True, 1, 2)],
                                              [("Born", True, 1, 1), ("10 December 1815\nLondon", False, 1, 1)],

@@ -44,21 +44,8 @@ pub struct Infobox {
     pub parameters: Vec<Parameter>,
 }
 
-fn children<'t>(tree: &'t Tree<'_>, node: usize) -> impl Iterator<Item = usize> + 't {
-    let end = tree.nodes[node].end;
-    let mut next = node + 1;
-    std::iter::from_fn(move || {
-        if next >= end {
-            return None;
-        }
-        let child = next;
-        next = tree.nodes[child].end;
-        Some(child)
-    })
-}
-
 fn element_children<'t>(tree: &'t Tree<'_>, node: usize) -> impl Iterator<Item = usize> + 't {
-    children(tree, node).filter(move |&child| !tree.nodes[child].tag().is_empty())
+    tree.children(node).filter(move |&child| !tree.nodes[child].tag().is_empty())
 }
 
 fn hidden(tree: &Tree, node: usize) -> bool {
@@ -82,7 +69,7 @@ fn collect(tree: &Tree, node: usize, parts: &mut String, depth: usize) {
     if depth > MAX_CELL_DEPTH {
         return;
     }
-    for child in children(tree, node) {
+    for child in tree.children(node) {
         match &tree.nodes[child].kind {
             Kind::Text(text) => parts.push_str(text),
             Kind::Element { tag, .. } if tag == "br" => parts.push('\n'),
@@ -218,7 +205,7 @@ pub fn page_infoboxes(engine: &Engine, caches: &mut Caches, tree: &Tree, body: u
     let mut outermost: Vec<usize> = Vec::new();
     for &node in &boxes {
         // Boxes come in document order: one inside another follows it within its subtree.
-        if !outermost.last().is_some_and(|&outer| node < tree.nodes[outer].end) {
+        if outermost.last().is_none_or(|&outer| node >= tree.nodes[outer].end) {
             outermost.push(node);
         }
     }

@@ -84,6 +84,20 @@ impl<'a> Tree<'a> {
         self.nodes.iter().position(|node| node.tag() == "body")
     }
 
+    /// The children of a node (text nodes too), in order.
+    pub fn children(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = self.nodes[node].end;
+        let mut next = node + 1;
+        std::iter::from_fn(move || {
+            if next >= end {
+                return None;
+            }
+            let child = next;
+            next = self.nodes[child].end;
+            Some(child)
+        })
+    }
+
     /// The text of a subtree, as lexbor's `text(deep=True)` gives it (every text node, in order).
     pub fn text(&self, node: usize) -> String {
         let mut out = String::new();

@@ -9,10 +9,12 @@
 mod citation_rows;
 mod engine;
 mod history;
+mod html_citations;
 mod html_json;
 mod html_links;
 mod html_rows;
 mod html_structures;
+mod html_text;
 mod html_tree;
 mod identifiers;
 mod inline;
