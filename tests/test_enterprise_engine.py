@@ -181,3 +181,13 @@ def test_the_tables_and_infoboxes_of_a_parsoid_page(resolver):
         ("Born", "10 December 1815\nLondon", [(0, "London")]),
         ("Known for", "Engine\nNotes n", [(12, "Notes")]),
     ])]
+
+
+def test_a_lone_surrogate_in_the_html_is_left_out(real_data):
+    # The json module decodes "\\ud800" into a str no UTF-8 holds; the record's rows are still made.
+    from benchmarks.text_fidelity import real_records
+    record = real_records(real_data)[0]
+    html = "<body><p>a \ud800 b <a rel='mw:WikiLink' href='./X'>x\udfff</a></p></body>"
+    found = extract_html({**record, "article_body": {**record["article_body"], "html": html}}, {})
+    assert found["plain_text"][0]["text"] == "a b x"
+    assert [(link["target"], link["anchor_text"]) for link in found["links"].as_dicts()] == [("X", "x")]

@@ -47,9 +47,11 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
     timestamp = _timestamp(record.get("date_modified"))
     keys = {"page_id": record["identifier"], "page_namespace": namespace, "page_title": title_for_output(title),
             "revision_id": revision_id, "source": SOURCE}
-    found = html_rows(engine_of(resolver_for(record, None, resolver_cache)),
-                      lambda media_prefix: engine_of(resolver_for(record, media_prefix, resolver_cache)),
-                      html_text, title)
+    engine_for = lambda media_prefix: engine_of(resolver_for(record, media_prefix, resolver_cache))  # noqa: E731
+    try:
+        found = html_rows(engine_for(None), engine_for, html_text, title)
+    except UnicodeEncodeError:  # a lone surrogate (which the json module lets through) is no text: left out
+        found = html_rows(engine_for(None), engine_for, _without_surrogates(html_text), _without_surrogates(title))
     sections = found["sections"]  # (index, level, title, anchor, parent, text)
     parts = [sections[0][5]] if sections[0][5] else []
     for _, _, section_title, _, _, text in sections[1:]:
@@ -91,6 +93,10 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
         INFOBOXES: Rows.keyed(infobox_columns, keys, "infobox_index"),
         TABLES: Rows.keyed(table_columns, keys, "table_index"),
     }
+
+
+def _without_surrogates(text: str) -> str:
+    return text.encode("utf-8", "ignore").decode("utf-8")
 
 
 def _timestamp(value) -> int | None:
