@@ -19,6 +19,15 @@ pub const MAX_DEPTH: usize = 512;
 /// HTML's void elements: never open.
 const VOID: &[&str] = &["area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
                         "source", "track", "wbr"];
+/// Start tags that end an open `<p>` (in button scope), as HTML5 does: Parsoid's DOM never puts them in one,
+/// but hand-written or broken HTML does.
+const CLOSES_P: &[&str] = &["address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div",
+                            "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main", "menu",
+                            "nav", "ol", "p", "section", "summary", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+                            "listing", "form", "table", "hr", "xmp", "plaintext", "li", "dd", "dt"];
+/// Where the search for an open `<p>` stops (HTML5's button scope).
+const P_SCOPE: &[&str] = &["applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button",
+                           "mi", "mo", "mn", "ms", "mtext", "annotation-xml", "foreignobject", "desc", "title"];
 /// Elements whose content is text up to their end tag.
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
                             "plaintext"];
@@ -63,7 +72,7 @@ impl<'a> Tree<'a> {
     /// Reads a document. Linear in its length; never panics on any input.
     pub fn parse(html: &'a str, entities: &'a Entities) -> Tree<'a> {
         let mut builder = Builder { nodes: Vec::with_capacity(html.len() / 40), open: Vec::new(),
-                                    open_names: HashMap::new(), foreign: 0, entities };
+                                    open_names: HashMap::new(), foreign: 0, p_in_scope: Vec::new(), entities };
         builder.run(html);
         builder.finish()
     }
@@ -117,6 +126,8 @@ struct Builder<'a> {
     open_names: HashMap<Cow<'a, str>, usize>,
     /// How many `<svg>` and `<math>` are open: inside them `<x/>` closes itself.
     foreign: usize,
+    /// Per open element, whether a `<p>` is open in its button scope (HTML5): kept with `open`.
+    p_in_scope: Vec<bool>,
     entities: &'a Entities,
 }
 
@@ -135,6 +146,7 @@ impl<'a> Builder<'a> {
                 break;
             }
             self.nodes[index].end = end;
+            self.p_in_scope.pop();
             let tag = self.nodes[index].tag();
             if tag == "svg" || tag == "math" {
                 self.foreign = self.foreign.saturating_sub(1);
@@ -173,8 +185,10 @@ impl<'a> Builder<'a> {
         if tag == "svg" || tag == "math" {
             self.foreign += 1;
         }
+        let in_scope = tag == "p" || (!P_SCOPE.contains(&tag.as_ref()) && self.p_in_scope.last() == Some(&true));
         *self.open_names.entry(tag).or_insert(0) += 1;
         self.open.push(index);
+        self.p_in_scope.push(in_scope);
     }
 
     fn run(&mut self, html: &'a str) {
@@ -202,6 +216,9 @@ impl<'a> Builder<'a> {
                 text_start = position;
                 let raw = RAW_TEXT.contains(&name.as_ref());
                 let void = VOID.contains(&name.as_ref()) || (self_closing && self.foreign > 0);
+                if self.p_in_scope.last() == Some(&true) && CLOSES_P.contains(&name.as_ref()) {
+                    self.end_tag("p");
+                }
                 if name == "a" {
                     self.end_tag("a"); // a link never holds a link: HTML5 ends the open one (Parsoid never nests them)
                 }
@@ -228,6 +245,12 @@ impl<'a> Builder<'a> {
     }
 
     fn end_tag(&mut self, name: &str) {
+        if name == "p" && self.p_in_scope.last() != Some(&true) {
+            // HTML5: a `</p>` with no open `<p>` in scope is an empty paragraph
+            let index = self.push(Kind::Element { tag: Cow::Borrowed("p"), attributes: Vec::new() });
+            self.nodes[index].end = index + 1;
+            return;
+        }
         if self.open_names.get(name).copied().unwrap_or(0) == 0 {
             return;
         }
