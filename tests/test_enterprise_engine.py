@@ -69,9 +69,13 @@ def test_the_links_of_a_parsoid_page_in_page_order(resolver):
     ]
 
 
-def test_a_document_without_body_or_links_has_no_rows(resolver):
+def test_a_fragment_without_body_is_read_as_the_body(resolver):
     assert rows(page_links("", resolver, "X")) == []
     assert rows(page_links("<p>just text</p>", resolver, "X")) == []
+    found = page_rows("<p>just text <a rel='mw:WikiLink' href='./X'>x</a></p><ul><li>item</li></ul>", resolver, "X")
+    assert found["sections"] == [(0, 0, None, None, None, "just text x\nitem")]
+    assert [(r[2], r[3]) for r in rows(page_links("<a rel='mw:WikiLink' href='./Y'>y</a>", resolver, "X"))] == [
+        ("wikilink", "Y")]
 
 
 def test_bad_data_mw_names_no_template_and_breaks_nothing(resolver):

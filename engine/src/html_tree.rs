@@ -88,7 +88,7 @@ impl<'a> Tree<'a> {
         self.attribute(node, name).is_some_and(|value| value.split_ascii_whitespace().any(|word| word == token))
     }
 
-    /// The `<body>` element, or None for a document without one.
+    /// The `<body>` element (a fragment is given one), or None for an empty document.
     pub fn body(&self) -> Option<usize> {
         self.nodes.iter().position(|node| node.tag() == "body")
     }
@@ -261,6 +261,17 @@ impl<'a> Builder<'a> {
 
     fn finish(mut self) -> Tree<'a> {
         self.close_through(0);
+        if !self.nodes.iter().any(|node| node.tag() == "body") {
+            // A fragment (no <body>): an HTML5 parser puts it in the body it makes; here one wraps it all.
+            let count = self.nodes.len();
+            for node in &mut self.nodes {
+                node.parent = Some(node.parent.map_or(0, |parent| parent + 1));
+                node.end += 1;
+            }
+            let body = Node { kind: Kind::Element { tag: Cow::Borrowed("body"), attributes: Vec::new() }, parent: None,
+                              end: count + 1 };
+            self.nodes.insert(0, body);
+        }
         Tree { nodes: self.nodes, entities: self.entities }
     }
 }
