@@ -28,6 +28,17 @@ const CLOSES_P: &[&str] = &["address", "article", "aside", "blockquote", "center
 /// Where the search for an open `<p>` stops (HTML5's button scope).
 const P_SCOPE: &[&str] = &["applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button",
                            "mi", "mo", "mn", "ms", "mtext", "annotation-xml", "foreignobject", "desc", "title"];
+/// HTML5's special elements but address, div and p: where the search for an open `<li>`, `<dd>` or `<dt>`
+/// to end stops.
+const LIST_ITEM_SCOPE: &[&str] = &["applet", "area", "article", "aside", "base", "basefont", "bgsound", "blockquote",
+    "body", "br", "button", "caption", "center", "col", "colgroup", "details", "dir", "dl", "embed", "fieldset",
+    "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header",
+    "hgroup", "hr", "html", "iframe", "img", "input", "keygen", "link", "listing", "main", "marquee", "menu", "meta",
+    "nav", "noembed", "noframes", "noscript", "object", "ol", "param", "plaintext", "pre", "script", "section",
+    "select", "source", "style", "summary", "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead",
+    "title", "tr", "track", "ul", "wbr", "xmp"];
+/// Where the search for an open cell or row to end stops (HTML5's table scope).
+const TABLE_SCOPE: &[&str] = &["html", "table", "template"];
 /// Elements whose content is text up to their end tag.
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
                             "plaintext"];
@@ -205,17 +216,26 @@ impl<'a> Builder<'a> {
             } else if next == b'/' && bytes.get(at + 2).is_some_and(u8::is_ascii_alphabetic) {
                 self.text(&html[text_start..at], true);
                 let (name, end) = tag_name(html, at + 2);
-                position = skip_to_tag_end(bytes, end);
+                let Some(after) = skip_to_tag_end(bytes, end) else {
+                    text_start = html.len(); // a tag cut by the end of the file is dropped, as HTML5 drops it
+                    break;
+                };
+                position = after;
                 text_start = position;
                 self.end_tag(&name);
             } else if next.is_ascii_alphabetic() {
                 self.text(&html[text_start..at], true);
                 let (name, end) = tag_name(html, at + 1);
                 let (attributes, self_closing, after) = read_attributes(html, end);
+                if after > html.len() {
+                    text_start = html.len(); // a tag cut by the end of the file is dropped, as HTML5 drops it
+                    break;
+                }
                 position = after;
                 text_start = position;
                 let raw = RAW_TEXT.contains(&name.as_ref());
                 let void = VOID.contains(&name.as_ref()) || (self_closing && self.foreign > 0);
+                self.implied_ends(&name);
                 if self.p_in_scope.last() == Some(&true) && CLOSES_P.contains(&name.as_ref()) {
                     self.end_tag("p");
                 }
@@ -232,7 +252,7 @@ impl<'a> Builder<'a> {
                     self.open(index);
                     self.text(&html[position..end], name == "textarea" || name == "title");
                     self.close_through(self.open.len() - 1);
-                    position = if end < html.len() { skip_to_tag_end(bytes, end + close.len()) } else { end };
+                    position = if end < html.len() { skip_to_tag_end(bytes, end + close.len()).unwrap_or(html.len()) } else { end };
                     text_start = position;
                 } else if !void {
                     self.open(index);
@@ -242,6 +262,40 @@ impl<'a> Builder<'a> {
             }
         }
         self.text(&html[text_start..], true);
+    }
+
+    /// Ends the open element of `names` nearest the top of the stack, unless an element of `stop` comes first.
+    fn close_in_scope(&mut self, names: &[&str], stop: &[&str]) {
+        for depth in (0..self.open.len()).rev() {
+            let tag = self.nodes[self.open[depth]].tag();
+            if names.contains(&tag) {
+                self.close_through(depth);
+                return;
+            }
+            if stop.contains(&tag) {
+                return;
+            }
+        }
+    }
+
+    /// What a start tag ends in HTML5 besides a paragraph: a list item the previous one, a cell the open
+    /// cell, a row the open cell and row, a table section the open cell, row and section.
+    fn implied_ends(&mut self, name: &str) {
+        match name {
+            "li" => self.close_in_scope(&["li"], LIST_ITEM_SCOPE),
+            "dd" | "dt" => self.close_in_scope(&["dd", "dt"], LIST_ITEM_SCOPE),
+            "td" | "th" => self.close_in_scope(&["td", "th"], TABLE_SCOPE),
+            "tr" => {
+                self.close_in_scope(&["td", "th"], TABLE_SCOPE);
+                self.close_in_scope(&["tr"], TABLE_SCOPE);
+            }
+            "tbody" | "thead" | "tfoot" => {
+                self.close_in_scope(&["td", "th"], TABLE_SCOPE);
+                self.close_in_scope(&["tr"], TABLE_SCOPE);
+                self.close_in_scope(&["tbody", "thead", "tfoot"], TABLE_SCOPE);
+            }
+            _ => {}
+        }
     }
 
     fn end_tag(&mut self, name: &str) {
@@ -304,8 +358,9 @@ fn tag_name(html: &str, start: usize) -> (Cow<'_, str>, usize) {
     (lower_name(&html[start..end]), end)
 }
 
-fn skip_to_tag_end(bytes: &[u8], start: usize) -> usize {
-    memchr::memchr(b'>', &bytes[start.min(bytes.len())..]).map_or(bytes.len(), |i| start + i + 1)
+/// After the `>` that ends a tag, or None when the file ends first.
+fn skip_to_tag_end(bytes: &[u8], start: usize) -> Option<usize> {
+    memchr::memchr(b'>', &bytes[start.min(bytes.len())..]).map(|i| start + i + 1)
 }
 
 fn find_ascii_case_insensitive(html: &str, start: usize, needle: &str) -> Option<usize> {
@@ -326,7 +381,8 @@ fn is_html_space(byte: u8) -> bool {
     matches!(byte, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
-/// The attributes of a start tag from `start` (after its name), whether it ends in `/>`, and where it ends.
+/// The attributes of a start tag from `start` (after its name), whether it ends in `/>`, and where it ends
+/// (past the end of `html` when the file ends inside the tag).
 fn read_attributes(html: &str, start: usize) -> (Vec<(Cow<'_, str>, &str)>, bool, usize) {
     let bytes = html.as_bytes();
     let mut attributes: Vec<(Cow<'_, str>, &str)> = Vec::new();
@@ -337,7 +393,7 @@ fn read_attributes(html: &str, start: usize) -> (Vec<(Cow<'_, str>, &str)>, bool
             position += 1;
         }
         if position >= bytes.len() {
-            return (attributes, self_closing, bytes.len());
+            return (attributes, self_closing, bytes.len() + 1); // the file ends inside the tag
         }
         match bytes[position] {
             b'>' => return (attributes, self_closing, position + 1),
