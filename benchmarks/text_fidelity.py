@@ -14,7 +14,7 @@ HTML of one revision), the plain text of `run content` from the HTML and from th
   metadata boxes and edit links.
 
 The HTML is read here with the standard library's parser, on purpose: the measure must not share code
-(or mistakes) with the lexbor-based extraction it judges.
+(or mistakes) with the extraction it judges (the engine's own HTML reading, engine/src/html_*.rs).
 """
 from __future__ import annotations
 

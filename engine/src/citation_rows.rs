@@ -630,7 +630,7 @@ fn merge(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 }
 
 /// The type of a citation without a template, from the first identifier it carries.
-fn type_from(identifiers: &[(&str, String)], has_url: bool) -> &'static str {
+pub(crate) fn type_from(identifiers: &[(&str, String)], has_url: bool) -> &'static str {
     match identifiers.first() {
         Some((kind, _)) => if *kind == "isbn" { "book" } else { "journal" },
         None => if has_url { "web" } else { "other" },

@@ -9,6 +9,13 @@
 mod citation_rows;
 mod engine;
 mod history;
+mod html_citations;
+mod html_json;
+mod html_links;
+mod html_rows;
+mod html_structures;
+mod html_text;
+mod html_tree;
 mod identifiers;
 mod inline;
 mod link_rows;
@@ -224,6 +231,7 @@ fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Engine>()?;
     module.add_class::<ContentRows>()?;
     module.add_class::<reading::DumpScanner>()?;
+    module.add_function(wrap_pyfunction!(html_rows::html_rows, module)?)?;
     module.add_function(wrap_pyfunction!(reading::mediawiki_sha1, module)?)?;
     module.add_function(wrap_pyfunction!(reading::invalid_utf8_at, module)?)?;
     module.add_function(wrap_pyfunction!(history::byte_diffs, module)?)?;

@@ -8,32 +8,38 @@ template rendered carries the `about` id of its transclusion (`typeof="mw:Transc
 `data-mw` names the template). The references list (`ol.references`) holds each reference once, with
 its COinS span (`span.Z3988`, the citation's fields as an OpenURL query) when a citation template made it.
 
-The HTML is parsed once, with lexbor (selectolax), a C parser (docs/decisions.md says why); text.py,
-links.py and citations.py read the parsed tree.
+The native engine parses the HTML itself (engine/src/html_tree.rs) and reads the links, tables and
+infoboxes (html_links.rs, html_structures.rs); text.py and citations.py still read a lexbor (selectolax)
+tree of it (docs/decisions.md says why both).
 """
 from __future__ import annotations
 
 from collections import Counter
 
-from selectolax.lexbor import LexborHTMLParser
-
 from schemas import ARTICLE_QUALITY, CITATIONS, INFOBOXES, LINKS, PAGES, PLAIN_TEXT, SECTIONS, TABLES
 from transforms.common.naming import title_for_output
 from transforms.common.timestamps import parse_timestamp
 from transforms.datasets.rows import Rows
-from transforms.enterprise.citations import CITATION_COLUMNS, CONTEXT_NODES, page_citations
-from transforms.enterprise.links import LINK_NODES, Context, Links, media_prefix, page_links, resolver_for
+from transforms.enterprise.links import LINK_COLUMNS, resolver_for
 from transforms.enterprise.structures import page_structures
-from transforms.enterprise.text import Walk, section_text
+from transforms.wikitext._engine import html_rows
+from transforms.wikitext.engine import engine_of
 
+SECTION_COLUMNS = ("section_index", "section_level", "section_title", "section_anchor", "parent_section_index", "text")
+CITATION_COLUMNS = ("section_index", "ref_name", "ref_group", "is_reuse", "template_name", "source_type", "title",
+                    "url", "archive_url", "doi", "isbn", "pmid", "pmcid", "arxiv", "issn", "journal_or_work",
+                    "publisher", "publication_date", "publication_year", "authors", "access_date", "identifiers",
+                    "raw_wikitext")  # as the engine hands them back (html_rows.rs)
 SOURCE = "html"
 
 
 def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | Rows]:
-    """The rows of the content datasets and the `pages` row of one parsed record."""
+    """The rows of the content datasets and the `pages` row of one parsed record.
+
+    Raises:
+        RuntimeError: a fault the engine caught (the record becomes an errors row).
+    """
     html_text = record["article_body"]["html"]
-    tree = LexborHTMLParser(html_text)
-    resolver = resolver_for(record, media_prefix(tree), resolver_cache)
     namespace = record["namespace"]["identifier"]
     full_title = record["name"]
     title = full_title.partition(":")[2] if namespace and ":" in full_title else full_title
@@ -41,58 +47,56 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
     timestamp = _timestamp(record.get("date_modified"))
     keys = {"page_id": record["identifier"], "page_namespace": namespace, "page_title": title_for_output(title),
             "revision_id": revision_id, "source": SOURCE}
-    walk = Walk()
-    if tree.body is not None:
-        walk.visit(tree.body)
-    section_numbers = walk.section_numbers
-    texts = [section_text(section["blocks"]) for section in walk.sections]
-    parts = [texts[0]] if texts[0] else []
-    for section, text in zip(walk.sections[1:], texts[1:]):
-        parts.append(section["title"] + ("\n" + text if text else ""))
+    engine_for = lambda media_prefix: engine_of(resolver_for(record, media_prefix, resolver_cache))  # noqa: E731
+    try:
+        found = html_rows(engine_for(None), engine_for, html_text, title)
+    except UnicodeEncodeError:  # a lone surrogate (which the json module lets through) is no text: left out
+        found = html_rows(engine_for(None), engine_for, _without_surrogates(html_text), _without_surrogates(title))
+    sections = found["sections"]  # (index, level, title, anchor, parent, text)
+    parts = [sections[0][5]] if sections[0][5] else []
+    for _, _, section_title, _, _, text in sections[1:]:
+        parts.append(section_title + ("\n" + text if text else ""))
     plain = "\n\n".join(parts)
-    links = Links(resolver, namespace, title)
-    context = Context(tree, f"{LINK_NODES}, {CONTEXT_NODES}")
-    page_links(tree, context, links, section_numbers)
-    refs = len(tree.body.css("sup.mw-ref")) if tree.body is not None else 0  # <ref> markers, reuses included
-    link_columns = links.columns()
-    cited = page_citations(tree, context, section_numbers, walk.block_texts)
+    link_columns = dict(zip(LINK_COLUMNS, found["links"]))
+    link_columns["position"] = list(range(len(link_columns["link_type"])))
     kinds = Counter(link_columns["link_type"])
     wikitext = (record.get("article_body") or {}).get("wikitext")
     quality = {
         **keys, "revision_timestamp": timestamp,
         "page_length": len(wikitext) if type(wikitext) is str else len(plain),
-        "num_refs": refs, "num_headings": sum(1 for s in walk.sections if s["level"] in (2, 3)),
+        "num_refs": found["refs"], "num_headings": sum(1 for s in sections if s[1] in (2, 3)),
         "num_wikilinks": kinds["wikilink"], "num_categories": kinds["category"], "num_media": kinds["media"],
         "quality_score": None,
     }
-    sections = {
-        "section_index": [s["index"] for s in walk.sections],
-        "section_level": [s["level"] for s in walk.sections],
-        "section_title": [s["title"] if s["index"] else None for s in walk.sections],
-        "section_anchor": [s["anchor"] if s["index"] else None for s in walk.sections],
-        "text": texts, "text_chars": [len(t) for t in texts],
-        "parent_section_index": [s["parent"] for s in walk.sections],
-    }
-    citation_columns = {name: [row[name] for row in cited] for name in CITATION_COLUMNS}
-    citation_columns["position"] = list(range(len(cited)))
-    anchors: dict[str, int] = {}
-    for position, row in enumerate(cited):
-        if row.get("_anchor"):
-            anchors.setdefault(row["_anchor"], position)
-    citation_columns["full_citation_position"] = [anchors.get(row.get("_points_to") or "") for row in cited]
-    infoboxes, tables = page_structures(tree, context, section_numbers, resolver)
+    section_columns = dict(zip(SECTION_COLUMNS, zip(*sections)))
+    section_columns = {name: list(values) for name, values in section_columns.items()}
+    section_columns["text_chars"] = [len(text) for text in section_columns["text"]]
+    *citation_values, anchors, points_to = found["citations"]
+    citation_columns = dict(zip(CITATION_COLUMNS, citation_values))
+    citation_columns["position"] = list(range(len(anchors)))
+    # A short footnote points to its full citation by the anchor CS1 gives the full citation's <cite>.
+    first_of: dict[str, int] = {}
+    for position, anchor in enumerate(anchors):
+        if anchor:
+            first_of.setdefault(anchor, position)
+    citation_columns["full_citation_position"] = [first_of.get(target or "") for target in points_to]
+    infobox_columns, table_columns = page_structures(found["tables"], found["infoboxes"])
     return {
         PLAIN_TEXT: [{**keys, "revision_timestamp": timestamp, "text": plain, "text_chars": len(plain),
                       "text_words": len(plain.split()), "templates_expanded": None, "templates_dropped": None,
                       "constructs_out_of_range": None}],  # Parsoid rendered every template
-        SECTIONS: Rows.keyed(sections, keys, "section_index"),
+        SECTIONS: Rows.keyed(section_columns, keys, "section_index"),
         CITATIONS: Rows.keyed(citation_columns, keys),
         LINKS: Rows.keyed(link_columns, keys),
         ARTICLE_QUALITY: [quality],
         PAGES: [page_row(record, title, timestamp, wikitext)],
-        INFOBOXES: Rows.keyed(infoboxes, keys, "infobox_index"),
-        TABLES: Rows.keyed(tables, keys, "table_index"),
+        INFOBOXES: Rows.keyed(infobox_columns, keys, "infobox_index"),
+        TABLES: Rows.keyed(table_columns, keys, "table_index"),
     }
+
+
+def _without_surrogates(text: str) -> str:
+    return text.encode("utf-8", "ignore").decode("utf-8")
 
 
 def _timestamp(value) -> int | None:
