@@ -19,7 +19,6 @@ use std::time::Instant;
 use pyo3::prelude::*;
 
 use crate::engine::Engine;
-use crate::positions::CharIndex;
 use crate::rows::CitationColumns;
 use crate::identifiers::{char_at, decimal_value, identifiers_in, is_decimal, is_decimals, normalise, prefix, trim,
                          IDENTIFIER_KINDS};
@@ -645,7 +644,7 @@ pub fn add_citations(engine: &Engine, scan: &Scan, language: Option<&str>, deadl
         .filter(|(_, t)| engine.tables.citations.anchor_templates.contains(&t.key))
         .map(|(index, t)| (t.start, t.end, index)).collect();
     anchors.sort_unstable();
-    let mut reader = Reader { engine, scan, language, hits: identifiers_in(&scan.source, &scan.chars), anchors, roles: HashMap::new() };
+    let mut reader = Reader { engine, scan, language, hits: identifiers_in(&scan.source), anchors, roles: HashMap::new() };
     if deadline.is_some_and(|deadline| Instant::now() > deadline) {
         return Err(Stop::Timeout);
     }
@@ -707,7 +706,7 @@ pub fn normalise_identifier(kind: &str, value: Option<&str>) -> PyResult<Option<
 /// code points.
 #[pyfunction]
 pub fn text_identifiers(py: Python<'_>, text: &str) -> Vec<(usize, &'static str, String)> {
-    py.allow_threads(|| identifiers_in(text, &CharIndex::new(text)))
+    py.allow_threads(|| identifiers_in(text))
 }
 
 /// The four-digit year (1000-2099, no digit on either side) of a date, or None.

@@ -463,7 +463,8 @@ const KEYWORDS: [(&str, &str, &[&str], After); 7] = [
 ];
 
 /// (code point position, kind, normalised value) of every identifier written in a text, in order.
-pub fn identifiers_in(text: &str, chars: &CharIndex) -> Vec<(usize, &'static str, String)> {
+pub fn identifiers_in(text: &str) -> Vec<(usize, &'static str, String)> {
+    let chars = CharIndex::new(text);
     let mut found = Vec::new();
     for matched in patterns().doi.find_iter(text) {
         let start = matched.start();

@@ -8,9 +8,10 @@ template rendered carries the `about` id of its transclusion (`typeof="mw:Transc
 `data-mw` names the template). The references list (`ol.references`) holds each reference once, with
 its COinS span (`span.Z3988`, the citation's fields as an OpenURL query) when a citation template made it.
 
-The native engine parses the HTML itself (engine/src/html_tree.rs) and reads the links, tables and
-infoboxes (html_links.rs, html_structures.rs); text.py and citations.py still read a lexbor (selectolax)
-tree of it (docs/decisions.md says why both).
+The native engine parses the HTML itself (engine/src/html_tree.rs) and makes every dataset's rows of it in
+one call (`html_rows`: html_text.rs, html_links.rs, html_citations.rs, html_structures.rs); what is left
+here joins the sections into the plain text and lays the engine's columns out as rows (docs/decisions.md
+says why the engine parses the HTML).
 """
 from __future__ import annotations
 
