@@ -233,7 +233,8 @@ def test_run_history_puts_arrow_on_the_c_allocator_before_anything_loads_it(tmp_
         assert done.stdout.splitlines()[-1:] == ['["history", "system", true]'], (cache, done.stderr[-2000:])
     content = subprocess.run([sys.executable, "-c", ALLOCATORS, json.dumps(["run", "content", *argv[2:]])],
                              capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
-    assert content.stdout.splitlines()[-1:] == ['["content", "mimalloc", true]']  # other jobs keep Arrow's default
+    job, pool, _ = json.loads(content.stdout.splitlines()[-1])
+    assert (job, pool != "system") == ("content", True)  # other jobs keep Arrow's default pool (mimalloc or jemalloc)
 
 
 def test_the_cached_beam_options_parse_as_beams_own_parser_does(tmp_path, monkeypatch):
