@@ -6,7 +6,8 @@ Input: the real aawiki full history (../shared/data/real) replicated with fresh 
 compressed twice: as a multistream .bz2 with its index (100 pages per stream, as Wikimedia packs them)
 and as one plain single-stream .bz2, which wikidumps splits at bz2 block boundaries. Each round runs
 `--workers 1` and `--workers 2` on each file back to back, so both see the same machine load; the report
-gives medians and the speed-up (median 1-worker seconds / median 2-worker seconds).
+gives medians and the speed-up (median 1-worker seconds / median 2-worker seconds), and the CPU seconds of
+each command with its workers (what a second worker costs in all: its start, the bundles' round trips).
 
 The machine is shared: other work takes CPU time from the two cores at random. So each round also
 times a fixed CPU-bound Python loop run once alone and twice at the same time; the ratio is the
@@ -24,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.inputs import aawiki_history_xml, compress_bz2, replicate, write_multistream
-from benchmarks.timing import median, run_timed
+from benchmarks.timing import median, run_timed_cpu
 
 
 def build_inputs(workdir: Path, size_mb: float) -> dict[str, Path]:
@@ -62,6 +63,7 @@ def main(argv=None) -> dict:
     inputs = build_inputs(args.workdir, args.size_mb)
     wikidumps = str(Path(sys.executable).parent / "wikidumps")
     times: dict[tuple[str, int], list[float]] = {}
+    cpu: dict[tuple[str, int], list[float]] = {}
     capacity = []
     for round_number in range(args.runs):
         capacity.append(machine_speedup())
@@ -70,10 +72,12 @@ def main(argv=None) -> dict:
             for workers in (1, 2):
                 output = args.workdir / f"out-speedup-{os.getpid()}"
                 shutil.rmtree(output, ignore_errors=True)
-                seconds, _ = run_timed([wikidumps, "run", "history", "--workers", str(workers), "--split-size-mb",
+                seconds, cpu_seconds, _ = run_timed_cpu([wikidumps, "run", "history", "--workers", str(workers), "--split-size-mb",
                                         str(args.split_size_mb), "--input", str(path), "--output", str(output)])
                 times.setdefault((kind, workers), []).append(seconds)
-                print(f"round {round_number + 1}: {kind}, {workers} worker(s): {seconds:.1f} s", file=sys.stderr)
+                cpu.setdefault((kind, workers), []).append(cpu_seconds)
+                print(f"round {round_number + 1}: {kind}, {workers} worker(s): {seconds:.1f} s ({cpu_seconds:.1f} CPU s)",
+                      file=sys.stderr)
     report = {"xml_mb": round(args.size_mb), "runs": args.runs, "split_size_mb": args.split_size_mb,
               "machine_2_process_speedup": [round(c, 2) for c in capacity], "inputs": {}}
     for kind, path in inputs.items():
@@ -82,6 +86,8 @@ def main(argv=None) -> dict:
             "file": path.name, "compressed_mb": round(path.stat().st_size / 1e6, 1),
             "seconds_1_worker": [round(t, 1) for t in one], "seconds_2_workers": [round(t, 1) for t in two],
             "speedup": round(median(one) / median(two), 2),
+            "cpu_seconds_1_worker": [round(t, 1) for t in cpu[(kind, 1)]],
+            "cpu_seconds_2_workers": [round(t, 1) for t in cpu[(kind, 2)]],
         }
     print(json.dumps(report, indent=2))
     return report

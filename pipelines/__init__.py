@@ -13,8 +13,8 @@ Every job module declares the same things:
   `(Partition, split_key, RecordBatch)`, which tests assert on.
 
 Jobs import transforms/ and schemas/, never each other or runners/.
-"""
-from pipelines import campaign, content, editor_activity, events, history, knowledge_gaps, pageviews, update, wikidata
 
-JOBS = {job.NAME: job for job in (history, content, events, editor_activity, campaign, wikidata, pageviews,
-                                  knowledge_gaps, update)}
+The jobs' modules are imported one at a time, by name, when a command runs one (runners/cli/run/__init__.py,
+`job_module`): importing all nine cost the `run history` process some 14 MB of its 300 MB bound (the
+content job's engine and HTML parser, the event readers, ...; docs/performance.md).
+"""

@@ -197,6 +197,9 @@ def run_job(job: ModuleType, config, output: str, *, runner, options, max_error_
 def _run_and_publish(job: ModuleType, config, output: str, run_id: str, staging: Staging, runner, options,
                      max_error_rate: float, command_line: dict | None, worker_log: str | None, out, err) -> Outcome:
     started = now_iso()
+    # Asked before the job runs: `git describe` is a child process, and at the end it would add its memory to
+    # the job's peak, when the process is at its largest (docs/performance.md, the 15,000-revision page).
+    version = code_version()
     clock = time.monotonic()
     pipeline = build_pipeline(job, config, staging, runner, options)
 
@@ -239,7 +242,7 @@ def _run_and_publish(job: ModuleType, config, output: str, run_id: str, staging:
     outcome = Outcome(0, run_id, counters)
     for line in truncation_warnings(staged.get(ERRORS, [])):
         print(line, file=err)
-    run = RunRecord(run_id, job.NAME, code_version(), command_line or {}, read_json(staging.inputs_list), started,
+    run = RunRecord(run_id, job.NAME, version, command_line or {}, read_json(staging.inputs_list), started,
                     now_iso(), counters, accounting)
     publish = datasets_of(job, config)
     if rate_messages:

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from pipelines import JOBS as PIPELINES
+from runners.cli.run import JOB_COMMANDS, job_module
 from tests.conftest import ROOT, SAMPLE_DUMPS
 
 # The samplewiki input of each job; a job joins the runner tests as soon as its command exists.
@@ -17,11 +17,11 @@ JOB_INPUTS = {
     "history": ["samplewiki-20260101-pages-meta-history.xml.bz2"],
     "content": ["samplewiki-20260101-pages-articles-multistream.xml.bz2"],
 }
-JOBS = [job for job in JOB_INPUTS if job in PIPELINES]
+JOBS = [job for job in JOB_INPUTS if job in JOB_COMMANDS]
 
 
 def job_datasets(job: str) -> tuple[str, ...]:
-    return PIPELINES[job].DATASETS
+    return job_module(job).DATASETS
 
 
 def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:

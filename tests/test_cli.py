@@ -207,6 +207,36 @@ def test_help_and_argument_errors_import_nothing_heavy(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+ALLOCATORS = """
+import json, sys
+from runners.cli import main, run
+
+def planned(name):  # the job is about to be planned: everything it loads from here on sees these
+    import pyarrow
+    from transforms.wikitext import _engine
+    print(json.dumps([name, pyarrow.default_memory_pool().backend_name, _engine.__name__ in sys.modules]))
+    raise SystemExit(0)
+
+run.job_module = planned
+main.main(json.loads(sys.argv[1]))
+"""
+
+
+def test_run_history_puts_arrow_on_the_c_allocator_before_anything_loads_it(tmp_path):
+    # The job's peak memory on a long page (docs/performance.md): Arrow's own mimalloc pool held ~10 MB more.
+    env = {name: value for name, value in os.environ.items() if name != "ARROW_DEFAULT_MEMORY_POOL"}
+    env["WIKIDUMPS_CACHE"] = str(tmp_path / "cache")
+    argv = ["run", "history", "--input", str(ARTICLES), "--output", str(tmp_path / "out")]
+    for cache in ("cold: Beam imported first, to learn its options", "warm"):
+        done = subprocess.run([sys.executable, "-c", ALLOCATORS, json.dumps(argv)], capture_output=True, text=True,
+                              cwd=ROOT, env=env, timeout=120)
+        assert done.stdout.splitlines()[-1:] == ['["history", "system", true]'], (cache, done.stderr[-2000:])
+    content = subprocess.run([sys.executable, "-c", ALLOCATORS, json.dumps(["run", "content", *argv[2:]])],
+                             capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    job, pool, _ = json.loads(content.stdout.splitlines()[-1])
+    assert (job, pool != "system") == ("content", True)  # other jobs keep Arrow's default pool (mimalloc or jemalloc)
+
+
 def test_the_cached_beam_options_parse_as_beams_own_parser_does(tmp_path, monkeypatch):
     from runners.cli.run import options
 

@@ -2,13 +2,15 @@
 
 One module here per job (history.py for `wikidumps run history`, ...), each with NAME, HELP, DESCRIPTION,
 `add_arguments(parser)` and `plan(job, args)`, which turns the parsed options into the Config of `job`, the
-job's module in pipelines/ (None: nothing to do). What every job shares, from `--runner` to `--resume`, is
-in options.py. The job's module is imported only once the command line is parsed: it imports Beam.
+job's module in pipelines/ (None: nothing to do), and optionally ENVIRONMENT, variables set for the job's
+processes before anything reads them (history.py says why it has some). What every job shares, from
+`--runner` to `--resume`, is in options.py. The job's module is imported only once the command line is parsed: it imports Beam.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from types import ModuleType
 
@@ -46,6 +48,8 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     starts (runners/local/worker.py): it imports them on the other core meanwhile.
     """
     command = JOB_COMMANDS[args.job]
+    for name, value in getattr(command, "ENVIRONMENT", {}).items():
+        os.environ.setdefault(name, value)  # before Beam or Arrow load (beam_arguments may import Beam), and the zygote
     require_extra("apache_beam", "pipelines", "run")
     beam_args = beam_arguments(command, beam_args)
     check_output(args.output)
