@@ -14,6 +14,7 @@ use crate::html_tree::Tree;
 use crate::identifiers::{identifiers_in, normalise};
 use crate::citation_rows::{type_from, year_of};
 use crate::text::{is_space, join_words};
+use crate::titles::unquote;
 
 /// The COinS fields a row reads: only these are percent-decoded.
 const COINS_READ: &[&str] = &["rft_id", "rft.isbn", "rft.issn", "rft.atitle", "rft.btitle", "rft.title", "rft.date",
@@ -87,43 +88,6 @@ fn cite_note(id: &str) -> (bool, Option<String>) {
         Some(at) => (true, Some(rest[..at].to_string())),
         None => (digits == rest.len(), None),
     }
-}
-
-/// urllib.parse.unquote (errors="replace"): each run of ASCII characters percent-decoded and read as UTF-8.
-fn unquote(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let ascii_len = rest.bytes().take_while(u8::is_ascii).count();
-        if ascii_len == 0 {
-            let non_ascii: usize = rest.chars().take_while(|c| !c.is_ascii()).map(char::len_utf8).sum();
-            out.push_str(&rest[..non_ascii]);
-            rest = &rest[non_ascii..];
-            continue;
-        }
-        let run = &rest.as_bytes()[..ascii_len];
-        let mut bytes = Vec::with_capacity(run.len());
-        let mut index = 0;
-        while index < run.len() {
-            if run[index] == b'%' && index + 2 < run.len() && run[index + 1].is_ascii_hexdigit()
-                && run[index + 2].is_ascii_hexdigit()
-            {
-                let high = (run[index + 1] as char).to_digit(16).unwrap_or(0) as u8;
-                let low = (run[index + 2] as char).to_digit(16).unwrap_or(0) as u8;
-                bytes.push(high * 16 + low);
-                index += 3;
-            } else {
-                bytes.push(run[index]);
-                index += 1;
-            }
-        }
-        out.push_str(&String::from_utf8_lossy(&bytes));
-        rest = &rest[ascii_len..];
-    }
-    out
 }
 
 type Coins = HashMap<String, Vec<String>>;

@@ -164,9 +164,22 @@ pub fn clean_title(text: &str, entities: &Entities) -> String {
     join_words(&text.replace('_', " "))
 }
 
-/// urllib.parse.unquote(text, errors="strict"): each run of ASCII characters percent-decoded and read
-/// as UTF-8; None where Python raises UnicodeDecodeError.
+/// urllib.parse.unquote(text, errors="strict"): None where Python raises UnicodeDecodeError.
 fn unquote_strict(text: &str) -> Option<String> {
+    unquote_with(text, |bytes| String::from_utf8(bytes).ok())
+}
+
+/// urllib.parse.unquote(text) (errors="replace").
+pub fn unquote(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    unquote_with(text, |bytes| Some(String::from_utf8_lossy(&bytes).into_owned())).unwrap_or_default()
+}
+
+/// Each run of ASCII characters of `text` percent-decoded and its bytes read as UTF-8 by `read` (whose None
+/// stops the whole: errors="strict").
+fn unquote_with(text: &str, read: impl Fn(Vec<u8>) -> Option<String>) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
@@ -182,8 +195,8 @@ fn unquote_strict(text: &str) -> Option<String> {
         let mut index = 0;
         while index < run.len() {
             if run[index] == b'%' && index + 2 < run.len() && run[index + 1].is_ascii_hexdigit() && run[index + 2].is_ascii_hexdigit() {
-                let high = (run[index + 1] as char).to_digit(16).unwrap() as u8;
-                let low = (run[index + 2] as char).to_digit(16).unwrap() as u8;
+                let high = (run[index + 1] as char).to_digit(16).unwrap_or(0) as u8;
+                let low = (run[index + 2] as char).to_digit(16).unwrap_or(0) as u8;
                 bytes.push(high * 16 + low);
                 index += 3;
             } else {
@@ -191,7 +204,7 @@ fn unquote_strict(text: &str) -> Option<String> {
                 index += 1;
             }
         }
-        out.push_str(&String::from_utf8(bytes).ok()?);
+        out.push_str(&read(bytes)?);
         rest = &rest[ascii_len..];
     }
     Some(out)
