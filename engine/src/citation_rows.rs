@@ -20,8 +20,8 @@ use pyo3::prelude::*;
 
 use crate::engine::Engine;
 use crate::rows::CitationColumns;
-use crate::identifiers::{char_at, decimal_value, identifiers_in, is_decimal, is_decimals, normalise, prefix, trim,
-                         IDENTIFIER_KINDS};
+use crate::identifiers::{char_at, decimal_value, identifiers_in, identifiers_indexed, is_decimal, is_decimals,
+                         normalise, prefix, trim, IDENTIFIER_KINDS};
 use crate::scan::{Scan, Stop, Template};
 use crate::text::{is_space, join_words, strip};
 
@@ -644,7 +644,7 @@ pub fn add_citations(engine: &Engine, scan: &Scan, language: Option<&str>, deadl
         .filter(|(_, t)| engine.tables.citations.anchor_templates.contains(&t.key))
         .map(|(index, t)| (t.start, t.end, index)).collect();
     anchors.sort_unstable();
-    let mut reader = Reader { engine, scan, language, hits: identifiers_in(&scan.source), anchors, roles: HashMap::new() };
+    let mut reader = Reader { engine, scan, language, hits: identifiers_indexed(&scan.source, &scan.chars), anchors, roles: HashMap::new() };
     if deadline.is_some_and(|deadline| Instant::now() > deadline) {
         return Err(Stop::Timeout);
     }

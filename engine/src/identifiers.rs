@@ -464,7 +464,11 @@ const KEYWORDS: [(&str, &str, &[&str], After); 7] = [
 
 /// (code point position, kind, normalised value) of every identifier written in a text, in order.
 pub fn identifiers_in(text: &str) -> Vec<(usize, &'static str, String)> {
-    let chars = CharIndex::new(text);
+    identifiers_indexed(text, &CharIndex::new(text))
+}
+
+/// `identifiers_in` of a text whose code point index is already made (a scan's source).
+pub fn identifiers_indexed(text: &str, chars: &CharIndex) -> Vec<(usize, &'static str, String)> {
     let mut found = Vec::new();
     for matched in patterns().doi.find_iter(text) {
         let start = matched.start();
