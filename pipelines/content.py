@@ -124,8 +124,8 @@ def build(root, config: Config, staging: Staging) -> dict:
         dropped_pages = xml[DROPPED_PAGES]
     if config.html_inputs:
         reads.append(root | "ReadHtmlDumps" >> ReadFromEnterpriseDump(
-            NAME, config.options.datasets + (PAGES,), config.html_inputs, config.options, staging.progress,
-            TEXT_COLUMNS))
+            NAME, config.options.datasets + (PAGES,), config.html_inputs, staging.record_batches, config.options,
+            staging.progress, TEXT_COLUMNS))
     datasets = {name: tuple(read[name] for read in reads if name in read)
                 | f"Merge{name.title().replace('_', '')}" >> beam.Flatten()
                 for name in config.datasets}

@@ -173,6 +173,48 @@ def iter_decompressed(
         raise ValueError(f"unknown compression {compression!r}")
 
 
+def read_ahead(chunks: Iterator[bytes], depth: int = 8) -> Iterator[bytes]:
+    """The same chunks, made by a thread that keeps up to `depth` of them ready.
+
+    zlib, bz2 and lzma release the GIL while they decompress, so where the consumer is a single Python
+    loop (the one worker that cuts an Enterprise dump for the others, while they wait) decompressing on a
+    second core overlaps with it instead of adding to it. An error in the thread is raised to the consumer at
+    the point the thread reached; a consumer that stops early stops the thread.
+    """
+    ready: queue.Queue = queue.Queue(maxsize=depth)
+    stopped = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if stopped.is_set():
+                    return
+                ready.put(chunk)
+            ready.put(done)
+        except BaseException as exc:  # noqa: BLE001 (handed to the consumer, which re-raises it)
+            ready.put(exc)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    producer = threading.Thread(target=produce, name="read-ahead", daemon=True)
+    producer.start()
+    try:
+        while (item := ready.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stopped.set()
+        while producer.is_alive():  # empty the queue so that a blocked put returns and the thread sees the stop
+            try:
+                ready.get_nowait()
+            except queue.Empty:
+                producer.join(0.05)
+
+
 def iter_bz2_range(raw: BinaryIO, end: int, on_read: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """Yields the decompressed bytes of the whole bz2 streams in raw[raw.tell():end] (a multistream split).
 

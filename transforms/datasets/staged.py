@@ -47,6 +47,12 @@ class Staging:
         return join(self.folder, "progress")
 
     @property
+    def record_batches(self) -> str:
+        """Where a worker that reads a dump no other can enter mid-way leaves batches of its records for the
+        parsing workers (transforms/enterprise/batches.py)."""
+        return join(self.folder, "record-batches")
+
+    @property
     def staged_list(self) -> str:
         """Every staged file of the run, listed by the writer step."""
         return join(self.folder, "staged.json")

@@ -1,11 +1,12 @@
-"""Beam wiring for reading Enterprise HTML dumps: the logic is in reader.py (records) and html.py (rows).
+"""Beam wiring for reading Enterprise HTML dumps: the logic is in reader.py (records), batches.py (the
+records' way to the parsing workers) and html.py (rows).
 
-A gzip file cannot be entered mid-way, so each file is decompressed once, by one worker, which only cuts
-its records into batches; the batches are spread over every worker for the HTML parsing, where the time
-goes (both cores busy on one big file). A page can have several records (Enterprise adds one per edit):
-a first, light pass lists each record's page and version, and the second pass leaves out every copy but
-the highest version, counted as filtered (`superseded`). The light pass decompresses the file a second
-time rather than shuffling the HTML through the runner, which keeps the workers' memory flat.
+A gzip file cannot be entered mid-way, so each file is decompressed once, by one worker, which cuts its
+records into batches, writes each batch to the run's staging folder (batches.py says why not through the
+runner) and notes every record's page and version; the batches are spread over every worker for the
+HTML parsing, where the time goes (both cores busy on one big file). A page can have several records
+(Enterprise adds one per edit): the parsing workers leave out every copy but the highest version, counted
+as filtered (`superseded`), which they learn from the versions the reading worker noted.
 """
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ from apache_beam.pvalue import AsDict, TaggedOutput
 from schemas import ERRORS
 from schemas.layout import Partition
 from transforms.common import counters
-from transforms.common.files import iter_decompressed, open_raw
+from transforms.common.files import iter_decompressed, open_raw, read_ahead
 from transforms.common.problems import Problem, excerpt_of
 from transforms.datasets.progress import ProgressReporter
 from transforms.datasets.rows import RowBatcher, Rows, each_row, error_row
+from transforms.enterprise.batches import RecordBatch, read_batch, write_batch
 from transforms.enterprise.html import extract_html
 from transforms.enterprise.inputs import EnterpriseInput
 from transforms.enterprise.reader import RawRecord, iter_records, page_key, parse_record, version_of
@@ -31,20 +33,12 @@ from transforms.wikitext.content import ContentOptions
 
 BATCH_BYTES = 8 << 20  # records handed to a parsing worker at a time
 BATCH_RECORDS = 200
+VERSIONS = "versions"  # the reading step's side output: ((wiki, page id), (version, path, member, line))
 
 
 def _records(source: EnterpriseInput, on_read=None) -> Iterator[RawRecord | Problem]:
     with open_raw(source.path) as raw:
-        yield from iter_records(iter_decompressed(raw, source.compression, on_read=on_read), source.tar)
-
-
-def record_versions(source: EnterpriseInput):  # no return hint: Beam would take it for its type check
-    """((wiki, page id), (version, path, member, line)) of every readable record of a file."""
-    for raw in _records(source):
-        if isinstance(raw, RawRecord):
-            record = parse_record(raw)
-            if not isinstance(record, Problem):
-                yield page_key(record), (version_of(record), source.path, raw.member, raw.line)
+        yield from iter_records(read_ahead(iter_decompressed(raw, source.compression, on_read=on_read)), source.tar)
 
 
 def superseded_copies(element):
@@ -56,21 +50,21 @@ def superseded_copies(element):
 
 
 class BatchRecordsFn(beam.DoFn):
-    """Reads one file into batches of records for the parsing workers; superseded copies are counted as
-    filtered, the end of a file cut short becomes an errors row."""
+    """Reads one file into batch files for the parsing workers, and notes the page and version of each
+    record (VERSIONS); the end of a file cut short becomes an errors row."""
 
-    def __init__(self, job: str, progress_dir: str | None):
+    def __init__(self, job: str, progress_dir: str | None, batch_dir: str):
         self._job = job
         self._progress_dir = progress_dir
+        self._batch_dir = batch_dir
 
     def setup(self):
         self._progress = ProgressReporter(self._progress_dir)
 
-    def process(self, source: EnterpriseInput, superseded: dict) -> Iterator:
-        skipped = set(superseded.get(source.path, ()))
+    def process(self, source: EnterpriseInput) -> Iterator:
         batch: list[RawRecord] = []
         size = 0
-        read = left_out = 0
+        read = 0
         for raw in _records(source, on_read=self._progress.add_input_bytes):
             if isinstance(raw, Problem):
                 Metrics.counter(counters.NAMESPACE, counters.error(raw.error_type)).inc()
@@ -79,22 +73,22 @@ class BatchRecordsFn(beam.DoFn):
                 yield TaggedOutput(ERRORS, (source.partition, f"{source.input_order:05d}-end", _one_batch(ERRORS, row)))
                 continue
             read += 1
-            if (raw.member, raw.line) in skipped:
-                left_out += 1
-                continue
+            record = parse_record(raw)
+            if not isinstance(record, Problem):  # a record that does not parse is the parsing worker's to report
+                yield TaggedOutput(VERSIONS, (page_key(record), (version_of(record), source.path, raw.member, raw.line)))
             batch.append(raw)
             size += len(raw.data)
             if size >= BATCH_BYTES or len(batch) >= BATCH_RECORDS:
-                yield source, batch
+                yield self._written(source, batch)
                 batch, size = [], 0
         if batch:
-            yield source, batch
+            yield self._written(source, batch)
         for records in (counters.PAGES, counters.REVISIONS):  # a record is a page and its latest revision
             Metrics.counter(counters.NAMESPACE, records.read).inc(read)
-            if left_out:
-                Metrics.counter(counters.NAMESPACE, records.filtered).inc(left_out)
-                Metrics.counter(counters.NAMESPACE, records.filtered_because("superseded")).inc(left_out)
         Metrics.counter(counters.NAMESPACE, counters.FILES_READ).inc()
+
+    def _written(self, source: EnterpriseInput, records: list[RawRecord]) -> tuple[EnterpriseInput, RecordBatch]:
+        return source, write_batch(self._batch_dir, f"{source.input_order:05d}-{records[0].offset:015d}", records)
 
 
 def _one_batch(dataset: str, row: dict):
@@ -117,12 +111,20 @@ class ExtractRecordsFn(beam.DoFn):
     def setup(self):
         self._progress = ProgressReporter(self._progress_dir)
         self._resolvers: dict = {}
+        self._skipped: dict[str, frozenset] = {}  # per file, the (member, line) of its superseded copies
 
-    def process(self, element) -> Iterator:
-        source, records = element
-        split_key = f"{source.input_order:05d}-{records[0].offset:015d}"
+    def process(self, element, superseded: dict) -> Iterator:
+        source, record_batch = element
+        skipped = self._skipped.get(source.path)
+        if skipped is None:
+            skipped = self._skipped[source.path] = frozenset(superseded.get(source.path, ()))
+        split_key = f"{source.input_order:05d}-{record_batch.first_offset:015d}"
         batchers: dict[Partition, RowBatcher] = {}  # a record's rows go to its own wiki's partition
+        records = read_batch(record_batch)
         for raw in records:
+            if (raw.member, raw.line) in skipped:
+                self._filtered("superseded")
+                continue
             partition, rows = self._rows(raw, source)
             batcher = batchers.setdefault(partition, RowBatcher(text_column=self._text_columns))
             for dataset, row in rows:
@@ -190,6 +192,8 @@ class ReadFromEnterpriseDump(beam.PTransform):
         job: job name recorded in the `pipeline` column of `errors` rows.
         datasets: the datasets to give rows for (each a name of `extract_html`'s result).
         inputs: the planned files.
+        batch_dir: where the reading worker leaves batches of records for the parsing workers (a folder of
+            the run's staging).
         options: which namespaces to read, and how large or slow a page may be.
         progress_dir: where workers leave progress reports for the command line; None to skip.
         text_columns: per dataset, a large text column that also bounds batch size.
@@ -198,27 +202,28 @@ class ReadFromEnterpriseDump(beam.PTransform):
     job: str
     datasets: Sequence[str]
     inputs: Sequence[EnterpriseInput]
+    batch_dir: str
     options: ContentOptions = ContentOptions()
     progress_dir: str | None = None
     text_columns: dict | None = None
 
     def expand(self, root):
         files = root | "ListHtmlInputs" >> beam.Create(list(self.inputs)) | "SpreadHtmlInputs" >> beam.Reshuffle()
+        read = files | "BatchRecords" >> beam.ParDo(
+            BatchRecordsFn(self.job, self.progress_dir, self.batch_dir)).with_outputs(ERRORS, VERSIONS, main="batches")
         superseded = (
-            files
-            | "ListVersions" >> beam.FlatMap(record_versions)
+            read[VERSIONS]
             | "GroupCopies" >> beam.GroupByKey()
             | "FindSuperseded" >> beam.FlatMap(superseded_copies)
             | "GroupSupersededByFile" >> beam.GroupByKey()
         )
-        batches = files | "BatchRecords" >> beam.ParDo(
-            BatchRecordsFn(self.job, self.progress_dir), AsDict(superseded)).with_outputs(ERRORS, main="batches")
         parsed = (
-            batches.batches
+            read.batches
             | "SpreadBatches" >> beam.Reshuffle()
             | "ParseHtml" >> beam.ParDo(ExtractRecordsFn(self.job, self.datasets, self.options, self.progress_dir,
-                                                         self.text_columns or {})).with_outputs(*self.datasets, ERRORS)
+                                                         self.text_columns or {}), AsDict(superseded)
+                                        ).with_outputs(*self.datasets, ERRORS)
         )
         outputs = {name: parsed[name] for name in self.datasets}
-        outputs[ERRORS] = (batches[ERRORS], parsed[ERRORS]) | "MergeHtmlErrors" >> beam.Flatten()
+        outputs[ERRORS] = (read[ERRORS], parsed[ERRORS]) | "MergeHtmlErrors" >> beam.Flatten()
         return outputs

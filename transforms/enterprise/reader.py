@@ -129,28 +129,52 @@ def _member_records(member: str | None, pieces: Iterator[bytes], stream: _Stream
     a line holding only `{` is one pretty-printed record. A last line cut by the end of the data is given
     as it is: it does not parse, and becomes an errors row."""
     start = stream.offset
-    pending = b""
     line = 0
     pretty: bytearray | None = None
-    for piece in pieces:
-        data = pending + piece
-        lines = data.split(b"\n")
-        pending = lines.pop()
-        for text in lines:
-            line += 1
-            if pretty is not None:
-                pretty += text + b"\n"
-                continue
-            if line == 1 and text.strip() == b"{":
-                pretty = bytearray(text + b"\n")
-                continue
-            if text.strip():
-                yield RawRecord(member, line, start, text)
-            start += len(text) + 1
+    lines = _lines(pieces)
+    for text in lines:
+        line += 1
+        if pretty is not None:
+            pretty += text + b"\n"
+            continue
+        if line == 1 and text.strip() == b"{":
+            pretty = bytearray(text + b"\n")
+            continue
+        if text.strip():
+            yield RawRecord(member, line, start, text)
+        start += len(text) + 1
+    rest = lines.rest
     if pretty is not None:
-        yield RawRecord(member, 1, start, bytes(pretty + pending))
-    elif pending.strip():
-        yield RawRecord(member, line + 1, start, pending)
+        yield RawRecord(member, 1, start, bytes(pretty + rest))
+    elif rest.strip():
+        yield RawRecord(member, line + 1, start, rest)
+
+
+class _lines:
+    """The complete lines of a run of pieces, without their newline; then `rest`, what follows the last one.
+
+    A record is often larger than a piece: the start of a line is kept as a list of parts joined once when
+    its end comes, so that each byte is copied once whatever the size of the lines."""
+
+    def __init__(self, pieces: Iterator[bytes]):
+        self._pieces = pieces
+        self.rest = b""
+
+    def __iter__(self) -> Iterator[bytes]:
+        parts: list[bytes] = []
+        for piece in self._pieces:
+            begin = 0
+            while (end := piece.find(b"\n", begin)) >= 0:
+                if parts:
+                    parts.append(piece[begin:end])
+                    yield b"".join(parts)
+                    parts = []
+                else:
+                    yield piece[begin:end]
+                begin = end + 1
+            if begin < len(piece):
+                parts.append(piece[begin:] if begin else piece)
+        self.rest = b"".join(parts)
 
 
 def parse_record(raw: RawRecord) -> dict | Problem:
