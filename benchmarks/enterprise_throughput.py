@@ -18,8 +18,9 @@ the same file and the same 2 cores:
   change, e.g. `git archive COMMIT | tar -x -C DIR`, with this one's compiled modules copied in when
   their sources are the same), so that before and after share the rounds' load.
 
-The report gives records/s and MB/s of records (medians of the rounds) and wikidumps' speed as a multiple
-of mwparserfromhtml's.
+The report gives records/s and MB/s of records (medians of the rounds), the CPU seconds of each command with
+its children (steadier than the wall clock on a shared machine), and wikidumps' speed as a multiple of
+mwparserfromhtml's.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from benchmarks.inputs import require_real_data
 from benchmarks.text_fidelity import real_records
-from benchmarks.timing import median, run_timed
+from benchmarks.timing import median, run_timed_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 DUMP = "enwiki-NS0-20261201-ENTERPRISE-HTML.json.tar.gz"
@@ -113,24 +114,27 @@ def main(argv=None) -> dict:
         commands["baseline"] = commands["wikidumps"]
         folders["baseline"] = str(args.baseline.resolve())
     seconds: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for round_number in range(args.runs):  # interleaved, so that a noisy moment hits every tool alike
         for name, command in commands.items():
             shutil.rmtree(args.workdir / "out", ignore_errors=True)
             folder = folders.get(name, str(ROOT))
-            elapsed, _ = run_timed(command, env={"PYTHONPATH": folder}, cwd=folder)
+            elapsed, cpu_seconds, _ = run_timed_cpu(command, env={"PYTHONPATH": folder}, cwd=folder)
             seconds[name].append(elapsed)
-            print(f"round {round_number + 1} {name:<17} {elapsed:7.2f} s  (load {os.getloadavg()[0]:.1f})", flush=True)
+            cpu[name].append(cpu_seconds)
+            print(f"round {round_number + 1} {name:<17} {elapsed:7.2f} s  {cpu_seconds:7.2f} CPU s  "
+                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
     medians = {name: median(values) for name, values in seconds.items()}
     print(f"\n{args.records} records, {size / 1e6:.0f} MB of records; medians of {args.runs} rounds")
-    print(f"{'tool':<17} {'seconds':>8} {'records/s':>10} {'MB/s':>7}")
+    print(f"{'tool':<17} {'seconds':>8} {'CPU s':>8} {'records/s':>10} {'MB/s':>7}")
     for name, value in medians.items():
-        print(f"{name:<17} {value:8.2f} {args.records / value:10.1f} {size / 1e6 / value:7.1f}")
+        print(f"{name:<17} {value:8.2f} {median(cpu[name]):8.2f} {args.records / value:10.1f} {size / 1e6 / value:7.1f}")
     ratio = medians["mwparserfromhtml"] / medians["wikidumps"]
     print(f"wikidumps / mwparserfromhtml records/s: {ratio:.1f}x")
     if args.baseline:
         print(f"baseline / mwparserfromhtml records/s: {medians['mwparserfromhtml'] / medians['baseline']:.1f}x")
     print(f"load average at the end: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
-    return {"records": args.records, "bytes": size, "seconds": seconds, "ratio": ratio}
+    return {"records": args.records, "bytes": size, "seconds": seconds, "cpu_seconds": cpu, "ratio": ratio}
 
 
 if __name__ == "__main__":
