@@ -131,7 +131,7 @@ def _member_records(member: str | None, pieces: Iterator[bytes], stream: _Stream
     start = stream.offset
     line = 0
     pretty: bytearray | None = None
-    lines = _lines(pieces)
+    lines = _Lines(pieces)
     for text in lines:
         line += 1
         if pretty is not None:
@@ -150,7 +150,7 @@ def _member_records(member: str | None, pieces: Iterator[bytes], stream: _Stream
         yield RawRecord(member, line + 1, start, rest)
 
 
-class _lines:
+class _Lines:
     """The complete lines of a run of pieces, without their newline; then `rest`, what follows the last one.
 
     A record is often larger than a piece: the start of a line is kept as a list of parts joined once when
