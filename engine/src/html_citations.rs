@@ -5,7 +5,7 @@
 //! rft.jtitle, rft.date, rft_id=info:doi/...), read here; identifiers are also found in the rendered text
 //! and the links of a reference, as the wikitext path finds them in the wikitext.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::engine::Engine;
 use crate::html_json::Json;

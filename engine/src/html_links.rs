@@ -11,7 +11,7 @@
 //! namespace names Python learnt from the record.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::engine::{Caches, Engine};
 use crate::html_json::Json;

@@ -8,7 +8,7 @@
 //! template's parameter names, which only the wikitext has. Its template is the one its transclusion's
 //! data-mw names. Python turns both into rows with the wikitext path's add_table and add_infobox.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::engine::{Caches, Engine};
 use crate::html_links::{href_title, template_targets, Context};

@@ -6,7 +6,7 @@
 //! maintenance boxes, figures, math and hidden text are not. Parsoid's `<section data-mw-section-id=N>` gives
 //! the sections (a negative id is a section a template made: its text belongs to the section around it).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::html_links::parse_int;
 use crate::html_tree::{Kind, Tree};
@@ -84,7 +84,7 @@ impl<'t, 'a> Walk<'t, 'a> {
             blocks_only: 0,
             in_block: 0,
             block_texts: HashMap::new(),
-            section_numbers: HashMap::from([(0, 0)]),
+            section_numbers: HashMap::from_iter([(0, 0)]),
         };
         if let Some(body) = body {
             walk.visit(body, 0);

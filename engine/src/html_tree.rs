@@ -9,7 +9,7 @@
 //! "is X inside Y" is a comparison of positions and a subtree is a range.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::text::Entities;
 
