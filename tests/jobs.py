@@ -15,7 +15,10 @@ from tests.conftest import ROOT, SAMPLE_DUMPS
 # The samplewiki input of each job; a job joins the runner tests as soon as its command exists.
 JOB_INPUTS = {
     "history": ["samplewiki-20260101-pages-meta-history.xml.bz2"],
-    "content": ["samplewiki-20260101-pages-articles-multistream.xml.bz2"],
+    # Both input families of the content job in one run: the XML dump's splits, and the Enterprise HTML
+    # dump, whose records reach the parsing workers as batch files in the staging folder.
+    "content": ["samplewiki-20260101-pages-articles-multistream.xml.bz2",
+                "samplewiki-NS0-20260101-ENTERPRISE-HTML.json.tar.gz"],
 }
 JOBS = [job for job in JOB_INPUTS if job in JOB_COMMANDS]
 
