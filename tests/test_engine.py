@@ -295,6 +295,26 @@ def test_plain_text_counts_words_as_python_splits_them():
     assert rows["text_words"] == [len(text.split())] == [13]
 
 
+def test_random_text_counts_as_many_words_as_python_splits():
+    # Every character str.split() parts words at, beyond ASCII too, beside characters that look alike or
+    # share their first UTF-8 byte (U+2009 and U+2019 both start with 0xE2; U+200B and U+00AD are no space).
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    spaces = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000"
+    others = "ab\u00e9\u00b0\u00ab\u1681\u2019\u2013\u200b\u2060\u3001\u00ad\u0531\u4e2d"
+    resolver = TitleResolver(None)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.text(alphabet=spaces + others, max_size=60))
+    def counts(page):
+        rows = rows_of_page(page, resolver, (PLAIN_TEXT,))[PLAIN_TEXT]
+        for text, words in zip(rows["text"], rows["text_words"]):
+            assert words == len(text.split()), (page, text)
+
+    counts()
+
+
 def test_random_markup_builds_rows_whose_columns_add_up():
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st

@@ -16,7 +16,7 @@ use regex::Regex;
 use crate::engine::{Caches, Engine};
 use crate::inline::{group_digits, inline_text};
 use crate::positions::CharIndex;
-use crate::text::{join_words, strip, strip_comments, strip_quotes, QUOTE_BOUNDARY};
+use crate::text::{join_words, strip, strip_comments_into, strip_quotes, QUOTE_BOUNDARY};
 use crate::titles::{LinkType, Target};
 use crate::tokens::{next_token, url_scheme_length};
 
@@ -179,7 +179,7 @@ impl<'a> Scanner<'a> {
                 deadline: Option<Instant>, math: Math) -> Result<Scan, Stop> {
         let mut source = String::with_capacity(wikitext.len() + 1);
         source.push('\n');
-        source.push_str(&strip_comments(wikitext));
+        strip_comments_into(&mut source, wikitext);
         let chars = CharIndex::new(&source);
         let mut scanner = Scanner {
             engine, caches, source, chars, deadline, calls: 0, runs: 0, missing_close: HashMap::new(),
