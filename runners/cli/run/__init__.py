@@ -26,9 +26,13 @@ JOB_COMMANDS = {command.NAME: command
                                 knowledge_gaps, update)}
 
 
+def job_module_name(name: str) -> str:
+    """The module in pipelines/ of the job called `name` (editor-activity: pipelines.editor_activity)."""
+    return f"pipelines.{name.replace('-', '_')}"
+
+
 def job_module(name: str) -> ModuleType:
-    """The module in pipelines/ of the job called `name` (editor-activity: pipelines/editor_activity.py)."""
-    return importlib.import_module(f"pipelines.{name.replace('-', '_')}")
+    return importlib.import_module(job_module_name(name))
 
 
 def add_job_parsers(run: argparse.ArgumentParser) -> None:
@@ -53,7 +57,7 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     require_extra("apache_beam", "pipelines", "run")
     beam_args = beam_arguments(command, beam_args)
     check_output(args.output)
-    local_worker.start_early(args.runner, args.workers)
+    local_worker.start_early(args.runner, args.workers, job_module_name(command.NAME))
 
     from pipelines import driver
     from runners.cli.families import with_family_hint
