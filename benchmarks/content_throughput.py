@@ -33,6 +33,7 @@ from benchmarks.inputs import enwiki_articles_xml, replicate, write_multistream
 from benchmarks.timing import median, run_timed_cpu
 
 NAME = "benchwiki-20260101-pages-articles"
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def build_input(workdir: Path, size_mb: float) -> tuple[Path, Path]:
@@ -87,11 +88,15 @@ def main(argv=None) -> dict:
     xml_mb = xml.stat().st_size / 1e6
     tools = commands(dump, args.workdir, args.split_size_mb)
     environments: dict[str, dict] = {}
+    # Each command runs in its own checkout: the local workers are started with `python -m`, which puts the
+    # current folder first on their import path, before PYTHONPATH.
+    folders = {name: str(PROJECT) for name in tools}
     if args.baseline_project:
         baseline = list(tools["wikidumps"])
         baseline[baseline.index("--output") + 1] = str(args.workdir / "wikidumps-baseline-out")
         tools["wikidumps-baseline"] = baseline
         environments["wikidumps-baseline"] = {"PYTHONPATH": str(args.baseline_project.resolve())}
+        folders["wikidumps-baseline"] = str(args.baseline_project.resolve())
     if args.only:
         tools = {name: command for name, command in tools.items() if name in args.only}
     seconds: dict[str, list[float]] = {name: [] for name in tools}
@@ -103,7 +108,7 @@ def main(argv=None) -> dict:
         loads.append(round(os.getloadavg()[0], 2))
         for name in names:
             shutil.rmtree(args.workdir / f"{name}-out", ignore_errors=True)  # a tool's own last output
-            elapsed, cpu, _ = run_timed_cpu(tools[name], environments.get(name))
+            elapsed, cpu, _ = run_timed_cpu(tools[name], environments.get(name), folders[name])
             seconds[name].append(elapsed)
             cpu_seconds[name].append(cpu)
             print(f"round {round_number + 1}: {name} {elapsed:.1f} s, {cpu:.1f} CPU s", file=sys.stderr)
