@@ -74,6 +74,28 @@ def test_a_job_leaves_no_batch_files_behind(real_data, tmp_path):
     assert not (tmp_path / "out" / "_staging").exists()
 
 
+def test_the_batches_a_worker_parses_in_one_bundle_share_a_file_per_dataset_and_wiki(real_data, tmp_path,
+                                                                                     monkeypatch):
+    """A Parquet file costs its writer about 2 ms whatever its size, so a dataset's rows are not cut into a
+    file per batch of records: here every record is a batch of its own, and one worker parses them all."""
+    import pyarrow.parquet as pq
+
+    from runners.cli import main as cli
+    from transforms.enterprise import read
+
+    monkeypatch.setattr(read, "BATCH_RECORDS", 1)
+    records = real_records(real_data)
+    path = tmp_path / DUMP
+    path.write_bytes(tar_gz({"a.ndjson": lines(records)}))
+    out = tmp_path / "out"
+    assert cli.main(["run", "content", "--workers", "1", "--input", str(path), "--output", str(out)]) == 0
+    folders = {file.parent for file in out.glob("_versions/plain_text/*/wiki_db=*/snapshot=*/*.parquet")}
+    assert len(folders) == len({record["is_part_of"]["identifier"] for record in records}) > 1
+    for folder in folders:
+        assert len(list(folder.glob("*.parquet"))) == 1, folder
+    assert sum(pq.read_metadata(file).num_rows for file in out.glob("_versions/plain_text/**/*.parquet")) == len(records)
+
+
 def test_reading_ahead_gives_every_chunk_in_order():
     chunks = [bytes([n]) * 100 for n in range(50)]
     assert list(read_ahead(iter(chunks), depth=3)) == chunks

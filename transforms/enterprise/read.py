@@ -113,12 +113,21 @@ class ExtractRecordsFn(beam.DoFn):
         self._resolvers: dict = {}
         self._skipped: dict[str, frozenset] = {}  # per file, the (member, line) of its superseded copies
 
+    def start_bundle(self):
+        self._split_key: str | None = None
+
     def process(self, element, superseded: dict) -> Iterator:
         source, record_batch = element
         skipped = self._skipped.get(source.path)
         if skipped is None:
             skipped = self._skipped[source.path] = frozenset(superseded.get(source.path, ()))
-        split_key = f"{source.input_order:05d}-{record_batch.first_offset:015d}"
+        # The batches of a bundle share the key of its first one, so that the writer puts their rows in one
+        # staged file per dataset and wiki rather than one per batch: a Parquet file costs about 2 ms of CPU
+        # whatever its size (a zstd context for every page, the footer), a fifth of the job at 640 records.
+        # Enterprise rows need no split of their own: superseded copies are left out before parsing.
+        if self._split_key is None:
+            self._split_key = f"{source.input_order:05d}-{record_batch.first_offset:015d}"
+        split_key = self._split_key
         batchers: dict[Partition, RowBatcher] = {}  # a record's rows go to its own wiki's partition
         records = read_batch(record_batch)
         for raw in records:
