@@ -69,6 +69,24 @@ def test_the_links_of_a_parsoid_page_in_page_order(resolver):
     ]
 
 
+def test_a_links_text_has_its_words_joined_as_python_joins_them(resolver):
+    # Every character str.split() parts words at, beside characters that share a first UTF-8 byte with one
+    # (U+2019 and U+2009 both start with 0xE2) or look like one (U+200B, U+00AD, U+2060).
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    spaces = " \t\n\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2000\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+    others = "ab\u00e9\u00b0\u1681\u2019\u2013\u200b\u00ad\u2060\u3001\u0531"
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.text(alphabet=spaces + others, max_size=40))
+    def joined(text):
+        links = page_links(f'<p><a rel="mw:WikiLink" href="./Foo">{text}</a></p>', resolver, "Page")
+        assert links["anchor_text"] == [" ".join(text.split()) or None], repr(text)
+
+    joined()
+
+
 def test_a_fragment_without_body_is_read_as_the_body(resolver):
     assert rows(page_links("", resolver, "X")) == []
     assert rows(page_links("<p>just text</p>", resolver, "X")) == []
