@@ -7,9 +7,11 @@ docs/performance.md, "Command start-up").
 
 # Compressed bytes per parallel split of a .bz2 XML dump (history, wikidata-like jobs over XML).
 XML_SPLIT_BYTES = 64 * 2**20
-# Scanning costs about one CPU second per compressed MB, far more than other XML jobs spend: small splits
-# keep every worker busy to the end (the local runner deals its workers splits from a queue, and the last
-# bundles are single splits; 1 MB splits were 0.3 s faster on the 150 MB benchmark but double the files).
+# The content job spends 0.25 (plain_text alone) to 0.35 CPU seconds per compressed MB of enwiki articles
+# (docs/performance.md, 2026-12-07), more than other XML jobs: small splits keep every worker busy to the end
+# (the local runner deals its workers splits from a queue, and the last bundles are single splits). Each split
+# costs a Parquet file per dataset and wiki, about 2 ms of CPU each; larger splits were not measured since
+# the engine took over the scan (1 MB splits were 0.3 s faster on the 150 MB benchmark before it).
 CONTENT_SPLIT_BYTES = 2 * 2**20
 # Bytes per parallel split of an uncompressed line-based dump (Wikidata entities, pageviews).
 LINE_SPLIT_BYTES = 64 * 2**20
