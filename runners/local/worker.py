@@ -165,8 +165,8 @@ def serve(socket_path: str) -> None:
                 order = json.loads(request.readline())
             # A later job of the same command (`make demo` runs several) has its module imported here once,
             # for all of its workers, rather than by each of them.
-            if order["env"].get(JOB_MODULE, "") not in ("", *sys.modules):
-                _import_quietly(order["env"][JOB_MODULE])
+            if order["env"].get(JOB_MODULE):
+                _import_quietly(order["env"][JOB_MODULE])  # at once when imported already
             pid = os.fork()
             if pid == 0:
                 listener.close()
