@@ -69,16 +69,27 @@ def test_truncation_is_reported_after_the_data_before_it(compression, packed):
     assert PAYLOAD.startswith(data)
 
 
-def test_corrupt_data_is_damage_not_a_crash():
-    packed = bytearray(bz2.compress(PAYLOAD))
+@pytest.mark.parametrize("compression, compress", [("bz2", bz2.compress), ("gzip", gzip.compress)])
+def test_corrupt_data_is_damage_not_a_crash(compression, compress):
+    packed = bytearray(compress(PAYLOAD))
     packed[len(packed) // 2 : len(packed) // 2 + 50] = b"\x00" * 50
     with pytest.raises(DamagedInputError):
-        decompress_all(bytes(packed), "bz2")
+        decompress_all(bytes(packed), compression)
 
 
-def test_decompression_output_is_bounded_per_chunk():
-    bomb = bz2.compress(b"\0" * 50_000_000)
-    sizes = [len(chunk) for chunk in iter_decompressed(io.BytesIO(bomb), "bz2")]
+def test_a_gzip_member_with_a_wrong_checksum_or_followed_by_junk_is_damage():
+    packed = gzip.compress(PAYLOAD, mtime=0)
+    with pytest.raises(DamagedInputError):
+        decompress_all(packed[:-8] + b"\0\0\0\0" + packed[-4:], "gzip")
+    with pytest.raises(DamagedInputError):
+        decompress_all(packed + b"junk", "gzip")
+    assert decompress_all(packed + packed + b"\0" * 10, "gzip") == PAYLOAD * 2  # members, then zero padding
+
+
+@pytest.mark.parametrize("compression, compress", [("bz2", bz2.compress), ("gzip", gzip.compress)])
+def test_decompression_output_is_bounded_per_chunk(compression, compress):
+    bomb = compress(b"\0" * 50_000_000)
+    sizes = [len(chunk) for chunk in iter_decompressed(io.BytesIO(bomb), compression)]
     assert sum(sizes) == 50_000_000
     assert max(sizes) <= 1 << 20
 

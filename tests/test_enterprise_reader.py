@@ -8,12 +8,14 @@ import random
 import threading
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from benchmarks.text_fidelity import real_records
 from tests.test_enterprise_html import DUMP, lines, tar_gz
 from transforms.common.files import DamagedInputError, iter_decompressed, open_raw, read_ahead
-from transforms.enterprise.batches import read_batch, write_batch
-from transforms.enterprise.reader import RawRecord, iter_records
+from transforms.enterprise.batches import BatchWriter, read_batch, write_batch
+from transforms.enterprise.reader import RawRecord, iter_records, page_key, parse_record, record_version, version_of
+from transforms.common.problems import Problem
 
 
 def pieces_of(data: bytes, size: int) -> list[bytes]:
@@ -96,6 +98,25 @@ def test_the_batches_a_worker_parses_in_one_bundle_share_a_file_per_dataset_and_
     assert sum(pq.read_metadata(file).num_rows for file in out.glob("_versions/plain_text/**/*.parquet")) == len(records)
 
 
+def test_batches_written_on_a_thread_come_back_in_order_and_a_failed_write_raises(tmp_path):
+    writer = BatchWriter(str(tmp_path), depth=1)
+    batches = [[RawRecord("m", line, line * 10, b"x" * line), RawRecord("m", line + 1, line * 10 + 5, b"y")]
+               for line in range(1, 6)]
+    written = []
+    for number, records in enumerate(batches):
+        written += writer.write(f"b{number}", records)
+        assert len(written) >= number - 1  # never more than `depth` batches wait
+    written += writer.finish()
+    writer.close()
+    assert [batch.path for batch in written] == [str(tmp_path / f"b{number}") for number in range(5)]
+    assert [read_batch(batch) for batch in written] == batches
+    (tmp_path / "a-file").write_text("")
+    failing = BatchWriter(str(tmp_path / "a-file"))  # a folder that cannot be one
+    with pytest.raises(OSError):  # where the batch is handed back: at once, or when the last ones are awaited
+        list(failing.write("b0", batches[0])) + list(failing.finish())
+    failing.close()
+
+
 def test_reading_ahead_gives_every_chunk_in_order():
     chunks = [bytes([n]) * 100 for n in range(50)]
     assert list(read_ahead(iter(chunks), depth=3)) == chunks
@@ -126,3 +147,64 @@ def test_a_reader_that_stops_early_stops_the_thread_and_closes_the_chunks():
     reader.close()
     assert closed.wait(5)
     assert not any(thread.name == "read-ahead" for thread in threading.enumerate())
+
+
+def fully_decoded_version(raw: RawRecord):
+    """What the reading worker noted before the engine read the version: the record decoded whole."""
+    record = parse_record(raw)
+    return None if isinstance(record, Problem) else (page_key(record), version_of(record))
+
+
+MINIMAL = {"identifier": 5, "name": "A", "version": {"identifier": 9}, "namespace": {"identifier": 0},
+           "is_part_of": {"identifier": "enwiki"}, "article_body": {"html": "<p>x</p>"},
+           "date_modified": "2026-01-01T00:00:00Z"}
+MINIMAL_JSON = json.dumps(MINIMAL)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (MINIMAL_JSON, (("enwiki", 5), 9)),
+    (" " + MINIMAL_JSON + "\t", (("enwiki", 5), 9)),
+    # Arrays where objects belong: the engine's reader must not take them field by field.
+    (json.dumps(list(MINIMAL.values())), None),
+    (MINIMAL_JSON.replace('"version": {"identifier": 9}', '"version": [9]'), None),
+    (MINIMAL_JSON.replace('"article_body": {"html": "<p>x</p>"}', '"article_body": ["<p>x</p>"]'), None),
+    (MINIMAL_JSON.replace('"<p>x</p>"', '5'), None),
+    # A field given twice: the json module keeps the last one.
+    (MINIMAL_JSON.replace('"identifier": 5,', '"identifier": 5, "identifier": 6,'), (("enwiki", 6), 9)),
+    (MINIMAL_JSON.replace('{"identifier": 9}', '{"identifier": 9, "identifier": 3}'), (("enwiki", 5), 3)),
+    # What strict JSON refuses and the json module reads: NaN, lone surrogates (orjson reads integers beyond 64
+    # bits, as floats).
+    (MINIMAL_JSON.replace('"date_modified"', '"score": NaN, "date_modified"'), (("enwiki", 5), 9)),
+    (MINIMAL_JSON.replace('"name": "A"', '"name": "A\\ud800"'), (("enwiki", 5), 9)),
+    (MINIMAL_JSON.replace('"<p>x</p>"', '"<p>\\udc00</p>"'), (("enwiki", 5), 9)),
+    (MINIMAL_JSON.replace('"identifier": 9', '"identifier": 123456789012345678901234567890'), None),  # a float
+    # Fields missing or of the wrong kind: no version is noted (the parsing worker reports the record).
+    (MINIMAL_JSON.replace('"identifier": 5', '"identifier": 5.0'), None),
+    (MINIMAL_JSON.replace('"name": "A"', '"name": "\\u001c "'), None),
+    (MINIMAL_JSON.replace('"2026-01-01T00:00:00Z"', '"yesterday"'), None),
+    (MINIMAL_JSON.replace('"is_part_of": {"identifier": "enwiki"}', '"is_part_of": {"identifier": null}'), None),
+    (MINIMAL_JSON[:-1], None),
+    (MINIMAL_JSON + " x", None),
+    ("\ufeff" + MINIMAL_JSON, (("enwiki", 5), 9)),  # the json module reads bytes that start with a BOM
+])
+def test_the_version_noted_while_reading_is_that_of_the_record_decoded_whole(text, expected):
+    raw = RawRecord(None, 1, 0, text.encode("utf-8", "surrogatepass"))
+    assert record_version(raw) == fully_decoded_version(raw) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(cut=st.integers(0, 400), byte=st.integers(0, 255), size=st.integers(0, 3),
+       insert=st.sampled_from([b"", b"[", b"]", b"{", b"}", b",", b'"', b"\\", b"null", b'"identifier":1,', b"\xff"]))
+def test_a_damaged_record_gives_the_version_the_full_decoding_gives(cut, byte, size, insert):
+    data = bytearray(MINIMAL_JSON.encode())
+    cut = min(cut, len(data))
+    data[cut:cut + size] = bytes([byte]) * bool(size) + insert
+    raw = RawRecord(None, 1, 0, bytes(data))
+    assert record_version(raw) == fully_decoded_version(raw)
+
+
+def test_real_records_give_their_page_and_version(real_data):
+    for record in real_records(real_data):
+        raw = RawRecord(None, 1, 0, json.dumps(record).encode())
+        expected = ((record["is_part_of"]["identifier"], record["identifier"]), record["version"]["identifier"])
+        assert record_version(raw) == fully_decoded_version(raw) == expected

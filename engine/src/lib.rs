@@ -23,6 +23,7 @@ mod markup;
 mod positions;
 mod quality_rows;
 mod reading;
+mod record_fields;
 mod revision;
 mod rows;
 mod scan;
@@ -232,6 +233,7 @@ fn _engine(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ContentRows>()?;
     module.add_class::<reading::DumpScanner>()?;
     module.add_function(wrap_pyfunction!(html_rows::html_rows, module)?)?;
+    module.add_function(wrap_pyfunction!(record_fields::record_fields, module)?)?;
     module.add_function(wrap_pyfunction!(reading::mediawiki_sha1, module)?)?;
     module.add_function(wrap_pyfunction!(reading::invalid_utf8_at, module)?)?;
     module.add_function(wrap_pyfunction!(history::byte_diffs, module)?)?;

@@ -12,8 +12,10 @@ whatever the outcome (pipelines/driver.py).
 """
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
@@ -45,6 +47,38 @@ def write_batch(folder: str, name: str, records: Sequence[RawRecord]) -> RecordB
             handle.write(record.data)
     return RecordBatch(path, tuple((record.member, record.line, record.offset, len(record.data))
                                    for record in records))
+
+
+class BatchWriter:
+    """Writes batch files on a thread of their own, in the order given.
+
+    The worker that decompresses a dump holds the others up until it is done, and copying each batch into
+    its file was a third of its time; the write (which releases the GIL) now overlaps the cutting of the
+    next batch. At most `depth` batches wait to be written. A write that fails raises where its batch is
+    handed back.
+    """
+
+    def __init__(self, folder: str, depth: int = 2):
+        self._folder = folder
+        self._depth = depth
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-writer")
+        self._pending: deque[Future] = deque()
+
+    def write(self, name: str, records: Sequence[RawRecord]) -> Iterator[RecordBatch]:
+        """Queues a batch; gives back the batches written by now, oldest first (waiting for the oldest while
+        more than `depth` wait)."""
+        self._pending.append(self._pool.submit(write_batch, self._folder, name, records))
+        while self._pending and (len(self._pending) > self._depth or self._pending[0].done()):
+            yield self._pending.popleft().result()
+
+    def finish(self) -> Iterator[RecordBatch]:
+        """The batches still being written, once they are."""
+        while self._pending:
+            yield self._pending.popleft().result()
+
+    def close(self) -> None:
+        """Stops the thread (after the write under way, if any; queued ones are dropped)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def read_batch(batch: RecordBatch) -> list[RawRecord]:

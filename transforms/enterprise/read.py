@@ -25,10 +25,10 @@ from transforms.common.files import iter_decompressed, open_raw, read_ahead
 from transforms.common.problems import Problem, excerpt_of
 from transforms.datasets.progress import ProgressReporter
 from transforms.datasets.rows import RowBatcher, Rows, each_row, error_row
-from transforms.enterprise.batches import RecordBatch, read_batch, write_batch
+from transforms.enterprise.batches import BatchWriter, RecordBatch, read_batch
 from transforms.enterprise.html import extract_html
 from transforms.enterprise.inputs import EnterpriseInput
-from transforms.enterprise.reader import RawRecord, iter_records, page_key, parse_record, version_of
+from transforms.enterprise.reader import RawRecord, iter_records, parse_record, record_version
 from transforms.wikitext.content import ContentOptions
 
 BATCH_BYTES = 8 << 20  # records handed to a parsing worker at a time
@@ -62,6 +62,13 @@ class BatchRecordsFn(beam.DoFn):
         self._progress = ProgressReporter(self._progress_dir)
 
     def process(self, source: EnterpriseInput) -> Iterator:
+        writer = BatchWriter(self._batch_dir)
+        try:
+            yield from self._cut(source, writer)
+        finally:
+            writer.close()
+
+    def _cut(self, source: EnterpriseInput, writer: BatchWriter) -> Iterator:
         batch: list[RawRecord] = []
         size = 0
         read = 0
@@ -73,22 +80,31 @@ class BatchRecordsFn(beam.DoFn):
                 yield TaggedOutput(ERRORS, (source.partition, f"{source.input_order:05d}-end", _one_batch(ERRORS, row)))
                 continue
             read += 1
-            record = parse_record(raw)
-            if not isinstance(record, Problem):  # a record that does not parse is the parsing worker's to report
-                yield TaggedOutput(VERSIONS, (page_key(record), (version_of(record), source.path, raw.member, raw.line)))
+            noted = record_version(raw)
+            if noted is not None:  # a record that does not parse is the parsing worker's to report
+                page, version = noted
+                yield TaggedOutput(VERSIONS, (page, (version, source.path, raw.member, raw.line)))
             batch.append(raw)
             size += len(raw.data)
             if size >= BATCH_BYTES or len(batch) >= BATCH_RECORDS:
-                yield self._written(source, batch)
+                yield from self._written(source, writer.write(_batch_name(source, batch), batch))
                 batch, size = [], 0
         if batch:
-            yield self._written(source, batch)
+            yield from self._written(source, writer.write(_batch_name(source, batch), batch))
+        yield from self._written(source, writer.finish())
         for records in (counters.PAGES, counters.REVISIONS):  # a record is a page and its latest revision
             Metrics.counter(counters.NAMESPACE, records.read).inc(read)
         Metrics.counter(counters.NAMESPACE, counters.FILES_READ).inc()
 
-    def _written(self, source: EnterpriseInput, records: list[RawRecord]) -> tuple[EnterpriseInput, RecordBatch]:
-        return source, write_batch(self._batch_dir, f"{source.input_order:05d}-{records[0].offset:015d}", records)
+    @staticmethod
+    def _written(source: EnterpriseInput, batches: Iterator[RecordBatch]
+                 ) -> Iterator[tuple[EnterpriseInput, RecordBatch]]:
+        for batch in batches:
+            yield source, batch
+
+
+def _batch_name(source: EnterpriseInput, records: list[RawRecord]) -> str:
+    return f"{source.input_order:05d}-{records[0].offset:015d}"
 
 
 def _one_batch(dataset: str, row: dict):

@@ -17,6 +17,7 @@ import orjson
 from transforms.common.files import DamagedInputError, TruncatedInputError
 from transforms.common.problems import DAMAGED_INPUT, TRUNCATED_INPUT, Problem
 from transforms.common.timestamps import parse_timestamp
+from transforms.wikitext._engine import record_fields
 
 TAR_BLOCK = 512
 TAR_MAGIC_AT = 257  # "ustar" in a POSIX header
@@ -244,3 +245,16 @@ def page_key(record: dict) -> tuple[str, int]:
 
 def version_of(record: dict) -> int:
     return record["version"]["identifier"]
+
+
+def record_version(raw: RawRecord) -> tuple[tuple[str, int], int] | None:
+    """(page key, version) of a record that parses; None for one that does not (its parser reports it).
+
+    The engine reads just the fields the checks need, without decoding the HTML; a record it leaves to
+    Python (not strict JSON, a field missing, odd or given twice) is decoded whole, as its parser will."""
+    record = record_fields(raw.data)
+    if record is None or not all(check(record) for _, check in REQUIRED_FIELDS):
+        record = parse_record(raw)
+        if isinstance(record, Problem):
+            return None
+    return page_key(record), version_of(record)
