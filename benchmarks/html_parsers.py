@@ -40,7 +40,7 @@ def engine_rows(html: str) -> int:
     from transforms.xml.records import SiteInfo
 
     engine = engine_of(_RESOLVER.setdefault("enwiki", TitleResolver(SiteInfo(wiki_db="enwiki"))))
-    return len(html_rows(engine, lambda media_prefix: engine, html, "X")["links"][0])
+    return html_rows(engine, lambda media_prefix: engine, html, "X", 1, 0, 1)["links"].num_rows
 
 
 _RESOLVER: dict = {}

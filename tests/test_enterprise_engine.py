@@ -30,15 +30,11 @@ PAGE = """<!DOCTYPE html><html><head><link rel="mw:PageProp/Category" href="./Ca
 
 def page_rows(html: str, resolver, title: str) -> dict:
     engine = engine_of(resolver)
-    return html_rows(engine, lambda media_prefix: engine, html, title)
+    return html_rows(engine, lambda media_prefix: engine, html, title, 7, 0, 70)
 
 
 def page_links(html: str, resolver, title: str) -> dict:
-    names = ("section_index", "link_type", "target", "target_namespace", "target_fragment", "anchor_text", "url",
-             "language", "interwiki_prefix", "from_template")
-    columns = dict(zip(names, page_rows(html, resolver, title)["links"]))
-    columns["position"] = list(range(len(columns["link_type"])))
-    return columns
+    return page_rows(html, resolver, title)["links"].to_pydict()
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +63,29 @@ def test_the_links_of_a_parsoid_page_in_page_order(resolver):
         (9, 1, "category", "Some_thing", 14, None, None, None, None, None, False),
         (10, 1, "interlanguage", "Eichhörnchen", None, None, None, None, "de", None, False),
     ]
+
+
+def test_the_links_of_two_pages_make_one_batch_of_the_declared_schema_with_each_pages_keys(resolver):
+    from schemas import DATASETS, LINKS
+    from transforms.datasets.rows import RowBatcher
+
+    engine = engine_of(resolver)
+    first = html_rows(engine, lambda media_prefix: engine, PAGE, "Page title", 7, 0, 70)["links"]
+    # No null in any column here, so the engine's batch declares its fields non-nullable.
+    second = html_rows(engine, lambda media_prefix: engine, '<p><a rel="mw:WikiLink" href="./Y#s">y</a></p>',
+                       "Other page", 8, 4, 80)["links"]
+    batcher = RowBatcher()
+    assert batcher.add(LINKS, first) is None and batcher.add(LINKS, second) is None
+    [(dataset, batch)] = list(batcher.flush())
+    assert dataset == LINKS and batch.schema == DATASETS[LINKS].file_schema and batch.num_rows == 12
+    keys = [(row["page_id"], row["page_namespace"], row["page_title"], row["revision_id"], row["source"])
+            for row in batch.to_pylist()]
+    assert keys == [(7, 0, "Page_title", 70, "html")] * 11 + [(8, 4, "Other_page", 80, "html")]
+    assert batch.to_pylist()[11] == {
+        "page_id": 8, "page_namespace": 4, "page_title": "Other_page", "revision_id": 80, "source": "html",
+        "section_index": 0, "link_type": "wikilink", "target": "Y", "target_namespace": 0, "target_fragment": "s",
+        "anchor_text": "y", "position": 0, "url": None, "language": None, "interwiki_prefix": None,
+        "from_template": False}
 
 
 def test_a_links_text_has_its_words_joined_as_python_joins_them(resolver):
@@ -152,7 +171,7 @@ def test_a_record_of_junk_html_gives_its_rows(real_data):
     started = time.process_time()
     found = extract_html(record, {})
     assert time.process_time() - started < 1
-    links = found["links"].as_dicts()
+    links = found["links"].to_pylist()
     assert len(links) == 2_000_000 // len(JUNK) + 1 and {link["target"] for link in links} == {"J"}
     assert len(found["plain_text"]) == 1 and len(found["pages"]) == 1
 
@@ -212,7 +231,7 @@ def test_a_lone_surrogate_in_the_html_is_left_out(real_data):
     html = "<body><p>a \ud800 b <a rel='mw:WikiLink' href='./X'>x\udfff</a></p></body>"
     found = extract_html({**record, "article_body": {**record["article_body"], "html": html}}, {})
     assert found["plain_text"][0]["text"] == "a b x"
-    assert [(link["target"], link["anchor_text"]) for link in found["links"].as_dicts()] == [("X", "x")]
+    assert [(link["target"], link["anchor_text"]) for link in found["links"].to_pylist()] == [("X", "x")]
 
 
 # HTML Parsoid never writes, with the rows an HTML5 parser's tree gave (lexbor's, read by the Python code this
@@ -236,7 +255,7 @@ def test_misnested_html_reads_as_an_html5_parser_reads_it(real_data, html, text,
     record = real_records(real_data)[0]
     found = extract_html({**record, "article_body": {**record["article_body"], "html": f"<body>{html}</body>"}}, {})
     assert found["plain_text"][0]["text"] == text
-    assert [(link["target"], link["anchor_text"]) for link in found["links"].as_dicts()] == links
+    assert [(link["target"], link["anchor_text"]) for link in found["links"].to_pylist()] == links
 
 
 def test_end_tags_left_out_are_implied_as_in_html5(resolver):

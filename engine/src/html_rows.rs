@@ -7,7 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList};
 
 use crate::engine::{Caches, Engine};
 use crate::html_citations::{page_citations, CitationRow};
@@ -16,6 +16,7 @@ use crate::html_structures::{page_infoboxes, page_tables, Infobox, Table};
 use crate::html_text::{section_text, Walk};
 use crate::html_tree::Tree;
 use crate::reading::panic_message;
+use crate::rows::{to_pyarrow, LinkColumns, PageKeys, Table as DatasetRows, HTML};
 use crate::titles::clean_title;
 
 /// The wiki's local name of the File namespace as the page's media show it (`./Fichier:X.jpg`): the
@@ -80,15 +81,18 @@ fn caught<T>(outcome: std::thread::Result<T>) -> PyResult<T> {
 }
 
 /// The rows of one record's HTML, as a dict: sections [(index, level, title, anchor, parent, text)], links
-/// (the columns of links.py's LINK_COLUMNS), citations (CITATION_COLUMNS, then the anchor and the anchor
-/// pointed to), tables [(section, index, parent index, class, caption, rows of (text, is header, rowspan,
+/// (a pyarrow RecordBatch of the links dataset's file columns, keys first; made here because a page has
+/// about two thousand of them), link_kinds (how many are wikilinks, categories and media), citations
+/// (CITATION_COLUMNS, then the anchor and the anchor pointed to), tables [(section, index, parent index, class, caption, rows of (text, is header, rowspan,
 /// colspan))], infoboxes [(section, index, template, [(label, text, [(namespace, target)])])], refs.
 /// `engine` reads the HTML (its entities); `engine_for(media_prefix)` gives the engine of the wiki with the
 /// local File namespace name the page's media show (None when they show none). `page_title` is the page's
-/// title with spaces.
+/// title with spaces; it, `page_id`, `namespace` and `revision_id` are the links' keys.
 #[pyfunction]
+#[allow(clippy::too_many_arguments)]
 pub fn html_rows<'py>(py: Python<'py>, engine: PyRef<'py, crate::Engine>, engine_for: Bound<'py, PyAny>, html: &str,
-                      page_title: &str) -> PyResult<Bound<'py, PyDict>> {
+                      page_title: &str, page_id: i64, namespace: i32, revision_id: i64)
+                      -> PyResult<Bound<'py, PyDict>> {
     let reader: &crate::Engine = &engine;
     let tree = caught(py.allow_threads(|| catch_unwind(|| Tree::parse(html, &reader.engine.entities))))?;
     let prefix = caught(catch_unwind(AssertUnwindSafe(|| media_prefix(&tree, &reader.engine))))?;
@@ -104,10 +108,18 @@ pub fn html_rows<'py>(py: Python<'py>, engine: PyRef<'py, crate::Engine>, engine
         }
         outcome
     });
-    let rows = caught(found)?;
+    let mut rows = caught(found)?;
+    let page = PageKeys { page_id, namespace, title: page_title, revision_id, timestamp: None, length: 0 };
+    let kinds = ["wikilink", "category", "media"]
+        .map(|kind| rows.links.iter().filter(|link| link.kind == kind).count());
+    let links = std::mem::take(&mut rows.links);
+    let links = py.allow_threads(|| {
+        DatasetRows::<LinkColumns>::of_page(&page, HTML, |columns| append_links(links, columns))
+    });
     let out = PyDict::new(py);
     out.set_item("sections", rows.sections)?;
-    out.set_item("links", link_columns(py, &rows.links)?)?;
+    out.set_item("links", to_pyarrow(py, links)?)?;
+    out.set_item("link_kinds", kinds)?;
     out.set_item("citations", citation_columns(py, rows.citations)?)?;
     out.set_item("tables", table_list(py, rows.tables)?)?;
     out.set_item("infoboxes", infobox_list(py, rows.infoboxes)?)?;
@@ -115,19 +127,21 @@ pub fn html_rows<'py>(py: Python<'py>, engine: PyRef<'py, crate::Engine>, engine
     Ok(out)
 }
 
-fn link_columns<'py>(py: Python<'py>, rows: &[LinkRow]) -> PyResult<Bound<'py, PyTuple>> {
-    (
-        rows.iter().map(|r| r.section).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.kind).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.target.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.namespace).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.fragment.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.anchor.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.url.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.language.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.prefix.as_deref()).collect::<Vec<_>>(),
-        rows.iter().map(|r| r.from_template).collect::<Vec<_>>(),
-    ).into_pyobject(py)
+/// A page's links as rows of the links dataset, in page order.
+fn append_links(links: Vec<LinkRow>, out: &mut LinkColumns) {
+    for (position, link) in links.into_iter().enumerate() {
+        out.section_index.push(link.section as i32);
+        out.link_type.push(link.kind);
+        out.target.push_option(link.target);
+        out.target_namespace.push(link.namespace.map(|namespace| namespace as i32));
+        out.target_fragment.push_option(link.fragment);
+        out.anchor_text.push_option(link.anchor);
+        out.position.push(position as i32);
+        out.url.push_option(link.url);
+        out.language.push_option(link.language);
+        out.interwiki_prefix.push_option(link.prefix);
+        out.from_template.push(Some(link.from_template));
+    }
 }
 
 fn citation_columns(py: Python<'_>, rows: Vec<CitationRow>) -> PyResult<Bound<'_, PyList>> {

@@ -28,13 +28,19 @@ use crate::structure_rows::add_structures;
 use crate::text::{count_words, is_space};
 
 /// The key columns every content row starts with (schemas/content_keys.py); `source` is the same for all
-/// of them (wikitext) and is made at export.
-#[derive(Default)]
+/// of them (wikitext, or html for an Enterprise record's) and is made at export.
 struct Keys {
     page_id: Vec<i64>,
     page_namespace: Vec<i32>,
     page_title: Strings,
     revision_id: Vec<i64>,
+    source: &'static str,
+}
+
+impl Default for Keys {
+    fn default() -> Keys {
+        Keys::of_source(WIKITEXT)
+    }
 }
 
 /// The page a scan was made for: its keys, the time of the revision read and the length of its wikitext.
@@ -50,6 +56,11 @@ pub struct PageKeys<'a> {
 }
 
 impl Keys {
+    fn of_source(source: &'static str) -> Keys {
+        Keys { page_id: Vec::new(), page_namespace: Vec::new(), page_title: Strings::default(),
+               revision_id: Vec::new(), source }
+    }
+
     fn push(&mut self, page: &PageKeys, rows: usize) {
         if rows == 0 {
             return;
@@ -76,6 +87,7 @@ impl Keys {
             page_namespace: self.page_namespace.split_off(at),
             page_title: self.page_title.split_off(at),
             revision_id: self.revision_id.split_off(at),
+            source: self.source,
         }
     }
 
@@ -90,13 +102,14 @@ impl Keys {
             ("page_namespace", int32s(std::mem::take(&mut self.page_namespace))),
             ("page_title", utf8(std::mem::take(&mut self.page_title))),
             ("revision_id", int64s(std::mem::take(&mut self.revision_id))),
-            ("source", Arc::new(StringArray::from(vec![SOURCE; rows]))),
+            ("source", Arc::new(StringArray::from(vec![self.source; rows]))),
         ]
     }
 }
 
-/// The `source` column of every row made from wikitext (content_keys.SOURCE).
-const SOURCE: &str = "wikitext";
+/// The `source` column of the rows made from wikitext and from Parsoid's HTML (content_keys.SOURCE).
+const WIKITEXT: &str = "wikitext";
+pub const HTML: &str = "html";
 
 /// A dataset's columns other than the keys, appended page by page (declared with `columns!`).
 pub trait Columns: Default {
@@ -464,6 +477,16 @@ impl<C: Columns> Table<C> {
         arrays.extend(head.columns.arrays());
         RecordBatch::try_from_iter(arrays).expect("columns of one length")
     }
+
+    /// One page's rows, made by `fill` (which appends to the columns), with its keys and `source`, as a
+    /// record batch of the dataset's file columns.
+    pub fn of_page(page: &PageKeys, source: &'static str, fill: impl FnOnce(&mut C)) -> RecordBatch {
+        let mut table = Table { keys: Keys::of_source(source), columns: C::default() };
+        fill(&mut table.columns);
+        table.keyed(page);
+        let rows = table.columns.len();
+        table.take(rows)
+    }
 }
 
 /// A dataset's table whatever its columns.
@@ -626,7 +649,7 @@ impl ContentRows {
 
 /// A record batch handed to pyarrow through the Arrow C data interface: pyarrow moves the exported array
 /// and schema out of the two structs (leaving them released), and the structs are freed here after.
-fn to_pyarrow(py: Python<'_>, batch: RecordBatch) -> PyResult<Bound<'_, PyAny>> {
+pub fn to_pyarrow(py: Python<'_>, batch: RecordBatch) -> PyResult<Bound<'_, PyAny>> {
     let data = StructArray::from(batch).into_data();
     let schema = FFI_ArrowSchema::try_from(data.data_type())
         .map_err(|error| pyo3::exceptions::PyValueError::new_err(error.to_string()))?;

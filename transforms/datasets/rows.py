@@ -83,15 +83,17 @@ class Appended:
 
 
 class _Columns:
-    """The rows of one dataset waiting for their batch, column by column (or held by `source`)."""
+    """The rows of one dataset waiting for their batch, column by column (or held by `source`, or as the
+    record batches they came in)."""
 
-    __slots__ = ("values", "rows", "chars", "source")
+    __slots__ = ("values", "rows", "chars", "source", "batches")
 
     def __init__(self, schema: DatasetSchema):
         self.values: dict[str, list] = {name: [] for name in schema.file_columns}
         self.rows = 0
         self.chars = 0
         self.source = None
+        self.batches: list[pa.RecordBatch] = []
 
 
 class RowBatcher:
@@ -105,17 +107,19 @@ class RowBatcher:
         self._text_column = text_column or {}
         self._pending: dict[str, _Columns] = {}
 
-    def add(self, dataset: str, row: dict | Rows | Appended) -> pa.RecordBatch | None:
-        """Adds a row (a dict keyed by file column names), a `Rows` block, or rows `Appended` elsewhere (all
-        the rows of a dataset come one way or the other).
+    def add(self, dataset: str, row: dict | Rows | Appended | pa.RecordBatch) -> pa.RecordBatch | None:
+        """Adds a row (a dict keyed by file column names), a `Rows` block, rows `Appended` elsewhere, or a
+        record batch of the dataset's file columns made elsewhere (all the rows of a dataset come one way or
+        the other).
 
         The first row of every batch is checked against the schema (`check_keys`); the rest are taken on
-        trust, as they come from the same code. Appended rows are checked when their batch is cut.
+        trust, as they come from the same code. Appended rows and record batches are checked when their
+        batch is cut.
         """
         pending = self._pending.get(dataset)
         if pending is None:
             schema = self._schemas[dataset]
-            if not isinstance(row, Appended):
+            if not isinstance(row, (Appended, pa.RecordBatch)):
                 check_keys(schema, row.columns if isinstance(row, Rows) else row)
             pending = self._pending[dataset] = _Columns(schema)
         text_column = self._text_column.get(dataset)
@@ -123,6 +127,11 @@ class RowBatcher:
             pending.source = row.source
             pending.rows += row.count
             pending.chars += row.chars
+        elif isinstance(row, pa.RecordBatch):
+            pending.batches.append(row)
+            pending.rows += row.num_rows
+            if text_column:  # UTF-8 bytes, which bound a batch as well as characters do
+                pending.chars += row.column(text_column).nbytes
         elif isinstance(row, Rows):
             for name, values in pending.values.items():
                 values.extend(row.columns[name])
@@ -154,16 +163,21 @@ class RowBatcher:
             if batch.num_rows != pending.rows:
                 raise RowShapeError(f"{dataset}: {pending.rows} rows appended, {batch.num_rows} held")
             return pa.RecordBatch.from_arrays([batch.column(name) for name in schema.names], schema=schema)
+        if pending.batches:  # by column: the batches' fields may differ in nullability, not in type
+            return pa.RecordBatch.from_arrays(
+                [pa.concat_arrays([batch.column(name) for batch in pending.batches]) for name in schema.names],
+                schema=schema)
         arrays = [pa.array(pending.values[field.name], type=field.type) for field in schema]
         return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-def each_row(found: dict, datasets) -> Iterator[tuple[str, dict | Rows | Appended]]:
-    """(dataset, row or block of rows) of one record's extraction (`{dataset: [row, ...], Rows or Appended}`), for the
-    datasets asked for, in their order: what a reader's processor yields to `RowBatcher`."""
+def each_row(found: dict, datasets) -> Iterator[tuple[str, dict | Rows | Appended | pa.RecordBatch]]:
+    """(dataset, row or block of rows) of one record's extraction (`{dataset: [row, ...], Rows, Appended or a
+    RecordBatch}`), for the datasets asked for, in their order: what a reader's processor yields to
+    `RowBatcher`."""
     for dataset in datasets:
         rows = found[dataset]
-        if isinstance(rows, (Rows, Appended)):
+        if isinstance(rows, (Rows, Appended, pa.RecordBatch)):
             yield dataset, rows
         else:
             for row in rows:

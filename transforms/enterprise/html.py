@@ -15,13 +15,13 @@ says why the engine parses the HTML).
 """
 from __future__ import annotations
 
-from collections import Counter
+import pyarrow as pa
 
 from schemas import ARTICLE_QUALITY, CITATIONS, INFOBOXES, LINKS, PAGES, PLAIN_TEXT, SECTIONS, TABLES
 from transforms.common.naming import title_for_output
 from transforms.common.timestamps import parse_timestamp
 from transforms.datasets.rows import Rows
-from transforms.enterprise.links import LINK_COLUMNS, resolver_for
+from transforms.enterprise.links import resolver_for
 from transforms.enterprise.structures import page_structures
 from transforms.wikitext._engine import html_rows
 from transforms.wikitext.engine import engine_of
@@ -34,7 +34,7 @@ CITATION_COLUMNS = ("section_index", "ref_name", "ref_group", "is_reuse", "templ
 SOURCE = "html"
 
 
-def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | Rows]:
+def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | Rows | pa.RecordBatch]:
     """The rows of the content datasets and the `pages` row of one parsed record.
 
     Raises:
@@ -49,24 +49,24 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
     keys = {"page_id": record["identifier"], "page_namespace": namespace, "page_title": title_for_output(title),
             "revision_id": revision_id, "source": SOURCE}
     engine_for = lambda media_prefix: engine_of(resolver_for(record, media_prefix, resolver_cache))  # noqa: E731
+    page = (record["identifier"], namespace, revision_id)  # the keys of the links the engine makes
     try:
-        found = html_rows(engine_for(None), engine_for, html_text, title)
+        found = html_rows(engine_for(None), engine_for, html_text, title, *page)
     except UnicodeEncodeError:  # a lone surrogate (which the json module lets through) is no text: left out
-        found = html_rows(engine_for(None), engine_for, _without_surrogates(html_text), _without_surrogates(title))
+        found = html_rows(engine_for(None), engine_for, _without_surrogates(html_text), _without_surrogates(title),
+                          *page)
     sections = found["sections"]  # (index, level, title, anchor, parent, text)
     parts = [sections[0][5]] if sections[0][5] else []
     for _, _, section_title, _, _, text in sections[1:]:
         parts.append(section_title + ("\n" + text if text else ""))
     plain = "\n\n".join(parts)
-    link_columns = dict(zip(LINK_COLUMNS, found["links"]))
-    link_columns["position"] = list(range(len(link_columns["link_type"])))
-    kinds = Counter(link_columns["link_type"])
+    wikilinks, categories, media = found["link_kinds"]
     wikitext = (record.get("article_body") or {}).get("wikitext")
     quality = {
         **keys, "revision_timestamp": timestamp,
         "page_length": len(wikitext) if type(wikitext) is str else len(plain),
         "num_refs": found["refs"], "num_headings": sum(1 for s in sections if s[1] in (2, 3)),
-        "num_wikilinks": kinds["wikilink"], "num_categories": kinds["category"], "num_media": kinds["media"],
+        "num_wikilinks": wikilinks, "num_categories": categories, "num_media": media,
         "quality_score": None,
     }
     section_columns = dict(zip(SECTION_COLUMNS, zip(*sections)))
@@ -88,7 +88,7 @@ def extract_html(record: dict, resolver_cache: dict) -> dict[str, list[dict] | R
                       "constructs_out_of_range": None}],  # Parsoid rendered every template
         SECTIONS: Rows.keyed(section_columns, keys, "section_index"),
         CITATIONS: Rows.keyed(citation_columns, keys),
-        LINKS: Rows.keyed(link_columns, keys),
+        LINKS: found["links"],
         ARTICLE_QUALITY: [quality],
         PAGES: [page_row(record, title, timestamp, wikitext)],
         INFOBOXES: Rows.keyed(infobox_columns, keys, "infobox_index"),

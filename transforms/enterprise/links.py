@@ -1,6 +1,6 @@
 """What the engine needs to read the links of a page from its Parsoid HTML (engine/src/html_links.rs reads
 them: wikilinks, categories, media, templates, external, interwiki and interlanguage links): the names of
-the wiki's namespaces, and the columns it hands back.
+the wiki's namespaces.
 
 Namespaces of link targets: canonical English names and aliases as for wikitext, plus the wiki's own
 names for templates, categories and files, learnt from the record (its `templates` and `categories`
@@ -37,7 +37,3 @@ def resolver_for(record: dict, media_prefix: str | None, cache: dict) -> TitleRe
         names = {TEMPLATE: templates, CATEGORY: categories, FILE: media_prefix or "File"}
         resolver = cache[key] = TitleResolver(SiteInfo(wiki_db=wiki, namespaces=names))
     return resolver
-
-
-LINK_COLUMNS = ("section_index", "link_type", "target", "target_namespace", "target_fragment", "anchor_text", "url",
-                "language", "interwiki_prefix", "from_template")  # as the engine hands them back
