@@ -17,6 +17,12 @@ DESCRIPTION = (
     "(<wiki>-NS<n>-<date>-ENTERPRISE-HTML.json.tar.gz) give the same datasets from the rendered pages, "
     "plus pages."
 )
+# The engine's heap (mimalloc) asks the kernel for transparent huge pages, and the kernel zeroes 2 MB at the
+# first touch of each: 4-6% of the job's CPU by perf (XML and Enterprise inputs alike; keeping freed pages,
+# MIMALLOC_PURGE_DELAY=-1, did not lower it), 0.3% without them. mimalloc's option turns THP off for the
+# whole process (Arrow's pool included) when the engine loads, so it is set before that; a user's own
+# setting is kept (docs/performance.md).
+ENVIRONMENT = {"MIMALLOC_ALLOW_THP": "0"}
 
 
 def namespace_list(value: str) -> frozenset[int]:
