@@ -205,6 +205,7 @@ def test_a_damaged_record_gives_the_version_the_full_decoding_gives(cut, byte, s
 
 def test_real_records_give_their_page_and_version(real_data):
     for record in real_records(real_data):
-        raw = RawRecord(None, 1, 0, json.dumps(record).encode())
         expected = ((record["is_part_of"]["identifier"], record["identifier"]), record["version"]["identifier"])
-        assert record_version(raw) == fully_decoded_version(raw) == expected
+        for ascii_only in (False, True):  # UTF-8 as the dumps write it, and every character escaped
+            raw = RawRecord(None, 1, 0, json.dumps(record, ensure_ascii=ascii_only).encode())
+            assert record_version(raw) == fully_decoded_version(raw) == expected
