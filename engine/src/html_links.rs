@@ -16,22 +16,9 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use crate::engine::{Caches, Engine};
 use crate::html_json::Json;
 use crate::html_tree::{Kind, Tree};
+use crate::rows::LinkRow;
 use crate::text::join_words;
 use crate::titles::{clean_title, first_letter_upper, LinkType, CATEGORY, FILE};
-
-/// One row of `links`, before the page's keys.
-pub struct LinkRow {
-    pub section: i64,
-    pub kind: &'static str,
-    pub target: Option<String>,
-    pub namespace: Option<i64>,
-    pub fragment: Option<String>,
-    pub anchor: Option<String>,
-    pub url: Option<String>,
-    pub language: Option<String>,
-    pub prefix: Option<String>,
-    pub from_template: bool,
-}
 
 /// A wikilink's target: (title with spaces, namespace, fragment).
 type Wikilink = (String, Option<i64>, Option<String>);
@@ -167,7 +154,7 @@ pub fn page_links(engine: &Engine, caches: &mut Caches, tree: &Tree, body: usize
             continue;
         }
         let section = section_numbers.get(&context.section[index]).copied().unwrap_or(0);
-        let from_template = context.templated[index];
+        let from_template = Some(context.templated[index]);
         let typeof_value = typeof_attribute.as_deref().unwrap_or("");
         let row = |kind, target: Option<String>, namespace, fragment, anchor, url, language, prefix| LinkRow {
             section, kind, target, namespace, fragment, anchor, url, language, prefix, from_template,
@@ -241,7 +228,7 @@ pub fn page_links(engine: &Engine, caches: &mut Caches, tree: &Tree, body: usize
 
 /// The template rows of a transclusion node: one per template its data-mw names.
 fn templates(engine: &Engine, caches: &mut Caches, data_mw: Option<&str>, typeof_value: &str, rows: &mut Vec<LinkRow>,
-             section: i64, from_template: bool) {
+             section: i64, from_template: Option<bool>) {
     if !typeof_value.contains("mw:Transclusion") {
         return;
     }

@@ -11,12 +11,12 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::engine::{Caches, Engine};
 use crate::html_citations::{page_citations, CitationRow};
-use crate::html_links::{href_title, page_links, Context, LinkRow};
+use crate::html_links::{href_title, page_links, Context};
 use crate::html_structures::{page_infoboxes, page_tables, Infobox, Table};
 use crate::html_text::{section_text, Walk};
 use crate::html_tree::Tree;
 use crate::reading::panic_message;
-use crate::rows::{to_pyarrow, LinkColumns, PageKeys, Table as DatasetRows, HTML};
+use crate::rows::{to_pyarrow, LinkColumns, LinkRow, PageKeys, Table as DatasetRows, HTML};
 use crate::titles::clean_title;
 
 /// The wiki's local name of the File namespace as the page's media show it (`./Fichier:X.jpg`): the
@@ -114,7 +114,7 @@ pub fn html_rows<'py>(py: Python<'py>, engine: PyRef<'py, crate::Engine>, engine
         .map(|kind| rows.links.iter().filter(|link| link.kind == kind).count());
     let links = std::mem::take(&mut rows.links);
     let links = py.allow_threads(|| {
-        DatasetRows::<LinkColumns>::of_page(&page, HTML, |columns| append_links(links, columns))
+        DatasetRows::<LinkColumns>::of_page(&page, HTML, |columns| columns.append(links))
     });
     let out = PyDict::new(py);
     out.set_item("sections", rows.sections)?;
@@ -125,23 +125,6 @@ pub fn html_rows<'py>(py: Python<'py>, engine: PyRef<'py, crate::Engine>, engine
     out.set_item("infoboxes", infobox_list(py, rows.infoboxes)?)?;
     out.set_item("refs", rows.refs)?;
     Ok(out)
-}
-
-/// A page's links as rows of the links dataset, in page order.
-fn append_links(links: Vec<LinkRow>, out: &mut LinkColumns) {
-    for (position, link) in links.into_iter().enumerate() {
-        out.section_index.push(link.section as i32);
-        out.link_type.push(link.kind);
-        out.target.push_option(link.target);
-        out.target_namespace.push(link.namespace.map(|namespace| namespace as i32));
-        out.target_fragment.push_option(link.fragment);
-        out.anchor_text.push_option(link.anchor);
-        out.position.push(position as i32);
-        out.url.push_option(link.url);
-        out.language.push_option(link.language);
-        out.interwiki_prefix.push_option(link.prefix);
-        out.from_template.push(Some(link.from_template));
-    }
 }
 
 fn citation_columns(py: Python<'_>, rows: Vec<CitationRow>) -> PyResult<Bound<'_, PyList>> {

@@ -9,7 +9,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 use crate::engine::{Caches, Engine};
-use crate::rows::LinkColumns;
+use crate::rows::{LinkColumns, LinkRow};
 use crate::scan::Scan;
 use crate::text::{join_words, strip};
 use crate::titles::LinkType;
@@ -116,17 +116,9 @@ pub fn add_links(engine: &Engine, caches: &mut Caches, scan: &Scan, page_namespa
         }
     }
     found.sort_by_key(|row| row.start); // stable: at one position, links before templates
-    for (position, row) in found.into_iter().enumerate() {
-        out.section_index.push(row.section as i32);
-        out.link_type.push(row.kind);
-        out.target.push_option(row.title.map(|title| title.replace(' ', "_")));
-        out.target_namespace.push(row.namespace.map(|namespace| namespace as i32));
-        out.target_fragment.push_option(row.fragment);
-        out.anchor_text.push_option(row.anchor);
-        out.position.push(position as i32);
-        out.url.push_option(row.url);
-        out.language.push_option(row.language);
-        out.interwiki_prefix.push_option(row.prefix);
-        out.from_template.push(None);
-    }
+    out.append(found.into_iter().map(|row| LinkRow {
+        section: row.section as i64, kind: row.kind, target: row.title.map(|title| title.replace(' ', "_")),
+        namespace: row.namespace, fragment: row.fragment, anchor: row.anchor, url: row.url, language: row.language,
+        prefix: row.prefix, from_template: None,
+    }));
 }

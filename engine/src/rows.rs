@@ -396,11 +396,45 @@ columns!(
         url: Strings => utf8,
         language: Strings => utf8,
         interwiki_prefix: Strings => utf8,
-        // Always null here: wikitext rows only see the links written in the page (html rows say which a
-        // template rendered).
+        // Null on wikitext rows, which only see the links written in the page; html rows say which a template
+        // rendered.
         from_template: Vec<Option<bool>> => optional_bools,
     } text:
 );
+
+/// One row of `links`, before the page's keys and its position.
+pub struct LinkRow {
+    pub section: i64,
+    pub kind: &'static str,
+    pub target: Option<String>,
+    pub namespace: Option<i64>,
+    pub fragment: Option<String>,
+    pub anchor: Option<String>,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    pub prefix: Option<String>,
+    /// Whether a template rendered the link: known on the HTML path only.
+    pub from_template: Option<bool>,
+}
+
+impl LinkColumns {
+    /// Appends a page's links, in page order: their positions count from 0.
+    pub fn append(&mut self, links: impl IntoIterator<Item = LinkRow>) {
+        for (position, link) in links.into_iter().enumerate() {
+            self.section_index.push(link.section as i32);
+            self.link_type.push(link.kind);
+            self.target.push_option(link.target);
+            self.target_namespace.push(link.namespace.map(|namespace| namespace as i32));
+            self.target_fragment.push_option(link.fragment);
+            self.anchor_text.push_option(link.anchor);
+            self.position.push(position as i32);
+            self.url.push_option(link.url);
+            self.language.push_option(link.language);
+            self.interwiki_prefix.push_option(link.prefix);
+            self.from_template.push(link.from_template);
+        }
+    }
+}
 
 columns!(
     /// article_quality: one row per page, its quality_score null until the wiki's thresholds are known
