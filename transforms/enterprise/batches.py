@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Sequence
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
@@ -64,17 +64,18 @@ class BatchWriter:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-writer")
         self._pending: deque[Future] = deque()
 
-    def write(self, name: str, records: Sequence[RawRecord]) -> Iterator[RecordBatch]:
-        """Queues a batch; gives back the batches written by now, oldest first (waiting for the oldest while
-        more than `depth` wait)."""
+    def write(self, name: str, records: Sequence[RawRecord]) -> list[RecordBatch]:
+        """Queues a batch; the batches written by now, oldest first (waiting for the oldest while more than
+        `depth` wait)."""
         self._pending.append(self._pool.submit(write_batch, self._folder, name, records))
+        written = []
         while self._pending and (len(self._pending) > self._depth or self._pending[0].done()):
-            yield self._pending.popleft().result()
+            written.append(self._pending.popleft().result())
+        return written
 
-    def finish(self) -> Iterator[RecordBatch]:
+    def finish(self) -> list[RecordBatch]:
         """The batches still being written, once they are."""
-        while self._pending:
-            yield self._pending.popleft().result()
+        return [self._pending.popleft().result() for _ in range(len(self._pending))]
 
     def close(self) -> None:
         """Stops the thread (after the write under way, if any; queued ones are dropped)."""

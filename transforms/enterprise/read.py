@@ -97,8 +97,7 @@ class BatchRecordsFn(beam.DoFn):
         Metrics.counter(counters.NAMESPACE, counters.FILES_READ).inc()
 
     @staticmethod
-    def _written(source: EnterpriseInput, batches: Iterator[RecordBatch]
-                 ) -> Iterator[tuple[EnterpriseInput, RecordBatch]]:
+    def _written(source: EnterpriseInput, batches: list[RecordBatch]) -> Iterator[tuple[EnterpriseInput, RecordBatch]]:
         for batch in batches:
             yield source, batch
 
