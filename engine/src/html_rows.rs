@@ -83,8 +83,9 @@ fn caught<T>(outcome: std::thread::Result<T>) -> PyResult<T> {
 /// The rows of one record's HTML, as a dict: sections [(index, level, title, anchor, parent, text)], links
 /// (a pyarrow RecordBatch of the links dataset's file columns, keys first; made here because a page has
 /// about two thousand of them), link_kinds (how many are wikilinks, categories and media), citations
-/// (CITATION_COLUMNS, then the anchor and the anchor pointed to), tables [(section, index, parent index, class, caption, rows of (text, is header, rowspan,
-/// colspan))], infoboxes [(section, index, template, [(label, text, [(namespace, target)])])], refs.
+/// (CITATION_COLUMNS, then the anchor and the anchor pointed to), tables [(section, index, parent index,
+/// class, caption, rows of (text, is header, rowspan, colspan))], infoboxes [(section, index, template,
+/// [(label, text, [(namespace, target)])])], refs.
 /// `engine` reads the HTML (its entities); `engine_for(media_prefix)` gives the engine of the wiki with the
 /// local File namespace name the page's media show (None when they show none). `page_title` is the page's
 /// title with spaces; it, `page_id`, `namespace` and `revision_id` are the links' keys.
